@@ -1,0 +1,40 @@
+# The commands a new user needs. `make run` serves on 127.0.0.1:8000 with a SQLite file;
+# `make test` runs every gate CI runs. Both create .venv on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test lint typecheck architecture pytest bench clean
+
+$(INSTALLED): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(INSTALLED)
+
+run: $(INSTALLED)
+	$(BIN)/aumos-drift migrate
+	$(BIN)/aumos-drift serve
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
+
+typecheck: $(INSTALLED)
+	$(BIN)/mypy
+
+architecture: $(INSTALLED)
+	$(BIN)/lint-imports
+
+pytest: $(INSTALLED)
+	$(BIN)/pytest --cov --cov-report=term:skip-covered -p no:cacheprovider
+
+test: lint typecheck architecture pytest
+
+bench: $(INSTALLED)
+	$(BIN)/python benchmarks/bench_statistical.py
+	$(BIN)/python benchmarks/bench_concept.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .coverage aumos_drift.db*

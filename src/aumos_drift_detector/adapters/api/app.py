@@ -1,0 +1,54 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import structlog
+from fastapi import FastAPI
+
+from aumos_drift_detector import __version__
+from aumos_drift_detector.adapters.api.context import ApiContext
+from aumos_drift_detector.adapters.api.errors import install_error_handlers
+from aumos_drift_detector.adapters.api.middleware import RequestContextMiddleware, RequestMetrics
+from aumos_drift_detector.adapters.api.routes import health
+
+log = structlog.get_logger(__name__)
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(context: ApiContext) -> FastAPI:
+    """Build the application around an :class:`ApiContext` made by the composition root.
+
+    Args:
+        context: Services, settings and start/stop hooks.
+
+    Returns:
+        The ASGI application; its lifespan runs the context's start-up and shutdown hooks.
+    """
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        for hook in context.on_startup:
+            await hook()
+        log.info("service_started", version=__version__, env=context.settings.env.value)
+        try:
+            yield
+        finally:
+            for hook in context.on_shutdown:
+                await hook()
+            log.info("service_stopped")
+
+    app = FastAPI(
+        title="aumos-drift-detector",
+        version=__version__,
+        summary="Statistical and concept drift detection for deployed ML models.",
+        lifespan=lifespan,
+    )
+    app.state.context = context
+    install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware, metrics=RequestMetrics(context.registry))
+    app.include_router(health.router)
+    return app

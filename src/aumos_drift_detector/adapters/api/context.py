@@ -1,0 +1,34 @@
+"""What the HTTP layer needs from the composition root, handed to :func:`create_app`."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+from prometheus_client import CollectorRegistry
+
+from aumos_drift_detector.core.interfaces import Clock, HealthCheck, UnitOfWorkFactory
+from aumos_drift_detector.settings import Settings
+
+
+@dataclass(slots=True)
+class ApiContext:
+    """Services and hooks the routes and the lifespan use.
+
+    Attributes:
+        settings: The service settings.
+        uow_factory: Makes a unit of work per request.
+        clock: The time source.
+        health_checks: Dependencies the readiness probe checks, in order.
+        registry: Prometheus registry exposed at ``/metrics``.
+        on_startup: Awaited in order when the app starts (migrations, background loops).
+        on_shutdown: Awaited in order when the app stops.
+    """
+
+    settings: Settings
+    uow_factory: UnitOfWorkFactory
+    clock: Clock
+    health_checks: Sequence[HealthCheck]
+    registry: CollectorRegistry = field(default_factory=CollectorRegistry)
+    on_startup: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    on_shutdown: list[Callable[[], Awaitable[None]]] = field(default_factory=list)

@@ -1,0 +1,91 @@
+"""One table from the core error tree to HTTP statuses, and the handlers that apply it.
+
+Every error body has the shape ``{"error": {"code": ..., "message": ..., "details": ...}}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from aumos_drift_detector.core.errors import (
+    AuthenticationError,
+    ConflictError,
+    DriftDetectorError,
+    InfrastructureError,
+    NotFoundError,
+    PayloadTooLargeError,
+    PermissionDeniedError,
+    ValidationError,
+)
+
+log = structlog.get_logger(__name__)
+
+#: Most specific class first; the first match wins.
+STATUS_BY_ERROR: tuple[tuple[type[DriftDetectorError], int], ...] = (
+    (PayloadTooLargeError, 413),
+    (ValidationError, 422),
+    (NotFoundError, 404),
+    (ConflictError, 409),
+    (AuthenticationError, 401),
+    (PermissionDeniedError, 403),
+    (InfrastructureError, 503),
+)
+
+
+def status_for(error: DriftDetectorError) -> int:
+    """Return the HTTP status of a core error (500 for an unmapped one)."""
+    for error_type, status in STATUS_BY_ERROR:
+        if isinstance(error, error_type):
+            return status
+    return 500
+
+
+def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    """Build the JSON error body."""
+    return {"error": {"code": code, "message": message, "details": details if details is not None else {}}}
+
+
+async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DriftDetectorError)
+    status = status_for(exc)
+    if status >= 500:
+        log.error("request_failed", error_code=exc.code, error=exc.message)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(error_body(exc.code, exc.message, exc.details), status_code=status, headers=headers)
+
+
+def _location(loc: tuple[Any, ...]) -> str:
+    parts = [str(part) for part in loc if part not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+async def _request_validation(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    problems = [{"field": _location(tuple(err["loc"])), "problem": err["msg"]} for err in exc.errors()]
+    message = "; ".join(f"{item['field']}: {item['problem']}" for item in problems)
+    return JSONResponse(error_body("validation_error", message, {"errors": problems}), status_code=422)
+
+
+async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
+
+
+async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled_error", error_type=type(exc).__name__)
+    return JSONResponse(error_body("internal_error", "internal server error"), status_code=500)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers that render every error in the one JSON shape."""
+    app.add_exception_handler(DriftDetectorError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _request_validation)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,1 @@
+"""Reading tabular files (CSV, Parquet, JSON records) into columns."""

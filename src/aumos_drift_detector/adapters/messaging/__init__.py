@@ -1,0 +1,1 @@
+"""Kafka publishing, the outbox relay and consumers."""

@@ -1,0 +1,1 @@
+"""SQLAlchemy persistence of the ``drf_`` schema: tables, repositories, unit of work, migrations."""

@@ -1,0 +1,129 @@
+"""SQLAlchemy 2 table mappings of the ``drf_`` schema.
+
+Rows are persistence shapes only; :mod:`.mappers` converts them to and from core entities.
+Every table carries ``tenant_id``; indexes follow the queries the API runs (tenant first).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, MetaData, String, Text, Uuid
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from aumos_drift_detector.adapters.persistence.types import JsonDocument, UtcDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base with the constraint naming convention and shared type map."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UtcDateTime(),
+        dict[str, Any]: JsonDocument,
+        list[Any]: JsonDocument,
+    }
+
+
+class MonitorRow(Base):
+    """A row of ``drf_monitors``."""
+
+    __tablename__ = "drf_monitors"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    model_id: Mapped[str] = mapped_column(String(200))
+    model_version: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text, default="")
+    features: Mapped[list[Any]]
+    dataset_rule: Mapped[dict[str, Any]]
+    window: Mapped[dict[str, Any]]
+    schedule_cron: Mapped[str | None] = mapped_column(String(120))
+    schedule_timezone: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    labels: Mapped[dict[str, Any]]
+    settings: Mapped[dict[str, Any]]
+    next_run_at: Mapped[datetime | None]
+    last_run_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    deleted_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        Index(None, "tenant_id", "created_at", "id"),
+        Index(None, "tenant_id", "model_id"),
+        Index(None, "status", "next_run_at"),
+    )
+
+
+class DetectionRow(Base):
+    """A row of ``drf_detections``."""
+
+    __tablename__ = "drf_detections"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(String(64))
+    monitor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("drf_monitors.id", ondelete="CASCADE"))
+    model_id: Mapped[str] = mapped_column(String(200))
+    model_version: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(24))
+    trigger: Mapped[str] = mapped_column(String(16))
+    is_drift: Mapped[bool] = mapped_column(Boolean)
+    drift_share: Mapped[float] = mapped_column(Float)
+    severity: Mapped[str] = mapped_column(String(16))
+    features: Mapped[list[Any]]
+    summary: Mapped[dict[str, Any]]
+    error: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        Index(None, "tenant_id", "started_at", "id"),
+        Index(None, "tenant_id", "monitor_id", "started_at"),
+        Index(None, "tenant_id", "model_id", "started_at"),
+    )
+
+
+class AlertRow(Base):
+    """A row of ``drf_alerts``."""
+
+    __tablename__ = "drf_alerts"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(String(64))
+    monitor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("drf_monitors.id", ondelete="CASCADE"))
+    model_id: Mapped[str] = mapped_column(String(200))
+    dedup_key: Mapped[str] = mapped_column(String(400))
+    signal: Mapped[str] = mapped_column(String(16))
+    feature: Mapped[str | None] = mapped_column(String(200))
+    severity: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(500))
+    occurrences: Mapped[int] = mapped_column(Integer)
+    last_detection_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    snoozed_until: Mapped[datetime | None]
+    healthy_streak: Mapped[int] = mapped_column(Integer)
+    first_seen_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    resolved_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        Index(None, "tenant_id", "last_seen_at", "id"),
+        Index(None, "tenant_id", "status", "severity"),
+        Index(None, "tenant_id", "dedup_key", "status"),
+        Index(None, "tenant_id", "monitor_id"),
+    )

@@ -1,0 +1,63 @@
+"""The SQLAlchemy unit of work: one session, one transaction, every repository."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from aumos_drift_detector.adapters.persistence.errors import storage_errors
+from aumos_drift_detector.adapters.persistence.repositories import (
+    SqlAlchemyAlertRepository,
+    SqlAlchemyDetectionRepository,
+    SqlAlchemyMonitorRepository,
+)
+from aumos_drift_detector.core.interfaces import AlertRepository, DetectionRepository, MonitorRepository
+
+
+class SqlAlchemyUnitOfWork:
+    """A transaction over the ``drf_`` repositories; the only place that commits.
+
+    Args:
+        session_factory: Makes the session this unit of work owns.
+    """
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._session_factory = session_factory
+        self._session: AsyncSession | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        """The open session (only inside ``async with``)."""
+        if self._session is None:
+            msg = "unit of work used outside 'async with'"
+            raise RuntimeError(msg)
+        return self._session
+
+    async def __aenter__(self) -> Self:
+        """Open a session and bind the repositories to it."""
+        self._session = self._session_factory()
+        self.monitors: MonitorRepository = SqlAlchemyMonitorRepository(self._session)
+        self.detections: DetectionRepository = SqlAlchemyDetectionRepository(self._session)
+        self.alerts: AlertRepository = SqlAlchemyAlertRepository(self._session)
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        """Roll back whatever was not committed and close the session."""
+        session, self._session = self.session, None
+        try:
+            await session.rollback()
+        finally:
+            await session.close()
+
+    async def commit(self) -> None:
+        """Flush and commit the staged changes."""
+        with storage_errors("commit"):
+            await self.session.commit()
+
+    async def rollback(self) -> None:
+        """Discard the staged changes."""
+        await self.session.rollback()

@@ -1,0 +1,112 @@
+"""The ``aumos-drift`` command.
+
+Sub-commands: ``serve`` (run the HTTP service), ``migrate`` (apply schema migrations) and
+``check`` (compare two data files, no server needed). Exit codes: 0 success, 1 a failure of
+the operation (or drift found, for ``check``), 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+import structlog
+
+from aumos_drift_detector import __version__
+from aumos_drift_detector.bootstrap import Container, bootstrap, build_app
+from aumos_drift_detector.core.errors import DriftDetectorError
+from aumos_drift_detector.logging import configure_logging
+from aumos_drift_detector.settings import Settings, SettingsError, load_settings
+
+log = structlog.get_logger(__name__)
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_BAD_INPUT = 2
+
+
+def _fail(message: str, code: int) -> int:
+    sys.stderr.write(f"aumos-drift: {message}\n")
+    return code
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    container = bootstrap(settings)
+    if not settings.migrates_at_startup:
+        asyncio.run(_check_schema(container))
+    host = args.host or settings.host
+    port = args.port or settings.port
+    log.info("serving", host=host, port=port, database=container.engine.url.render_as_string(hide_password=True))
+    uvicorn.run(build_app(container), host=host, port=port, log_config=None, access_log=False)
+    return EXIT_OK
+
+
+async def _check_schema(container: Container) -> None:
+    try:
+        await container.prepare_schema()
+    finally:
+        await container.close()
+
+
+async def _migrate_async(settings: Settings, *, revision: str, downgrade: bool) -> str | None:
+    from aumos_drift_detector.adapters.persistence import migrator
+
+    container = bootstrap(settings)
+    try:
+        if downgrade:
+            await migrator.downgrade(container.engine, revision)
+        else:
+            await migrator.upgrade(container.engine, revision)
+        return await migrator.current_revision(container.engine)
+    finally:
+        await container.close()
+
+
+def _migrate(args: argparse.Namespace, settings: Settings) -> int:
+    target = args.downgrade or args.revision
+    revision = asyncio.run(_migrate_async(settings, revision=target, downgrade=args.downgrade is not None))
+    log.info("schema_migrated", revision=revision)
+    sys.stdout.write(f"database schema at revision {revision or 'base'}\n")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser of ``aumos-drift``."""
+    parser = argparse.ArgumentParser(prog="aumos-drift", description="Drift detection for deployed ML models.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the HTTP service")
+    serve.add_argument("--host", help="interface to bind (default AUMOS_DRIFT_HOST, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to bind (default AUMOS_DRIFT_PORT, 8000)")
+    serve.set_defaults(handler=_serve)
+
+    migrate = commands.add_parser("migrate", help="apply database schema migrations")
+    migrate.add_argument("--revision", default="head", help="upgrade to this revision (default: head)")
+    migrate.add_argument("--downgrade", metavar="REVISION", help="downgrade to this revision instead ('base': empty)")
+    migrate.set_defaults(handler=_migrate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        return _fail(f"bad configuration: {exc}", EXIT_BAD_INPUT)
+    configure_logging(level=settings.log_level.value, json=settings.logs_as_json)
+    try:
+        code: int = args.handler(args, settings)
+    except DriftDetectorError as exc:
+        return _fail(exc.message, EXIT_FAILURE)
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Use cases: they take ports as constructor arguments and never commit."""

@@ -1,0 +1,141 @@
+"""Service settings, read from ``AUMOS_DRIFT_*`` environment variables (and an optional ``.env`` file).
+
+Settings are built by :func:`load_settings`, never at import time, so tests and the CLI can build
+them with overrides. A bad value raises :class:`SettingsError` whose message names the variable.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ENV_PREFIX = "AUMOS_DRIFT_"
+DEVELOPMENT_JWT_SECRET = "development-only-secret-change-me-0123456789"  # noqa: S105 - refused in production
+
+
+class Environment(StrEnum):
+    """Where the service runs; production refuses insecure defaults."""
+
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class LogLevel(StrEnum):
+    """Log levels accepted by ``AUMOS_DRIFT_LOG_LEVEL``."""
+
+    DEBUG = "DEBUG"
+    INFO = "INFO"
+    WARNING = "WARNING"
+    ERROR = "ERROR"
+
+
+class SettingsError(Exception):
+    """A setting has a bad value; the message names the environment variable."""
+
+
+class Settings(BaseSettings):
+    """Every setting of the service. See ``.env.example`` for the meaning of each."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        env_ignore_empty=True,
+        frozen=True,
+    )
+
+    env: Environment = Environment.DEVELOPMENT
+    database_url: str = "sqlite+aiosqlite:///./aumos_drift.db"
+    database_echo: bool = False
+    database_pool_size: int = Field(default=10, ge=1, le=200)
+    kafka_bootstrap_servers: str | None = None
+    kafka_client_id: str = "aumos-drift-detector"
+    log_level: LogLevel = LogLevel.INFO
+    log_json: bool | None = None
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    jwt_secret: str = DEVELOPMENT_JWT_SECRET
+    jwt_public_key: str | None = None
+    jwt_algorithm: str = "HS256"
+    jwt_audience: str | None = None
+    max_upload_bytes: int = Field(default=256 * 1024 * 1024, ge=1024)
+    observation_retention_days: int = Field(default=30, ge=1)
+    scheduler_enabled: bool = True
+    scheduler_interval_seconds: float = Field(default=10.0, gt=0)
+    outbox_relay_interval_seconds: float = Field(default=1.0, gt=0)
+    auto_migrate: bool | None = None
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_driver(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            msg = "must start with 'sqlite+aiosqlite://' or 'postgresql+asyncpg://'"
+            raise ValueError(msg)
+        return value
+
+    @field_validator("kafka_bootstrap_servers")
+    @classmethod
+    def _blank_is_unset(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+    @model_validator(mode="after")
+    def _production_is_secure(self) -> Settings:
+        if self.env is Environment.PRODUCTION and self.jwt_public_key is None:
+            if self.jwt_secret == DEVELOPMENT_JWT_SECRET:
+                msg = "AUMOS_DRIFT_JWT_SECRET: the development secret is refused in production; set a secret"
+                raise ValueError(msg)
+            if len(self.jwt_secret) < 32:
+                msg = "AUMOS_DRIFT_JWT_SECRET: must be at least 32 characters in production"
+                raise ValueError(msg)
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        """Whether the service runs in production mode."""
+        return self.env is Environment.PRODUCTION
+
+    @property
+    def logs_as_json(self) -> bool:
+        """JSON log lines in production (or when forced), readable console output otherwise."""
+        return self.log_json if self.log_json is not None else self.is_production
+
+    @property
+    def migrates_at_startup(self) -> bool:
+        """Development applies pending migrations at start-up; production refuses a stale schema."""
+        return self.auto_migrate if self.auto_migrate is not None else not self.is_production
+
+    @property
+    def kafka_enabled(self) -> bool:
+        """Whether events go to Kafka (otherwise the outbox relay writes them to the log)."""
+        return self.kafka_bootstrap_servers is not None
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build the settings from the environment, with keyword overrides taking precedence.
+
+    Args:
+        **overrides: Field values that win over the environment (used by tests and the CLI).
+
+    Returns:
+        The validated settings.
+
+    Raises:
+        SettingsError: A value is invalid; the message names the ``AUMOS_DRIFT_*`` variable.
+    """
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            field = ".".join(str(part) for part in error["loc"]) or "settings"
+            variable = f"{ENV_PREFIX}{field.upper()}" if error["loc"] else "settings"
+            message = str(error["msg"]).removeprefix("Value error, ")
+            if message.startswith(ENV_PREFIX):
+                problems.append(message)
+            else:
+                problems.append(f"{variable}: {message} (got {error.get('input')!r})")
+        raise SettingsError("; ".join(problems)) from exc

@@ -1,0 +1,64 @@
+"""The aumos-drift command: migrate, bad configuration, and start-up refusal in production."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from aumos_drift_detector.adapters.persistence import migrator
+from aumos_drift_detector.adapters.persistence.database import create_engine
+from aumos_drift_detector.cli import main
+
+
+@pytest.fixture
+def sqlite_url(tmp_path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("AUMOS_DRIFT_DATABASE_URL", url)
+    return url
+
+
+def _revision(url: str) -> str | None:
+    async def read() -> str | None:
+        engine = create_engine(url)
+        try:
+            return await migrator.current_revision(engine)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(read())
+
+
+def test_migrate_upgrades_and_downgrades(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["migrate"]) == 0
+    assert _revision(sqlite_url) == migrator.head_revision()
+    assert f"revision {migrator.head_revision()}" in capsys.readouterr().out
+    assert main(["migrate", "--downgrade", "base"]) == 0
+    assert _revision(sqlite_url) is None
+    assert "revision base" in capsys.readouterr().out
+
+
+def test_bad_configuration_exits_2_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("AUMOS_DRIFT_DATABASE_URL", "oracle://nowhere")
+    assert main(["migrate"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("aumos-drift: bad configuration: AUMOS_DRIFT_DATABASE_URL")
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_serve_in_production_refuses_a_stale_schema(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("AUMOS_DRIFT_ENV", "production")
+    monkeypatch.setenv("AUMOS_DRIFT_JWT_SECRET", "s" * 40)
+    assert main(["serve", "--port", "1"]) == 1
+    assert "run 'aumos-drift migrate'" in capsys.readouterr().err
+    assert _revision(sqlite_url) is None
+
+
+def test_unknown_command_exits_2() -> None:
+    with pytest.raises(SystemExit) as excinfo:
+        main(["frobnicate"])
+    assert excinfo.value.code == 2
