@@ -1,0 +1,322 @@
+"""Reference profiles: everything a drift check needs from the reference data, computed once.
+
+:meth:`ReferenceProfile.from_data` reads each reference column once and keeps
+
+* for a numerical feature: the non-missing values sorted ascending (float64, infinities kept at the
+  ends, as the tests' cleaning does), the quantile bin edges of the binned tests (PSI,
+  Jensen-Shannon, Hellinger, L-infinity), the counts of missing values and of infinities, the
+  number of distinct values and summary statistics;
+* for a categorical or binary feature: the category labels, their counts and the missing count;
+* for every feature: its resolved kind, its test and threshold (chosen automatically unless the
+  :class:`FeatureSpec` overrides them) and its importance weight.
+
+A profile serialises to bytes (:meth:`ReferenceProfile.to_bytes`, layout in
+:mod:`aumos_drift_detector.core.statistical.profile_format`), so a service stores it and never
+rescans the raw reference data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from aumos_drift_detector.core.errors import InsufficientDataError, ValidationError
+from aumos_drift_detector.core.statistical.columns import ColumnSource, as_columns
+from aumos_drift_detector.core.statistical.features import FeatureKind, FeatureSpec, normalise_specs
+from aumos_drift_detector.core.statistical.kernels import DEFAULT_BINS, bin_edges, resolve_test
+from aumos_drift_detector.core.statistical.samples import DEFAULT_MIN_SAMPLES, finite_span
+from aumos_drift_detector.core.statistical.selection import choose_test, resolve_kind
+
+FloatArray = npt.NDArray[np.float64]
+CountArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True, slots=True)
+class NumericalProfile:
+    """Reference side of a numerical feature.
+
+    Attributes:
+        name: Feature name.
+        test: Test to run.
+        threshold: Decision threshold of the test.
+        weight: Importance weight in the dataset verdict.
+        sorted_values: Non-missing reference values sorted ascending (read-only float64).
+        edges: Interior bin edges at the reference quantiles (empty when the binned tests bin by value).
+        bins: Number of bins of the binned tests.
+        n_total: Reference rows, missing included.
+        n_missing: ``None``/NaN values.
+        n_neg_inf: ``-inf`` values (kept in ``sorted_values``).
+        n_pos_inf: ``+inf`` values (kept in ``sorted_values``).
+        n_distinct: Distinct non-missing values.
+        summary: ``mean``, ``std``, ``min``, ``p25``, ``median``, ``p75``, ``max`` of the finite values.
+    """
+
+    name: str
+    test: str
+    threshold: float
+    weight: float
+    sorted_values: FloatArray
+    edges: FloatArray
+    bins: int
+    n_total: int
+    n_missing: int
+    n_neg_inf: int
+    n_pos_inf: int
+    n_distinct: int
+    summary: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> FeatureKind:
+        """Always ``"numerical"``."""
+        return "numerical"
+
+    @property
+    def n_values(self) -> int:
+        """Non-missing reference values."""
+        return int(self.sorted_values.size)
+
+
+@dataclass(frozen=True, slots=True)
+class CategoricalProfile:
+    """Reference side of a categorical or binary feature.
+
+    Attributes:
+        name: Feature name.
+        kind: ``"categorical"`` or ``"binary"``.
+        test: Test to run.
+        threshold: Decision threshold of the test.
+        weight: Importance weight in the dataset verdict.
+        labels: Category labels (normalised strings, sorted).
+        counts: Reference count of each label (int64).
+        n_total: Reference rows, missing included.
+        n_missing: ``None``/NaN values.
+    """
+
+    name: str
+    kind: FeatureKind
+    test: str
+    threshold: float
+    weight: float
+    labels: tuple[str, ...]
+    counts: CountArray
+    n_total: int
+    n_missing: int
+
+    @property
+    def n_values(self) -> int:
+        """Non-missing reference values."""
+        return int(self.counts.sum())
+
+    @property
+    def n_distinct(self) -> int:
+        """Number of categories seen in the reference."""
+        return len(self.labels)
+
+    @property
+    def codes(self) -> dict[str, int]:
+        """Label to integer code (its position in ``labels``)."""
+        return {label: code for code, label in enumerate(self.labels)}
+
+
+FeatureProfile = NumericalProfile | CategoricalProfile
+
+
+def _summary(sorted_values: FloatArray) -> dict[str, float]:
+    finite, _ = finite_span(sorted_values)
+    if finite.size == 0:
+        return {}
+    p25, median, p75 = np.quantile(finite, [0.25, 0.5, 0.75])
+    return {
+        "mean": float(finite.mean()),
+        "std": float(finite.std(ddof=1)) if finite.size > 1 else 0.0,
+        "min": float(finite[0]),
+        "p25": float(p25),
+        "median": float(median),
+        "p75": float(p75),
+        "max": float(finite[-1]),
+    }
+
+
+def count_distinct_sorted(sorted_values: FloatArray) -> int:
+    """Distinct values of a sorted array, in one pass.
+
+    >>> count_distinct_sorted(np.array([1.0, 1.0, 2.0, 5.0]))
+    3
+    """
+    if sorted_values.size == 0:
+        return 0
+    return 1 + int(np.count_nonzero(sorted_values[1:] != sorted_values[:-1]))
+
+
+def _check_size(name: str, n_values: int, n_total: int, min_samples: int) -> None:
+    if n_values < min_samples:
+        raise InsufficientDataError(
+            f"feature {name!r} has {n_values} usable reference values (of {n_total} rows), "
+            f"at least {min_samples} needed",
+            details={"feature": name, "n_reference": n_values, "n_total": n_total, "min_samples": min_samples},
+        )
+
+
+def _categorical(source: ColumnSource, spec: FeatureSpec, min_samples: int) -> CategoricalProfile:
+    found = source.category_counts(spec.name)
+    order = sorted(range(len(found.labels)), key=lambda index: found.labels[index])
+    labels = tuple(found.labels[index] for index in order)
+    counts = found.counts[order] if order else np.zeros(0, dtype=np.int64)
+    n_values = int(counts.sum())
+    n_total = n_values + found.n_missing
+    _check_size(spec.name, n_values, n_total, min_samples)
+    kind = resolve_kind(
+        spec.kind,
+        name=spec.name,
+        is_numeric=source.is_numeric(spec.name),
+        is_boolean=source.is_boolean(spec.name),
+        n_distinct=len(labels),
+    )
+    test, threshold = _test_for(spec, kind, n_values)
+    counts.setflags(write=False)
+    return CategoricalProfile(
+        spec.name,
+        kind,
+        test,
+        threshold,
+        1.0 if spec.weight is None else spec.weight,
+        labels,
+        counts,
+        n_total,
+        found.n_missing,
+    )
+
+
+def _test_for(spec: FeatureSpec, kind: FeatureKind, n_values: int) -> tuple[str, float]:
+    test = spec.test or choose_test(kind, n_reference=n_values)
+    entry = resolve_test(test, kind=kind, feature=spec.name)
+    return entry.name, spec.threshold if spec.threshold is not None else entry.default_threshold
+
+
+def _profile_feature(source: ColumnSource, spec: FeatureSpec, min_samples: int, n_bins: int) -> FeatureProfile:
+    numeric = source.is_numeric(spec.name)
+    boolean = source.is_boolean(spec.name) and spec.kind != "numerical"
+    if spec.kind in ("categorical", "binary") or not numeric or boolean:
+        return _categorical(source, spec, min_samples)
+    values = source.numeric(spec.name)
+    missing = np.isnan(values)
+    n_missing = int(np.count_nonzero(missing))
+    sorted_values = np.sort(values[~missing] if n_missing else values)
+    n_distinct = count_distinct_sorted(sorted_values)
+    kind = resolve_kind(spec.kind, name=spec.name, is_numeric=True, is_boolean=False, n_distinct=n_distinct)
+    if kind != "numerical":
+        return _categorical(source, spec, min_samples)
+    _check_size(spec.name, sorted_values.size, values.size, min_samples)
+    test, threshold = _test_for(spec, kind, sorted_values.size)
+    n_neg_inf = int(np.searchsorted(sorted_values, -np.inf, side="right"))
+    n_pos_inf = int(sorted_values.size - np.searchsorted(sorted_values, np.inf, side="left"))
+    edges = bin_edges(sorted_values, n_bins, n_distinct)
+    sorted_values.setflags(write=False)
+    edges.setflags(write=False)
+    return NumericalProfile(
+        name=spec.name,
+        test=test,
+        threshold=threshold,
+        weight=1.0 if spec.weight is None else spec.weight,
+        sorted_values=sorted_values,
+        edges=edges,
+        bins=n_bins,
+        n_total=int(values.size),
+        n_missing=n_missing,
+        n_neg_inf=n_neg_inf,
+        n_pos_inf=n_pos_inf,
+        n_distinct=n_distinct,
+        summary=_summary(sorted_values),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceProfile:
+    """What every later drift check needs from the reference data.
+
+    Attributes:
+        features: One profile per feature, in configuration order.
+        min_samples: Fewest usable values a check accepts per sample and feature.
+    """
+
+    features: tuple[FeatureProfile, ...]
+    min_samples: int = DEFAULT_MIN_SAMPLES
+
+    @classmethod
+    def from_data(
+        cls,
+        data: Any,
+        features: Iterable[FeatureSpec | str] | None = None,
+        *,
+        columns: Sequence[str] | None = None,
+        min_samples: int = DEFAULT_MIN_SAMPLES,
+        n_bins: int = DEFAULT_BINS,
+        max_workers: int | None = None,
+    ) -> ReferenceProfile:
+        """Profile reference data.
+
+        Args:
+            data: pandas DataFrame, pyarrow Table, mapping of name to 1-D array, or 2-D numpy array.
+            features: Names or :class:`FeatureSpec` objects; ``None`` profiles every column with
+                automatic kind and test.
+            columns: Column names when ``data`` is a 2-D numpy array.
+            min_samples: Fewest usable (non-missing) values per feature, here and in later checks.
+            n_bins: Number of bins of the binned tests (PSI, Jensen-Shannon, Hellinger, L-infinity).
+            max_workers: Threads used to sort numerical columns (default: one per CPU).
+
+        Returns:
+            The profile.
+
+        Raises:
+            ValidationError: Unsupported data, unknown column or test, a kind that does not fit.
+            InsufficientDataError: A feature with fewer than ``min_samples`` usable values.
+        """
+        if min_samples < 1:
+            raise ValidationError("min_samples must be at least 1", details={"min_samples": min_samples})
+        if n_bins < 1:
+            raise ValidationError("n_bins must be at least 1", details={"n_bins": n_bins})
+        source = as_columns(data, columns)
+        specs = normalise_specs(features, source.names)
+        if not specs:
+            raise ValidationError("no features to profile", details={})
+        with ThreadPoolExecutor(max_workers=max_workers) as pool:
+            profiles = list(pool.map(lambda spec: _profile_feature(source, spec, min_samples, n_bins), specs))
+        return cls(tuple(profiles), min_samples)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Feature names in configuration order."""
+        return tuple(item.name for item in self.features)
+
+    def feature(self, name: str) -> FeatureProfile:
+        """The profile of the feature called ``name``.
+
+        Raises:
+            ValidationError: If the profile has no such feature.
+        """
+        for item in self.features:
+            if item.name == name:
+                return item
+        raise ValidationError(f"the reference profile has no feature {name!r}", details={"feature": name})
+
+    def to_bytes(self) -> bytes:
+        """Serialise to the versioned binary format (see ``profile_format``)."""
+        from aumos_drift_detector.core.statistical.profile_format import dump_profile
+
+        return dump_profile(self)
+
+    @classmethod
+    def from_bytes(cls, payload: bytes) -> ReferenceProfile:
+        """Read a profile written by :meth:`to_bytes`.
+
+        Raises:
+            ValidationError: If the payload is not a profile or has an unsupported format version.
+        """
+        from aumos_drift_detector.core.statistical.profile_format import load_profile
+
+        return load_profile(payload)

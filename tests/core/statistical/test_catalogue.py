@@ -1,0 +1,51 @@
+import numpy as np
+import pytest
+
+from aumos_drift_detector.core.errors import ValidationError
+from aumos_drift_detector.core.statistical.catalogue import CATALOGUE, get_test
+
+PUBLIC = {
+    "ks",
+    "psi",
+    "chi_squared",
+    "wasserstein",
+    "jensen_shannon",
+    "hellinger",
+    "anderson_darling",
+    "cramer_von_mises",
+    "l_infinity",
+    "z_test",
+    "energy_distance",
+}
+
+
+def test_catalogue_lists_every_test_with_a_kernel_for_each_feature_kind():
+    assert set(CATALOGUE) == PUBLIC
+    for name, spec in CATALOGUE.items():
+        assert spec.name == name
+        assert spec.kind in {"p_value", "distance"}
+        if "numerical" in spec.feature_kinds:
+            assert spec.sorted_kernel is not None
+        if spec.feature_kinds & {"categorical", "binary"}:
+            assert spec.counts_kernel is not None
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_every_kernel_returns_a_result_named_after_its_entry(name):
+    spec = get_test(name)
+    if spec.sorted_kernel is not None:
+        values = np.arange(40, dtype=float)
+        result = spec.sorted_kernel(values, values, threshold=spec.default_threshold)
+        assert (result.test, result.drift_detected) == (name, False)
+        assert (result.p_value is None) == (spec.kind == "distance" and name != "psi")
+    if spec.counts_kernel is not None:
+        result = spec.counts_kernel(
+            np.array([20, 30]), np.array([20, 30]), ["a", "b"], threshold=spec.default_threshold
+        )
+        assert (result.test, result.drift_detected) == (name, False)
+
+
+def test_get_test_rejects_unknown_names():
+    with pytest.raises(ValidationError) as caught:
+        get_test("t_test")
+    assert "ks" in caught.value.details["known"]
