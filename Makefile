@@ -35,6 +35,7 @@ test: lint typecheck architecture pytest
 bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench_statistical.py
 	$(BIN)/python benchmarks/bench_concept.py
+	$(BIN)/python benchmarks/bench_api.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .coverage aumos_drift.db*

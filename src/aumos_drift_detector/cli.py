@@ -1,8 +1,8 @@
 """The ``aumos-drift`` command.
 
-Sub-commands: ``serve`` (run the HTTP service), ``migrate`` (apply schema migrations) and
-``check`` (compare two data files, no server needed). Exit codes: 0 success, 1 a failure of
-the operation (or drift found, for ``check``), 2 bad input.
+Sub-commands: ``serve`` (run the HTTP service), ``migrate`` (apply schema migrations), ``token``
+(mint a development token) and ``check`` (compare two data files, no server needed). Exit codes:
+0 success, 1 a failure of the operation (or drift found, for ``check``), 2 bad input.
 """
 
 from __future__ import annotations
@@ -11,12 +11,16 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
 
 import structlog
 
 from aumos_drift_detector import __version__
+from aumos_drift_detector.adapters.api.auth import issue_token
 from aumos_drift_detector.bootstrap import Container, bootstrap, build_app
+from aumos_drift_detector.check_command import add_check_parser, run_check
 from aumos_drift_detector.core.errors import DriftDetectorError
+from aumos_drift_detector.core.principal import Role
 from aumos_drift_detector.logging import configure_logging
 from aumos_drift_detector.settings import Settings, SettingsError, load_settings
 
@@ -74,6 +78,22 @@ def _migrate(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _token(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.is_production:
+        return _fail("token: refusing to mint tokens in production; use your identity provider", EXIT_BAD_INPUT)
+    roles = [role.strip() for role in args.role.split(",") if role.strip()]
+    unknown = sorted(set(roles) - {role.value for role in Role})
+    if unknown or not roles:
+        return _fail(f"token: --role must be viewer, operator or admin, got {args.role!r}", EXIT_BAD_INPUT)
+    if args.hours <= 0:
+        return _fail("token: --hours must be positive", EXIT_BAD_INPUT)
+    token = issue_token(
+        settings, tenant_id=args.tenant, roles=roles, subject=args.subject, ttl=timedelta(hours=args.hours)
+    )
+    sys.stdout.write(f"{token}\n")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser of ``aumos-drift``."""
     parser = argparse.ArgumentParser(prog="aumos-drift", description="Drift detection for deployed ML models.")
@@ -89,6 +109,15 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument("--revision", default="head", help="upgrade to this revision (default: head)")
     migrate.add_argument("--downgrade", metavar="REVISION", help="downgrade to this revision instead ('base': empty)")
     migrate.set_defaults(handler=_migrate)
+
+    token = commands.add_parser("token", help="print a development token signed with AUMOS_DRIFT_JWT_SECRET")
+    token.add_argument("--tenant", required=True, help="tenant_id claim")
+    token.add_argument("--role", required=True, help="viewer, operator or admin (comma-separated for several)")
+    token.add_argument("--subject", default="developer", help="sub claim (default: developer)")
+    token.add_argument("--hours", type=float, default=12.0, help="validity in hours (default: 12)")
+    token.set_defaults(handler=_token)
+
+    add_check_parser(commands)
     return parser
 
 
@@ -96,6 +125,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "check":
+        configure_logging(level="WARNING")
+        return run_check(args)
     try:
         settings = load_settings()
     except SettingsError as exc:

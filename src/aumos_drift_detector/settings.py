@@ -7,7 +7,7 @@ them with overrides. A bad value raises :class:`SettingsError` whose message nam
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     database_pool_size: int = Field(default=10, ge=1, le=200)
     kafka_bootstrap_servers: str | None = None
     kafka_client_id: str = "aumos-drift-detector"
+    kafka_event_format: Literal["json", "protobuf"] = "json"
     log_level: LogLevel = LogLevel.INFO
     log_json: bool | None = None
     host: str = "127.0.0.1"

@@ -254,3 +254,152 @@ class DriftAlert:
     snoozed_until: datetime | None = None
     healthy_streak: int = 0
     resolved_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class ReferenceDataset:
+    """One version of a monitor's reference data, kept as a profile (raw rows are not stored).
+
+    Attributes:
+        id: Identifier.
+        tenant_id: Owning tenant.
+        monitor_id: The monitor it belongs to.
+        version: 1 for the first upload, then increasing; old versions stay for past detections.
+        rows: Rows in the upload.
+        checksum: SHA-256 of the uploaded bytes.
+        content_type: Media type of the upload.
+        columns: Column names of the upload.
+        profile: The serialised reference profile.
+        uploaded_by: Subject of the uploader's token.
+        created_at: Upload time.
+    """
+
+    id: uuid.UUID
+    tenant_id: str
+    monitor_id: uuid.UUID
+    version: int
+    rows: int
+    checksum: str
+    content_type: str
+    columns: list[str]
+    profile: bytes
+    uploaded_by: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ObservationWindow:
+    """The production rows of a run's current window.
+
+    Attributes:
+        table: The rows, column-oriented (a pyarrow Table or anything the statistical engine reads).
+        rows: Number of rows.
+        batches: Number of stored batches they came from.
+        oldest: Receipt time of the oldest batch used.
+        newest: Receipt time of the newest batch used.
+    """
+
+    table: Any
+    rows: int
+    batches: int
+    oldest: datetime | None
+    newest: datetime | None
+
+
+class AlertAction(StrEnum):
+    """What happened to an alert; each is stored in the alert's audit history."""
+
+    OPENED = "opened"
+    ESCALATED = "escalated"
+    RENOTIFIED = "renotified"
+    REOPENED = "reopened"
+    UNSNOOZED = "unsnoozed"
+    ACKNOWLEDGED = "acknowledged"
+    SNOOZED = "snoozed"
+    RESOLVED = "resolved"
+    AUTO_RESOLVED = "auto_resolved"
+
+
+@dataclass(frozen=True, slots=True)
+class AlertEvent:
+    """One stored step of an alert's history: who did what, when, and why.
+
+    Attributes:
+        id: Identifier.
+        tenant_id: Owning tenant.
+        alert_id: The alert concerned.
+        action: What happened.
+        actor: The principal's subject, or ``"system"`` for automatic steps.
+        from_status: Status before the step.
+        to_status: Status after the step.
+        severity: The alert's severity after the step.
+        at: When it happened.
+        note: Free text given by the actor (or the reason of an automatic step).
+        detection_id: The detection that caused an automatic step.
+        notified: Whether the step published a ``drift.alert_raised`` event.
+    """
+
+    id: uuid.UUID
+    tenant_id: str
+    alert_id: uuid.UUID
+    action: AlertAction
+    actor: str
+    from_status: AlertStatus | None
+    to_status: AlertStatus
+    severity: Severity
+    at: datetime
+    note: str = ""
+    detection_id: uuid.UUID | None = None
+    notified: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RetrainingTrigger:
+    """A recorded decision that a model needs retraining.
+
+    Attributes:
+        id: Identifier.
+        tenant_id: Owning tenant.
+        monitor_id: The monitor whose detections led to it.
+        model_id: The model to retrain.
+        model_version: The deployed version that drifted.
+        severity: Severity of the detection that fired it.
+        reason: Why, in words (which rule fired).
+        detection_ids: The detections behind it, newest first.
+        idempotency_key: Stable key downstream pipelines deduplicate on.
+        event_id: The ``drift.retraining_required`` event announcing it.
+        created_at: When it fired.
+    """
+
+    id: uuid.UUID
+    tenant_id: str
+    monitor_id: uuid.UUID
+    model_id: str
+    model_version: str
+    severity: Severity
+    reason: str
+    detection_ids: list[uuid.UUID]
+    idempotency_key: str
+    event_id: uuid.UUID
+    created_at: datetime
+
+
+@dataclass(slots=True)
+class ConceptCheckpoint:
+    """The stored state of a monitor's concept-drift detector.
+
+    Attributes:
+        monitor_id: The monitor.
+        tenant_id: Owning tenant.
+        detector: Detector class name, e.g. ``"ADWIN"``.
+        state: The detector's ``to_state()`` document.
+        recent_keys: Idempotency keys of the latest outcome batches (newest last).
+        updated_at: Time of the last update.
+    """
+
+    monitor_id: uuid.UUID
+    tenant_id: str
+    detector: str
+    state: dict[str, Any]
+    recent_keys: list[str]
+    updated_at: datetime

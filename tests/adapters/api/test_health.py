@@ -13,13 +13,16 @@ from aumos_drift_detector.core.errors import NotFoundError, StorageError
 from aumos_drift_detector.settings import load_settings
 from tests.conftest import DatabaseTarget
 
+IDLE_OUTBOX = {"status": "ok", "details": {"pending": 0, "retrying": 0, "oldest_pending_age_seconds": None}}
+
 
 @pytest.fixture
 async def client(database: DatabaseTarget) -> AsyncIterator[httpx.AsyncClient]:
     app = build_app(bootstrap(load_settings(database_url=database.url)))
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://test"
-    ) as http:
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http,
+    ):
         yield http
 
 
@@ -27,7 +30,7 @@ async def client(database: DatabaseTarget) -> AsyncIterator[httpx.AsyncClient]:
 async def test_ready_is_200_when_the_database_answers(client: httpx.AsyncClient) -> None:
     response = await client.get("/health/ready")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": {"status": "ok"}}}
+    assert response.json() == {"status": "ok", "checks": {"database": {"status": "ok"}, "outbox": IDLE_OUTBOX}}
 
 
 @pytest.mark.integration
@@ -73,13 +76,15 @@ async def test_ready_is_503_naming_the_failed_dependency(tmp_path) -> None:
     container = bootstrap(load_settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"))
     container.health_checks.append(_FailingCheck())
     app = build_app(container)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://test"
-    ) as http:
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http,
+    ):
         response = await http.get("/health/ready")
     assert response.status_code == 503
     assert response.json()["checks"] == {
         "database": {"status": "ok"},
+        "outbox": IDLE_OUTBOX,
         "kafka": {"status": "failed", "error": "broker unreachable at 127.0.0.1:1"},
     }
 

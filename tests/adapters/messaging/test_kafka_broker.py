@@ -16,7 +16,9 @@ pytestmark = pytest.mark.integration
 
 def test_message_round_trips_through_the_broker(kafka_broker: servers.Broker) -> None:
     topic = f"roundtrip-{uuid.uuid4().hex[:8]}"
-    producer = Producer({"bootstrap.servers": kafka_broker.bootstrap_servers, "enable.idempotence": True, "acks": "all"})
+    producer = Producer(
+        {"bootstrap.servers": kafka_broker.bootstrap_servers, "enable.idempotence": True, "acks": "all"}
+    )
     delivered: list[str] = []
     producer.produce(
         topic,

@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -49,3 +52,27 @@ def test_get_test_rejects_unknown_names():
     with pytest.raises(ValidationError) as caught:
         get_test("t_test")
     assert "ks" in caught.value.details["known"]
+
+
+IMPORT_ORDERS = [
+    "import aumos_drift_detector.core.statistical.catalogue",
+    "import aumos_drift_detector.core.statistical.ks_test",
+    "import aumos_drift_detector.core.statistical",
+]
+
+
+@pytest.mark.parametrize("first", IMPORT_ORDERS)
+def test_package_exports_functions_and_catalogue_holds_them_whatever_is_imported_first(first):
+    # The package exports functions named like their modules; importing a module later must not replace them.
+    script = f"""
+{first}
+import inspect
+import aumos_drift_detector.core.statistical as package
+from aumos_drift_detector.core.statistical.catalogue import CATALOGUE
+for name in ("ks_test", "psi", "wasserstein", "chi_squared", "energy_distance"):
+    assert inspect.isfunction(getattr(package, name)), name
+assert CATALOGUE["ks"].function is package.ks_test
+assert CATALOGUE["wasserstein"].sorted_kernel.__name__ == "wasserstein_sorted"
+"""
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert completed.returncode == 0, completed.stderr

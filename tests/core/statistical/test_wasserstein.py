@@ -1,3 +1,4 @@
+import dataclasses
 import math
 
 import numpy as np
@@ -5,7 +6,8 @@ import pytest
 from scipy import stats
 
 from aumos_drift_detector.core.errors import InsufficientDataError
-from aumos_drift_detector.core.statistical.wasserstein import wasserstein
+from aumos_drift_detector.core.statistical import ReferenceProfile, evaluate
+from aumos_drift_detector.core.statistical.wasserstein import wasserstein, wasserstein_sorted
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -38,3 +40,32 @@ def test_wasserstein_is_zero_for_identical_samples_and_finds_a_fifth_sigma_shift
     reference = rng.normal(size=10_000)
     assert wasserstein(reference, reference).statistic == 0.0
     assert wasserstein(reference, rng.normal(0.2, 1, 10_000)).drift_detected
+
+
+def test_wasserstein_kernel_uses_a_given_reference_std_and_otherwise_computes_it():
+    rng = np.random.default_rng(11)
+    reference, current = np.sort(rng.normal(0, 2, 500)), np.sort(rng.normal(1, 2, 700))
+    computed = wasserstein_sorted(reference, current)
+    assert computed.details["reference_std"] == np.std(reference)
+    given = wasserstein_sorted(reference, current, reference_std=4.0)
+    assert given.statistic == pytest.approx(computed.details["raw_distance"] / 4.0, rel=1e-15)
+
+
+def test_engine_passes_the_profiled_population_std_to_wasserstein():
+    rng = np.random.default_rng(12)
+    reference = {"x": np.append(rng.normal(5, 3, 2000), [np.inf, np.nan])}
+    current = {"x": rng.normal(5.5, 3, 1500)}
+    profile = ReferenceProfile.from_data(reference)
+    assert profile.feature("x").summary["population_std"] == np.std(reference["x"][:2000])
+    stored = ReferenceProfile.from_bytes(profile.to_bytes())
+    feature = evaluate(stored, current).feature("x")
+    assert feature.result == wasserstein(reference["x"], current["x"])
+
+
+def test_profiles_written_without_population_std_give_the_same_result():
+    rng = np.random.default_rng(13)
+    reference, current = {"x": rng.normal(0, 1, 3000)}, {"x": rng.normal(0.2, 1, 3000)}
+    profile = ReferenceProfile.from_data(reference)
+    feature = profile.feature("x")
+    older = dataclasses.replace(feature, summary={k: v for k, v in feature.summary.items() if k != "population_std"})
+    assert evaluate(ReferenceProfile((older,)), current).features == evaluate(profile, current).features

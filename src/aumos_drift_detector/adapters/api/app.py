@@ -9,10 +9,11 @@ import structlog
 from fastapi import FastAPI
 
 from aumos_drift_detector import __version__
+from aumos_drift_detector.adapters.api.auth import TokenVerifier
 from aumos_drift_detector.adapters.api.context import ApiContext
 from aumos_drift_detector.adapters.api.errors import install_error_handlers
 from aumos_drift_detector.adapters.api.middleware import RequestContextMiddleware, RequestMetrics
-from aumos_drift_detector.adapters.api.routes import health
+from aumos_drift_detector.adapters.api.routes import alerts, detections, health, monitors
 
 log = structlog.get_logger(__name__)
 
@@ -48,7 +49,11 @@ def create_app(context: ApiContext) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.context = context
+    app.state.token_verifier = TokenVerifier(context.settings)
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware, metrics=RequestMetrics(context.registry))
     app.include_router(health.router)
+    app.include_router(monitors.router, prefix=API_PREFIX)
+    app.include_router(detections.router, prefix=API_PREFIX)
+    app.include_router(alerts.router, prefix=API_PREFIX)
     return app

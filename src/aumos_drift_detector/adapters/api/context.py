@@ -8,7 +8,23 @@ from dataclasses import dataclass, field
 from prometheus_client import CollectorRegistry
 
 from aumos_drift_detector.core.interfaces import Clock, HealthCheck, UnitOfWorkFactory
+from aumos_drift_detector.core.services.concept_monitoring import ConceptMonitoring
+from aumos_drift_detector.core.services.datasets import DatasetService
+from aumos_drift_detector.core.services.detections import DetectionQueries
+from aumos_drift_detector.core.services.monitors import MonitorService
+from aumos_drift_detector.core.services.runs import RunService
 from aumos_drift_detector.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """The use cases the routes call."""
+
+    monitors: MonitorService
+    datasets: DatasetService
+    runs: RunService
+    detections: DetectionQueries
+    concept: ConceptMonitoring
 
 
 @dataclass(slots=True)
@@ -17,6 +33,7 @@ class ApiContext:
 
     Attributes:
         settings: The service settings.
+        services: The use cases.
         uow_factory: Makes a unit of work per request.
         clock: The time source.
         health_checks: Dependencies the readiness probe checks, in order.
@@ -26,6 +43,7 @@ class ApiContext:
     """
 
     settings: Settings
+    services: Services
     uow_factory: UnitOfWorkFactory
     clock: Clock
     health_checks: Sequence[HealthCheck]

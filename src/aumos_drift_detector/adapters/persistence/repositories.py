@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aumos_drift_detector.adapters.persistence.errors import storage_errors
@@ -21,10 +23,16 @@ from aumos_drift_detector.adapters.persistence.pagination import after_cursor, e
 from aumos_drift_detector.adapters.persistence.tables import AlertRow, DetectionRow, MonitorRow
 from aumos_drift_detector.core.errors import NotFoundError
 from aumos_drift_detector.core.interfaces import AlertFilter, DetectionFilter, Page
-from aumos_drift_detector.core.models import AlertStatus, DriftAlert, DriftDetection, Monitor
+from aumos_drift_detector.core.models import (
+    AlertStatus,
+    DetectionKind,
+    DriftAlert,
+    DriftDetection,
+    Monitor,
+    MonitorStatus,
+)
 
 MAX_PAGE_SIZE = 500
-
 
 
 async def _page(
@@ -85,6 +93,49 @@ class SqlAlchemyMonitorRepository:
         rows, next_cursor = await _page(self._session, query, MonitorRow.created_at, MonitorRow.id, limit, cursor)
         return Page([monitor_from_row(row) for row in rows], next_cursor)
 
+    async def claim_due(self, now: datetime, *, owner: str, lease_until: datetime, limit: int) -> Sequence[Monitor]:
+        """Lease due, active, live monitors whose lease is free; locked rows of other schedulers are skipped."""
+        query = (
+            select(MonitorRow)
+            .where(
+                MonitorRow.status == MonitorStatus.ACTIVE.value,
+                MonitorRow.deleted_at.is_(None),
+                MonitorRow.next_run_at.is_not(None),
+                MonitorRow.next_run_at <= now,
+                or_(MonitorRow.lease_until.is_(None), MonitorRow.lease_until < now),
+            )
+            .order_by(MonitorRow.next_run_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        claimed: list[Monitor] = []
+        with storage_errors("claim due monitors"):
+            rows = list((await self._session.scalars(query)).all())
+            for row in rows:
+                # Compare-and-set: only one claimer's update matches, also where SKIP LOCKED does not exist.
+                statement = (
+                    update(MonitorRow)
+                    .where(MonitorRow.id == row.id, or_(MonitorRow.lease_until.is_(None), MonitorRow.lease_until < now))
+                    .values(lease_owner=owner, lease_until=lease_until)
+                    .execution_options(synchronize_session=False)
+                )
+                result = await self._session.execute(statement)
+                if getattr(result, "rowcount", 0) == 1:
+                    claimed.append(monitor_from_row(row))
+        return claimed
+
+    async def finish_scheduled_run(
+        self, monitor_id: uuid.UUID, *, owner: str, next_run_at: datetime | None, last_run_at: datetime
+    ) -> None:
+        """Set the next due time and last run time, and release ``owner``'s lease."""
+        statement = (
+            update(MonitorRow)
+            .where(MonitorRow.id == monitor_id, MonitorRow.lease_owner == owner)
+            .values(next_run_at=next_run_at, last_run_at=last_run_at, lease_owner=None, lease_until=None)
+        )
+        with storage_errors("finish scheduled run"):
+            await self._session.execute(statement)
+
 
 class SqlAlchemyDetectionRepository:
     """Detections in ``drf_detections`` (append-only)."""
@@ -123,6 +174,18 @@ class SqlAlchemyDetectionRepository:
         rows, next_cursor = await _page(self._session, query, DetectionRow.started_at, DetectionRow.id, limit, cursor)
         return Page([detection_from_row(row) for row in rows], next_cursor)
 
+    async def recent(
+        self, tenant_id: str, monitor_id: uuid.UUID, *, limit: int, kind: DetectionKind | None = None
+    ) -> Sequence[DriftDetection]:
+        """Return the monitor's newest detections (staged ones included: the session autoflushes), newest first."""
+        query = select(DetectionRow).where(DetectionRow.tenant_id == tenant_id, DetectionRow.monitor_id == monitor_id)
+        if kind is not None:
+            query = query.where(DetectionRow.kind == kind.value)
+        query = query.order_by(DetectionRow.started_at.desc(), DetectionRow.id.desc()).limit(max(1, limit))
+        with storage_errors("recent detections"):
+            rows = (await self._session.scalars(query)).all()
+        return [detection_from_row(row) for row in rows]
+
 
 class SqlAlchemyAlertRepository:
     """Alerts in ``drf_alerts``."""
@@ -159,6 +222,18 @@ class SqlAlchemyAlertRepository:
         )
         with storage_errors("find alert"):
             row = (await self._session.scalars(query.limit(1))).one_or_none()
+        return alert_from_row(row) if row is not None else None
+
+    async def find_latest(self, tenant_id: str, dedup_key: str) -> DriftAlert | None:
+        """Return the most recently seen alert with this dedup key, whatever its status."""
+        query = (
+            select(AlertRow)
+            .where(AlertRow.tenant_id == tenant_id, AlertRow.dedup_key == dedup_key)
+            .order_by(AlertRow.last_seen_at.desc(), AlertRow.id.desc())
+            .limit(1)
+        )
+        with storage_errors("find alert"):
+            row = (await self._session.scalars(query)).one_or_none()
         return alert_from_row(row) if row is not None else None
 
     async def list(

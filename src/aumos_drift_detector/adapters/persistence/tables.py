@@ -10,7 +10,19 @@ import uuid
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, MetaData, String, Text, Uuid
+from sqlalchemy import (
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from aumos_drift_detector.adapters.persistence.types import JsonDocument, UtcDateTime
@@ -59,6 +71,8 @@ class MonitorRow(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     deleted_at: Mapped[datetime | None]
+    lease_owner: Mapped[str | None] = mapped_column(String(100))
+    lease_until: Mapped[datetime | None]
 
     __table_args__ = (
         Index(None, "tenant_id", "created_at", "id"),
@@ -127,3 +141,124 @@ class AlertRow(Base):
         Index(None, "tenant_id", "dedup_key", "status"),
         Index(None, "tenant_id", "monitor_id"),
     )
+
+
+class ReferenceRow(Base):
+    """A row of ``drf_references``: one version of a monitor's reference data, as a profile."""
+
+    __tablename__ = "drf_references"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(String(64))
+    monitor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("drf_monitors.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    rows: Mapped[int] = mapped_column(Integer)
+    checksum: Mapped[str] = mapped_column(String(64))
+    content_type: Mapped[str] = mapped_column(String(100))
+    columns: Mapped[list[Any]]
+    profile: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("monitor_id", "version"), Index(None, "tenant_id", "monitor_id", "version"))
+
+
+class ObservationBatchRow(Base):
+    """A row of ``drf_observation_batches``: one accepted batch of production rows (Arrow IPC, compressed)."""
+
+    __tablename__ = "drf_observation_batches"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(String(64))
+    monitor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("drf_monitors.id", ondelete="CASCADE"))
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    rows: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    received_at: Mapped[datetime]
+
+    __table_args__ = (
+        UniqueConstraint("monitor_id", "idempotency_key"),
+        Index(None, "tenant_id", "monitor_id", "received_at"),
+    )
+
+
+class AlertEventRow(Base):
+    """A row of ``drf_alert_events``: one audited step of an alert (who, what, when, why)."""
+
+    __tablename__ = "drf_alert_events"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(String(64))
+    alert_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("drf_alerts.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(200))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    severity: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text)
+    detection_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    notified: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime]
+
+    __table_args__ = (Index(None, "tenant_id", "alert_id", "at"),)
+
+
+class RetrainingTriggerRow(Base):
+    """A row of ``drf_retraining_triggers``: one decision that a model needs retraining."""
+
+    __tablename__ = "drf_retraining_triggers"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(String(64))
+    monitor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("drf_monitors.id", ondelete="CASCADE"))
+    model_id: Mapped[str] = mapped_column(String(200))
+    model_version: Mapped[str] = mapped_column(String(100))
+    severity: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text)
+    detection_ids: Mapped[list[Any]]
+    idempotency_key: Mapped[str] = mapped_column(String(400))
+    event_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    created_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("idempotency_key"), Index(None, "tenant_id", "model_id", "created_at"))
+
+
+class OutboxRow(Base):
+    """A row of ``drf_outbox``: an event written with its cause, waiting for (or done with) publication."""
+
+    __tablename__ = "drf_outbox"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(String(64))
+    event_type: Mapped[str] = mapped_column(String(100))
+    topic: Mapped[str] = mapped_column(String(200))
+    message_key: Mapped[str] = mapped_column(String(300))
+    model_id: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(300))
+    source: Mapped[str] = mapped_column(String(200))
+    data: Mapped[dict[str, Any]]
+    event_time: Mapped[datetime]
+    created_at: Mapped[datetime]
+    available_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_until: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+
+    __table_args__ = (Index(None, "sent_at", "available_at"), Index(None, "tenant_id", "created_at"))
+
+
+class ConceptStateRow(Base):
+    """A row of ``drf_concept_states``: the checkpoint of a monitor's concept-drift detector."""
+
+    __tablename__ = "drf_concept_states"
+
+    monitor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("drf_monitors.id", ondelete="CASCADE"), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(String(64))
+    detector: Mapped[str] = mapped_column(String(40))
+    state: Mapped[dict[str, Any]]
+    recent_keys: Mapped[list[Any]]
+    updated_at: Mapped[datetime]
+
+    __table_args__ = (Index(None, "tenant_id", "monitor_id"),)

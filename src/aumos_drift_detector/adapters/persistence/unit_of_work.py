@@ -7,13 +7,33 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from aumos_drift_detector.adapters.persistence.audit_repositories import (
+    SqlAlchemyAlertEventRepository,
+    SqlAlchemyRetrainingTriggerRepository,
+)
+from aumos_drift_detector.adapters.persistence.data_repositories import (
+    SqlAlchemyConceptStateRepository,
+    SqlAlchemyObservationRepository,
+    SqlAlchemyReferenceRepository,
+)
 from aumos_drift_detector.adapters.persistence.errors import storage_errors
+from aumos_drift_detector.adapters.persistence.outbox_repository import SqlAlchemyOutboxRepository
 from aumos_drift_detector.adapters.persistence.repositories import (
     SqlAlchemyAlertRepository,
     SqlAlchemyDetectionRepository,
     SqlAlchemyMonitorRepository,
 )
-from aumos_drift_detector.core.interfaces import AlertRepository, DetectionRepository, MonitorRepository
+from aumos_drift_detector.core.interfaces import (
+    AlertEventRepository,
+    AlertRepository,
+    ConceptStateRepository,
+    DetectionRepository,
+    MonitorRepository,
+    ObservationRepository,
+    OutboxRepository,
+    ReferenceRepository,
+    RetrainingTriggerRepository,
+)
 
 
 class SqlAlchemyUnitOfWork:
@@ -41,6 +61,12 @@ class SqlAlchemyUnitOfWork:
         self.monitors: MonitorRepository = SqlAlchemyMonitorRepository(self._session)
         self.detections: DetectionRepository = SqlAlchemyDetectionRepository(self._session)
         self.alerts: AlertRepository = SqlAlchemyAlertRepository(self._session)
+        self.alert_events: AlertEventRepository = SqlAlchemyAlertEventRepository(self._session)
+        self.retraining_triggers: RetrainingTriggerRepository = SqlAlchemyRetrainingTriggerRepository(self._session)
+        self.outbox: OutboxRepository = SqlAlchemyOutboxRepository(self._session)
+        self.references: ReferenceRepository = SqlAlchemyReferenceRepository(self._session)
+        self.observations: ObservationRepository = SqlAlchemyObservationRepository(self._session)
+        self.concept_states: ConceptStateRepository = SqlAlchemyConceptStateRepository(self._session)
         return self
 
     async def __aexit__(

@@ -15,9 +15,8 @@ Two levels of API:
 (True, ['x'])
 """
 
-# The catalogue must be imported before the test functions below shadow their module names.
-from aumos_drift_detector.core.statistical.catalogue import CATALOGUE, StatTestSpec, get_test  # isort: skip
 from aumos_drift_detector.core.statistical.anderson_darling import anderson_darling
+from aumos_drift_detector.core.statistical.catalogue import CATALOGUE, StatTestSpec, get_test
 from aumos_drift_detector.core.statistical.chi_squared import chi_squared
 from aumos_drift_detector.core.statistical.cramer_von_mises import cramer_von_mises
 from aumos_drift_detector.core.statistical.drift_result import DatasetDriftResult, FeatureDriftResult

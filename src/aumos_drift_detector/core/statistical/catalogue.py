@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import import_module
 from types import MappingProxyType
-from typing import Literal
+from typing import Final, Literal
 
 from aumos_drift_detector.core.errors import ValidationError
 from aumos_drift_detector.core.statistical.result import StatTestResult
@@ -50,9 +50,17 @@ class StatTestSpec:
     feature_kinds: frozenset[FeatureKind]
 
 
+_TESTS_PACKAGE: Final[str] = "aumos_drift_detector.core.statistical"
+
+
 def _spec(public_name: str, kind: TestKind, *feature_kinds: FeatureKind) -> StatTestSpec:
-    """Read a test module ``<package>.<public_name>`` that defines ``<public_name>`` and its kernels."""
-    module = import_module(f"{__package__}.{public_name}")
+    """Read the test module ``<package>.<public_name>`` that defines ``<public_name>`` and its kernels.
+
+    The module is imported by its full dotted path, which ``import_module`` resolves through
+    ``sys.modules``, never through an attribute of the package: the package exports functions under
+    the same names as these modules, so ``package.ks_test`` is the function, not the module.
+    """
+    module = import_module(f"{_TESTS_PACKAGE}.{public_name}")
     return StatTestSpec(
         name=module.TEST_NAME,
         function=getattr(module, public_name),

@@ -7,7 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from aumos_drift_detector.core.statistical.cdf_gap import cdf_gaps, finite_pair
+from aumos_drift_detector.core.statistical.cdf_gap import finite_pair
+from aumos_drift_detector.core.statistical.merge_pass import merge_pass
 from aumos_drift_detector.core.statistical.result import StatTestResult
 from aumos_drift_detector.core.statistical.samples import (
     DEFAULT_MIN_SAMPLES,
@@ -61,18 +62,33 @@ def energy_distance(
 
 
 def energy_distance_sorted(
-    reference_sorted: FloatArray, current_sorted: FloatArray, *, threshold: float = DEFAULT_THRESHOLD
+    reference_sorted: FloatArray,
+    current_sorted: FloatArray,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    reference_std: float | None = None,
 ) -> StatTestResult:
     """Kernel of :func:`energy_distance` on clean samples sorted ascending.
+
+    The integral comes from one merge of the finite parts of the samples (:mod:`.merge_pass`).
+
+    Args:
+        reference_sorted: Reference values sorted ascending, no NaN.
+        current_sorted: Current values sorted ascending, no NaN.
+        threshold: Normalised distance at or above which drift is declared.
+        reference_std: The population standard deviation of the finite reference values when
+            already known (a profile stores it); computed otherwise.
+
+    Returns:
+        The result.
 
     Example:
         >>> round(energy_distance_sorted(np.array([0.0, 2.0]), np.array([4.0, 6.0])).statistic, 6)  # sqrt(6)
         2.44949
     """
     reference, current, dropped = finite_pair(reference_sorted, current_sorted, test=TEST_NAME)
-    widths, gaps = cdf_gaps(reference, current)
-    raw = math.sqrt(2.0 * float(np.sum(gaps * gaps * widths)))
-    scale = float(np.std(reference))
+    raw = math.sqrt(2.0 * merge_pass(reference, current).l2)
+    scale = float(np.std(reference)) if reference_std is None else reference_std
     statistic = raw / math.sqrt(scale) if scale > 0 else (0.0 if raw == 0 else math.inf)
     return StatTestResult(
         test=TEST_NAME,

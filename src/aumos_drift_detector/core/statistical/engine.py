@@ -2,8 +2,9 @@
 
 :func:`evaluate` reads each current column once. A numerical column is cleaned (missing values
 dropped and counted) and sorted once, then handed with the profile's pre-sorted reference values to
-the test's sorted kernel; numerical features run on a thread pool, since numpy releases the GIL
-while it sorts and searches. A categorical column is counted once (through integer codes where the
+the test's sorted kernel (KS, Wasserstein and energy distance need one merge of the two sorted
+samples, :mod:`.merge_pass`); numerical features run on a thread pool, since numpy's sort and the
+compiled merge release the GIL. A categorical column is counted once (through integer codes where the
 container has them) and aligned with the profile's counts. The per-feature results then go through
 the multiple-testing correction and the dataset rule of :mod:`.verdict`.
 """
@@ -87,7 +88,7 @@ def _check_numerical(task: _Task, source: ColumnSource, min_samples: int, max_sh
     )
     result = run_sorted(
         task.test, reference.sorted_values, current_sorted, threshold=task.threshold,
-        bins=reference.bins, edges=reference.edges,
+        bins=reference.bins, edges=reference.edges, reference_std=reference.summary.get("population_std"),
     )  # fmt: skip
     share = MissingShare.compare(
         reference_missing=reference.n_missing, reference_total=reference.n_total,

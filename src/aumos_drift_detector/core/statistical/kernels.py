@@ -23,7 +23,7 @@ from aumos_drift_detector.core.statistical.result import StatTestResult
 FloatArray = npt.NDArray[np.float64]
 CountArray = npt.NDArray[np.int64]
 
-__all__ = ["BINNED_TESTS", "DEFAULT_BINS", "bin_edges", "resolve_test", "run_counts", "run_sorted"]
+__all__ = ["BINNED_TESTS", "DEFAULT_BINS", "SCALED_TESTS", "bin_edges", "resolve_test", "run_counts", "run_sorted"]
 
 BINNED_TESTS: Final[frozenset[str]] = frozenset(
     name
@@ -31,6 +31,13 @@ BINNED_TESTS: Final[frozenset[str]] = frozenset(
     if spec.sorted_kernel is not None and "edges" in signature(spec.sorted_kernel).parameters
 )
 """Tests whose numeric kernel bins on reference quantiles and accepts the profile's edges."""
+
+SCALED_TESTS: Final[frozenset[str]] = frozenset(
+    name
+    for name, spec in CATALOGUE.items()
+    if spec.sorted_kernel is not None and "reference_std" in signature(spec.sorted_kernel).parameters
+)
+"""Tests whose numeric kernel divides by the reference standard deviation and accepts the profile's."""
 
 
 def resolve_test(name: str, *, kind: FeatureKind, feature: str) -> StatTestSpec:
@@ -68,13 +75,20 @@ def run_sorted(
     threshold: float,
     bins: int = DEFAULT_BINS,
     edges: FloatArray | None = None,
+    reference_std: float | None = None,
 ) -> StatTestResult:
-    """Run a test's sorted kernel; binned tests get the profile's bin count and, when quantile-binned, its edges."""
+    """Run a test's sorted kernel with what the profile pre-computed for it.
+
+    Binned tests get the profile's bin count and, when quantile-binned, its edges; tests scaled by the
+    reference standard deviation get it (``None``: the kernel computes it).
+    """
     if spec.sorted_kernel is None:  # pragma: no cover - excluded by resolve_test
         raise ValidationError(f"test {spec.name!r} has no numeric kernel", details={"test": spec.name})
     if spec.name in BINNED_TESTS:
         precomputed = edges if edges is not None and edges.size else None
         return spec.sorted_kernel(reference_sorted, current_sorted, threshold=threshold, bins=bins, edges=precomputed)
+    if spec.name in SCALED_TESTS:
+        return spec.sorted_kernel(reference_sorted, current_sorted, threshold=threshold, reference_std=reference_std)
     return spec.sorted_kernel(reference_sorted, current_sorted, threshold=threshold)
 
 

@@ -8,10 +8,12 @@ The p-values reproduce ``scipy.stats.ks_2samp(method="auto")``:
 
       Q(i, j) = (i * Q(i-1, j) + j * Q(i, j-1)) / (i + j),   Q = 1 outside the band, Q(0, 0) = 0.
 
-  Cells on one anti-diagonal ``i + j = k`` depend only on the previous anti-diagonal, so the recursion
-  runs as ``m + n`` vectorised numpy steps, each cell performing the same floating-point operations as
-  the column-wise reference algorithm. Equal sample sizes use the closed alternating sum of binomial
-  ratios in Horner form (Gnedenko-Korolyuk).
+  With numba (:mod:`.jit`) the recursion runs compiled, column by column over the band's rows only,
+  in the operation order of scipy's own routine (about 10 ms for sizes near 10,000, where the numpy
+  form takes 0.2 s). Without numba, cells on one anti-diagonal ``i + j = k`` depend only on the
+  previous anti-diagonal, so the recursion runs as ``m + n`` vectorised numpy steps, each cell
+  performing the same floating-point operations. Equal sample sizes use the closed alternating sum of
+  binomial ratios in Horner form (Gnedenko-Korolyuk), compiled too when numba is available.
 * **Large samples**: ``P(D_N >= d)`` of the *one-sample* two-sided statistic at the effective size
   ``N = round(m n / (m + n))``, as scipy does. Where scipy is slow -- ``N d^2 >= 2.2``, where that tail
   equals ``2 * smirnov(N, d)`` and scipy sums ``N`` Birnbaum-Tingey terms -- the sum is replaced by the
@@ -30,6 +32,8 @@ import math
 import numpy as np
 import numpy.typing as npt
 from scipy import special, stats
+
+from aumos_drift_detector.core.statistical.jit import jit_kernels
 
 MAX_EXACT_N = 10_000
 """Largest sample size for which the exact p-value is computed (scipy's ``method="auto"`` rule)."""
@@ -74,9 +78,16 @@ def exact_p_value(h: int, n_reference: int, n_current: int) -> float:
     """
     if h <= 0:
         return 1.0
+    kernels = jit_kernels()
     if n_reference == n_current:
-        return min(max(_square_outside(n_reference, h), 0.0), 1.0)
-    return min(max(_band_outside(n_reference, n_current, h), 0.0), 1.0)
+        outside = _square_outside(n_reference, h) if kernels is None else kernels.square_outside(n_reference, h)
+    elif kernels is None:
+        outside = _band_outside(n_reference, n_current, h)
+    else:
+        m, n = max(n_reference, n_current), min(n_reference, n_current)
+        g = math.gcd(m, n)
+        outside = kernels.band_outside(m, n, m // g, n // g, h)
+    return min(max(float(outside), 0.0), 1.0)
 
 
 def _square_outside(n: int, h: int) -> float:

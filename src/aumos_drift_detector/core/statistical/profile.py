@@ -53,7 +53,8 @@ class NumericalProfile:
         n_neg_inf: ``-inf`` values (kept in ``sorted_values``).
         n_pos_inf: ``+inf`` values (kept in ``sorted_values``).
         n_distinct: Distinct non-missing values.
-        summary: ``mean``, ``std``, ``min``, ``p25``, ``median``, ``p75``, ``max`` of the finite values.
+        summary: ``mean``, ``std``, ``min``, ``p25``, ``median``, ``p75``, ``max`` of the finite values,
+            and ``population_std`` (``ddof=0``), the scale of Wasserstein and energy distance.
     """
 
     name: str
@@ -134,6 +135,7 @@ def _summary(sorted_values: FloatArray) -> dict[str, float]:
     return {
         "mean": float(finite.mean()),
         "std": float(finite.std(ddof=1)) if finite.size > 1 else 0.0,
+        "population_std": float(finite.std()),
         "min": float(finite[0]),
         "p25": float(p25),
         "median": float(median),

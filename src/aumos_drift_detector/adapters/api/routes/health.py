@@ -11,6 +11,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from aumos_drift_detector.adapters.api.context import ApiContext
 from aumos_drift_detector.core.errors import DriftDetectorError
+from aumos_drift_detector.core.interfaces import HealthDetails
 
 router = APIRouter(tags=["health"])
 
@@ -33,6 +34,8 @@ async def ready(request: Request) -> JSONResponse:
         try:
             await asyncio.wait_for(check.check(), timeout=CHECK_TIMEOUT_SECONDS)
             checks[check.name] = {"status": "ok"}
+            if isinstance(check, HealthDetails):
+                checks[check.name]["details"] = await check.details()
         except DriftDetectorError as exc:
             healthy = False
             checks[check.name] = {"status": "failed", "error": exc.message}

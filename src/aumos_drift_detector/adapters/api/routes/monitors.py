@@ -1,0 +1,147 @@
+"""Monitors: configuration, reference data, production observations and on-demand runs."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Request, Response, status
+
+from aumos_drift_detector.adapters.api.auth import Admin, Operator, Viewer
+from aumos_drift_detector.adapters.api.deps import Context
+from aumos_drift_detector.adapters.api.schemas.detections import (
+    DetectionOut,
+    IngestOut,
+    OutcomesIn,
+    OutcomesOut,
+    ReferenceOut,
+)
+from aumos_drift_detector.adapters.api.schemas.monitors import (
+    POLICY_KEYS,
+    MonitorCreate,
+    MonitorOut,
+    MonitorPage,
+    MonitorUpdate,
+    core_value,
+)
+from aumos_drift_detector.adapters.api.uploads import UPLOAD_BODY, read_upload
+from aumos_drift_detector.core.services.monitors import MonitorDraft
+
+router = APIRouter(prefix="/monitors", tags=["monitors"])
+
+MonitorId = Annotated[uuid.UUID, "the monitor's id"]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Create a monitor (admin)")
+async def create_monitor(body: MonitorCreate, principal: Admin, context: Context) -> MonitorOut:
+    """Create a monitor for a deployed model."""
+    fields = body.model_dump(exclude=set(POLICY_KEYS))
+    draft = MonitorDraft(
+        **{name: core_value(name, getattr(body, name)) for name in fields},
+        settings={key: getattr(body, key) for key in POLICY_KEYS if getattr(body, key) is not None},
+    )
+    return MonitorOut.of(await context.services.monitors.create(principal, draft))
+
+
+@router.get("", summary="List monitors (viewer)")
+async def list_monitors(
+    principal: Viewer,
+    context: Context,
+    model_id: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: str | None = None,
+) -> MonitorPage:
+    """List the tenant's monitors, newest first."""
+    page = await context.services.monitors.list(principal, model_id=model_id, limit=limit, cursor=cursor)
+    return MonitorPage(items=[MonitorOut.of(item) for item in page.items], next_cursor=page.next_cursor)
+
+
+@router.get("/{monitor_id}", summary="Get a monitor (viewer)")
+async def get_monitor(monitor_id: uuid.UUID, principal: Viewer, context: Context) -> MonitorOut:
+    """Return one monitor."""
+    return MonitorOut.of(await context.services.monitors.get(principal, monitor_id))
+
+
+@router.patch("/{monitor_id}", summary="Change a monitor (admin)")
+async def update_monitor(monitor_id: uuid.UUID, body: MonitorUpdate, principal: Admin, context: Context) -> MonitorOut:
+    """Change the fields given in the body; the rest stay."""
+    given = body.model_fields_set
+    changes: dict[str, Any] = {name: core_value(name, getattr(body, name)) for name in given if name not in POLICY_KEYS}
+    if given & set(POLICY_KEYS):
+        current = await context.services.monitors.get(principal, monitor_id)
+        settings = dict(current.settings)
+        for key in given & set(POLICY_KEYS):
+            settings[key] = getattr(body, key)
+        changes["settings"] = {key: value for key, value in settings.items() if value is not None}
+    return MonitorOut.of(await context.services.monitors.update(principal, monitor_id, changes))
+
+
+@router.delete("/{monitor_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a monitor (admin)")
+async def delete_monitor(monitor_id: uuid.UUID, principal: Admin, context: Context) -> Response:
+    """Delete a monitor; it stops running, and its detections and alerts stay readable."""
+    await context.services.monitors.delete(principal, monitor_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.put(
+    "/{monitor_id}/reference",
+    status_code=status.HTTP_201_CREATED,
+    summary="Upload reference data (operator)",
+    openapi_extra=UPLOAD_BODY,
+)
+async def put_reference(monitor_id: uuid.UUID, request: Request, principal: Operator, context: Context) -> ReferenceOut:
+    """Store the body as the monitor's newest reference version; earlier versions are kept."""
+    upload = await read_upload(request, limit=context.settings.max_upload_bytes, name="reference")
+    return ReferenceOut.of(await context.services.datasets.replace_reference(principal, monitor_id, upload))
+
+
+@router.get("/{monitor_id}/reference", summary="Describe the current reference data (viewer)")
+async def get_reference(monitor_id: uuid.UUID, principal: Viewer, context: Context) -> ReferenceOut:
+    """Return the metadata of the newest reference version."""
+    return ReferenceOut.of(await context.services.datasets.current_reference(principal, monitor_id))
+
+
+@router.post(
+    "/{monitor_id}/observations",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Send production rows (operator)",
+    openapi_extra=UPLOAD_BODY,
+)
+async def post_observations(
+    monitor_id: uuid.UUID,
+    request: Request,
+    principal: Operator,
+    context: Context,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> IngestOut:
+    """Store a batch of production rows; a retried batch with the same ``Idempotency-Key`` counts once."""
+    upload = await read_upload(request, limit=context.settings.max_upload_bytes, name="observations")
+    result = await context.services.datasets.ingest(principal, monitor_id, upload, idempotency_key=idempotency_key)
+    return IngestOut.of(result)
+
+
+@router.post("/{monitor_id}/runs", status_code=status.HTTP_201_CREATED, summary="Run a drift check now (operator)")
+async def run_monitor(monitor_id: uuid.UUID, principal: Operator, context: Context) -> DetectionOut:
+    """Check the current window against the reference now and return the stored detection."""
+    return DetectionOut.of(await context.services.runs.run_now(principal, monitor_id))
+
+
+@router.post(
+    "/{monitor_id}/outcomes", status_code=status.HTTP_202_ACCEPTED, summary="Send prediction outcomes (operator)"
+)
+async def post_outcomes(
+    monitor_id: uuid.UUID,
+    body: OutcomesIn,
+    principal: Operator,
+    context: Context,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> OutcomesOut:
+    """Feed outcomes to the monitor's concept-drift detector; each drift becomes a concept detection."""
+    result = await context.services.concept.ingest(principal, monitor_id, body.values, idempotency_key=idempotency_key)
+    return OutcomesOut.of(result)
+
+
+@router.get("/{monitor_id}/concept", summary="Concept-drift detector state (viewer)")
+async def get_concept(monitor_id: uuid.UUID, principal: Viewer, context: Context) -> dict[str, Any]:
+    """Return the detector's counters, warning flag and last drift."""
+    return await context.services.concept.status(principal, monitor_id)

@@ -1,0 +1,195 @@
+"""Repositories of monitor data: reference versions and production observation batches."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import pyarrow as pa
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from aumos_drift_detector.adapters.files.arrow_codec import combine_tables, decode_table, encode_table
+from aumos_drift_detector.adapters.persistence.errors import storage_errors
+from aumos_drift_detector.adapters.persistence.tables import ConceptStateRow, ObservationBatchRow, ReferenceRow
+from aumos_drift_detector.core.errors import NotFoundError
+from aumos_drift_detector.core.models import ConceptCheckpoint, ObservationWindow, ReferenceDataset
+
+_REFERENCE_FIELDS = (
+    "id",
+    "tenant_id",
+    "monitor_id",
+    "version",
+    "rows",
+    "checksum",
+    "content_type",
+    "columns",
+    "profile",
+    "uploaded_by",
+    "created_at",
+)
+
+
+def _reference(row: ReferenceRow) -> ReferenceDataset:
+    return ReferenceDataset(**{name: getattr(row, name) for name in _REFERENCE_FIELDS})
+
+
+class SqlAlchemyReferenceRepository:
+    """Reference versions in ``drf_references``."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, reference: ReferenceDataset) -> None:
+        """Stage a new version."""
+        self._session.add(ReferenceRow(**{name: getattr(reference, name) for name in _REFERENCE_FIELDS}))
+
+    async def latest(self, tenant_id: str, monitor_id: uuid.UUID) -> ReferenceDataset | None:
+        """Return the newest version, if any."""
+        query = (
+            select(ReferenceRow)
+            .where(ReferenceRow.tenant_id == tenant_id, ReferenceRow.monitor_id == monitor_id)
+            .order_by(ReferenceRow.version.desc())
+            .limit(1)
+        )
+        with storage_errors("get reference"):
+            row = (await self._session.scalars(query)).one_or_none()
+        return _reference(row) if row is not None else None
+
+    async def get_version(self, tenant_id: str, monitor_id: uuid.UUID, version: int) -> ReferenceDataset:
+        """Return one version or raise ``NotFoundError``."""
+        query = select(ReferenceRow).where(
+            ReferenceRow.tenant_id == tenant_id, ReferenceRow.monitor_id == monitor_id, ReferenceRow.version == version
+        )
+        with storage_errors("get reference"):
+            row = (await self._session.scalars(query)).one_or_none()
+        if row is None:
+            raise NotFoundError(f"reference version {version} not found", details={"version": version})
+        return _reference(row)
+
+
+class SqlAlchemyObservationRepository:
+    """Production rows in ``drf_observation_batches``, one compressed Arrow IPC blob per batch."""
+
+    def __init__(self, session: AsyncSession, *, scan_batch: int = 64) -> None:
+        self._session = session
+        self._scan_batch = scan_batch
+
+    async def add_batch(
+        self,
+        tenant_id: str,
+        monitor_id: uuid.UUID,
+        table: Any,
+        *,
+        idempotency_key: str | None,
+        received_at: datetime,
+    ) -> bool:
+        """Stage a batch unless its idempotency key was already used for this monitor."""
+        if idempotency_key is not None:
+            query = select(func.count()).where(
+                ObservationBatchRow.monitor_id == monitor_id, ObservationBatchRow.idempotency_key == idempotency_key
+            )
+            with storage_errors("check idempotency key"):
+                if await self._session.scalar(query):
+                    return False
+        self._session.add(
+            ObservationBatchRow(
+                id=uuid.uuid4(),
+                tenant_id=tenant_id,
+                monitor_id=monitor_id,
+                idempotency_key=idempotency_key,
+                rows=table.num_rows,
+                data=encode_table(table),
+                received_at=received_at,
+            )
+        )
+        return True
+
+    async def load_window(
+        self,
+        tenant_id: str,
+        monitor_id: uuid.UUID,
+        *,
+        columns: Sequence[str],
+        last_rows: int | None,
+        since: datetime | None,
+    ) -> ObservationWindow:
+        """Read the newest batches until ``last_rows`` rows are gathered (or none are left)."""
+        query = select(ObservationBatchRow.rows, ObservationBatchRow.data, ObservationBatchRow.received_at).where(
+            ObservationBatchRow.tenant_id == tenant_id, ObservationBatchRow.monitor_id == monitor_id
+        )
+        if since is not None:
+            query = query.where(ObservationBatchRow.received_at >= since)
+        query = query.order_by(ObservationBatchRow.received_at.desc(), ObservationBatchRow.id.desc())
+        newest_first: list[pa.Table] = []
+        stamps: list[datetime] = []
+        gathered = 0
+        with storage_errors("load observations"):
+            result = await self._session.stream(query.execution_options(yield_per=self._scan_batch))
+            async for rows, data, received_at in result:
+                newest_first.append(decode_table(data))
+                stamps.append(received_at)
+                gathered += rows
+                if last_rows is not None and gathered >= last_rows:
+                    break
+            await result.close()
+        table = combine_tables(newest_first[::-1], columns)
+        if last_rows is not None and table.num_rows > last_rows:
+            table = table.slice(table.num_rows - last_rows)
+        return ObservationWindow(
+            table=table,
+            rows=table.num_rows,
+            batches=len(newest_first),
+            oldest=min(stamps, default=None),
+            newest=max(stamps, default=None),
+        )
+
+    async def purge_before(self, cutoff: datetime) -> int:
+        """Delete batches received before ``cutoff``."""
+        with storage_errors("purge observations"):
+            result = await self._session.execute(
+                delete(ObservationBatchRow).where(ObservationBatchRow.received_at < cutoff)
+            )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+class SqlAlchemyConceptStateRepository:
+    """Detector checkpoints in ``drf_concept_states``."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get_for_update(self, tenant_id: str, monitor_id: uuid.UUID) -> ConceptCheckpoint | None:
+        """Return the checkpoint, row-locked until the transaction ends (a no-op lock on SQLite)."""
+        query = (
+            select(ConceptStateRow)
+            .where(ConceptStateRow.tenant_id == tenant_id, ConceptStateRow.monitor_id == monitor_id)
+            .with_for_update()
+        )
+        with storage_errors("get concept state"):
+            row = (await self._session.scalars(query)).one_or_none()
+        if row is None:
+            return None
+        return ConceptCheckpoint(
+            monitor_id=row.monitor_id,
+            tenant_id=row.tenant_id,
+            detector=row.detector,
+            state=dict(row.state),
+            recent_keys=[str(key) for key in row.recent_keys],
+            updated_at=row.updated_at,
+        )
+
+    async def save(self, checkpoint: ConceptCheckpoint) -> None:
+        """Insert or replace the checkpoint."""
+        with storage_errors("save concept state"):
+            row = await self._session.get(ConceptStateRow, checkpoint.monitor_id)
+            if row is None:
+                row = ConceptStateRow(monitor_id=checkpoint.monitor_id)
+                self._session.add(row)
+            row.tenant_id = checkpoint.tenant_id
+            row.detector = checkpoint.detector
+            row.state = checkpoint.state
+            row.recent_keys = list(checkpoint.recent_keys)
+            row.updated_at = checkpoint.updated_at

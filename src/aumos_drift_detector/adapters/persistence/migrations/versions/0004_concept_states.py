@@ -1,0 +1,45 @@
+"""Checkpoints of the concept-drift detectors.
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-26
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+revision: str = "0004"
+down_revision: str | None = "0003"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+JSON_DOC = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+
+def upgrade() -> None:
+    op.create_table(
+        "drf_concept_states",
+        sa.Column("monitor_id", sa.Uuid(), nullable=False),
+        sa.Column("tenant_id", sa.String(64), nullable=False),
+        sa.Column("detector", sa.String(40), nullable=False),
+        sa.Column("state", JSON_DOC, nullable=False),
+        sa.Column("recent_keys", JSON_DOC, nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["monitor_id"],
+            ["drf_monitors.id"],
+            name=op.f("fk_drf_concept_states_monitor_id_drf_monitors"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("monitor_id", name=op.f("pk_drf_concept_states")),
+    )
+    op.create_index(
+        op.f("ix_drf_concept_states_tenant_id_monitor_id"), "drf_concept_states", ["tenant_id", "monitor_id"]
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("drf_concept_states")

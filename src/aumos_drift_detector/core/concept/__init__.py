@@ -1,0 +1,32 @@
+"""Streaming concept-drift detectors sharing one contract (see :mod:`.base`).
+
+Detectors watch a stream of prediction errors (or any real-valued signal) and raise drift and
+warning flags; every detector validates its input, round-trips through a JSON state and processes
+batches with ``update_many``.
+"""
+
+from aumos_drift_detector.core.concept.adwin import ADWIN
+from aumos_drift_detector.core.concept.base import DriftDetector, StreamKind
+from aumos_drift_detector.core.concept.ddm import DDM
+from aumos_drift_detector.core.concept.eddm import EDDM
+from aumos_drift_detector.core.concept.hddm_a import HDDM_A
+from aumos_drift_detector.core.concept.hddm_w import HDDM_W
+from aumos_drift_detector.core.concept.kswin import KSWIN
+from aumos_drift_detector.core.concept.page_hinkley import PageHinkley
+from aumos_drift_detector.core.concept.rddm import RDDM
+from aumos_drift_detector.core.concept.results import DriftEvent, UpdateManyResult
+
+__all__ = [
+    "ADWIN",
+    "DDM",
+    "EDDM",
+    "HDDM_A",
+    "HDDM_W",
+    "KSWIN",
+    "RDDM",
+    "DriftDetector",
+    "DriftEvent",
+    "PageHinkley",
+    "StreamKind",
+    "UpdateManyResult",
+]

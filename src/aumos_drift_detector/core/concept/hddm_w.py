@@ -1,0 +1,164 @@
+r"""HDDM_W: drift detection with McDiarmid bounds on exponentially weighted error means.
+
+Frías-Blanco et al. (2015) keep an exponentially weighted moving average (EWMA, weight
+:math:`\lambda` on the newest value) of the whole stream together with its *independent bound
+condition* :math:`c \leftarrow \lambda^2 + (1-\lambda)^2 c` (starting at 1). The cut point moves to
+the present whenever the stream EWMA plus its McDiarmid radius
+:math:`\sqrt{c \ln(1/\delta) / 2}` reaches a new minimum; from then on a second EWMA follows only the
+values after the cut. A drift (an increase) is declared when the post-cut EWMA exceeds the cut-point
+EWMA by more than :math:`\sqrt{(c_1 + c_2)\ln(1/\delta)/2}`; the warning confidence gives the warning.
+The two-sided variant mirrors this with a maximum to flag decreases.
+
+The EWMA starts at the first value it sees (as River's ``stats.EWMean`` does). With default options
+the flags equal River 0.26.1's ``drift.binary.HDDM_W`` on every stream. The estimated change start of
+a drift is the first value after the cut point.
+
+Example:
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(7)
+    >>> errors = np.concatenate([rng.random(1000) < 0.2, rng.random(1000) < 0.6]).astype(float)
+    >>> detector = HDDM_W()
+    >>> result = detector.update_many(errors)
+    >>> [int(i) for i in result.drift_indices]
+    [1015, 1729]
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from aumos_drift_detector.core.concept.base import DriftDetector, StreamKind, decode_float, encode_float
+from aumos_drift_detector.core.concept.batch import BatchFlags
+from aumos_drift_detector.core.concept.parameters import require_bool, require_open_unit
+
+# An EWMA summary: (has seen a value, weighted mean, independent bound condition).
+_Summary = tuple[bool, float, float]
+_EMPTY: _Summary = (False, 0.0, 1.0)
+
+
+class HDDM_W(DriftDetector):  # noqa: N801 - the algorithm's published name
+    """McDiarmid drift detection on weighted means of an error stream (1 = error).
+
+    Args:
+        drift_confidence: Significance of the drift test, in ``(0, 1)``.
+        warning_confidence: Significance of the warning test, in ``(0, 1)``.
+        lambda_val: Weight of the newest value in the moving averages, in ``(0, 1]``.
+        two_sided_test: Also flag decreases of the error rate.
+
+    Raises:
+        ValidationError: If a parameter is out of range.
+    """
+
+    stream_kind = StreamKind.ERROR
+
+    def __init__(
+        self,
+        drift_confidence: float = 0.001,
+        warning_confidence: float = 0.005,
+        lambda_val: float = 0.05,
+        two_sided_test: bool = False,
+    ) -> None:
+        super().__init__()
+        self.drift_confidence = require_open_unit("drift_confidence", drift_confidence)
+        self.warning_confidence = require_open_unit("warning_confidence", warning_confidence)
+        self.lambda_val = require_open_unit("lambda_val", lambda_val, upper_inclusive=True)
+        self.two_sided_test = require_bool("two_sided_test", two_sided_test)
+        self._weights = (self.lambda_val, 1.0 - self.lambda_val, self.lambda_val**2, (1 - self.lambda_val) ** 2)
+        self._log_drift = math.log(1 / self.drift_confidence)
+        self._log_warning = math.log(1 / self.warning_confidence)
+        self._reset_statistics()
+
+    def _reset_statistics(self) -> None:
+        self._total = _EMPTY
+        self._incr = (_EMPTY, _EMPTY)  # (summary at the cut point, summary after it)
+        self._decr = (_EMPTY, _EMPTY)
+        self._incr_cut = math.inf
+        self._decr_cut = -math.inf
+        self._incr_cut_index = 0
+        self._decr_cut_index = 0
+        self._cut_index = 0
+
+    def _add(self, summary: _Summary, x: float) -> _Summary:
+        lam, rest, lam_sq, rest_sq = self._weights
+        seen, mean, ibc = summary
+        return (True, lam * x + rest * mean if seen else x, lam_sq + rest_sq * ibc)
+
+    def _step(self, x: float) -> None:
+        total = self._total = self._add(self._total, x)
+        eps = math.sqrt(total[2] * self._log_drift / 2)
+        if total[1] + eps < self._incr_cut:
+            self._incr_cut = total[1] + eps
+            self._incr = (total, _EMPTY)
+            self._incr_cut_index = self._n_seen
+        else:
+            self._incr = (self._incr[0], self._add(self._incr[1], x))
+        drift = _mean_rose(*self._incr, self._log_drift)
+        warning = not drift and _mean_rose(*self._incr, self._log_warning)
+        if total[1] - eps > self._decr_cut:
+            self._decr_cut = total[1] - eps
+            self._decr = (total, _EMPTY)
+            self._decr_cut_index = self._n_seen
+        else:
+            self._decr = (self._decr[0], self._add(self._decr[1], x))
+        self._cut_index = self._incr_cut_index
+        if self.two_sided_test:
+            if _mean_rose(self._decr[1], self._decr[0], self._log_drift):
+                if not drift:
+                    self._cut_index = self._decr_cut_index
+                drift = True
+            elif _mean_rose(self._decr[1], self._decr[0], self._log_warning):
+                warning = True
+        self._drift_detected = drift
+        self._warning_detected = warning
+
+    def _change_start(self) -> int:
+        return self._cut_index
+
+    def _pack(self) -> npt.NDArray[np.float64]:
+        parts = [*self._total, *self._incr[0], *self._incr[1], *self._decr[0], *self._decr[1]]
+        parts += [self._incr_cut, self._decr_cut, self._incr_cut_index, self._decr_cut_index]
+        return np.array(parts, dtype=np.float64)
+
+    def _unpack(self, stats: list[float]) -> None:
+        def summary(at: int) -> _Summary:
+            return (bool(stats[at]), stats[at + 1], stats[at + 2])
+
+        self._total = summary(0)
+        self._incr = (summary(3), summary(6))
+        self._decr = (summary(9), summary(12))
+        self._incr_cut, self._decr_cut = stats[15], stats[16]
+        self._incr_cut_index, self._decr_cut_index = int(stats[17]), int(stats[18])
+
+    def _step_many(self, values: npt.NDArray[np.float64]) -> BatchFlags:
+        from aumos_drift_detector.core.concept.hddm_kernels import run_hddm_w
+
+        stats = self._pack()
+        consts = np.array([*self._weights, self._log_drift, self._log_warning], dtype=np.float64)
+        drift, warning, change_start = run_hddm_w(values, stats, consts, self.two_sided_test, self._n_seen)
+        self._unpack(stats.tolist())
+        return BatchFlags(drift, warning, change_start)
+
+    def _params(self) -> dict[str, Any]:
+        return {
+            "drift_confidence": self.drift_confidence,
+            "warning_confidence": self.warning_confidence,
+            "lambda_val": self.lambda_val,
+            "two_sided_test": self.two_sided_test,
+        }
+
+    def _statistics_state(self) -> dict[str, Any]:
+        return {"packed": [encode_float(value) for value in self._pack().tolist()]}
+
+    def _restore_statistics(self, state: dict[str, Any]) -> None:
+        self._unpack([decode_float(value) for value in state["packed"]])
+
+
+def _mean_rose(before: _Summary, after: _Summary, log_term: float) -> bool:
+    """Whether ``after``'s weighted mean exceeds ``before``'s by more than the McDiarmid radius."""
+    if not (before[0] and after[0]):
+        return False
+    return after[1] - before[1] > math.sqrt((before[2] + after[2]) * log_term / 2)

@@ -1,0 +1,126 @@
+"""Concept drift over HTTP: outcome batches, a checkpointed detector, concept detections, on both databases."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import numpy as np
+import pytest
+from river import drift as river_drift
+
+from aumos_drift_detector.bootstrap import Container
+from tests.api_client import MINIMAL_MONITOR, api, auth
+from tests.conftest import DatabaseTarget
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def service(database: DatabaseTarget) -> AsyncIterator[tuple[httpx.AsyncClient, Container]]:
+    async with api(database.url) as pair:
+        yield pair
+
+
+def error_stream(seed: int) -> list[float]:
+    rng = np.random.default_rng(seed)
+    return [float(x) for x in np.concatenate([rng.random(3000) < 0.1, rng.random(3000) < 0.5])]
+
+
+def river_drift_indices(stream: list[float]) -> list[int]:
+    detector = river_drift.ADWIN()
+    found = []
+    for index, value in enumerate(stream):
+        detector.update(value)
+        if detector.drift_detected:
+            found.append(index)
+    return found
+
+
+async def test_batches_across_restarts_give_rivers_drift_indices(database: DatabaseTarget) -> None:
+    stream = error_stream(3)
+    expected = river_drift_indices(stream)
+    assert expected, "the stream must contain a drift"
+    drifts: list[dict[str, Any]] = []
+    detection_ids: list[str] = []
+    chunks = [stream[i : i + 700] for i in range(0, len(stream), 700)]
+    monitor_id = None
+    for part in range(2):
+        # Two service lifetimes on one database: the detector must continue from its checkpoint.
+        async with api(database.url) as (client, container):
+            admin = auth(container.settings)
+            if monitor_id is None:
+                body = {**MINIMAL_MONITOR, "concept": {"detector": "ADWIN"}}
+                monitor_id = (await client.post("/api/v1/monitors", json=body, headers=admin)).json()["id"]
+            for chunk in chunks[part * len(chunks) // 2 : (part + 1) * len(chunks) // 2]:
+                response = await client.post(
+                    f"/api/v1/monitors/{monitor_id}/outcomes", json={"values": chunk}, headers=admin
+                )
+                assert response.status_code == 202, response.text
+                drifts.extend(response.json()["drifts"])
+                detection_ids.extend(response.json()["detection_ids"])
+            status = (await client.get(f"/api/v1/monitors/{monitor_id}/concept", headers=admin)).json()
+            concept = await client.get(
+                "/api/v1/detections", params={"monitor_id": monitor_id, "is_drift": "true"}, headers=admin
+            )
+    assert [item["index"] for item in drifts] == expected
+    assert status["n_seen"] == len(stream)
+    assert status["n_detections"] == len(expected)
+    stored = concept.json()["items"]
+    assert sorted(item["id"] for item in stored) == sorted(detection_ids)
+    assert {item["kind"] for item in stored} == {"concept"}
+    assert sorted(item["summary"]["stream_index"] for item in stored) == expected
+
+
+async def test_a_retried_batch_counts_once(service: tuple[httpx.AsyncClient, Container]) -> None:
+    client, container = service
+    admin = auth(container.settings)
+    body = {**MINIMAL_MONITOR, "concept": {"detector": "DDM"}}
+    monitor_id = (await client.post("/api/v1/monitors", json=body, headers=admin)).json()["id"]
+    url = f"/api/v1/monitors/{monitor_id}/outcomes"
+    headers = {**admin, "Idempotency-Key": "outcomes-1"}
+    first = await client.post(url, json={"values": [0, 1, 0, 0]}, headers=headers)
+    again = await client.post(url, json={"values": [0, 1, 0, 0]}, headers=headers)
+    assert (first.json()["accepted"], again.json()["accepted"], again.json()["duplicate"]) == (4, 0, True)
+    assert again.json()["n_seen"] == 4
+
+
+@pytest.mark.parametrize(
+    ("concept", "field"),
+    [
+        ({"detector": "MAGIC"}, "concept.detector"),
+        ({"detector": "ADWIN", "params": {"delta": -1}}, "concept.params"),
+        ({"detector": "ADWIN", "params": {"speed": 3}}, "concept.params"),
+        ({"detector": "ADWIN", "colour": "red"}, "concept.colour"),
+    ],
+)
+async def test_bad_concept_configuration_names_the_field(
+    service: tuple[httpx.AsyncClient, Container], concept: dict[str, Any], field: str
+) -> None:
+    client, container = service
+    admin = auth(container.settings)
+    response = await client.post("/api/v1/monitors", json={**MINIMAL_MONITOR, "concept": concept}, headers=admin)
+    assert response.status_code == 422
+    assert response.json()["error"]["message"].startswith(field)
+
+
+async def test_bad_outcomes_are_rejected_and_change_nothing(service: tuple[httpx.AsyncClient, Container]) -> None:
+    client, container = service
+    admin = auth(container.settings)
+    plain = (await client.post("/api/v1/monitors", json=MINIMAL_MONITOR, headers=admin)).json()["id"]
+    no_detector = await client.post(f"/api/v1/monitors/{plain}/outcomes", json={"values": [1]}, headers=admin)
+    assert no_detector.status_code == 409
+    body = {**MINIMAL_MONITOR, "concept": {"detector": "DDM"}}
+    monitor_id = (await client.post("/api/v1/monitors", json=body, headers=admin)).json()["id"]
+    url = f"/api/v1/monitors/{monitor_id}/outcomes"
+    assert (await client.post(url, json={"values": []}, headers=admin)).status_code == 422
+    assert (await client.post(url, json={"values": ["x"]}, headers=admin)).status_code == 422
+    out_of_range = await client.post(url, json={"values": [0, 1, 2]}, headers=admin)
+    assert out_of_range.status_code == 422, out_of_range.text
+    assert "[0, 1]" in out_of_range.json()["error"]["message"]
+    assert (await client.get(f"/api/v1/monitors/{monitor_id}/concept", headers=admin)).json()["n_seen"] == 0
+    viewer = auth(container.settings, role="viewer")
+    assert (await client.post(url, json={"values": [0]}, headers=viewer)).status_code == 403
+    other = auth(container.settings, tenant="globex")
+    assert (await client.post(url, json={"values": [0]}, headers=other)).status_code == 404

@@ -1,0 +1,47 @@
+"""The runtime Protobuf messages agree with proto/aumos/drift/v1/events.proto, and event data encodes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from google.protobuf import json_format
+
+from aumos_drift_detector.adapters.messaging import protobuf_schema
+from aumos_drift_detector.core.events import EventType
+
+PROTO = Path(__file__).parents[3] / "proto" / "aumos" / "drift" / "v1" / "events.proto"
+
+
+def parse_proto(text: str) -> tuple[str, dict[str, list[tuple[str, int, str, str]]]]:
+    text = re.sub(r"//[^\n]*", "", text)
+    package = re.search(r"package\s+([\w.]+)\s*;", text)
+    assert package is not None
+    messages = {}
+    for name, body in re.findall(r"message\s+(\w+)\s*\{([^}]*)\}", text):
+        fields = re.findall(r"(optional|repeated)?\s*(\w+)\s+(\w+)\s*=\s*(\d+)\s*;", body)
+        messages[name] = [(field, int(number), kind, label) for label, kind, field, number in fields]
+    return package.group(1), messages
+
+
+def test_runtime_schema_matches_the_proto_file() -> None:
+    package, messages = parse_proto(PROTO.read_text())
+    assert package == protobuf_schema.PACKAGE == "aumos.drift.v1"
+    assert messages == protobuf_schema.MESSAGES
+
+
+def test_every_event_type_has_one_message_and_unknown_fields_are_refused() -> None:
+    assert set(protobuf_schema.MESSAGE_OF_EVENT) == set(EventType)
+    data = {"alert_id": "a1", "severity": "high", "occurrences": 3, "feature": "age"}
+    decoded = protobuf_schema.decode_data(
+        EventType.ALERT_RAISED, protobuf_schema.encode_data(EventType.ALERT_RAISED, data)
+    )
+    assert (decoded["alert_id"], decoded["severity"], int(decoded["occurrences"]), decoded["feature"]) == (
+        "a1",
+        "high",
+        3,
+        "age",
+    )
+    with pytest.raises(json_format.ParseError, match="no_such_field"):
+        protobuf_schema.encode_data(EventType.ALERT_RAISED, {"no_such_field": 1})
