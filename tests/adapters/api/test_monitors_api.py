@@ -161,6 +161,10 @@ async def test_run_reports_the_per_feature_verdict(client: httpx.AsyncClient, ad
     rest = (await client.get("/api/v1/detections", params={"cursor": page["next_cursor"]}, headers=admin)).json()
     assert [item["id"] for item in page["items"] + rest["items"]] == [drifted["id"], calm.json()["id"]]
     assert (await client.get(f"/api/v1/detections/{drifted['id']}", headers=admin)).json() == drifted
+    report = await client.get(f"/api/v1/detections/{drifted['id']}/report", headers=admin)
+    assert report.headers["content-type"].startswith("text/html")
+    assert "Drift detected: 2 of 2 features drifted" in report.text
+    assert "<td>age</td>" in report.text
 
 
 async def test_too_few_rows_is_an_insufficient_data_detection(client: httpx.AsyncClient, admin: dict[str, str]) -> None:

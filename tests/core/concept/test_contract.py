@@ -156,10 +156,13 @@ def test_non_finite_and_non_numeric_values_are_refused_without_side_effects(dete
     assert detector.to_state() == before
 
 
-def test_error_stream_detectors_refuse_values_outside_the_unit_interval(detector_cls):
-    if detector_cls.stream_kind is not StreamKind.ERROR:
-        pytest.skip("real-valued detector")
-    detector = make(detector_cls)
+@pytest.mark.parametrize(
+    "error_detector_cls",
+    [cls for cls in DETECTORS if cls.stream_kind is StreamKind.ERROR],
+    ids=lambda cls: cls.__name__,
+)
+def test_error_stream_detectors_refuse_values_outside_the_unit_interval(error_detector_cls):
+    detector = make(error_detector_cls)
     for bad in (-0.01, 1.01, 2.0):
         with pytest.raises(ValidationError):
             detector.update(bad)

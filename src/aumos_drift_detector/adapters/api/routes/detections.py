@@ -6,11 +6,13 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse
 from pydantic import AwareDatetime
 
 from aumos_drift_detector.adapters.api.auth import Viewer
 from aumos_drift_detector.adapters.api.deps import Context
 from aumos_drift_detector.adapters.api.schemas.detections import DetectionOut, DetectionPage
+from aumos_drift_detector.adapters.reports.html_report import render_report
 from aumos_drift_detector.core.interfaces import DetectionFilter
 
 router = APIRouter(prefix="/detections", tags=["detections"])
@@ -38,3 +40,27 @@ async def list_detections(
 async def get_detection(detection_id: uuid.UUID, principal: Viewer, context: Context) -> DetectionOut:
     """Return one detection with its per-feature results."""
     return DetectionOut.of(await context.services.detections.get(principal, detection_id))
+
+
+@router.get(
+    "/{detection_id}/report",
+    summary="Drift report as an HTML page (viewer)",
+    response_class=HTMLResponse,
+    responses={200: {"content": {"text/html": {}}}},
+)
+async def get_detection_report(detection_id: uuid.UUID, principal: Viewer, context: Context) -> HTMLResponse:
+    """Render the detection as a self-contained HTML page."""
+    detection = await context.services.detections.get(principal, detection_id)
+    facts = {
+        "status": detection.status.value,
+        "kind": detection.kind.value,
+        "severity": detection.severity.value,
+        "model": f"{detection.model_id} v{detection.model_version}",
+        "started": detection.started_at.isoformat(),
+        "drift share": detection.drift_share,
+        "reference rows": detection.summary.get("reference_rows"),
+        "current rows": detection.summary.get("current_rows"),
+        "error": detection.error,
+    }
+    page = render_report(f"Detection {detection.id}", facts, is_drift=detection.is_drift, features=detection.features)
+    return HTMLResponse(page)

@@ -111,8 +111,10 @@ class IngestOut(BaseModel):
 
 
 class OutcomesIn(BaseModel):
-    """A batch of prediction outcomes, oldest first: 1 for a wrong prediction, 0 for a right one
-    (or any real-valued loss for detectors of real-valued streams such as PageHinkley and KSWIN).
+    """A batch of prediction outcomes, oldest first.
+
+    Error-stream detectors (ADWIN, DDM, EDDM, HDDM, RDDM) take 1 for a wrong prediction and 0 for a
+    right one; real-valued detectors (PageHinkley, KSWIN) take any finite loss.
     """
 
     values: list[float] = Field(min_length=1, max_length=1_000_000)
