@@ -36,7 +36,6 @@ def test_square_outside_loop_equals_scipy_closed_sum(n, h):
 @pytest.mark.parametrize(("n", "m", "d"), LATTICE)
 def test_exact_p_value_equals_scipy_with_and_without_numba(monkeypatch, compiled, n, m, d):
     if compiled:
-        pytest.importorskip("numba")
         monkeypatch.delenv(jit.DISABLE_VARIABLE, raising=False)
     else:
         monkeypatch.setenv(jit.DISABLE_VARIABLE, "1")

@@ -96,7 +96,6 @@ def test_environment_variable_turns_compilation_off(monkeypatch):
 
 
 def test_compiled_loop_equals_the_python_loop(monkeypatch):
-    pytest.importorskip("numba")
     monkeypatch.delenv(jit.DISABLE_VARIABLE, raising=False)
     kernels = jit.jit_kernels()
     assert kernels is not None
