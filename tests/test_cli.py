@@ -96,3 +96,13 @@ def test_token_rejects_an_unknown_role_and_production(
     monkeypatch.setenv("AUMOS_DRIFT_JWT_SECRET", "s" * 40)
     assert main(["token", "--tenant", "acme", "--role", "admin"]) == 2
     assert "production" in capsys.readouterr().err
+
+
+def test_demo_creates_a_drifting_monitor_with_an_alert(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--tenant", "demo-tenant"]) == 0
+    out = capsys.readouterr().out
+    assert "detection" in out
+    assert ": DRIFT," in out
+    assert "alert " in out
+    assert "export TOKEN=" in out
+    assert main(["demo"]) == 0

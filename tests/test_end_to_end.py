@@ -76,3 +76,35 @@ async def test_drifting_run_alerts_and_publishes_the_three_events(
     retrain = json.loads(received["drift.retraining_required"][0].value())["data"]
     assert retrain["model_id"] == "churn-model"
     assert detection["id"] in retrain["detection_ids"]
+
+
+async def test_without_kafka_the_relay_writes_events_to_the_log_and_drains_the_outbox(
+    database: DatabaseTarget, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import asyncio
+
+    from aumos_drift_detector.logging import configure_logging
+
+    configure_logging(level="INFO", json=True)
+    async with api(database.url, outbox_relay_interval_seconds=0.05) as (client, container):
+        admin = auth(container.settings)
+        monitor = (await client.post("/api/v1/monitors", json=MINIMAL_MONITOR, headers=admin)).json()
+        base = f"/api/v1/monitors/{monitor['id']}"
+        rng = np.random.default_rng(43)
+        await client.put(f"{base}/reference", content=csv_bytes(churn_rows(rng, 1000)), headers={**admin, **CSV})
+        drifted = csv_bytes(churn_rows(rng, 1000, age_shift=10.0, pro_share=0.6))
+        await client.post(f"{base}/observations", content=drifted, headers={**admin, **CSV})
+        detection = (await client.post(f"{base}/runs", headers=admin)).json()
+        outbox: dict[str, object] = {}
+        for _ in range(100):
+            outbox = (await client.get("/health/ready")).json()["checks"]["outbox"]["details"]
+            if outbox["pending"] == 0:
+                break
+            await asyncio.sleep(0.05)
+    assert outbox["pending"] == 0
+    logged = [json.loads(line) for line in capsys.readouterr().err.splitlines() if '"event_published"' in line]
+    assert sorted(line["topic"] for line in logged) == sorted(
+        ["drift.detected", "drift.alert_raised", "drift.retraining_required"]
+    )
+    detected = next(line for line in logged if line["topic"] == "drift.detected")
+    assert detected["envelope"]["data"]["detection_id"] == detection["id"]

@@ -33,7 +33,14 @@ from aumos_drift_detector.adapters.persistence.unit_of_work import SqlAlchemyUni
 from aumos_drift_detector.core.alert_policy import AlertPolicy
 from aumos_drift_detector.core.clock import SystemClock
 from aumos_drift_detector.core.concept_config import validate_concept
-from aumos_drift_detector.core.interfaces import Clock, DetectionOutcome, EventPublisher, HealthCheck, UnitOfWork
+from aumos_drift_detector.core.interfaces import (
+    Clock,
+    DetectionOutcome,
+    EventPublisher,
+    HealthCheck,
+    OutboxStore,
+    UnitOfWork,
+)
 from aumos_drift_detector.core.retraining_policy import RetrainingPolicy
 from aumos_drift_detector.core.services.concept_monitoring import ConceptMonitoring
 from aumos_drift_detector.core.services.datasets import DatasetService
@@ -41,7 +48,7 @@ from aumos_drift_detector.core.services.detection_outcome import DetectionOutcom
 from aumos_drift_detector.core.services.detections import DetectionQueries
 from aumos_drift_detector.core.services.monitors import MonitorService, PolicyValidator
 from aumos_drift_detector.core.services.periodic import repeat
-from aumos_drift_detector.core.services.retention import ObservationRetention
+from aumos_drift_detector.core.services.retention import DataRetention
 from aumos_drift_detector.core.services.runs import RunService
 from aumos_drift_detector.core.services.scheduler import Scheduler
 from aumos_drift_detector.settings import Settings, load_settings
@@ -72,6 +79,7 @@ class Container:
     health_checks: list[HealthCheck]
     registry: CollectorRegistry = field(default_factory=CollectorRegistry)
     outcome: DetectionOutcome | None = None
+    outbox: OutboxStore | None = None
     relay: OutboxRelay | None = None
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
@@ -100,16 +108,20 @@ class Container:
         return Scheduler(self.unit_of_work, self.services().runs, self.clock)
 
     async def start_background(self) -> None:
-        """Start the scheduler and the observation-retention loops (when the scheduler is enabled)."""
+        """Start the scheduler and retention loops (when the scheduler is enabled) and the outbox relay."""
         self._stop.clear()
         if self.settings.scheduler_enabled:
             loop = self.scheduler().run_forever(self._stop, interval_seconds=self.settings.scheduler_interval_seconds)
             self._tasks.append(asyncio.create_task(loop, name="scheduler"))
-            retention = ObservationRetention(
-                self.unit_of_work, self.clock, days=self.settings.observation_retention_days
+            retention = DataRetention(
+                self.unit_of_work,
+                self.clock,
+                observation_days=self.settings.observation_retention_days,
+                outbox=self.outbox,
+                outbox_days=self.settings.outbox_retention_days,
             )
-            purge = repeat(self._stop, RETENTION_INTERVAL_SECONDS, retention.purge, name="observation-retention")
-            self._tasks.append(asyncio.create_task(purge, name="observation-retention"))
+            purge = repeat(self._stop, RETENTION_INTERVAL_SECONDS, retention.purge, name="retention")
+            self._tasks.append(asyncio.create_task(purge, name="retention"))
         if self.relay is not None:
             self._tasks.append(asyncio.create_task(self.relay.run_forever(self._stop), name="outbox-relay"))
 
@@ -172,6 +184,7 @@ def bootstrap(
         health_checks=checks,
         outcome=DetectionOutcomeHandler(clock),
         relay=relay,
+        outbox=outbox,
     )
 
 

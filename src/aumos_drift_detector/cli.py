@@ -1,7 +1,8 @@
 """The ``aumos-drift`` command.
 
-Sub-commands: ``serve`` (run the HTTP service), ``migrate`` (apply schema migrations), ``token``
-(mint a development token) and ``check`` (compare two data files, no server needed). Exit codes:
+Sub-commands: ``serve`` (run the HTTP service), ``migrate`` (apply schema migrations), ``demo``
+(a monitor with synthetic data, checked once), ``token`` (mint a development token) and ``check``
+(compare two data files, no server needed). Exit codes:
 0 success, 1 a failure of the operation (or drift found, for ``check``), 2 bad input.
 """
 
@@ -21,6 +22,7 @@ from aumos_drift_detector.bootstrap import Container, bootstrap, build_app
 from aumos_drift_detector.check_command import add_check_parser, run_check
 from aumos_drift_detector.core.errors import DriftDetectorError
 from aumos_drift_detector.core.principal import Role
+from aumos_drift_detector.demo import demo
 from aumos_drift_detector.logging import configure_logging
 from aumos_drift_detector.settings import Settings, SettingsError, load_settings
 
@@ -109,6 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument("--revision", default="head", help="upgrade to this revision (default: head)")
     migrate.add_argument("--downgrade", metavar="REVISION", help="downgrade to this revision instead ('base': empty)")
     migrate.set_defaults(handler=_migrate)
+
+    demo_parser = commands.add_parser("demo", help="create a demo monitor with synthetic data and run a check")
+    demo_parser.add_argument("--tenant", default="demo", help="tenant of the demo monitor (default: demo)")
+    demo_parser.set_defaults(handler=lambda args, settings: demo(settings, args.tenant))
 
     token = commands.add_parser("token", help="print a development token signed with AUMOS_DRIFT_JWT_SECRET")
     token.add_argument("--tenant", required=True, help="tenant_id claim")

@@ -65,6 +65,7 @@ class Settings(BaseSettings):
     jwt_audience: str | None = None
     max_upload_bytes: int = Field(default=256 * 1024 * 1024, ge=1024)
     observation_retention_days: int = Field(default=30, ge=1)
+    outbox_retention_days: int = Field(default=7, ge=1)
     scheduler_enabled: bool = True
     scheduler_interval_seconds: float = Field(default=10.0, gt=0)
     outbox_relay_interval_seconds: float = Field(default=1.0, gt=0)

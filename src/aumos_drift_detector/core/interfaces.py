@@ -393,6 +393,10 @@ class OutboxStore(Protocol):
         """Record failed attempts ``(event id, error, retry not before)`` and release the leases."""
         ...
 
+    async def purge_sent_before(self, cutoff: datetime) -> int:
+        """Delete events sent before ``cutoff``; return how many."""
+        ...
+
     async def lag(self) -> OutboxLag:
         """Return the outbox backlog."""
         ...

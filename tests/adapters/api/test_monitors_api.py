@@ -196,3 +196,38 @@ async def test_deleted_monitor_keeps_its_detections_readable(client: httpx.Async
     detection = (await client.post(f"{base}/runs", headers=admin)).json()
     await client.delete(base, headers=admin)
     assert (await client.get(f"/api/v1/detections/{detection['id']}", headers=admin)).status_code == 200
+
+
+async def test_heavy_work_runs_off_the_event_loop(
+    client: httpx.AsyncClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Profiling, decoding stored batches and the checks run in worker threads, so the API keeps answering."""
+    import asyncio
+
+    from aumos_drift_detector.adapters.persistence import data_repositories
+    from aumos_drift_detector.core.services import datasets, runs
+
+    calls: dict[str, list[bool]] = {}
+
+    def watched(name: str, function: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                asyncio.get_running_loop()
+                on_loop = True
+            except RuntimeError:
+                on_loop = False
+            calls.setdefault(name, []).append(on_loop)
+            return function(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(runs, "evaluate", watched("evaluate", runs.evaluate))
+    monkeypatch.setattr(data_repositories, "decode_table", watched("decode", data_repositories.decode_table))
+    monkeypatch.setattr(datasets.ReferenceProfile, "from_data", watched("profile", datasets.ReferenceProfile.from_data))
+    monitor = await create_monitor(client, admin)
+    rng = np.random.default_rng(9)
+    base = f"/api/v1/monitors/{monitor['id']}"
+    await client.put(f"{base}/reference", content=csv_bytes(churn_rows(rng, 500)), headers={**admin, **CSV})
+    await client.post(f"{base}/observations", content=csv_bytes(churn_rows(rng, 500)), headers={**admin, **CSV})
+    assert (await client.post(f"{base}/runs", headers=admin)).json()["status"] == "succeeded"
+    assert calls == {"profile": [False], "decode": [False], "evaluate": [False]}

@@ -145,7 +145,7 @@ async def test_two_schedulers_run_each_due_time_exactly_once(container: Containe
 
 
 async def test_retention_purges_only_expired_observation_batches(container: Container) -> None:
-    from aumos_drift_detector.core.services.retention import ObservationRetention
+    from aumos_drift_detector.core.services.retention import DataRetention
 
     monitor_id = await _monitor(container, with_data=False)
     clock = _clock(container)
@@ -158,9 +158,35 @@ async def test_retention_purges_only_expired_observation_batches(container: Cont
         ADMIN, monitor_id, _upload(churn_rows(np.random.default_rng(2), 70)), idempotency_key=None
     )
     clock.advance(timedelta(days=15))
-    assert await ObservationRetention(container.unit_of_work, clock, days=30).purge() == 1
+    assert await DataRetention(container.unit_of_work, clock, observation_days=30).purge() == 1
     async with container.unit_of_work() as uow:
         window = await uow.observations.load_window(
             "acme", monitor_id, columns=["age", "plan"], last_rows=None, since=None
         )
     assert window.rows == 70
+
+
+async def test_retention_purges_sent_events_but_never_unsent_ones(container: Container) -> None:
+    from aumos_drift_detector.core.events import Event, EventType
+    from aumos_drift_detector.core.services.retention import DataRetention
+
+    clock = _clock(container)
+    assert container.outbox is not None
+    events = [
+        Event(uuid.uuid4(), EventType.DRIFT_DETECTED, "acme", "churn-model", f"detections/{i}", clock.now(), {"i": i})
+        for i in range(3)
+    ]
+    async with container.unit_of_work() as uow:
+        for event in events:
+            await uow.outbox.add(event)
+        await uow.commit()
+    claimed = await container.outbox.claim("relay", clock.now(), limit=10, lease=timedelta(minutes=1))
+    await container.outbox.mark_sent("relay", [item.event.id for item in claimed][:2], clock.now())
+    retention = DataRetention(
+        container.unit_of_work, clock, observation_days=30, outbox=container.outbox, outbox_days=7
+    )
+    clock.advance(timedelta(days=6))
+    assert await retention.purge() == 0
+    clock.advance(timedelta(days=2))
+    assert await retention.purge() == 2
+    assert (await container.outbox.lag()).pending == 1

@@ -19,7 +19,7 @@ class LogEventPublisher:
     async def publish(self, events: Sequence[Event]) -> list[PublishOutcome]:
         """Log every event and report it delivered."""
         for event in events:
-            log.info("event_published", topic=event.type.topic, key=event.key, event=envelope(event))
+            log.info("event_published", topic=event.type.topic, key=event.key, envelope=envelope(event))
         return [PublishOutcome(event.id) for event in events]
 
     async def close(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
@@ -129,13 +130,14 @@ class SqlAlchemyObservationRepository:
         with storage_errors("load observations"):
             result = await self._session.stream(query.execution_options(yield_per=self._scan_batch))
             async for rows, data, received_at in result:
-                newest_first.append(decode_table(data))
+                # Decompressing a large batch takes a while: keep it off the event loop.
+                newest_first.append(await asyncio.to_thread(decode_table, data))
                 stamps.append(received_at)
                 gathered += rows
                 if last_rows is not None and gathered >= last_rows:
                     break
             await result.close()
-        table = combine_tables(newest_first[::-1], columns)
+        table = await asyncio.to_thread(combine_tables, newest_first[::-1], columns)
         if last_rows is not None and table.num_rows > last_rows:
             table = table.slice(table.num_rows - last_rows)
         return ObservationWindow(

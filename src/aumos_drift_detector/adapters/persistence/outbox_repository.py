@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from aumos_drift_detector.adapters.persistence.errors import storage_errors
@@ -145,6 +145,15 @@ class SqlAlchemyOutboxStore:
                         )
                     )
                 await session.commit()
+
+    async def purge_sent_before(self, cutoff: datetime) -> int:
+        """Delete events sent before ``cutoff`` (unsent events are never deleted)."""
+        statement = delete(OutboxRow).where(OutboxRow.sent_at.is_not(None), OutboxRow.sent_at < cutoff)
+        async with self._session_factory() as session:
+            with storage_errors("purge outbox"):
+                result = await session.execute(statement)
+                await session.commit()
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def lag(self) -> OutboxLag:
         """Return how many events wait, how many of them failed before, and the oldest one's age."""
