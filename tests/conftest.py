@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aumos_drift_detector.adapters.persistence import migrator
@@ -15,6 +16,12 @@ from aumos_drift_detector.adapters.persistence.database import create_engine
 from tests import servers
 
 os.environ.setdefault("DO_NOT_TRACK", "1")
+
+# CI runs property tests on a fixed sequence of examples, so a run is reproducible; elsewhere they
+# draw new examples each time and may find new failures.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None)
+if servers.in_ci():
+    settings.load_profile("ci")
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 
@@ -56,8 +57,11 @@ async def test_drifting_run_alerts_and_publishes_the_three_events(
         history = (await client.get(f"/api/v1/alerts/{alert_id}", headers=operator)).json()["history"]
         assert [(entry["action"], entry["actor"]) for entry in history][-1] == ("acknowledged", "oncall")
 
+        # The relay runs on this event loop: read the topics in a worker thread so it can go on publishing.
         received = {
-            topic: servers.consume_all(broker.bootstrap_servers, topic, expected=1, timeout=30)
+            topic: await asyncio.to_thread(
+                servers.consume_all, broker.bootstrap_servers, topic, expected=1, timeout=60
+            )
             for topic in ("drift.detected", "drift.alert_raised", "drift.retraining_required")
         }
     for topic, messages in received.items():
@@ -81,8 +85,6 @@ async def test_drifting_run_alerts_and_publishes_the_three_events(
 async def test_without_kafka_the_relay_writes_events_to_the_log_and_drains_the_outbox(
     database: DatabaseTarget, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import asyncio
-
     from aumos_drift_detector.logging import configure_logging
 
     configure_logging(level="INFO", json=True)

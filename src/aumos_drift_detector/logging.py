@@ -29,6 +29,26 @@ def _shared_processors() -> list[Processor]:
     ]
 
 
+class CurrentStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """A stream handler that writes to whatever ``sys.stderr`` is when a record is emitted.
+
+    A handler bound to the stream object of the moment breaks once that object is replaced and
+    closed (test runners capture and restore stderr); looking it up on every write does not.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> Any:
+        """The current standard error stream."""
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        """Ignore the stream the base class stores; the current one is looked up on each write."""
+
+
 def configure_logging(*, level: str = "INFO", json: bool = False) -> None:
     """Configure structlog and route stdlib logging through it.
 
@@ -67,9 +87,7 @@ def configure_logging(*, level: str = "INFO", json: bool = False) -> None:
                 "foreign_pre_chain": shared,
             }
         },
-        "handlers": {
-            "default": {"class": "logging.StreamHandler", "formatter": "structlog", "stream": "ext://sys.stderr"}
-        },
+        "handlers": {"default": {"()": CurrentStderrHandler, "formatter": "structlog"}},
         "root": {"handlers": ["default"], "level": level},
         "loggers": {
             "uvicorn": {"handlers": [], "propagate": True},
