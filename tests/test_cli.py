@@ -71,8 +71,10 @@ def test_check_is_wired_into_the_command(tmp_path, capsys: pytest.CaptureFixture
     reference, current = tmp_path / "reference.csv", tmp_path / "current.csv"
     reference.write_text("x\n" + "\n".join(f"{v:.4f}" for v in rng.normal(0, 1, 500)))
     current.write_text("x\n" + "\n".join(f"{v:.4f}" for v in rng.normal(3, 1, 500)))
-    assert main(["check", "--reference", str(reference), "--current", str(current)]) == 1
+    html = tmp_path / "report.html"
+    assert main(["check", "--reference", str(reference), "--current", str(current), "--html", str(html)]) == 1
     assert "x" in capsys.readouterr().out
+    assert "Drift detected: 1 of 1 features drifted" in html.read_text()
     assert main(["check", "--reference", str(reference), "--current", str(reference)]) == 0
     assert main(["check", "--reference", str(tmp_path / "missing.csv"), "--current", str(current)]) == 2
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Final
 
 from aumos_drift_detector.adapters.files.tabular import read_table
+from aumos_drift_detector.adapters.reports.html_report import render_report
 from aumos_drift_detector.core.errors import DriftDetectorError
 from aumos_drift_detector.core.statistical import (
     CORRECTIONS,
@@ -70,6 +71,7 @@ def add_check_parser(subparsers: argparse._SubParsersAction) -> None:  # type: i
     parser.add_argument("--current", required=True, type=Path, metavar="FILE", help="current data file")
     parser.add_argument("--features", type=_feature_list, metavar="A,B", help="features to check (default: all)")
     parser.add_argument("--json", dest="json_out", type=Path, metavar="OUT", help="also write the result as JSON")
+    parser.add_argument("--html", dest="html_out", type=Path, metavar="OUT", help="also write an HTML report")
     parser.add_argument("--drift-share", type=float, default=DEFAULT_DRIFT_SHARE, help="share of drifted features")
     parser.add_argument("--correction", choices=CORRECTIONS, default="none", help="multiple-testing correction")
     parser.add_argument("--min-samples", type=int, default=DEFAULT_MIN_SAMPLES, help="fewest values per feature")
@@ -146,6 +148,20 @@ def _prefixed(path: Path, message: str) -> str:
     return message if message.startswith(str(path)) else f"{path}: {message}"
 
 
+def _html(args: argparse.Namespace, result: DatasetDriftResult) -> str:
+    facts = {
+        "reference": str(args.reference),
+        "current": str(args.current),
+        "drift share": result.share_drifted,
+        "drift share threshold": result.drift_share,
+        "correction": result.correction,
+    }
+    features = [item.to_dict() for item in result.features]
+    return render_report(
+        f"{args.current} against {args.reference}", facts, is_drift=result.drift_detected, features=features
+    )
+
+
 def run_check(args: argparse.Namespace) -> int:
     """Run ``check`` with parsed arguments and return the exit status.
 
@@ -157,14 +173,18 @@ def run_check(args: argparse.Namespace) -> int:
     """
     try:
         result = _check(args)
-        if args.json_out is not None:
+        target = args.json_out
+        if target is not None:
             text = json.dumps(result.to_dict(), indent=2, default=_json_default)
-            args.json_out.write_text(text + "\n", encoding="utf-8")
+            target.write_text(text + "\n", encoding="utf-8")
+        target = getattr(args, "html_out", None)
+        if target is not None:
+            target.write_text(_html(args, result), encoding="utf-8")
     except _BadInputError as exc:
         sys.stderr.write(f"{_PROGRAM}: error: {exc}\n")
         return EXIT_BAD_INPUT
     except OSError as exc:
-        sys.stderr.write(f"{_PROGRAM}: error: cannot write {args.json_out}: {exc.strerror or exc}\n")
+        sys.stderr.write(f"{_PROGRAM}: error: cannot write {target}: {exc.strerror or exc}\n")
         return EXIT_BAD_INPUT
     except Exception as exc:
         sys.stderr.write(f"{_PROGRAM}: internal error: {type(exc).__name__}: {exc}\n")
