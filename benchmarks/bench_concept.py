@@ -1,6 +1,6 @@
 """Concept-drift detectors: ours against River on the same streams, per-sample and batch.
 
-Run: .venv/bin/python benchmarks/bench_concept.py [--quick]
+Run: .venv/bin/python benchmarks/bench_concept.py [--quick] [--only ADWIN [--only DDM ...]]
 
 For every detector exported by ``aumos_drift_detector.core.concept`` (River's counterpart where it has
 one) it prints updates per second for a per-sample ``update`` loop and for one ``update_many`` call,
@@ -22,6 +22,7 @@ from aumos_drift_detector.core.concept.base import StreamKind
 
 RIVER = {
     "ADWIN": lambda: river_drift.ADWIN(),
+    "ADWIN/errors": lambda: river_drift.ADWIN(),
     "KSWIN": lambda: river_drift.KSWIN(seed=1),
     "DDM": lambda: river_drift.binary.DDM(),
     "EDDM": lambda: river_drift.binary.EDDM(),
@@ -31,6 +32,7 @@ RIVER = {
 }
 OURS = {
     "ADWIN": ("adwin", {}),
+    "ADWIN/errors": ("adwin", {}),  # ADWIN on the Bernoulli error stream the error-stream detectors see
     "KSWIN": ("kswin", {"seed": 1}),
     "DDM": ("ddm", {}),
     "EDDM": ("eddm", {}),
@@ -42,10 +44,11 @@ OURS = {
 
 
 def load(name: str):
-    cls = getattr(concept, name, None)
+    class_name = name.split("/")[0]
+    cls = getattr(concept, class_name, None)
     if cls is None:
         try:
-            cls = getattr(importlib.import_module(f"aumos_drift_detector.core.concept.{OURS[name][0]}"), name)
+            cls = getattr(importlib.import_module(f"aumos_drift_detector.core.concept.{OURS[name][0]}"), class_name)
         except (ImportError, AttributeError):
             return None
     return lambda: cls(**OURS[name][1])
@@ -87,19 +90,21 @@ def loop_indices(detector, values: list) -> list[int]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="100k values instead of 1M")
+    parser.add_argument("--only", action="append", choices=sorted(OURS), help="benchmark only these detectors")
     args = parser.parse_args()
     size = 100_000 if args.quick else 1_000_000
     repeats = 2 if args.quick else 3
     print(f"{size:,} values per stream; rates in million updates per second (M/s)\n")
     header = f"{'detector':<12}{'River loop':>11}{'ours loop':>11}{'loop ratio':>11}{'ours batch':>12}"
     print(header + f"{'batch ratio':>13}{'1st batch s':>13}{'same drifts':>13}")
-    for name in OURS:
+    for name in args.only or OURS:
         make = load(name)
         if make is None:
             print(f"{name:<12}  (not present)")
             continue
-        values = stream(make().stream_kind, size, seed=7)
-        as_list = values.tolist() if make().stream_kind is StreamKind.REAL else values.astype(int).tolist()
+        kind = StreamKind.ERROR if name.endswith("/errors") else make().stream_kind
+        values = stream(kind, size, seed=7)
+        as_list = values.tolist() if kind is StreamKind.REAL else values.astype(int).tolist()
         river_rate = same = None
         timed = as_list
         if name in RIVER:

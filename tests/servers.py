@@ -148,11 +148,17 @@ def consume_all(bootstrap_servers: str, topic: str, *, expected: int, timeout: f
         }
     )
     try:
-        metadata = consumer.list_topics(topic, timeout=10)
-        partitions = sorted(metadata.topics[topic].partitions)
+        deadline = time.monotonic() + timeout
+        partitions: list[int] = []
+        while not partitions and time.monotonic() < deadline:
+            # The topic may not exist yet (its first message is still on the way): wait for it.
+            metadata = consumer.list_topics(topic, timeout=10)
+            described = metadata.topics.get(topic)
+            partitions = sorted(described.partitions) if described is not None and described.error is None else []
+            if not partitions:
+                time.sleep(0.2)
         consumer.assign([TopicPartition(topic, partition, OFFSET_BEGINNING) for partition in partitions])
         messages: list[Any] = []
-        deadline = time.monotonic() + timeout
         while len(messages) < expected and time.monotonic() < deadline:
             message = consumer.poll(0.2)
             if message is not None and message.error() is None:

@@ -59,9 +59,7 @@ async def test_drifting_run_alerts_and_publishes_the_three_events(
 
         # The relay runs on this event loop: read the topics in a worker thread so it can go on publishing.
         received = {
-            topic: await asyncio.to_thread(
-                servers.consume_all, broker.bootstrap_servers, topic, expected=1, timeout=60
-            )
+            topic: await asyncio.to_thread(servers.consume_all, broker.bootstrap_servers, topic, expected=1, timeout=60)
             for topic in ("drift.detected", "drift.alert_raised", "drift.retraining_required")
         }
     for topic, messages in received.items():

@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from aumos_drift_detector.core.concept.adwin_kernel import MAX_LEVELS, run_adwin
+from aumos_drift_detector.core.concept.adwin_kernel import MAX_LEVELS, ring_capacity, run_adwin
 from aumos_drift_detector.core.concept.base import DriftDetector, StreamKind, decode_float, encode_float
 from aumos_drift_detector.core.concept.batch import BatchFlags
 from aumos_drift_detector.core.concept.parameters import require_bool, require_int, require_open_unit
@@ -80,7 +80,9 @@ class ADWIN(DriftDetector):
         self.min_window_length = require_int("min_window_length", min_window_length, minimum=1)
         self.grace_period = require_int("grace_period", grace_period, minimum=0)
         self.reset_on_drift = require_bool("reset_on_drift", reset_on_drift)
-        self._settings = np.array([self.delta, self.min_window_length, self.grace_period], dtype=np.float64)
+        self._settings = np.array(
+            [self.delta, self.min_window_length, self.grace_period, self.max_buckets], dtype=np.float64
+        )
         self._last_cut = 0
         self._reset_statistics()
 
@@ -165,6 +167,7 @@ class ADWIN(DriftDetector):
             self._totals,
             self._variances,
             self._counts,
+            self._heads,
             self._window,
             self._clock_state,
             self._settings,
@@ -187,9 +190,11 @@ class ADWIN(DriftDetector):
             self._reset_statistics()
 
     def _reset_statistics(self) -> None:
-        self._totals = np.zeros((MAX_LEVELS, self.max_buckets + 1), dtype=np.float64)
-        self._variances = np.zeros((MAX_LEVELS, self.max_buckets + 1), dtype=np.float64)
+        capacity = ring_capacity(self.max_buckets)
+        self._totals = np.zeros((MAX_LEVELS, capacity), dtype=np.float64)
+        self._variances = np.zeros((MAX_LEVELS, capacity), dtype=np.float64)
         self._counts = np.zeros(MAX_LEVELS, dtype=np.int64)
+        self._heads = np.zeros(MAX_LEVELS, dtype=np.int64)
         self._window = np.zeros(3, dtype=np.float64)
         self._clock_state = np.array([0, 1], dtype=np.int64)
         self._pending: list[float] = []
@@ -209,10 +214,11 @@ class ADWIN(DriftDetector):
     def _statistics_state(self) -> dict[str, Any]:
         self._materialise()
         levels = []
+        mask = self._totals.shape[1] - 1
         for level in range(int(self._clock_state[1])):
-            count = int(self._counts[level])
-            totals = self._totals[level, :count].tolist()
-            variances = self._variances[level, :count].tolist()
+            slots = (int(self._heads[level]) + np.arange(int(self._counts[level]))) & mask
+            totals = self._totals[level, slots].tolist()
+            variances = self._variances[level, slots].tolist()
             levels.append([[encode_float(t), encode_float(v)] for t, v in zip(totals, variances, strict=True)])
         return {
             "levels": levels,

@@ -39,9 +39,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from aumos_drift_detector.core.compilation import kernel
 from aumos_drift_detector.core.concept.base import DriftDetector, StreamKind, decode_float, encode_float
 from aumos_drift_detector.core.concept.batch import BatchFlags
-from aumos_drift_detector.core.concept.compiled import kernel
 from aumos_drift_detector.core.concept.eddm import EDDM
 from aumos_drift_detector.core.concept.parameters import require_int, require_real
 from aumos_drift_detector.core.concept.stream_values import check_error_value

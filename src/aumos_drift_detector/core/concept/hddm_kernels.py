@@ -12,7 +12,7 @@ import math
 import numpy as np
 import numpy.typing as npt
 
-from aumos_drift_detector.core.concept.compiled import inline_kernel, kernel
+from aumos_drift_detector.core.compilation import inline_kernel, kernel
 
 
 @inline_kernel

@@ -34,6 +34,7 @@ import numpy.typing as npt
 from aumos_drift_detector.core.concept.base import DriftDetector, StreamKind, decode_float, encode_float
 from aumos_drift_detector.core.concept.batch import BatchFlags
 from aumos_drift_detector.core.concept.parameters import require_bool, require_open_unit
+from aumos_drift_detector.core.concept.stream_values import check_error_value
 
 # An EWMA summary: (has seen a value, weighted mean, independent bound condition).
 _Summary = tuple[bool, float, float]
@@ -73,63 +74,101 @@ class HDDM_W(DriftDetector):  # noqa: N801 - the algorithm's published name
         self._reset_statistics()
 
     def _reset_statistics(self) -> None:
-        self._total = _EMPTY
-        self._incr = (_EMPTY, _EMPTY)  # (summary at the cut point, summary after it)
-        self._decr = (_EMPTY, _EMPTY)
+        # Five weighted-mean summaries (seen, mean, bound condition): the stream (t), the stream at the
+        # increase cut point (ic) and the values after it (ia), the same for decreases (dc, da).
+        self._t_seen, self._t_mean, self._t_ibc = _EMPTY
+        self._ic_seen, self._ic_mean, self._ic_ibc = _EMPTY
+        self._ia_seen, self._ia_mean, self._ia_ibc = _EMPTY
+        self._dc_seen, self._dc_mean, self._dc_ibc = _EMPTY
+        self._da_seen, self._da_mean, self._da_ibc = _EMPTY
         self._incr_cut = math.inf
         self._decr_cut = -math.inf
         self._incr_cut_index = 0
         self._decr_cut_index = 0
         self._cut_index = 0
 
-    def _add(self, summary: _Summary, x: float) -> _Summary:
-        lam, rest, lam_sq, rest_sq = self._weights
-        seen, mean, ibc = summary
-        return (True, lam * x + rest * mean if seen else x, lam_sq + rest_sq * ibc)
+    def update(self, x: float) -> None:
+        """Consume one error value (see :meth:`DriftDetector.update`; this is the same, inlined for speed).
+
+        Args:
+            x: The next error in ``[0, 1]`` (1 = wrong prediction).
+
+        Raises:
+            ValidationError: If the value is not a number in ``[0, 1]``.
+        """
+        kind = type(x)
+        if not ((kind is float or kind is int) and 0.0 <= x <= 1.0):
+            x = check_error_value(x)
+        if self._drift_detected:
+            self._reset_statistics()
+        self._n_seen += 1
+        was_warning = self._warning_detected
+        self._step(x)
+        if was_warning or self._warning_detected or self._drift_detected:
+            self._record(was_warning)
 
     def _step(self, x: float) -> None:
-        total = self._total = self._add(self._total, x)
-        eps = math.sqrt(total[2] * self._log_drift / 2)
-        if total[1] + eps < self._incr_cut:
-            self._incr_cut = total[1] + eps
-            self._incr = (total, _EMPTY)
+        lam, rest, lam_sq, rest_sq = self._weights
+        log_drift = self._log_drift
+        mean = lam * x + rest * self._t_mean if self._t_seen else x + 0.0
+        ibc = lam_sq + rest_sq * self._t_ibc
+        self._t_seen, self._t_mean, self._t_ibc = True, mean, ibc
+        eps = math.sqrt(ibc * log_drift / 2)
+        drift = warning = False
+        if mean + eps < self._incr_cut:
+            self._incr_cut = mean + eps
+            self._ic_seen, self._ic_mean, self._ic_ibc = True, mean, ibc
+            self._ia_seen, self._ia_mean, self._ia_ibc = _EMPTY
             self._incr_cut_index = self._n_seen
         else:
-            self._incr = (self._incr[0], self._add(self._incr[1], x))
-        drift = _mean_rose(*self._incr, self._log_drift)
-        warning = not drift and _mean_rose(*self._incr, self._log_warning)
-        if total[1] - eps > self._decr_cut:
-            self._decr_cut = total[1] - eps
-            self._decr = (total, _EMPTY)
+            after = lam * x + rest * self._ia_mean if self._ia_seen else x + 0.0
+            after_ibc = lam_sq + rest_sq * self._ia_ibc
+            self._ia_seen, self._ia_mean, self._ia_ibc = True, after, after_ibc
+            if self._ic_seen:
+                rise, spread = after - self._ic_mean, self._ic_ibc + after_ibc
+                drift = rise > math.sqrt(spread * log_drift / 2)
+                warning = not drift and rise > math.sqrt(spread * self._log_warning / 2)
+        if mean - eps > self._decr_cut:
+            self._decr_cut = mean - eps
+            self._dc_seen, self._dc_mean, self._dc_ibc = True, mean, ibc
+            self._da_seen, self._da_mean, self._da_ibc = _EMPTY
             self._decr_cut_index = self._n_seen
         else:
-            self._decr = (self._decr[0], self._add(self._decr[1], x))
+            self._da_mean = lam * x + rest * self._da_mean if self._da_seen else x + 0.0
+            self._da_seen, self._da_ibc = True, lam_sq + rest_sq * self._da_ibc
         self._cut_index = self._incr_cut_index
         if self.two_sided_test:
-            if _mean_rose(self._decr[1], self._decr[0], self._log_drift):
-                if not drift:
-                    self._cut_index = self._decr_cut_index
-                drift = True
-            elif _mean_rose(self._decr[1], self._decr[0], self._log_warning):
-                warning = True
+            drift, warning = self._decrease_flags(drift, warning)
         self._drift_detected = drift
         self._warning_detected = warning
+
+    def _decrease_flags(self, drift: bool, warning: bool) -> tuple[bool, bool]:
+        before: _Summary = (self._da_seen, self._da_mean, self._da_ibc)
+        after: _Summary = (self._dc_seen, self._dc_mean, self._dc_ibc)
+        if _mean_rose(before, after, self._log_drift):
+            if not drift:
+                self._cut_index = self._decr_cut_index
+            return True, warning
+        if _mean_rose(before, after, self._log_warning):
+            return drift, True
+        return drift, warning
 
     def _change_start(self) -> int:
         return self._cut_index
 
     def _pack(self) -> npt.NDArray[np.float64]:
-        parts = [*self._total, *self._incr[0], *self._incr[1], *self._decr[0], *self._decr[1]]
+        parts = [self._t_seen, self._t_mean, self._t_ibc, self._ic_seen, self._ic_mean, self._ic_ibc]
+        parts += [self._ia_seen, self._ia_mean, self._ia_ibc, self._dc_seen, self._dc_mean, self._dc_ibc]
+        parts += [self._da_seen, self._da_mean, self._da_ibc]
         parts += [self._incr_cut, self._decr_cut, self._incr_cut_index, self._decr_cut_index]
         return np.array(parts, dtype=np.float64)
 
     def _unpack(self, stats: list[float]) -> None:
-        def summary(at: int) -> _Summary:
-            return (bool(stats[at]), stats[at + 1], stats[at + 2])
-
-        self._total = summary(0)
-        self._incr = (summary(3), summary(6))
-        self._decr = (summary(9), summary(12))
+        self._t_seen, self._t_mean, self._t_ibc = bool(stats[0]), stats[1], stats[2]
+        self._ic_seen, self._ic_mean, self._ic_ibc = bool(stats[3]), stats[4], stats[5]
+        self._ia_seen, self._ia_mean, self._ia_ibc = bool(stats[6]), stats[7], stats[8]
+        self._dc_seen, self._dc_mean, self._dc_ibc = bool(stats[9]), stats[10], stats[11]
+        self._da_seen, self._da_mean, self._da_ibc = bool(stats[12]), stats[13], stats[14]
         self._incr_cut, self._decr_cut = stats[15], stats[16]
         self._incr_cut_index, self._decr_cut_index = int(stats[17]), int(stats[18])
 

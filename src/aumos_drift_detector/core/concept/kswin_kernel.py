@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from aumos_drift_detector.core.concept.compiled import inline_kernel, kernel
+from aumos_drift_detector.core.compilation import inline_kernel, kernel
 from aumos_drift_detector.core.concept.mersenne_twister import below
 
 FloatArray = npt.NDArray[np.float64]

@@ -12,7 +12,7 @@ import random
 import numpy as np
 import numpy.typing as npt
 
-from aumos_drift_detector.core.concept.compiled import inline_kernel
+from aumos_drift_detector.core.compilation import inline_kernel
 
 STATE_WORDS = 624
 _SHIFT = 397

@@ -32,9 +32,9 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from aumos_drift_detector.core.compilation import kernel
 from aumos_drift_detector.core.concept.base import DriftDetector, StreamKind, decode_float, encode_float
 from aumos_drift_detector.core.concept.batch import BatchFlags
-from aumos_drift_detector.core.concept.compiled import kernel
 from aumos_drift_detector.core.concept.parameters import require_int, require_open_unit, require_real
 from aumos_drift_detector.core.concept.stream_values import check_real_value
 from aumos_drift_detector.core.errors import ValidationError
@@ -141,7 +141,7 @@ class PageHinkley(DriftDetector):
         change_start = np.full(size, -1, dtype=np.int64)
         indices = np.array([self._n, self._min_index, self._max_index], dtype=np.int64)
         sums = np.array([self._mean, self._sum_up, self._sum_down, self._min_up, self._max_down], dtype=np.float64)
-        self._fired_up = _page_hinkley_kernel(
+        fired_up = _page_hinkley_kernel(
             values,
             self._n_seen,
             indices,
@@ -156,6 +156,7 @@ class PageHinkley(DriftDetector):
             drift,
             change_start,
         )
+        self._fired_up = bool(fired_up)  # a NumPy bool when the kernel runs uncompiled
         self._n, self._min_index, self._max_index = (int(v) for v in indices)
         self._mean, self._sum_up, self._sum_down, self._min_up, self._max_down = (float(v) for v in sums)
         self._drift_detected = bool(drift[-1])

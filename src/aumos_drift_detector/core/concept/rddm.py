@@ -30,9 +30,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from aumos_drift_detector.core.compilation import kernel
 from aumos_drift_detector.core.concept.base import DriftDetector, StreamKind, decode_float, encode_float
 from aumos_drift_detector.core.concept.batch import BatchFlags
-from aumos_drift_detector.core.concept.compiled import kernel
 from aumos_drift_detector.core.concept.parameters import require_int, require_real
 from aumos_drift_detector.core.errors import ValidationError
 
@@ -117,8 +117,7 @@ class RDDM(DriftDetector):
         self._run(values, self._n_seen, drift, warning, change_start)
         self._drift_detected = bool(drift[-1])
         self._warning_detected = bool(warning[-1])
-        if self._drift_detected:
-            self._change_one[0] = change_start[-1]
+        self._change_one[0] = change_start[-1]  # as the per-sample path leaves it after its last step
         return BatchFlags(drift, warning, change_start)
 
     def _run(

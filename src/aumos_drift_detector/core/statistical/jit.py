@@ -9,28 +9,32 @@ tested and, when numba is missing, replaced by their numpy counterparts in the c
 * :func:`square_outside_loop` -- the exact KS p-value for equal sizes, the alternating binomial sum in
   Horner form.
 
-:func:`jit_kernels` imports numba on first use (never at import time), compiles the loops with
-``nogil=True`` (threads run them in parallel) and ``cache=True`` (compiled code is kept in
-``__pycache__``; the first process compiles for about two seconds, later ones load the cache in well
-under a second). It returns ``None`` when numba is not installed or the environment variable
-``AUMOS_DRIFT_NO_JIT`` is set to a non-empty value; callers then use numpy.
+:func:`jit_kernels` compiles the loops through :mod:`aumos_drift_detector.core.compilation` (numba
+imported on first use, never at import time; ``nogil=True``, ``cache=True``: the first process
+compiles for about two seconds, later ones load the cache in well under a second). It returns
+``None`` when numba is not installed or the environment variable ``AUMOS_DRIFT_NO_JIT`` is set to a
+non-empty value; callers then use numpy.
 """
 
 from __future__ import annotations
 
-import importlib
-import os
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any
 
 import numpy as np
 
+from aumos_drift_detector.core.compilation import DISABLE_VARIABLE, LazyKernel
 from aumos_drift_detector.core.statistical.samples import FloatArray
 
-DISABLE_VARIABLE: Final[str] = "AUMOS_DRIFT_NO_JIT"
-"""Environment variable that, when non-empty, keeps every kernel on its numpy path."""
+__all__ = [
+    "DISABLE_VARIABLE",
+    "JitKernels",
+    "band_outside_loop",
+    "jit_kernels",
+    "merge_pass_loop",
+    "square_outside_loop",
+]
 
 
 def merge_pass_loop(
@@ -141,28 +145,16 @@ class JitKernels:
     square_outside: Callable[..., Any]
 
 
-_lock = threading.Lock()
-_loaded: dict[str, JitKernels | None] = {}
+_merge_pass = LazyKernel(merge_pass_loop)
+_band_outside = LazyKernel(band_outside_loop)
+_square_outside = LazyKernel(square_outside_loop)
 
 
 def jit_kernels() -> JitKernels | None:
     """The numba-compiled loops, or ``None`` without numba or with ``AUMOS_DRIFT_NO_JIT`` set."""
-    if os.environ.get(DISABLE_VARIABLE):
+    merge_pass = _merge_pass.compiled()
+    band_outside = _band_outside.compiled()
+    square_outside = _square_outside.compiled()
+    if merge_pass is None or band_outside is None or square_outside is None:
         return None
-    with _lock:
-        if "kernels" not in _loaded:
-            _loaded["kernels"] = _compile()
-        return _loaded["kernels"]
-
-
-def _compile() -> JitKernels | None:
-    try:
-        numba = importlib.import_module("numba")
-    except ImportError:
-        return None
-    compile_loop = numba.njit(cache=True, nogil=True)
-    return JitKernels(
-        merge_pass=compile_loop(merge_pass_loop),
-        band_outside=compile_loop(band_outside_loop),
-        square_outside=compile_loop(square_outside_loop),
-    )
+    return JitKernels(merge_pass=merge_pass, band_outside=band_outside, square_outside=square_outside)
