@@ -231,3 +231,21 @@ async def test_heavy_work_runs_off_the_event_loop(
     await client.post(f"{base}/observations", content=csv_bytes(churn_rows(rng, 500)), headers={**admin, **CSV})
     assert (await client.post(f"{base}/runs", headers=admin)).json()["status"] == "succeeded"
     assert calls == {"profile": [False], "decode": [False], "evaluate": [False]}
+
+
+async def test_policies_are_validated_merged_and_removed_by_patch(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    monitor = await create_monitor(client, admin, alert_policy={"m_of_n": {"m": 2, "n": 3}})
+    assert monitor["alert_policy"]["m_of_n"] == {"m": 2, "n": 3}
+    assert monitor["alert_policy"]["min_severity"] == "medium"
+    url = f"/api/v1/monitors/{monitor['id']}"
+    bad = await client.patch(url, json={"alert_policy": {"m_of_n": {"m": 4, "n": 3}}}, headers=admin)
+    assert bad.status_code == 422
+    assert bad.json()["error"]["message"].startswith("alert_policy.m_of_n.m")
+    concept = await client.patch(url, json={"concept": {"detector": "DDM"}}, headers=admin)
+    assert concept.json()["concept"] == {"detector": "DDM", "params": {}}
+    assert concept.json()["alert_policy"]["m_of_n"] == {"m": 2, "n": 3}
+    removed = await client.patch(url, json={"alert_policy": None}, headers=admin)
+    assert removed.json()["alert_policy"] is None
+    assert removed.json()["concept"] == {"detector": "DDM", "params": {}}

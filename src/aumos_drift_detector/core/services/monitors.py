@@ -131,8 +131,21 @@ class MonitorService:
         async with self._uow_factory() as uow:
             return await uow.monitors.list(principal.tenant_id, model_id=model_id, limit=limit, cursor=cursor)
 
-    async def update(self, principal: Principal, monitor_id: uuid.UUID, changes: Mapping[str, Any]) -> Monitor:
-        """Apply a partial change (admin); the next due time follows a changed schedule or status."""
+    async def update(
+        self,
+        principal: Principal,
+        monitor_id: uuid.UUID,
+        changes: Mapping[str, Any],
+        settings_changes: Mapping[str, Any] | None = None,
+    ) -> Monitor:
+        """Apply a partial change (admin); the next due time follows a changed schedule or status.
+
+        Args:
+            principal: The caller.
+            monitor_id: The monitor.
+            changes: New values of fields in :data:`MUTABLE_FIELDS`.
+            settings_changes: Policy documents to set in ``Monitor.settings``; ``None`` values remove them.
+        """
         principal.require(Role.ADMIN)
         unknown = set(changes) - MUTABLE_FIELDS
         if unknown:
@@ -141,11 +154,14 @@ class MonitorService:
             monitor = await uow.monitors.get(principal.tenant_id, monitor_id)
             for name, value in changes.items():
                 setattr(monitor, name, value)
+            if settings_changes:
+                merged = {**monitor.settings, **settings_changes}
+                monitor.settings = {key: value for key, value in merged.items() if value is not None}
             monitor.updated_at = self._clock.now()
             self._validated(monitor)
             await uow.monitors.update(monitor)
             await uow.commit()
-        log.info("monitor_updated", monitor_id=str(monitor_id), fields=sorted(changes))
+        log.info("monitor_updated", monitor_id=str(monitor_id), fields=sorted([*changes, *(settings_changes or {})]))
         return monitor
 
     async def delete(self, principal: Principal, monitor_id: uuid.UUID) -> None:

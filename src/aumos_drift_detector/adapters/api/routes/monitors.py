@@ -66,14 +66,10 @@ async def get_monitor(monitor_id: uuid.UUID, principal: Viewer, context: Context
 async def update_monitor(monitor_id: uuid.UUID, body: MonitorUpdate, principal: Admin, context: Context) -> MonitorOut:
     """Change the fields given in the body; the rest stay."""
     given = body.model_fields_set
-    changes: dict[str, Any] = {name: core_value(name, getattr(body, name)) for name in given if name not in POLICY_KEYS}
-    if given & set(POLICY_KEYS):
-        current = await context.services.monitors.get(principal, monitor_id)
-        settings = dict(current.settings)
-        for key in given & set(POLICY_KEYS):
-            settings[key] = getattr(body, key)
-        changes["settings"] = {key: value for key, value in settings.items() if value is not None}
-    return MonitorOut.of(await context.services.monitors.update(principal, monitor_id, changes))
+    changes = {name: core_value(name, getattr(body, name)) for name in given if name not in POLICY_KEYS}
+    settings_changes = {key: getattr(body, key) for key in given & set(POLICY_KEYS)}
+    monitor = await context.services.monitors.update(principal, monitor_id, changes, settings_changes)
+    return MonitorOut.of(monitor)
 
 
 @router.delete("/{monitor_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a monitor (admin)")
