@@ -174,3 +174,28 @@ def test_a_single_bucket_per_level_still_detects_a_shift():
     drifts = ADWIN(max_buckets=1).update_many(values).drift_indices.tolist()
     assert drifts
     assert 3000 <= drifts[0] < 3300
+
+
+def quiet_then_change(seed: int, kind: str) -> tuple[np.ndarray, int]:
+    """A long stationary stretch (many searches without a cut), then a change that ADWIN cuts soon after."""
+    rng = np.random.default_rng(seed)
+    quiet = rng.normal(0.0, 1.0, 6_000 + 37 * seed)
+    if kind == "step":  # a mean shift of a fraction of a standard deviation: the cut comes many ticks later
+        after = rng.normal(0.35 + 0.05 * seed, 1.0, 4_000)
+    elif kind == "burst":  # a few extreme values: a cut at a split inside the newest values
+        after = np.concatenate([np.full(5 + seed % 4, 7.5), rng.normal(0.0, 1.0, 2_000)])
+    else:  # "variance": the spread grows while the mean stays
+        after = rng.normal(0.0, 4.0, 4_000)
+    return np.concatenate([quiet, after]), quiet.size
+
+
+@pytest.mark.parametrize("kind", ["step", "burst", "variance"])
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("config", [{}, {"clock": 8, "min_window_length": 2}], ids=str)
+def test_cuts_right_after_long_quiet_stretches_equal_rivers(kind, seed, config):
+    # Any shortcut that skips searches after quiet ticks must still find these cuts at River's tick.
+    values, change = quiet_then_change(seed, kind)
+    expected, _ = run_per_sample(river_drift.ADWIN(**config), values.tolist())
+    assert expected
+    assert change <= expected[0] < change + 300  # River cuts only after the quiet stretch, and soon
+    assert ADWIN(**config).update_many(values).drift_indices.tolist() == expected

@@ -15,7 +15,7 @@ kernels update in place:
 * ``window``: ``[total, variance, width]`` (float64; ``variance`` is the unnormalised sum of squares);
 * ``clock_state``: ``[tick, n_levels]`` (int64).
 
-The cut search is in :mod:`.adwin_cut`.
+The cut search, and the proof that lets a tick skip it, are in :mod:`.adwin_cut`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,15 @@ import numpy as np
 import numpy.typing as npt
 
 from aumos_drift_detector.core.compilation import inline_kernel, kernel
-from aumos_drift_detector.core.concept.adwin_cut import cut_found
+from aumos_drift_detector.core.concept.adwin_cut import (
+    SEGMENTS,
+    SKIP_HORIZON,
+    cut_found,
+    plan_skips,
+    segment_length,
+    shortest_roots,
+    skip_proven,
+)
 
 MAX_LEVELS = 64
 
@@ -123,7 +131,10 @@ def run_adwin(
     ``params`` is ``[delta, min_window_length, grace_period, max_buckets]``; ``seen`` is the stream
     index of the first value. After a drift inside the batch the next value first resets
     (``reset_on_drift``) or keeps the shrunken window. The window sums live in locals between clock
-    ticks and go back to ``window`` for each search and at the end.
+    ticks and go back to ``window`` for each search and at the end. Within a batch, a search without
+    a cut plans which of the next ticks provably have none (see :mod:`.adwin_cut`); for those the
+    search is skipped, using the running sum of the added values about the planned window's mean and
+    its range over each segment of ``clock // SEGMENTS`` values.
     """
     size = values.shape[0]
     drift_flags = np.zeros(size, dtype=np.bool_)
@@ -135,10 +146,21 @@ def run_adwin(
     tick = clock_state[0]
     countdown = clock - tick % clock
     drift = False
+    can_skip = size > 2 * clock  # a plan outlives neither the batch nor a per-value call's single tick
+    slots = (SKIP_HORIZON + 2) * SEGMENTS if can_skip else 1
+    plan = np.empty((4, slots), dtype=np.float64)
+    ranges = np.empty((2, slots), dtype=np.float64)
+    if can_skip:
+        shortest_roots(plan, clock, min_length)
+    since, planned = 0, 0  # ticks since the last search, and how many of them its plan may skip
+    center, drift_sum, low, high = 0.0, 0.0, 0.0, 0.0  # added values' running sum about ``center`` and its range
+    segment_size = segment_length(clock)
+    segment, segment_left = 0, min(segment_size, countdown)
     for i in range(size):
         if drift and reset_on_drift:
             counts[:] = 0
             heads[:] = 0
+            planned, segment, segment_left = 0, 0, min(segment_size, clock)
             total, variance, width = 0.0, 0.0, 0.0
             tick, clock_state[1], countdown = 0, 1, clock
         value = values[i]
@@ -151,6 +173,17 @@ def run_adwin(
             deviation = value - total / (width - 1.0)
             variance += (width - 1.0) * deviation * deviation / width
         total += value
+        drift_sum += value - center
+        low = min(low, drift_sum)
+        high = max(high, drift_sum)
+        segment_left -= 1
+        if segment_left == 0:  # close a segment: record its range of running sums
+            slot = min(since + 1, SKIP_HORIZON + 1) * SEGMENTS + segment
+            if can_skip:
+                ranges[0, slot], ranges[1, slot] = low, high
+            low, high = drift_sum, drift_sum
+            segment += 1
+            segment_left = min(segment_size, clock - segment * segment_size)
         if counts[0] == max_buckets + 1:
             _merge_full_levels(totals, variances, counts, heads, clock_state, max_buckets)
         tick += 1
@@ -158,12 +191,21 @@ def run_adwin(
         drift = False
         if countdown == 0:
             countdown = clock
+            since += 1
+            segment, segment_left = 0, min(segment_size, clock)
+            if since <= planned and skip_proven(plan, ranges, since, clock, width, drift_sum):
+                continue
+            planned = 0
             if width > grace:
                 window[0], window[1], window[2] = total, variance, width
                 while cut_found(totals, counts, heads, window, clock_state[1], delta, min_length, splits):
                     drift = True
                     _delete_oldest_bucket(totals, variances, counts, heads, window, clock_state)
                 total, variance, width = window[0], window[1], window[2]
+                if can_skip and width >= max(2.0, float(SKIP_HORIZON * clock)):
+                    m = int(counts[: clock_state[1]].sum())
+                    planned = plan_skips(splits, m, window, min_length, delta, clock, plan)
+                    since, center, drift_sum, low, high = 0, total / width, 0.0, 0.0, 0.0
         if drift:
             drift_flags[i] = True
             change_start[i] = seen + i + 1 - int(width)
