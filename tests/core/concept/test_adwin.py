@@ -199,3 +199,39 @@ def test_cuts_right_after_long_quiet_stretches_equal_rivers(kind, seed, config):
     assert expected
     assert change <= expected[0] < change + 300  # River cuts only after the quiet stretch, and soon
     assert ADWIN(**config).update_many(values).drift_indices.tolist() == expected
+
+
+@pytest.mark.parametrize("config", CONFIGS, ids=str)
+def test_window_sums_after_every_drift_equal_rivers_bit_for_bit(config):
+    # The sum of squares after a cut comes from the dropped buckets' variances, so it checks every bucket merge.
+    values = gaussian_shifts(4, segments=8, length=4_000, spread=2.0)
+    ours, theirs = ADWIN(**config), river_drift.ADWIN(**config)
+    drifts = 0
+    for value in values.tolist():
+        ours.update(value)
+        theirs.update(value)
+        assert ours.drift_detected == theirs.drift_detected
+        if theirs.drift_detected:
+            drifts += 1
+            assert (ours.width, ours.total) == (theirs.width, theirs.total)
+            assert ours.variance == theirs.variance / theirs.width
+    assert drifts >= 3
+
+
+@pytest.mark.parametrize("config", [*CONFIGS, {"max_buckets": 1, "clock": 3}], ids=str)
+@pytest.mark.parametrize("reset_on_drift", [True, False])
+def test_batches_of_any_size_leave_the_state_of_one_batch(config, reset_on_drift):
+    values = gaussian_shifts(9, segments=5, length=3_000, spread=2.0)
+    whole = ADWIN(reset_on_drift=reset_on_drift, **config)
+    expected = whole.update_many(values).drift_indices.tolist()
+    assert expected
+    chunked = ADWIN(reset_on_drift=reset_on_drift, **config)
+    sizes = np.random.default_rng(1).integers(1, 3 * chunked.max_buckets + 70, size=values.size)
+    bounds = np.cumsum(sizes)
+    found: list[int] = []
+    for start, stop in zip(np.r_[0, bounds], bounds, strict=False):
+        if start >= values.size:
+            break
+        found += (start + chunked.update_many(values[start:stop]).drift_indices).tolist()
+    assert found == expected
+    assert chunked.to_state() == whole.to_state()

@@ -15,6 +15,11 @@ kernels update in place:
 * ``window``: ``[total, variance, width]`` (float64; ``variance`` is the unnormalised sum of squares);
 * ``clock_state``: ``[tick, n_levels]`` (int64).
 
+Within a batch, level 0 is not written per value: its buckets are always the last ``counts[0]``
+values inserted, so :func:`run_adwin` keeps only their count and merges the two oldest straight
+from the input array (or from the ring, for values of an earlier batch), with River's operations on
+size-1 buckets. The ring of level 0 is written before each cut search and at the end of the batch.
+
 The cut search, and the proof that lets a tick skip it, are in :mod:`.adwin_cut`.
 """
 
@@ -51,38 +56,62 @@ def ring_capacity(max_buckets: int) -> int:
 
 
 @inline_kernel
-def _merge_full_levels(
+def _push_bucket(
     totals: FloatArray,
     variances: FloatArray,
     counts: IntArray,
     heads: IntArray,
     clock_state: IntArray,
     max_buckets: int,
+    level: int,
+    total: float,
+    variance: float,
 ) -> None:
-    """Merge the two oldest buckets of every level holding ``max_buckets + 1``, from level 0 upwards."""
+    """Append a bucket to ``level`` (>= 1); while a level holds ``max_buckets + 1``, merge its two oldest upwards."""
     mask = totals.shape[1] - 1
-    level = 0
-    while counts[level] == max_buckets + 1:
+    while True:
+        if level >= clock_state[1]:
+            clock_state[1] = level + 1
+        upper = counts[level]
+        slot = (heads[level] + upper) & mask
+        totals[level, slot] = total
+        variances[level, slot] = variance
+        counts[level] = upper + 1
+        if upper + 1 <= max_buckets:
+            return
         size = float(1 << level)
         inverse = 1.0 / size
         first, second = heads[level], (heads[level] + 1) & mask
         mean_first = totals[level, first] * inverse
         mean_second = totals[level, second] * inverse
-        merged_total = totals[level, first] + totals[level, second]
+        total = totals[level, first] + totals[level, second]
         spread = size * 0.5 * (mean_first - mean_second) * (mean_first - mean_second)
-        merged_variance = variances[level, first] + variances[level, second] + spread
+        variance = variances[level, first] + variances[level, second] + spread
         heads[level] = (first + 2) & mask
         counts[level] -= 2
-        if level + 1 >= clock_state[1]:
-            clock_state[1] = level + 2
-        upper = counts[level + 1]
-        slot = (heads[level + 1] + upper) & mask
-        totals[level + 1, slot] = merged_total
-        variances[level + 1, slot] = merged_variance
-        counts[level + 1] = upper + 1
-        if upper + 1 <= max_buckets:
-            break
         level += 1
+
+
+@inline_kernel
+def _store_level0(
+    values: FloatArray,
+    totals: FloatArray,
+    variances: FloatArray,
+    counts: IntArray,
+    heads: IntArray,
+    base: int,
+    last: int,
+    n0: int,
+) -> None:
+    """Write level 0, the last ``n0`` values up to batch position ``last``, to its ring (slot ``base + position``)."""
+    mask = totals.shape[1] - 1
+    first = last - n0 + 1
+    for position in range(max(first, 0), last + 1):
+        slot = (base + position) & mask
+        totals[0, slot] = values[position]
+        variances[0, slot] = 0.0
+    heads[0] = (base + first) & mask
+    counts[0] = n0
 
 
 @inline_kernel
@@ -137,10 +166,10 @@ def run_adwin(
     its range over each segment of ``clock // SEGMENTS`` values.
     """
     size = values.shape[0]
+    mask = totals.shape[1] - 1
     drift_flags = np.zeros(size, dtype=np.bool_)
     change_start = np.full(size, -1, dtype=np.int64)
     delta, min_length, grace, max_buckets = params[0], params[1], params[2], int(params[3])
-    mask = totals.shape[1] - 1
     splits = np.empty((3, totals.size), dtype=np.float64)
     total, variance, width = window[0], window[1], window[2]
     tick = clock_state[0]
@@ -156,27 +185,45 @@ def run_adwin(
     center, drift_sum, low, high = 0.0, 0.0, 0.0, 0.0  # added values' running sum about ``center`` and its range
     segment_size = segment_length(clock)
     segment, segment_left = 0, min(segment_size, countdown)
-    for i in range(size):
+    n0 = int(counts[0])  # level 0 holds the last ``n0`` values; its ring is written only when read
+    base = int(heads[0]) + n0  # ring slot of batch position 0 (slot of position p: (base + p) & mask)
+    i = 0  # values before ``i`` are in; each pass inserts a run that ends at a segment end or a tick
+    while i < size:
         if drift and reset_on_drift:
             counts[:] = 0
             heads[:] = 0
             planned, segment, segment_left = 0, 0, min(segment_size, clock)
             total, variance, width = 0.0, 0.0, 0.0
             tick, clock_state[1], countdown = 0, 1, clock
-        value = values[i]
-        slot = (heads[0] + counts[0]) & mask
-        totals[0, slot] = value
-        variances[0, slot] = 0.0
-        counts[0] += 1
-        width += 1.0
-        if width > 1.0:
-            deviation = value - total / (width - 1.0)
-            variance += (width - 1.0) * deviation * deviation / width
-        total += value
-        drift_sum += value - center
-        low = min(low, drift_sum)
-        high = max(high, drift_sum)
-        segment_left -= 1
+            n0, base = 0, -i
+        drift = False
+        stop = min(size, i + (min(segment_left, countdown) if segment_left > 0 else countdown))
+        for j in range(i, stop):
+            value = values[j]
+            n0 += 1
+            width += 1.0
+            if width > 1.0:
+                deviation = value - total / (width - 1.0)
+                variance += (width - 1.0) * deviation * deviation / width
+            total += value
+            drift_sum += value - center
+            low = min(low, drift_sum)
+            high = max(high, drift_sum)
+            if n0 == max_buckets + 1:  # merge the two oldest level-0 buckets (size 1: means are totals, variances 0)
+                oldest = j - max_buckets  # batch position of the oldest level-0 bucket (negative: in the ring)
+                if oldest >= 0:
+                    mean_first, mean_second = values[oldest] * 1.0, values[oldest + 1] * 1.0
+                else:
+                    mean_first = totals[0, (base + oldest) & mask] * 1.0
+                    mean_second = (values[0] if oldest == -1 else totals[0, (base + oldest + 1) & mask]) * 1.0
+                spread = 1.0 * 0.5 * (mean_first - mean_second) * (mean_first - mean_second)
+                n0 -= 2
+                merged = mean_first + mean_second
+                _push_bucket(totals, variances, counts, heads, clock_state, max_buckets, 1, merged, 0.0 + 0.0 + spread)
+        tick += stop - i
+        countdown -= stop - i
+        segment_left -= stop - i
+        i = stop
         if segment_left == 0:  # close a segment: record its range of running sums
             slot = min(since + 1, SKIP_HORIZON + 1) * SEGMENTS + segment
             if can_skip:
@@ -184,11 +231,6 @@ def run_adwin(
             low, high = drift_sum, drift_sum
             segment += 1
             segment_left = min(segment_size, clock - segment * segment_size)
-        if counts[0] == max_buckets + 1:
-            _merge_full_levels(totals, variances, counts, heads, clock_state, max_buckets)
-        tick += 1
-        countdown -= 1
-        drift = False
         if countdown == 0:
             countdown = clock
             since += 1
@@ -198,17 +240,20 @@ def run_adwin(
             planned = 0
             if width > grace:
                 window[0], window[1], window[2] = total, variance, width
+                _store_level0(values, totals, variances, counts, heads, base, i - 1, n0)
                 while cut_found(totals, counts, heads, window, clock_state[1], delta, min_length, splits):
                     drift = True
                     _delete_oldest_bucket(totals, variances, counts, heads, window, clock_state)
                 total, variance, width = window[0], window[1], window[2]
+                n0, base = int(counts[0]), int(heads[0]) - i + int(counts[0])
                 if can_skip and width >= max(2.0, float(SKIP_HORIZON * clock)):
                     m = int(counts[: clock_state[1]].sum())
                     planned = plan_skips(splits, m, window, min_length, delta, clock, plan)
                     since, center, drift_sum, low, high = 0, total / width, 0.0, 0.0, 0.0
-        if drift:
-            drift_flags[i] = True
-            change_start[i] = seen + i + 1 - int(width)
+            if drift:
+                drift_flags[i - 1] = True
+                change_start[i - 1] = seen + i - int(width)
     window[0], window[1], window[2] = total, variance, width
+    _store_level0(values, totals, variances, counts, heads, base, size - 1, n0)
     clock_state[0] = tick
     return drift_flags, change_start
