@@ -42,6 +42,8 @@ from aumos_drift_detector.core.interfaces import (
     UnitOfWork,
 )
 from aumos_drift_detector.core.retraining_policy import RetrainingPolicy
+from aumos_drift_detector.core.services.alert_workflow import AlertWorkflow
+from aumos_drift_detector.core.services.alerting import AlertService
 from aumos_drift_detector.core.services.concept_monitoring import ConceptMonitoring
 from aumos_drift_detector.core.services.datasets import DatasetService
 from aumos_drift_detector.core.services.detection_outcome import DetectionOutcomeHandler
@@ -93,6 +95,7 @@ class Container:
             runs=runs,
             detections=DetectionQueries(self.unit_of_work),
             concept=ConceptMonitoring(self.unit_of_work, self.clock, self.outcome),
+            alerts=AlertWorkflow(self.unit_of_work, AlertService(self.clock)),
         )
 
     def policy_validators(self) -> dict[str, PolicyValidator]:
@@ -193,8 +196,6 @@ def build_app(container: Container) -> FastAPI:
     context = ApiContext(
         settings=container.settings,
         services=container.services(),
-        uow_factory=container.unit_of_work,
-        clock=container.clock,
         health_checks=container.health_checks,
         registry=container.registry,
         on_startup=[container.prepare_schema, container.start_background],

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from prometheus_client import CollectorRegistry
 
-from aumos_drift_detector.core.interfaces import Clock, HealthCheck, UnitOfWorkFactory
+from aumos_drift_detector.core.interfaces import HealthCheck
+from aumos_drift_detector.core.services.alert_workflow import AlertWorkflow
 from aumos_drift_detector.core.services.concept_monitoring import ConceptMonitoring
 from aumos_drift_detector.core.services.datasets import DatasetService
 from aumos_drift_detector.core.services.detections import DetectionQueries
@@ -25,6 +26,7 @@ class Services:
     runs: RunService
     detections: DetectionQueries
     concept: ConceptMonitoring
+    alerts: AlertWorkflow
 
 
 @dataclass(slots=True)
@@ -34,8 +36,6 @@ class ApiContext:
     Attributes:
         settings: The service settings.
         services: The use cases.
-        uow_factory: Makes a unit of work per request.
-        clock: The time source.
         health_checks: Dependencies the readiness probe checks, in order.
         registry: Prometheus registry exposed at ``/metrics``.
         on_startup: Awaited in order when the app starts (migrations, background loops).
@@ -44,8 +44,6 @@ class ApiContext:
 
     settings: Settings
     services: Services
-    uow_factory: UnitOfWorkFactory
-    clock: Clock
     health_checks: Sequence[HealthCheck]
     registry: CollectorRegistry = field(default_factory=CollectorRegistry)
     on_startup: list[Callable[[], Awaitable[None]]] = field(default_factory=list)

@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from aumos_drift_detector.adapters.api.context import ApiContext
-from aumos_drift_detector.core.interfaces import Clock, UnitOfWork
 
 
 def _context(request: Request) -> ApiContext:
@@ -15,14 +14,4 @@ def _context(request: Request) -> ApiContext:
     return context
 
 
-def _unit_of_work(context: Annotated[ApiContext, Depends(_context)]) -> UnitOfWork:
-    return context.uow_factory()
-
-
-def _clock(context: Annotated[ApiContext, Depends(_context)]) -> Clock:
-    return context.clock
-
-
 Context = Annotated[ApiContext, Depends(_context)]
-UnitOfWorkDep = Annotated[UnitOfWork, Depends(_unit_of_work)]
-ClockDep = Annotated[Clock, Depends(_clock)]
