@@ -14,8 +14,7 @@ import pyarrow.csv as pa_csv
 
 from aumos_drift_detector.adapters.api.auth import issue_token
 from aumos_drift_detector.bootstrap import Container, bootstrap, build_app
-from aumos_drift_detector.core.clock import SystemClock
-from aumos_drift_detector.core.interfaces import Clock
+from aumos_drift_detector.core.clock import Clock, SystemClock
 from aumos_drift_detector.settings import Settings, load_settings
 
 

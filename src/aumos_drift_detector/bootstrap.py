@@ -30,29 +30,25 @@ from aumos_drift_detector.adapters.persistence.database import (
 from aumos_drift_detector.adapters.persistence.migrator import ensure_schema
 from aumos_drift_detector.adapters.persistence.outbox_repository import SqlAlchemyOutboxStore
 from aumos_drift_detector.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
-from aumos_drift_detector.core.alert_policy import AlertPolicy
-from aumos_drift_detector.core.clock import SystemClock
-from aumos_drift_detector.core.concept_config import validate_concept
-from aumos_drift_detector.core.interfaces import (
-    Clock,
-    DetectionOutcome,
-    EventPublisher,
-    HealthCheck,
-    OutboxStore,
-    UnitOfWork,
-)
-from aumos_drift_detector.core.retraining_policy import RetrainingPolicy
-from aumos_drift_detector.core.services.alert_workflow import AlertWorkflow
-from aumos_drift_detector.core.services.alerting import AlertService
-from aumos_drift_detector.core.services.concept_monitoring import ConceptMonitoring
-from aumos_drift_detector.core.services.datasets import DatasetService
-from aumos_drift_detector.core.services.detection_outcome import DetectionOutcomeHandler
-from aumos_drift_detector.core.services.detections import DetectionQueries
-from aumos_drift_detector.core.services.monitors import MonitorService, PolicyValidator
-from aumos_drift_detector.core.services.periodic import repeat
-from aumos_drift_detector.core.services.retention import DataRetention
-from aumos_drift_detector.core.services.runs import RunService
-from aumos_drift_detector.core.services.scheduler import Scheduler
+from aumos_drift_detector.core.alerts.policy import AlertPolicy
+from aumos_drift_detector.core.alerts.service import AlertService
+from aumos_drift_detector.core.alerts.workflow import AlertWorkflow
+from aumos_drift_detector.core.clock import Clock, SystemClock
+from aumos_drift_detector.core.concept.config import validate_concept
+from aumos_drift_detector.core.detections.outcome import DetectionOutcomeHandler
+from aumos_drift_detector.core.detections.ports import DetectionOutcome
+from aumos_drift_detector.core.detections.queries import DetectionQueries
+from aumos_drift_detector.core.detections.runs import RunService
+from aumos_drift_detector.core.events.ports import EventPublisher, OutboxStore
+from aumos_drift_detector.core.health import HealthCheck
+from aumos_drift_detector.core.ingest.retention import DataRetention
+from aumos_drift_detector.core.ingest.service import DatasetService
+from aumos_drift_detector.core.monitors.service import MonitorService, PolicyValidator
+from aumos_drift_detector.core.outcomes.service import ConceptMonitoring
+from aumos_drift_detector.core.retraining.policy import RetrainingPolicy
+from aumos_drift_detector.core.scheduling.periodic import repeat
+from aumos_drift_detector.core.scheduling.scheduler import Scheduler
+from aumos_drift_detector.core.unit_of_work import UnitOfWork
 from aumos_drift_detector.settings import Settings, load_settings
 
 # evidently reports usage telemetry unless this is set; it must be set before evidently is imported.

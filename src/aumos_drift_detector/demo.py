@@ -17,11 +17,12 @@ import pyarrow as pa
 
 from aumos_drift_detector.adapters.api.auth import issue_token
 from aumos_drift_detector.bootstrap import bootstrap
-from aumos_drift_detector.core.interfaces import AlertFilter
-from aumos_drift_detector.core.models import DriftDetection, Schedule
+from aumos_drift_detector.core.alerts.ports import AlertFilter
+from aumos_drift_detector.core.detections.model import DriftDetection
+from aumos_drift_detector.core.ingest.service import Upload
+from aumos_drift_detector.core.monitors.model import Schedule
+from aumos_drift_detector.core.monitors.service import MonitorDraft
 from aumos_drift_detector.core.principal import Principal, Role
-from aumos_drift_detector.core.services.datasets import Upload
-from aumos_drift_detector.core.services.monitors import MonitorDraft
 from aumos_drift_detector.settings import Settings
 
 FEATURES = [

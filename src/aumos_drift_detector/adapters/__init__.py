@@ -1,1 +1,1 @@
-"""Adapters: one subpackage per technology, each implementing ports from ``core.interfaces``."""
+"""Adapters: one subpackage per technology, each implementing the ports ``core`` declares beside each concept."""

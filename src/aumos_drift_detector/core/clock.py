@@ -1,8 +1,17 @@
-"""Clocks: the system clock and a settable one for tests and simulations."""
+"""Clocks: the port use cases read the time from, the system clock and a settable one for tests."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+
+class Clock(Protocol):
+    """Source of the current time (always time-zone aware, UTC)."""
+
+    def now(self) -> datetime:
+        """Return the current time."""
+        ...
 
 
 class SystemClock:

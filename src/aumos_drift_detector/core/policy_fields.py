@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from aumos_drift_detector.core.errors import ValidationError
-from aumos_drift_detector.core.models import Severity
+from aumos_drift_detector.core.severity import Severity
 
 _MISSING = object()
 

@@ -13,9 +13,9 @@ from aumos_drift_detector.adapters.api.auth import issue_token
 from aumos_drift_detector.adapters.messaging.in_memory_publisher import InMemoryEventPublisher
 from aumos_drift_detector.bootstrap import Container, bootstrap, build_app
 from aumos_drift_detector.core.clock import FixedClock
-from aumos_drift_detector.core.services.detection_outcome import DetectionOutcomeHandler
+from aumos_drift_detector.core.detections.outcome import DetectionOutcomeHandler
 from aumos_drift_detector.settings import load_settings
-from tests.core.services.builders import T0, make_detection, make_monitor
+from tests.core.builders import T0, make_detection, make_monitor
 
 pytestmark = pytest.mark.integration
 

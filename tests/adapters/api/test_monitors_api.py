@@ -205,7 +205,8 @@ async def test_heavy_work_runs_off_the_event_loop(
     import asyncio
 
     from aumos_drift_detector.adapters.persistence import data_repositories
-    from aumos_drift_detector.core.services import datasets, runs
+    from aumos_drift_detector.core.detections import runs
+    from aumos_drift_detector.core.ingest import service as datasets
 
     calls: dict[str, list[bool]] = {}
 

@@ -13,9 +13,9 @@ from aumos_drift_detector.adapters.messaging import protobuf_schema
 from aumos_drift_detector.adapters.messaging.envelope import WireFormat
 from aumos_drift_detector.adapters.messaging.kafka_publisher import KafkaEventPublisher
 from aumos_drift_detector.adapters.messaging.outbox_relay import OutboxRelay
-from aumos_drift_detector.core.events import Event, EventType
+from aumos_drift_detector.core.events.model import Event, EventType
 from tests import servers
-from tests.core.services.builders import Harness, make_monitor, sqlite_harness
+from tests.core.builders import Harness, make_monitor, sqlite_harness
 
 pytestmark = pytest.mark.integration
 

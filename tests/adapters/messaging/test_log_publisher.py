@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from aumos_drift_detector.adapters.messaging.log_publisher import LogEventPublisher
-from aumos_drift_detector.core.events import Event, EventType
+from aumos_drift_detector.core.events.model import Event, EventType
 from aumos_drift_detector.logging import configure_logging
 
 

@@ -15,8 +15,8 @@ from aumos_drift_detector.adapters.persistence.database import create_session_fa
 from aumos_drift_detector.adapters.persistence.outbox_repository import SqlAlchemyOutboxStore
 from aumos_drift_detector.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from aumos_drift_detector.core.clock import FixedClock
-from aumos_drift_detector.core.events import Event, EventType
-from tests.core.services.builders import T0
+from aumos_drift_detector.core.events.model import Event, EventType
+from tests.core.builders import T0
 
 pytestmark = pytest.mark.integration
 

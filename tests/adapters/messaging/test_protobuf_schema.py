@@ -9,7 +9,7 @@ import pytest
 from google.protobuf import json_format
 
 from aumos_drift_detector.adapters.messaging import protobuf_schema
-from aumos_drift_detector.core.events import EventType
+from aumos_drift_detector.core.events.model import EventType
 
 PROTO = Path(__file__).parents[3] / "proto" / "aumos" / "drift" / "v1" / "events.proto"
 

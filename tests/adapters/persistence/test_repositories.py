@@ -10,22 +10,19 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aumos_drift_detector.adapters.persistence.database import create_session_factory
 from aumos_drift_detector.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
+from aumos_drift_detector.core.alerts.model import AlertStatus, DriftAlert
+from aumos_drift_detector.core.alerts.ports import AlertFilter
+from aumos_drift_detector.core.detections.model import DetectionKind, DetectionStatus, DriftDetection, RunTrigger
+from aumos_drift_detector.core.detections.ports import DetectionFilter
 from aumos_drift_detector.core.errors import ConflictError, NotFoundError, ValidationError
-from aumos_drift_detector.core.interfaces import AlertFilter, DetectionFilter
-from aumos_drift_detector.core.models import (
-    AlertStatus,
+from aumos_drift_detector.core.monitors.model import (
     DatasetRule,
-    DetectionKind,
-    DetectionStatus,
-    DriftAlert,
-    DriftDetection,
     Monitor,
     MultipleTestingCorrection,
-    RunTrigger,
     Schedule,
-    Severity,
     WindowSpec,
 )
+from aumos_drift_detector.core.severity import Severity
 
 pytestmark = pytest.mark.integration
 

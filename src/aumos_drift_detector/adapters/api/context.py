@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 
 from prometheus_client import CollectorRegistry
 
-from aumos_drift_detector.core.interfaces import HealthCheck
-from aumos_drift_detector.core.services.alert_workflow import AlertWorkflow
-from aumos_drift_detector.core.services.concept_monitoring import ConceptMonitoring
-from aumos_drift_detector.core.services.datasets import DatasetService
-from aumos_drift_detector.core.services.detections import DetectionQueries
-from aumos_drift_detector.core.services.monitors import MonitorService
-from aumos_drift_detector.core.services.runs import RunService
+from aumos_drift_detector.core.alerts.workflow import AlertWorkflow
+from aumos_drift_detector.core.detections.queries import DetectionQueries
+from aumos_drift_detector.core.detections.runs import RunService
+from aumos_drift_detector.core.health import HealthCheck
+from aumos_drift_detector.core.ingest.service import DatasetService
+from aumos_drift_detector.core.monitors.service import MonitorService
+from aumos_drift_detector.core.outcomes.service import ConceptMonitoring
 from aumos_drift_detector.settings import Settings
 
 

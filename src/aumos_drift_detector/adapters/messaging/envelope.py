@@ -18,7 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from aumos_drift_detector.adapters.messaging import protobuf_schema
-from aumos_drift_detector.core.events import Event
+from aumos_drift_detector.core.events.model import Event
 
 SPEC_VERSION = "1.0"
 JSON_CONTENT_TYPE = "application/cloudevents+json"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from aumos_drift_detector.adapters.messaging.envelope import WireFormat, WireMessage, encode
-from aumos_drift_detector.core.events import Event
-from aumos_drift_detector.core.interfaces import PublishOutcome
+from aumos_drift_detector.core.events.model import Event
+from aumos_drift_detector.core.events.ports import PublishOutcome
 
 
 class InMemoryEventPublisher:

@@ -18,8 +18,8 @@ import structlog
 from confluent_kafka import KafkaError, KafkaException, Producer
 
 from aumos_drift_detector.adapters.messaging.envelope import WireFormat, encode
-from aumos_drift_detector.core.events import Event
-from aumos_drift_detector.core.interfaces import PublishOutcome
+from aumos_drift_detector.core.events.model import Event
+from aumos_drift_detector.core.events.ports import PublishOutcome
 
 log = structlog.get_logger(__name__)
 

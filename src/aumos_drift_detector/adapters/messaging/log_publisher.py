@@ -7,8 +7,8 @@ from collections.abc import Sequence
 import structlog
 
 from aumos_drift_detector.adapters.messaging.envelope import envelope
-from aumos_drift_detector.core.events import Event
-from aumos_drift_detector.core.interfaces import PublishOutcome
+from aumos_drift_detector.core.events.model import Event
+from aumos_drift_detector.core.events.ports import PublishOutcome
 
 log = structlog.get_logger(__name__)
 

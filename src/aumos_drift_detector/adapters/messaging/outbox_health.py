@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from aumos_drift_detector.core.interfaces import Clock, OutboxStore
+from aumos_drift_detector.core.clock import Clock
+from aumos_drift_detector.core.events.ports import OutboxStore
 
 
 class OutboxLagCheck:

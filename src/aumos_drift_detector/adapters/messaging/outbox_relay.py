@@ -16,8 +16,9 @@ from datetime import timedelta
 
 import structlog
 
+from aumos_drift_detector.core.clock import Clock
 from aumos_drift_detector.core.errors import DriftDetectorError
-from aumos_drift_detector.core.interfaces import Clock, EventPublisher, OutboxStore
+from aumos_drift_detector.core.events.ports import EventPublisher, OutboxStore
 
 log = structlog.get_logger(__name__)
 

@@ -17,7 +17,7 @@ from google.protobuf import (  # type: ignore[import-untyped]
 )
 from google.protobuf.message import Message  # type: ignore[import-untyped]
 
-from aumos_drift_detector.core.events import EventType
+from aumos_drift_detector.core.events.model import EventType
 
 PACKAGE = "aumos.drift.v1"
 FILE_NAME = "aumos/drift/v1/events.proto"

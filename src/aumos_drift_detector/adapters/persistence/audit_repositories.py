@@ -10,7 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aumos_drift_detector.adapters.persistence.errors import storage_errors
 from aumos_drift_detector.adapters.persistence.tables import AlertEventRow, RetrainingTriggerRow
-from aumos_drift_detector.core.models import AlertAction, AlertEvent, AlertStatus, RetrainingTrigger, Severity
+from aumos_drift_detector.core.alerts.model import AlertAction, AlertEvent, AlertStatus
+from aumos_drift_detector.core.retraining.model import RetrainingTrigger
+from aumos_drift_detector.core.severity import Severity
 
 
 def _alert_event_from_row(row: AlertEventRow) -> AlertEvent:

@@ -16,7 +16,8 @@ from aumos_drift_detector.adapters.files.arrow_codec import combine_tables, deco
 from aumos_drift_detector.adapters.persistence.errors import storage_errors
 from aumos_drift_detector.adapters.persistence.tables import ConceptStateRow, ObservationBatchRow, ReferenceRow
 from aumos_drift_detector.core.errors import NotFoundError
-from aumos_drift_detector.core.models import ConceptCheckpoint, ObservationWindow, ReferenceDataset
+from aumos_drift_detector.core.ingest.model import ObservationWindow, ReferenceDataset
+from aumos_drift_detector.core.outcomes.model import ConceptCheckpoint
 
 _REFERENCE_FIELDS = (
     "id",

@@ -5,21 +5,17 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from aumos_drift_detector.adapters.persistence.tables import AlertRow, DetectionRow, MonitorRow
-from aumos_drift_detector.core.models import (
-    AlertStatus,
+from aumos_drift_detector.core.alerts.model import AlertStatus, DriftAlert
+from aumos_drift_detector.core.detections.model import DetectionKind, DetectionStatus, DriftDetection, RunTrigger
+from aumos_drift_detector.core.monitors.model import (
     DatasetRule,
-    DetectionKind,
-    DetectionStatus,
-    DriftAlert,
-    DriftDetection,
     Monitor,
     MonitorStatus,
     MultipleTestingCorrection,
-    RunTrigger,
     Schedule,
-    Severity,
     WindowSpec,
 )
+from aumos_drift_detector.core.severity import Severity
 
 
 def monitor_to_row(monitor: Monitor, row: MonitorRow | None = None) -> MonitorRow:

@@ -23,8 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from aumos_drift_detector.adapters.persistence.errors import storage_errors
 from aumos_drift_detector.adapters.persistence.tables import OutboxRow
-from aumos_drift_detector.core.events import Event, EventType
-from aumos_drift_detector.core.interfaces import ClaimedEvent, OutboxLag
+from aumos_drift_detector.core.events.model import Event, EventType
+from aumos_drift_detector.core.events.ports import ClaimedEvent, OutboxLag
 
 MAX_ERROR_LENGTH = 2000
 

@@ -21,16 +21,13 @@ from aumos_drift_detector.adapters.persistence.mappers import (
 )
 from aumos_drift_detector.adapters.persistence.pagination import after_cursor, encode_cursor
 from aumos_drift_detector.adapters.persistence.tables import AlertRow, DetectionRow, MonitorRow
+from aumos_drift_detector.core.alerts.model import AlertStatus, DriftAlert
+from aumos_drift_detector.core.alerts.ports import AlertFilter
+from aumos_drift_detector.core.detections.model import DetectionKind, DriftDetection
+from aumos_drift_detector.core.detections.ports import DetectionFilter
 from aumos_drift_detector.core.errors import NotFoundError
-from aumos_drift_detector.core.interfaces import AlertFilter, DetectionFilter, Page
-from aumos_drift_detector.core.models import (
-    AlertStatus,
-    DetectionKind,
-    DriftAlert,
-    DriftDetection,
-    Monitor,
-    MonitorStatus,
-)
+from aumos_drift_detector.core.monitors.model import Monitor, MonitorStatus
+from aumos_drift_detector.core.paging import Page
 
 MAX_PAGE_SIZE = 500
 

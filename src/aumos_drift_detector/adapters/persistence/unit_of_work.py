@@ -23,17 +23,13 @@ from aumos_drift_detector.adapters.persistence.repositories import (
     SqlAlchemyDetectionRepository,
     SqlAlchemyMonitorRepository,
 )
-from aumos_drift_detector.core.interfaces import (
-    AlertEventRepository,
-    AlertRepository,
-    ConceptStateRepository,
-    DetectionRepository,
-    MonitorRepository,
-    ObservationRepository,
-    OutboxRepository,
-    ReferenceRepository,
-    RetrainingTriggerRepository,
-)
+from aumos_drift_detector.core.alerts.ports import AlertEventRepository, AlertRepository
+from aumos_drift_detector.core.detections.ports import DetectionRepository
+from aumos_drift_detector.core.events.ports import OutboxRepository
+from aumos_drift_detector.core.ingest.ports import ObservationRepository, ReferenceRepository
+from aumos_drift_detector.core.monitors.ports import MonitorRepository
+from aumos_drift_detector.core.outcomes.ports import ConceptStateRepository
+from aumos_drift_detector.core.retraining.ports import RetrainingTriggerRepository
 
 
 class SqlAlchemyUnitOfWork:

@@ -17,9 +17,10 @@ from aumos_drift_detector.adapters.api.schemas.alerts import (
     NoteIn,
     SnoozeIn,
 )
-from aumos_drift_detector.core.interfaces import AlertFilter
-from aumos_drift_detector.core.models import AlertStatus, Severity
-from aumos_drift_detector.core.services.alert_workflow import AlertWithHistory
+from aumos_drift_detector.core.alerts.model import AlertStatus
+from aumos_drift_detector.core.alerts.ports import AlertFilter
+from aumos_drift_detector.core.alerts.workflow import AlertWithHistory
+from aumos_drift_detector.core.severity import Severity
 
 router = APIRouter(prefix="/alerts", tags=["alerts"])
 

@@ -13,7 +13,7 @@ from aumos_drift_detector.adapters.api.auth import Viewer
 from aumos_drift_detector.adapters.api.deps import Context
 from aumos_drift_detector.adapters.api.schemas.detections import DetectionOut, DetectionPage
 from aumos_drift_detector.adapters.reports.html_report import render_report
-from aumos_drift_detector.core.interfaces import DetectionFilter
+from aumos_drift_detector.core.detections.ports import DetectionFilter
 
 router = APIRouter(prefix="/detections", tags=["detections"])
 

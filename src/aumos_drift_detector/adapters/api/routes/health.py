@@ -11,7 +11,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from aumos_drift_detector.adapters.api.context import ApiContext
 from aumos_drift_detector.core.errors import DriftDetectorError
-from aumos_drift_detector.core.interfaces import HealthDetails
+from aumos_drift_detector.core.health import HealthDetails
 
 router = APIRouter(tags=["health"])
 

@@ -25,7 +25,7 @@ from aumos_drift_detector.adapters.api.schemas.monitors import (
     core_value,
 )
 from aumos_drift_detector.adapters.api.uploads import UPLOAD_BODY, read_upload
-from aumos_drift_detector.core.services.monitors import MonitorDraft
+from aumos_drift_detector.core.monitors.service import MonitorDraft
 
 router = APIRouter(prefix="/monitors", tags=["monitors"])
 

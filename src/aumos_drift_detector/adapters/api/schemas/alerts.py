@@ -7,7 +7,9 @@ from datetime import datetime
 
 from pydantic import AwareDatetime, BaseModel, Field
 
-from aumos_drift_detector.core.models import AlertAction, AlertEvent, AlertStatus, DetectionKind, DriftAlert, Severity
+from aumos_drift_detector.core.alerts.model import AlertAction, AlertEvent, AlertStatus, DriftAlert
+from aumos_drift_detector.core.detections.model import DetectionKind
+from aumos_drift_detector.core.severity import Severity
 
 MAX_NOTE_LENGTH = 2000
 

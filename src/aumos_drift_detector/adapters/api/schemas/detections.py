@@ -8,16 +8,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from aumos_drift_detector.core.models import (
-    DetectionKind,
-    DetectionStatus,
-    DriftDetection,
-    ReferenceDataset,
-    RunTrigger,
-    Severity,
-)
-from aumos_drift_detector.core.services.concept_monitoring import OutcomeResult
-from aumos_drift_detector.core.services.datasets import IngestResult
+from aumos_drift_detector.core.detections.model import DetectionKind, DetectionStatus, DriftDetection, RunTrigger
+from aumos_drift_detector.core.ingest.model import ReferenceDataset
+from aumos_drift_detector.core.ingest.service import IngestResult
+from aumos_drift_detector.core.outcomes.service import OutcomeResult
+from aumos_drift_detector.core.severity import Severity
 
 
 class DetectionOut(BaseModel):

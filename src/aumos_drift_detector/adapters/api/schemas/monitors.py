@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from aumos_drift_detector.core.models import (
+from aumos_drift_detector.core.monitors.model import (
     DatasetRule,
     Monitor,
     MonitorStatus,

@@ -1,0 +1,1 @@
+"""Alerts: policy, lifecycle state machine, the use cases that open, update and resolve them, ports."""

@@ -1,0 +1,1 @@
+"""Monitor data: reference versions, production batches, their use cases, retention, ports."""

@@ -1,0 +1,58 @@
+"""Ports of monitor data: reference versions and production batches."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+from aumos_drift_detector.core.ingest.model import ObservationWindow, ReferenceDataset
+
+
+class ReferenceRepository(Protocol):
+    """Stores versions of reference data (as profiles)."""
+
+    async def add(self, reference: ReferenceDataset) -> None:
+        """Stage a new version."""
+        ...
+
+    async def latest(self, tenant_id: str, monitor_id: uuid.UUID) -> ReferenceDataset | None:
+        """Return the newest version, if any."""
+        ...
+
+    async def get_version(self, tenant_id: str, monitor_id: uuid.UUID, version: int) -> ReferenceDataset:
+        """Return one version; raise ``NotFoundError`` if absent."""
+        ...
+
+
+class ObservationRepository(Protocol):
+    """Stores batches of production rows durably, shared by every replica."""
+
+    async def add_batch(
+        self,
+        tenant_id: str,
+        monitor_id: uuid.UUID,
+        table: Any,
+        *,
+        idempotency_key: str | None,
+        received_at: datetime,
+    ) -> bool:
+        """Stage a batch; return ``False`` (and stage nothing) when the idempotency key was already used."""
+        ...
+
+    async def load_window(
+        self,
+        tenant_id: str,
+        monitor_id: uuid.UUID,
+        *,
+        columns: Sequence[str],
+        last_rows: int | None,
+        since: datetime | None,
+    ) -> ObservationWindow:
+        """Return the newest rows: at most ``last_rows``, received at or after ``since``."""
+        ...
+
+    async def purge_before(self, cutoff: datetime) -> int:
+        """Delete batches received before ``cutoff``; return how many."""
+        ...

@@ -1,0 +1,179 @@
+"""Use cases of monitor data: replacing the reference data and ingesting production rows."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+
+from aumos_drift_detector.core.clock import Clock
+from aumos_drift_detector.core.errors import ValidationError
+from aumos_drift_detector.core.ingest.model import ReferenceDataset
+from aumos_drift_detector.core.monitors.model import Monitor
+from aumos_drift_detector.core.principal import Principal, Role
+from aumos_drift_detector.core.statistical import FeatureSpec, ReferenceProfile
+from aumos_drift_detector.core.statistical.columns import ColumnSource, as_columns
+from aumos_drift_detector.core.unit_of_work import UnitOfWorkFactory
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A parsed upload.
+
+    Attributes:
+        table: The rows, column-oriented (a pyarrow Table).
+        rows: Number of rows.
+        content_type: Media type it arrived as.
+        checksum: SHA-256 of the raw bytes.
+    """
+
+    table: Any
+    rows: int
+    content_type: str
+    checksum: str
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """What an observation batch did.
+
+    Attributes:
+        accepted_rows: Rows stored (0 for a repeated idempotency key).
+        duplicate: The idempotency key had been used: nothing was stored again.
+        ignored_columns: Columns in the batch that the monitor does not declare.
+    """
+
+    accepted_rows: int
+    duplicate: bool
+    ignored_columns: list[str]
+
+
+def feature_specs(monitor: Monitor) -> list[FeatureSpec]:
+    """The statistical engine's view of a monitor's features."""
+    return [
+        FeatureSpec(item["name"], kind=item.get("kind", "auto"), test=item.get("test"), threshold=item.get("threshold"))
+        for item in monitor.features
+    ]
+
+
+def check_columns(source: ColumnSource, monitor: Monitor, *, what: str) -> list[str]:
+    """Check every declared feature is present with a usable type; return the undeclared columns.
+
+    Raises:
+        ValidationError: A declared feature is missing, a numerical one is not numeric, or a
+            categorical one holds NaN.
+    """
+    names = set(source.names)
+    for feature in monitor.features:
+        name, kind = feature["name"], feature.get("kind", "auto")
+        if name not in names:
+            raise ValidationError(
+                f"{what}: column {name!r} is missing (declared as a {kind} feature)",
+                details={"column": name, "problem": "missing"},
+            )
+        if kind == "numerical" and not source.is_numeric(name):
+            raise ValidationError(
+                f"{what}: column {name!r} must be numeric for a numerical feature", details={"column": name}
+            )
+        if kind in ("categorical", "binary") and source.is_numeric(name) and not source.is_boolean(name):
+            values = source.numeric(name)
+            if values.size and bool((values != values).any()):  # NaN is the only value unequal to itself
+                raise ValidationError(
+                    f"{what}: column {name!r} holds NaN in a {kind} feature; send missing categories as empty values",
+                    details={"column": name},
+                )
+    declared = {feature["name"] for feature in monitor.features}
+    return sorted(names - declared)
+
+
+class DatasetService:
+    """Stores reference versions and production batches for monitors.
+
+    Args:
+        uow_factory: Makes the unit of work of each call.
+        clock: The time source.
+    """
+
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow_factory = uow_factory
+        self._clock = clock
+
+    async def _monitor(self, principal: Principal, monitor_id: uuid.UUID) -> Monitor:
+        async with self._uow_factory() as uow:
+            return await uow.monitors.get(principal.tenant_id, monitor_id)
+
+    async def replace_reference(self, principal: Principal, monitor_id: uuid.UUID, upload: Upload) -> ReferenceDataset:
+        """Profile an upload and store it as the monitor's newest reference version (operator).
+
+        Older versions stay, so earlier detections keep pointing at the data they used.
+        """
+        principal.require(Role.OPERATOR)
+        monitor = await self._monitor(principal, monitor_id)
+        if upload.rows == 0:
+            raise ValidationError("reference: the upload has no rows", details={"rows": 0})
+        source = as_columns(upload.table)
+        check_columns(source, monitor, what="reference")
+        profile = await asyncio.to_thread(ReferenceProfile.from_data, upload.table, feature_specs(monitor))
+        payload = profile.to_bytes()
+        async with self._uow_factory() as uow:
+            await uow.monitors.get(principal.tenant_id, monitor_id)
+            latest = await uow.references.latest(principal.tenant_id, monitor_id)
+            reference = ReferenceDataset(
+                id=uuid.uuid4(),
+                tenant_id=principal.tenant_id,
+                monitor_id=monitor_id,
+                version=(latest.version + 1) if latest else 1,
+                rows=upload.rows,
+                checksum=upload.checksum,
+                content_type=upload.content_type,
+                columns=list(source.names),
+                profile=payload,
+                uploaded_by=principal.subject,
+                created_at=self._clock.now(),
+            )
+            await uow.references.add(reference)
+            await uow.commit()
+        log.info("reference_stored", monitor_id=str(monitor_id), version=reference.version, rows=upload.rows)
+        return reference
+
+    async def current_reference(self, principal: Principal, monitor_id: uuid.UUID) -> ReferenceDataset:
+        """The newest reference version (viewer)."""
+        principal.require(Role.VIEWER)
+        async with self._uow_factory() as uow:
+            await uow.monitors.get(principal.tenant_id, monitor_id)
+            reference = await uow.references.latest(principal.tenant_id, monitor_id)
+        if reference is None:
+            from aumos_drift_detector.core.errors import NotFoundError
+
+            raise NotFoundError("this monitor has no reference data yet", details={"monitor_id": str(monitor_id)})
+        return reference
+
+    async def ingest(
+        self, principal: Principal, monitor_id: uuid.UUID, upload: Upload, *, idempotency_key: str | None
+    ) -> IngestResult:
+        """Store a batch of production rows (operator); a repeated idempotency key stores nothing."""
+        principal.require(Role.OPERATOR)
+        monitor = await self._monitor(principal, monitor_id)
+        if upload.rows == 0:
+            raise ValidationError("observations: the batch has no rows", details={"rows": 0})
+        ignored = check_columns(as_columns(upload.table), monitor, what="observations")
+        declared = [feature["name"] for feature in monitor.features]
+        table = upload.table.select(declared)
+        async with self._uow_factory() as uow:
+            added = await uow.observations.add_batch(
+                principal.tenant_id,
+                monitor_id,
+                table,
+                idempotency_key=idempotency_key,
+                received_at=self._clock.now(),
+            )
+            await uow.commit()
+        log.info(
+            "observations_ingested", monitor_id=str(monitor_id), rows=upload.rows if added else 0, duplicate=not added
+        )
+        return IngestResult(accepted_rows=upload.rows if added else 0, duplicate=not added, ignored_columns=ignored)

@@ -1,0 +1,1 @@
+"""Prediction outcomes: feeding each monitor's concept-drift detector and checkpointing its state."""

@@ -1,1 +1,0 @@
-"""Use cases: they take ports as constructor arguments and never commit."""
