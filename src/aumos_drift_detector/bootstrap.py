@@ -1,18 +1,19 @@
 """The composition root: the one place that builds adapters and wires them into services.
 
 Production (``aumos-drift serve``), the CLI and the tests all call :func:`bootstrap`; tests pass
-overrides (a fixed clock, an in-memory publisher) as arguments instead of patching.
+overrides as arguments instead of patching: a fixed clock, an in-memory publisher, or an in-memory
+store (``storage=InMemoryStorage()``) that replaces the database altogether for fast unit tests of the
+use cases.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 from dataclasses import dataclass, field
 
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aumos_drift_detector.adapters.api.app import create_app
 from aumos_drift_detector.adapters.api.context import ApiContext, Services
@@ -30,29 +31,24 @@ from aumos_drift_detector.adapters.persistence.database import (
 from aumos_drift_detector.adapters.persistence.migrator import ensure_schema
 from aumos_drift_detector.adapters.persistence.outbox_repository import SqlAlchemyOutboxStore
 from aumos_drift_detector.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
-from aumos_drift_detector.core.alerts.policy import AlertPolicy
-from aumos_drift_detector.core.alerts.service import AlertService
+from aumos_drift_detector.adapters.scheduling.croniter_calendar import CroniterCalendar
 from aumos_drift_detector.core.alerts.workflow import AlertWorkflow
 from aumos_drift_detector.core.clock import Clock, SystemClock
-from aumos_drift_detector.core.concept.config import validate_concept
 from aumos_drift_detector.core.detections.outcome import DetectionOutcomeHandler
-from aumos_drift_detector.core.detections.ports import DetectionOutcome
 from aumos_drift_detector.core.detections.queries import DetectionQueries
 from aumos_drift_detector.core.detections.runs import RunService
 from aumos_drift_detector.core.events.ports import EventPublisher, OutboxStore
 from aumos_drift_detector.core.health import HealthCheck
 from aumos_drift_detector.core.ingest.retention import DataRetention
 from aumos_drift_detector.core.ingest.service import DatasetService
-from aumos_drift_detector.core.monitors.service import MonitorService, PolicyValidator
+from aumos_drift_detector.core.monitors.calendar import Calendar
+from aumos_drift_detector.core.monitors.service import MonitorService
 from aumos_drift_detector.core.outcomes.service import ConceptMonitoring
-from aumos_drift_detector.core.retraining.policy import RetrainingPolicy
 from aumos_drift_detector.core.scheduling.periodic import repeat
 from aumos_drift_detector.core.scheduling.scheduler import Scheduler
-from aumos_drift_detector.core.unit_of_work import UnitOfWork
+from aumos_drift_detector.core.unit_of_work import UnitOfWorkFactory
+from aumos_drift_detector.core.unit_of_work_in_memory import InMemoryStorage
 from aumos_drift_detector.settings import Settings, load_settings
-
-# evidently reports usage telemetry unless this is set; it must be set before evidently is imported.
-os.environ.setdefault("DO_NOT_TRACK", "1")
 
 RETENTION_INTERVAL_SECONDS = 3600.0
 
@@ -63,48 +59,53 @@ class Container:
 
     Attributes:
         settings: The settings it was built from.
-        engine: The database engine.
-        session_factory: Opens sessions on the engine.
         clock: The time source.
+        calendar: Evaluates cron schedules.
+        unit_of_work: Makes the unit of work of each use case call.
+        outbox: The relay's view of the outbox.
+        relay: Moves committed events to the publisher.
         health_checks: What readiness checks.
+        engine: The database engine (``None`` on in-memory storage).
         registry: The Prometheus registry of this container.
     """
 
     settings: Settings
-    engine: AsyncEngine
-    session_factory: async_sessionmaker[AsyncSession]
     clock: Clock
+    calendar: Calendar
+    unit_of_work: UnitOfWorkFactory
+    outbox: OutboxStore
+    relay: OutboxRelay
     health_checks: list[HealthCheck]
+    engine: AsyncEngine | None = None
     registry: CollectorRegistry = field(default_factory=CollectorRegistry)
-    outcome: DetectionOutcome | None = None
-    outbox: OutboxStore | None = None
-    relay: OutboxRelay | None = None
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     def services(self) -> Services:
         """The use cases, wired to this container's adapters."""
-        runs = RunService(self.unit_of_work, self.clock, self.outcome)
+        outcome = DetectionOutcomeHandler(self.clock)
         return Services(
-            monitors=MonitorService(self.unit_of_work, self.clock, policy_validators=self.policy_validators()),
+            monitors=MonitorService(self.unit_of_work, self.clock, self.calendar),
             datasets=DatasetService(self.unit_of_work, self.clock),
-            runs=runs,
+            runs=RunService(self.unit_of_work, self.clock, outcome),
             detections=DetectionQueries(self.unit_of_work),
-            concept=ConceptMonitoring(self.unit_of_work, self.clock, self.outcome),
-            alerts=AlertWorkflow(self.unit_of_work, AlertService(self.clock)),
+            concept=ConceptMonitoring(self.unit_of_work, self.clock, outcome),
+            alerts=AlertWorkflow(self.unit_of_work, self.clock),
         )
 
-    def policy_validators(self) -> dict[str, PolicyValidator]:
-        """Validators of the policy documents a monitor may carry."""
-        return {
-            "alert_policy": lambda data: AlertPolicy.from_dict(data).to_dict(),
-            "retraining_policy": lambda data: RetrainingPolicy.from_dict(data).to_dict(),
-            "concept": validate_concept,
-        }
-
-    def scheduler(self) -> Scheduler:
+    def scheduler(self, *, owner: str | None = None) -> Scheduler:
         """A scheduler instance for this process."""
-        return Scheduler(self.unit_of_work, self.services().runs, self.clock)
+        return Scheduler(self.unit_of_work, self.services().runs, self.clock, self.calendar, owner=owner)
+
+    def retention(self) -> DataRetention:
+        """The purge of expired observations and relayed events."""
+        return DataRetention(
+            self.unit_of_work,
+            self.clock,
+            observation_days=self.settings.observation_retention_days,
+            outbox=self.outbox,
+            outbox_days=self.settings.outbox_retention_days,
+        )
 
     async def start_background(self) -> None:
         """Start the scheduler and retention loops (when the scheduler is enabled) and the outbox relay."""
@@ -112,17 +113,9 @@ class Container:
         if self.settings.scheduler_enabled:
             loop = self.scheduler().run_forever(self._stop, interval_seconds=self.settings.scheduler_interval_seconds)
             self._tasks.append(asyncio.create_task(loop, name="scheduler"))
-            retention = DataRetention(
-                self.unit_of_work,
-                self.clock,
-                observation_days=self.settings.observation_retention_days,
-                outbox=self.outbox,
-                outbox_days=self.settings.outbox_retention_days,
-            )
-            purge = repeat(self._stop, RETENTION_INTERVAL_SECONDS, retention.purge, name="retention")
+            purge = repeat(self._stop, RETENTION_INTERVAL_SECONDS, self.retention().purge, name="retention")
             self._tasks.append(asyncio.create_task(purge, name="retention"))
-        if self.relay is not None:
-            self._tasks.append(asyncio.create_task(self.relay.run_forever(self._stop), name="outbox-relay"))
+        self._tasks.append(asyncio.create_task(self.relay.run_forever(self._stop), name="outbox-relay"))
 
     async def stop_background(self) -> None:
         """Stop the background loops and wait for them to finish."""
@@ -130,24 +123,37 @@ class Container:
         tasks, self._tasks = self._tasks, []
         for task in tasks:
             await task
-        if self.relay is not None:
-            await self.relay.close()
-
-    def unit_of_work(self) -> UnitOfWork:
-        """Return a fresh unit of work on this container's database."""
-        return SqlAlchemyUnitOfWork(self.session_factory)
+        await self.relay.close()
 
     async def prepare_schema(self) -> None:
         """Apply pending migrations in development; refuse a stale schema in production."""
-        await ensure_schema(self.engine, migrate=self.settings.migrates_at_startup)
+        if self.engine is not None:
+            await ensure_schema(self.engine, migrate=self.settings.migrates_at_startup)
 
     async def close(self) -> None:
         """Release the database connections."""
-        await self.engine.dispose()
+        if self.engine is not None:
+            await self.engine.dispose()
+
+
+def _publisher(settings: Settings, publisher: EventPublisher | None) -> EventPublisher:
+    if publisher is not None:
+        return publisher
+    if settings.kafka_bootstrap_servers:
+        return KafkaEventPublisher(
+            settings.kafka_bootstrap_servers,
+            client_id=settings.kafka_client_id,
+            wire_format=WireFormat(settings.kafka_event_format),
+        )
+    return LogEventPublisher()
 
 
 def bootstrap(
-    settings: Settings | None = None, *, clock: Clock | None = None, publisher: EventPublisher | None = None
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    publisher: EventPublisher | None = None,
+    storage: InMemoryStorage | None = None,
 ) -> Container:
     """Build the container from settings (read from the environment when not given).
 
@@ -156,34 +162,38 @@ def bootstrap(
         clock: Time source override (tests); the system clock by default.
         publisher: Where the outbox relay sends events; Kafka when ``kafka_bootstrap_servers`` is set,
             else the log.
+        storage: In-memory storage instead of the database (unit tests); the database of
+            ``settings.database_url`` when ``None``.
     """
     settings = settings or load_settings()
-    engine = create_engine(settings.database_url, echo=settings.database_echo, pool_size=settings.database_pool_size)
-    checks: list[HealthCheck] = [DatabaseHealthCheck(engine)]
+    clock = clock or SystemClock()
+    engine: AsyncEngine | None = None
+    checks: list[HealthCheck] = []
+    if storage is None:
+        engine = create_engine(
+            settings.database_url, echo=settings.database_echo, pool_size=settings.database_pool_size
+        )
+        session_factory = create_session_factory(engine)
+        checks.append(DatabaseHealthCheck(engine))
+        outbox: OutboxStore = SqlAlchemyOutboxStore(session_factory)
+        uow_factory: UnitOfWorkFactory = lambda: SqlAlchemyUnitOfWork(session_factory)  # noqa: E731
+    else:
+        outbox, uow_factory = storage.outbox_store, storage.unit_of_work
     if settings.kafka_bootstrap_servers:
         checks.append(KafkaHealthCheck(settings.kafka_bootstrap_servers))
-    clock = clock or SystemClock()
-    session_factory = create_session_factory(engine)
-    outbox = SqlAlchemyOutboxStore(session_factory)
     checks.append(OutboxLagCheck(outbox, clock))
-    if publisher is None and settings.kafka_bootstrap_servers:
-        publisher = KafkaEventPublisher(
-            settings.kafka_bootstrap_servers,
-            client_id=settings.kafka_client_id,
-            wire_format=WireFormat(settings.kafka_event_format),
-        )
     relay = OutboxRelay(
-        outbox, publisher or LogEventPublisher(), clock, interval_seconds=settings.outbox_relay_interval_seconds
+        outbox, _publisher(settings, publisher), clock, interval_seconds=settings.outbox_relay_interval_seconds
     )
     return Container(
         settings=settings,
-        engine=engine,
-        session_factory=session_factory,
         clock=clock,
-        health_checks=checks,
-        outcome=DetectionOutcomeHandler(clock),
-        relay=relay,
+        calendar=CroniterCalendar(),
+        unit_of_work=uow_factory,
         outbox=outbox,
+        relay=relay,
+        health_checks=checks,
+        engine=engine,
     )
 
 

@@ -15,9 +15,11 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 import structlog
+from sqlalchemy.engine import make_url
 
 from aumos_drift_detector import __version__
 from aumos_drift_detector.adapters.api.auth import issue_token
+from aumos_drift_detector.adapters.persistence.database import create_engine
 from aumos_drift_detector.bootstrap import Container, bootstrap, build_app
 from aumos_drift_detector.check_command import add_check_parser, run_check
 from aumos_drift_detector.core.errors import DriftDetectorError
@@ -46,7 +48,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         asyncio.run(_check_schema(container))
     host = args.host or settings.host
     port = args.port or settings.port
-    log.info("serving", host=host, port=port, database=container.engine.url.render_as_string(hide_password=True))
+    database = make_url(settings.database_url).render_as_string(hide_password=True)
+    log.info("serving", host=host, port=port, database=database)
     uvicorn.run(build_app(container), host=host, port=port, log_config=None, access_log=False)
     return EXIT_OK
 
@@ -61,15 +64,15 @@ async def _check_schema(container: Container) -> None:
 async def _migrate_async(settings: Settings, *, revision: str, downgrade: bool) -> str | None:
     from aumos_drift_detector.adapters.persistence import migrator
 
-    container = bootstrap(settings)
+    engine = create_engine(settings.database_url)
     try:
         if downgrade:
-            await migrator.downgrade(container.engine, revision)
+            await migrator.downgrade(engine, revision)
         else:
-            await migrator.upgrade(container.engine, revision)
-        return await migrator.current_revision(container.engine)
+            await migrator.upgrade(engine, revision)
+        return await migrator.current_revision(engine)
     finally:
-        await container.close()
+        await engine.dispose()
 
 
 def _migrate(args: argparse.Namespace, settings: Settings) -> int:

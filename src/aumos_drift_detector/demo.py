@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import sys
 from datetime import timedelta
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -18,20 +17,20 @@ import pyarrow as pa
 from aumos_drift_detector.adapters.api.auth import issue_token
 from aumos_drift_detector.bootstrap import bootstrap
 from aumos_drift_detector.core.alerts.ports import AlertFilter
-from aumos_drift_detector.core.detections.model import DriftDetection
-from aumos_drift_detector.core.ingest.service import Upload
-from aumos_drift_detector.core.monitors.model import Schedule
+from aumos_drift_detector.core.detections.model import StatisticalDetection
+from aumos_drift_detector.core.ingest.model import Upload
+from aumos_drift_detector.core.monitors.config import FeatureConfig, Schedule
 from aumos_drift_detector.core.monitors.service import MonitorDraft
 from aumos_drift_detector.core.principal import Principal, Role
 from aumos_drift_detector.settings import Settings
 
-FEATURES = [
-    {"name": "age", "kind": "numerical"},
-    {"name": "income", "kind": "numerical"},
-    {"name": "tenure_months", "kind": "numerical"},
-    {"name": "plan", "kind": "categorical"},
-    {"name": "region", "kind": "categorical"},
-]
+FEATURES = (
+    FeatureConfig(name="age", kind="numerical"),
+    FeatureConfig(name="income", kind="numerical"),
+    FeatureConfig(name="tenure_months", kind="numerical"),
+    FeatureConfig(name="plan", kind="categorical"),
+    FeatureConfig(name="region", kind="categorical"),
+)
 
 
 def _rows(rng: np.random.Generator, n: int, *, drifted: bool) -> pa.Table:
@@ -51,14 +50,14 @@ def _upload(table: pa.Table) -> Upload:
     return Upload(table=table, rows=table.num_rows, content_type="application/vnd.apache.parquet", checksum="demo")
 
 
-def _table(detection: DriftDetection) -> str:
+def _table(detection: StatisticalDetection) -> str:
     lines = [f"{'feature':<15}{'test':<16}{'statistic':>12}{'p-value':>12}{'threshold':>11}  drift"]
     for item in detection.features:
-        p_value: Any = item.get("p_value")
+        statistic = f"{item.statistic:.4f}" if item.statistic is not None else "-"
+        p_value = f"{item.p_value:.3g}" if item.p_value is not None else "-"
         lines.append(
-            f"{item['name']:<15}{item['test']:<16}{item['statistic']:>12.4f}"
-            f"{(f'{p_value:.3g}' if p_value is not None else '-'):>12}{item['threshold']:>11.3g}  "
-            f"{'yes' if item['drift_detected'] else 'no'}"
+            f"{item.name:<15}{item.test:<16}{statistic:>12}{p_value:>12}{item.threshold:>11.3g}  "
+            f"{'yes' if item.drift_detected else 'no'}"
         )
     return "\n".join(lines)
 
@@ -77,7 +76,7 @@ async def run_demo(settings: Settings, *, tenant: str, seed: int = 7) -> int:
             model_version="1",
             description="Created by 'aumos-drift demo' with synthetic data.",
             features=FEATURES,
-            schedule=Schedule("0 * * * *", "UTC"),
+            schedule=Schedule(cron="0 * * * *", timezone="UTC"),
         )
         monitor = await services.monitors.create(admin, draft)
         await services.datasets.replace_reference(admin, monitor.id, _upload(_rows(rng, 5000, drifted=False)))
@@ -85,9 +84,8 @@ async def run_demo(settings: Settings, *, tenant: str, seed: int = 7) -> int:
         detection = await services.runs.run_now(admin, monitor.id)
         async with container.unit_of_work() as uow:
             alerts = await uow.alerts.list(tenant, AlertFilter(monitor_id=monitor.id))
-        if container.relay is not None:
-            await container.relay.run_once()
-            await container.relay.close()
+        await container.relay.run_once()
+        await container.relay.close()
     finally:
         await container.close()
     verdict = "DRIFT" if detection.is_drift else "no drift"

@@ -19,5 +19,13 @@ class Severity(StrEnum):
         """Position in the order none < low < medium < high < critical."""
         return _SEVERITY_ORDER.index(self)
 
+    def raised(self) -> Severity:
+        """One level higher, at most ``critical``.
+
+        >>> Severity.HIGH.raised(), Severity.CRITICAL.raised()
+        (<Severity.CRITICAL: 'critical'>, <Severity.CRITICAL: 'critical'>)
+        """
+        return _SEVERITY_ORDER[min(self.rank + 1, len(_SEVERITY_ORDER) - 1)]
+
 
 _SEVERITY_ORDER = [Severity.NONE, Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL]

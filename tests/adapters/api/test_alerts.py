@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -36,7 +37,7 @@ class Api:
         monitor = make_monitor(tenant)
         detection = make_detection(monitor, clock.now() - timedelta(seconds=1), drifted=2)
         handler = DetectionOutcomeHandler(clock)
-        detection.severity = handler.assess(monitor, detection)
+        detection = dataclasses.replace(detection, severity=handler.assess(monitor, detection))
         async with self.container.unit_of_work() as uow:
             await uow.monitors.add(monitor)
             await uow.detections.add(detection)

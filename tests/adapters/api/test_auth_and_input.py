@@ -130,7 +130,7 @@ BAD_MONITORS = [
     ({"features": [{"name": "age"}, {"name": "age"}]}, "features[1].name", "duplicate"),
     ({"features": [{"name": "age", "test": "magic"}]}, "features[0].test", "unknown test"),
     ({"features": [{"name": "age", "kind": "numerical", "test": "chi_squared"}]}, "features[0].test", "does not apply"),
-    ({"features": [{"name": "age", "kind": "ordinal"}]}, "features.0.kind", ""),
+    ({"features": [{"name": "age", "kind": "ordinal"}]}, "features[0].kind", ""),
     ({"features": []}, "features", ""),
     ({"schedule": {"cron": "every minute"}}, "schedule.cron", "five-field"),
     ({"schedule": {"cron": "0 * * * *", "timezone": "Mars/Olympus"}}, "schedule.timezone", "unknown time zone"),

@@ -70,7 +70,8 @@ async def test_batches_across_restarts_give_rivers_drift_indices(database: Datab
     stored = concept.json()["items"]
     assert sorted(item["id"] for item in stored) == sorted(detection_ids)
     assert {item["kind"] for item in stored} == {"concept"}
-    assert sorted(item["summary"]["stream_index"] for item in stored) == expected
+    assert sorted(item["concept"]["stream_index"] for item in stored) == expected
+    assert {(item["concept"]["detector"], len(item["features"])) for item in stored} == {("ADWIN", 0)}
 
 
 async def test_a_retried_batch_counts_once(service: tuple[httpx.AsyncClient, Container]) -> None:

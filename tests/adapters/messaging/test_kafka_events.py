@@ -64,12 +64,12 @@ async def test_each_topic_receives_its_json_envelope(broker: servers.Broker, har
             "subject": event.subject,
             "tenant_id": "acme",
             "datacontenttype": "application/json",
-            "data": event.data,
+            "data": event.payload(),
         }
-    detected = staged[EventType.DRIFT_DETECTED].data
+    detected = staged[EventType.DRIFT_DETECTED].payload()
     assert (detected["kind"], detected["severity"], detected["drift_share"]) == ("statistical", "critical", 0.75)
-    assert staged[EventType.ALERT_RAISED].data["action"] == "opened"
-    assert staged[EventType.RETRAINING_REQUIRED].data["consecutive_drift_runs"] == 1
+    assert staged[EventType.ALERT_RAISED].payload()["action"] == "opened"
+    assert staged[EventType.RETRAINING_REQUIRED].payload()["consecutive_drift_runs"] == 1
 
 
 async def test_protobuf_binary_mode_carries_the_schema_message(broker: servers.Broker, harness: Harness) -> None:
@@ -85,9 +85,11 @@ async def test_protobuf_binary_mode_carries_the_schema_message(broker: servers.B
     assert headers["ce_id"] == str(event.id).encode()
     assert headers["ce_tenantid"] == b"acme"
     decoded = protobuf_schema.decode_data(EventType.DRIFT_DETECTED, message.value())
-    assert decoded["detection_id"] == event.data["detection_id"]
+    assert decoded["detection_id"] == event.payload()["detection_id"]
     assert decoded["drift_share"] == 0.75
-    assert [feature["p_value"] for feature in decoded["features"]] == [f["p_value"] for f in event.data["features"]]
+    assert [feature["p_value"] for feature in decoded["features"]] == [
+        f["p_value"] for f in event.payload()["features"]
+    ]
 
 
 @pytest.mark.slow

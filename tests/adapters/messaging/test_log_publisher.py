@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import UTC, datetime
 
 import pytest
 
 from aumos_drift_detector.adapters.messaging.log_publisher import LogEventPublisher
-from aumos_drift_detector.core.events.model import Event, EventType
+from aumos_drift_detector.core.events.model import EventType
 from aumos_drift_detector.logging import configure_logging
+from tests.core.builders import make_event
 
 
 async def test_each_event_is_one_log_line_with_its_envelope(capsys: pytest.CaptureFixture[str]) -> None:
     configure_logging(level="INFO", json=True)
-    events = [
-        Event(uuid.uuid4(), kind, "acme", "churn-model", "detections/1", datetime(2026, 11, 1, tzinfo=UTC), {"n": 1})
-        for kind in EventType
-    ]
+    events = [make_event(datetime(2026, 11, 1, tzinfo=UTC), event_type=kind) for kind in EventType]
     outcomes = await LogEventPublisher().publish(events)
     assert [outcome.event_id for outcome in outcomes] == [event.id for event in events]
     assert all(outcome.error is None for outcome in outcomes)
@@ -26,4 +23,4 @@ async def test_each_event_is_one_log_line_with_its_envelope(capsys: pytest.Captu
     assert [line["topic"] for line in lines] == [kind.value for kind in EventType]
     assert {line["key"] for line in lines} == {"acme:churn-model"}
     assert [line["envelope"]["id"] for line in lines] == [str(event.id) for event in events]
-    assert lines[0]["envelope"]["data"] == {"n": 1}
+    assert lines[0]["envelope"]["data"] == events[0].payload()

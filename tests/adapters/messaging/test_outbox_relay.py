@@ -15,8 +15,7 @@ from aumos_drift_detector.adapters.persistence.database import create_session_fa
 from aumos_drift_detector.adapters.persistence.outbox_repository import SqlAlchemyOutboxStore
 from aumos_drift_detector.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from aumos_drift_detector.core.clock import FixedClock
-from aumos_drift_detector.core.events.model import Event, EventType
-from tests.core.builders import T0
+from tests.core.builders import T0, make_event
 
 pytestmark = pytest.mark.integration
 
@@ -26,15 +25,7 @@ async def stage(engine: AsyncEngine, count: int) -> list[uuid.UUID]:
     ids = []
     async with SqlAlchemyUnitOfWork(factory) as uow:
         for index in range(count):
-            event = Event(
-                uuid.uuid4(),
-                EventType.DRIFT_DETECTED,
-                "acme",
-                "churn",
-                f"detections/{index}",
-                T0 + timedelta(milliseconds=index),
-                {"detection_id": str(index)},
-            )
+            event = make_event(T0 + timedelta(milliseconds=index))
             await uow.outbox.add(event)
             ids.append(event.id)
         await uow.commit()

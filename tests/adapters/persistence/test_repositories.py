@@ -1,28 +1,38 @@
-"""Repository and unit-of-work behaviour, run on SQLite and on PostgreSQL."""
+"""The storage contract: every repository behaves the same in memory, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import pyarrow as pa
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aumos_drift_detector.adapters.persistence.database import create_session_factory
 from aumos_drift_detector.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from aumos_drift_detector.core.alerts.model import AlertStatus, DriftAlert
+from aumos_drift_detector.core.alerts.policy import AlertPolicy
 from aumos_drift_detector.core.alerts.ports import AlertFilter
-from aumos_drift_detector.core.detections.model import DetectionKind, DetectionStatus, DriftDetection, RunTrigger
+from aumos_drift_detector.core.concept.config import ConceptConfig
+from aumos_drift_detector.core.detections.model import DetectionKind, DriftDetection
 from aumos_drift_detector.core.detections.ports import DetectionFilter
 from aumos_drift_detector.core.errors import ConflictError, NotFoundError, ValidationError
-from aumos_drift_detector.core.monitors.model import (
+from aumos_drift_detector.core.monitors.config import (
     DatasetRule,
-    Monitor,
+    FeatureConfig,
     MultipleTestingCorrection,
     Schedule,
     WindowSpec,
 )
+from aumos_drift_detector.core.monitors.model import Monitor
+from aumos_drift_detector.core.outcomes.model import AppliedBatch, ConceptCheckpoint
 from aumos_drift_detector.core.severity import Severity
+from aumos_drift_detector.core.unit_of_work import UnitOfWork
+from tests.adapters.persistence.conftest import Storage
+from tests.core.builders import make_concept_detection, make_detection
 
 pytestmark = pytest.mark.integration
 
@@ -36,103 +46,131 @@ def make_monitor(tenant: str = "acme", *, created: datetime = T0, model_id: str 
         name="churn",
         model_id=model_id,
         model_version="3",
-        features=[{"name": "age", "kind": "numerical"}, {"name": "plan", "kind": "categorical", "test": "chi_squared"}],
+        features=(
+            FeatureConfig(name="age", kind="numerical"),
+            FeatureConfig(name="plan", kind="categorical", test="chi_squared"),
+        ),
         created_at=created,
         updated_at=created,
         dataset_rule=DatasetRule(drift_share=0.3, correction=MultipleTestingCorrection.BENJAMINI_HOCHBERG),
         window=WindowSpec(last_rows=500, last_seconds=3600, min_rows=50),
-        schedule=Schedule("0 * * * *", "Europe/Berlin"),
+        schedule=Schedule(cron="0 * * * *", timezone="Europe/Berlin"),
         labels={"team": "growth"},
-        settings={"alert": {"min_severity": "medium"}},
+        alert_policy=AlertPolicy.model_validate({"min_severity": "high", "m_of_n": {"m": 2, "n": 3}}),
+        concept=ConceptConfig(detector="DDM", params={"warm_start": 50}),
         next_run_at=created + timedelta(hours=1),
     )
 
 
-def make_detection(monitor: Monitor, started: datetime, *, is_drift: bool = False) -> DriftDetection:
-    return DriftDetection(
+def make_alert(
+    monitor: Monitor, *, key: str = "acme:m:statistical:age", status: AlertStatus = AlertStatus.OPEN
+) -> DriftAlert:
+    return DriftAlert(
         id=uuid.uuid4(),
-        tenant_id=monitor.tenant_id,
+        tenant_id="acme",
         monitor_id=monitor.id,
         model_id=monitor.model_id,
-        model_version=monitor.model_version,
-        kind=DetectionKind.STATISTICAL,
-        status=DetectionStatus.SUCCEEDED,
-        trigger=RunTrigger.MANUAL,
-        started_at=started,
-        finished_at=started + timedelta(seconds=2),
-        is_drift=is_drift,
-        drift_share=0.5 if is_drift else 0.0,
-        severity=Severity.HIGH if is_drift else Severity.NONE,
-        features=[{"name": "age", "test": "ks", "statistic": 0.31, "p_value": 1e-9, "drift_detected": is_drift}],
-        summary={"n_current": 1000},
+        dedup_key="acme:m:statistical:age",
+        signal=DetectionKind.STATISTICAL,
+        severity=Severity.MEDIUM,
+        status=status,
+        title="age drifted",
+        first_seen_at=T0,
+        last_seen_at=T0,
+        created_at=T0,
+        updated_at=T0,
+        feature="age",
     )
 
 
-@pytest.fixture
-def uow_factory(engine: AsyncEngine) -> type[SqlAlchemyUnitOfWork] | object:
-    factory = create_session_factory(engine)
-    return lambda: SqlAlchemyUnitOfWork(factory)
-
-
-async def test_monitor_round_trips_every_field(uow_factory) -> None:
-    monitor = make_monitor()
-    async with uow_factory() as uow:
-        await uow.monitors.add(monitor)
+async def _add(storage: Storage, *items: Monitor | DriftDetection) -> None:
+    async with storage.unit_of_work() as uow:
+        for item in items:
+            if isinstance(item, Monitor):
+                await uow.monitors.add(item)
+            else:
+                await uow.detections.add(item)
         await uow.commit()
-    async with uow_factory() as uow:
+
+
+async def _add_and_commit(uow: UnitOfWork, alert: DriftAlert) -> None:
+    await uow.alerts.add(alert)
+    await uow.commit()
+
+
+async def test_monitor_round_trips_every_field(storage: Storage) -> None:
+    monitor = make_monitor()
+    await _add(storage, monitor)
+    async with storage.unit_of_work() as uow:
         loaded = await uow.monitors.get("acme", monitor.id)
     assert loaded == monitor
     assert loaded.next_run_at is not None
     assert loaded.next_run_at.tzinfo is not None
 
 
-async def test_uncommitted_changes_are_rolled_back(uow_factory) -> None:
+async def test_detections_of_both_kinds_round_trip(storage: Storage) -> None:
     monitor = make_monitor()
-    async with uow_factory() as uow:
+    statistical = make_detection(monitor, T0, drifted=1)
+    concept = make_concept_detection(monitor, T0 + timedelta(minutes=1))
+    await _add(storage, monitor, statistical, concept)
+    async with storage.unit_of_work() as uow:
+        assert await uow.detections.get("acme", statistical.id) == statistical
+        assert await uow.detections.get("acme", concept.id) == concept
+        recent = await uow.detections.recent("acme", monitor.id, limit=5, kind=DetectionKind.CONCEPT)
+    assert [item.id for item in recent] == [concept.id]
+
+
+async def test_uncommitted_changes_are_rolled_back(storage: Storage) -> None:
+    monitor = make_monitor()
+    async with storage.unit_of_work() as uow:
         await uow.monitors.add(monitor)
-    async with uow_factory() as uow:
+    async with storage.unit_of_work() as uow:
         with pytest.raises(NotFoundError):
             await uow.monitors.get("acme", monitor.id)
 
 
-async def test_another_tenants_monitor_is_not_found(uow_factory) -> None:
+async def test_another_tenants_monitor_is_not_found(storage: Storage) -> None:
     monitor = make_monitor("acme")
-    async with uow_factory() as uow:
-        await uow.monitors.add(monitor)
-        await uow.commit()
-    async with uow_factory() as uow:
+    await _add(storage, monitor)
+    async with storage.unit_of_work() as uow:
         with pytest.raises(NotFoundError, match=str(monitor.id)):
             await uow.monitors.get("globex", monitor.id)
+        with pytest.raises(NotFoundError):
+            await uow.monitors.lock("globex", monitor.id)
 
 
-async def test_soft_deleted_monitor_disappears_but_its_detections_stay(uow_factory) -> None:
+async def test_soft_deleted_monitor_disappears_but_its_detections_stay(storage: Storage) -> None:
     monitor = make_monitor()
     detection = make_detection(monitor, T0)
-    async with uow_factory() as uow:
-        await uow.monitors.add(monitor)
-        await uow.detections.add(detection)
+    await _add(storage, monitor, detection)
+    async with storage.unit_of_work() as uow:
+        await uow.monitors.update(dataclasses.replace(monitor, deleted_at=T0 + timedelta(days=1)))
         await uow.commit()
-    async with uow_factory() as uow:
-        monitor.deleted_at = T0 + timedelta(days=1)
-        await uow.monitors.update(monitor)
-        await uow.commit()
-    async with uow_factory() as uow:
+    async with storage.unit_of_work() as uow:
         with pytest.raises(NotFoundError):
             await uow.monitors.get("acme", monitor.id)
         assert (await uow.detections.get("acme", detection.id)) == detection
         assert (await uow.monitors.list("acme")).items == []
 
 
-async def test_monitor_listing_pages_newest_first_without_gaps(uow_factory) -> None:
-    monitors = [make_monitor(created=T0 + timedelta(minutes=i // 2)) for i in range(7)]
-    async with uow_factory() as uow:
-        for monitor in monitors:
-            await uow.monitors.add(monitor)
-        await uow.monitors.add(make_monitor("globex"))
+async def test_record_run_changes_only_the_last_run_time(storage: Storage) -> None:
+    monitor = make_monitor()
+    await _add(storage, monitor)
+    async with storage.unit_of_work() as uow:
+        await uow.monitors.record_run("acme", monitor.id, last_run_at=T0 + timedelta(minutes=3))
         await uow.commit()
+    async with storage.unit_of_work() as uow:
+        assert await uow.monitors.get("acme", monitor.id) == dataclasses.replace(
+            monitor, last_run_at=T0 + timedelta(minutes=3)
+        )
+
+
+async def test_monitor_listing_pages_newest_first_without_gaps(storage: Storage) -> None:
+    monitors = [make_monitor(created=T0 + timedelta(minutes=i // 2)) for i in range(7)]
+    await _add(storage, *monitors, make_monitor("globex"))
     seen: list[uuid.UUID] = []
     cursor = None
-    async with uow_factory() as uow:
+    async with storage.unit_of_work() as uow:
         while True:
             page = await uow.monitors.list("acme", limit=3, cursor=cursor)
             seen.extend(m.id for m in page.items)
@@ -143,17 +181,12 @@ async def test_monitor_listing_pages_newest_first_without_gaps(uow_factory) -> N
     assert seen == expected
 
 
-async def test_detections_filter_by_monitor_model_drift_and_time(uow_factory) -> None:
+async def test_detections_filter_by_monitor_model_drift_and_time(storage: Storage) -> None:
     first, second = make_monitor(), make_monitor(model_id="fraud-model")
-    detections = [make_detection(first, T0 + timedelta(hours=h), is_drift=h % 2 == 0) for h in range(6)]
-    detections.append(make_detection(second, T0, is_drift=True))
-    async with uow_factory() as uow:
-        await uow.monitors.add(first)
-        await uow.monitors.add(second)
-        for detection in detections:
-            await uow.detections.add(detection)
-        await uow.commit()
-    async with uow_factory() as uow:
+    detections = [make_detection(first, T0 + timedelta(hours=h), drifted=2 * (h % 2 == 0)) for h in range(6)]
+    detections.append(make_detection(second, T0, drifted=2))
+    await _add(storage, first, second, *detections)
+    async with storage.unit_of_work() as uow:
         by_monitor = await uow.detections.list("acme", DetectionFilter(monitor_id=first.id))
         drifted = await uow.detections.list("acme", DetectionFilter(monitor_id=first.id, is_drift=True))
         by_model = await uow.detections.list("acme", DetectionFilter(model_id="fraud-model"))
@@ -168,60 +201,117 @@ async def test_detections_filter_by_monitor_model_drift_and_time(uow_factory) ->
     assert other_tenant.items == []
 
 
-async def test_bad_cursor_is_a_validation_error(uow_factory) -> None:
-    async with uow_factory() as uow:
+@pytest.mark.parametrize("cursor", ["not-a-cursor", "WyIyMDI2LTExLTAxVDEyOjAwOjAwIiwgIjEiXQ"])
+async def test_bad_or_naive_cursor_is_a_validation_error(storage: Storage, cursor: str) -> None:
+    async with storage.unit_of_work() as uow:
         with pytest.raises(ValidationError, match="cursor"):
-            await uow.detections.list("acme", DetectionFilter(), cursor="not-a-cursor")
+            await uow.detections.list("acme", DetectionFilter(), cursor=cursor)
 
 
-async def test_alert_updates_and_unresolved_lookup_by_dedup_key(uow_factory) -> None:
+async def test_alert_updates_and_unresolved_lookup_by_dedup_key(storage: Storage) -> None:
     monitor = make_monitor()
-    alert = DriftAlert(
-        id=uuid.uuid4(),
-        tenant_id="acme",
-        monitor_id=monitor.id,
-        model_id=monitor.model_id,
-        dedup_key="acme:m:statistical:age",
-        signal=DetectionKind.STATISTICAL,
-        severity=Severity.MEDIUM,
-        status=AlertStatus.OPEN,
-        title="age drifted",
-        first_seen_at=T0,
-        last_seen_at=T0,
-        created_at=T0,
-        updated_at=T0,
-        feature="age",
-    )
-    async with uow_factory() as uow:
-        await uow.monitors.add(monitor)
+    alert = make_alert(monitor)
+    await _add(storage, monitor)
+    async with storage.unit_of_work() as uow:
         await uow.alerts.add(alert)
         await uow.commit()
-    async with uow_factory() as uow:
+    async with storage.unit_of_work() as uow:
         found = await uow.alerts.find_unresolved("acme", "acme:m:statistical:age")
         assert found == alert
-        found.severity = Severity.CRITICAL
-        found.occurrences = 2
-        await uow.alerts.update(found)
+        await uow.alerts.update(dataclasses.replace(alert, severity=Severity.CRITICAL, occurrences=2))
         await uow.commit()
-    async with uow_factory() as uow:
+    async with storage.unit_of_work() as uow:
         loaded = await uow.alerts.get("acme", alert.id)
         assert (loaded.severity, loaded.occurrences) == (Severity.CRITICAL, 2)
-        assert [a.id for a in (await uow.alerts.list("acme", AlertFilter(severity=Severity.CRITICAL))).items] == [
-            alert.id
-        ]
+        critical = await uow.alerts.list("acme", AlertFilter(severity=Severity.CRITICAL))
+        assert [a.id for a in critical.items] == [alert.id]
         assert (await uow.alerts.list("acme", AlertFilter(status=AlertStatus.RESOLVED))).items == []
-        loaded.status = AlertStatus.RESOLVED
-        await uow.alerts.update(loaded)
+        await uow.alerts.update(dataclasses.replace(loaded, status=AlertStatus.RESOLVED))
         await uow.commit()
-    async with uow_factory() as uow:
+    async with storage.unit_of_work() as uow:
         assert await uow.alerts.find_unresolved("acme", "acme:m:statistical:age") is None
         with pytest.raises(NotFoundError):
             await uow.alerts.get("globex", alert.id)
 
 
-async def test_detection_of_unknown_monitor_is_a_conflict(uow_factory) -> None:
+async def test_a_second_unresolved_alert_of_one_dedup_key_is_refused(storage: Storage) -> None:
+    monitor = make_monitor()
+    await _add(storage, monitor)
+    async with storage.unit_of_work() as uow:
+        await uow.alerts.add(make_alert(monitor, status=AlertStatus.RESOLVED))
+        await uow.alerts.add(make_alert(monitor))
+        await uow.commit()
+    async with storage.unit_of_work() as uow:
+        with pytest.raises(ConflictError):
+            await _add_and_commit(uow, make_alert(monitor, status=AlertStatus.ACKNOWLEDGED))
+    async with storage.unit_of_work() as uow:
+        assert len((await uow.alerts.list("acme", AlertFilter())).items) == 2
+
+
+async def test_a_monitor_lock_serialises_read_then_write(storage: Storage) -> None:
+    """Two transactions that lock, read a counter and write it back never lose an update."""
+    monitor = make_monitor()
+    await _add(storage, monitor)
+
+    async def bump() -> None:
+        async with storage.unit_of_work() as uow:
+            await uow.monitors.lock("acme", monitor.id)
+            current = await uow.monitors.get("acme", monitor.id)
+            await asyncio.sleep(0.05)
+            await uow.monitors.update(dataclasses.replace(current, description=current.description + "x"))
+            await uow.commit()
+
+    await asyncio.gather(*(bump() for _ in range(5)))
+    async with storage.unit_of_work() as uow:
+        assert (await uow.monitors.get("acme", monitor.id)).description == "xxxxx"
+
+
+async def test_observation_key_is_bound_to_its_body(storage: Storage) -> None:
+    monitor = make_monitor()
+    await _add(storage, monitor)
+    table = pa.table({"age": [31.0, 45.0], "plan": ["pro", "basic"]})
+    async with storage.unit_of_work() as uow:
+        stored = await uow.observations.add_batch(
+            "acme", monitor.id, table, idempotency_key="k1", digest="d1", received_at=T0
+        )
+        again = await uow.observations.add_batch(
+            "acme", monitor.id, table, idempotency_key="k1", digest="d1", received_at=T0
+        )
+        await uow.commit()
+    assert (stored, again) == (True, False)
+    async with storage.unit_of_work() as uow:
+        with pytest.raises(ConflictError, match="Idempotency-Key"):
+            await uow.observations.add_batch(
+                "acme", monitor.id, table, idempotency_key="k1", digest="d2", received_at=T0
+            )
+        window = await uow.observations.load_window("acme", monitor.id, columns=["age"], last_rows=None, since=None)
+    assert window.rows == 2
+
+
+async def test_concept_checkpoint_round_trips_with_its_applied_batches(storage: Storage) -> None:
+    monitor = make_monitor()
+    await _add(storage, monitor)
+    checkpoint = ConceptCheckpoint(
+        monitor_id=monitor.id,
+        tenant_id="acme",
+        detector="DDM",
+        state={"type": "DDM", "params": {"warm_start": 50}},
+        recent_batches=(AppliedBatch("k1", "d1"), AppliedBatch("k2", "d2")),
+        updated_at=T0,
+    )
+    async with storage.unit_of_work() as uow:
+        await uow.concept_states.save(checkpoint)
+        await uow.commit()
+    async with storage.unit_of_work() as uow:
+        assert await uow.concept_states.get("acme", monitor.id) == checkpoint
+        assert await uow.concept_states.get("globex", monitor.id) is None
+
+
+async def test_detection_of_unknown_monitor_is_a_conflict(engine: AsyncEngine) -> None:
+    """Foreign keys are the database's to enforce (the in-memory fake does not)."""
+    factory = create_session_factory(engine)
     orphan = make_detection(make_monitor(), T0)
-    async with uow_factory() as uow:
+    async with SqlAlchemyUnitOfWork(factory) as uow:
         await uow.detections.add(orphan)
         with pytest.raises(ConflictError):
             await uow.commit()

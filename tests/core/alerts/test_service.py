@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
 from aumos_drift_detector.core.alerts.model import AlertAction, AlertStatus, DriftAlert
 from aumos_drift_detector.core.alerts.ports import AlertFilter
-from aumos_drift_detector.core.alerts.service import AlertService
+from aumos_drift_detector.core.alerts.workflow import AlertWorkflow
 from aumos_drift_detector.core.errors import ConflictError, PermissionDeniedError, ValidationError
 from aumos_drift_detector.core.events.model import EventType
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.principal import Principal, Role
 from aumos_drift_detector.core.severity import Severity
-from tests.core.builders import Harness, make_monitor, sqlite_harness
+from tests.core.builders import Harness, make_monitor
 
 OPERATOR = Principal("olga", "acme", frozenset({Role.OPERATOR}))
 
 
 @pytest.fixture
-async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
-    async for made in sqlite_harness(tmp_path):
-        yield made
+def harness() -> Harness:
+    return Harness.in_memory()
 
 
 async def alerts_of(harness: Harness, monitor: Monitor) -> list[DriftAlert]:
@@ -46,8 +43,8 @@ async def test_a_breach_opens_one_alert_and_publishes_alert_raised(harness: Harn
     assert alert.dedup_key == f"acme:{monitor.id}:statistical:*"
     assert alert.last_detection_id == detection.id
     (raised,) = await harness.events(EventType.ALERT_RAISED)
-    assert raised.data["alert_id"] == str(alert.id)
-    assert raised.data["action"] == "opened"
+    assert raised.payload()["alert_id"] == str(alert.id)
+    assert raised.payload()["action"] == "opened"
     assert raised.key == "acme:churn-model"
     assert await history(harness, alert) == [AlertAction.OPENED]
 
@@ -69,7 +66,7 @@ async def test_repeated_breaches_update_the_same_alert_and_escalate_in_place(har
     assert alert.severity is Severity.CRITICAL
     assert alert.last_seen_at == harness.clock.now()
     assert alert.last_detection_id == last.id
-    actions = [event.data["action"] for event in await harness.events(EventType.ALERT_RAISED)]
+    actions = [event.payload()["action"] for event in await harness.events(EventType.ALERT_RAISED)]
     assert actions == ["opened", "escalated"]
     assert await history(harness, alert) == [AlertAction.OPENED, AlertAction.ESCALATED]
 
@@ -115,7 +112,7 @@ async def test_a_breach_soon_after_resolution_reopens_the_same_alert(harness: Ha
     await harness.run(monitor, drifted=3)
     (alert,) = await alerts_of(harness, monitor)
     assert (alert.status, alert.occurrences, alert.resolved_at) == (AlertStatus.OPEN, 2, None)
-    actions = [event.data["action"] for event in await harness.events(EventType.ALERT_RAISED)]
+    actions = [event.payload()["action"] for event in await harness.events(EventType.ALERT_RAISED)]
     assert actions == ["opened", "reopened"]
 
 
@@ -135,12 +132,10 @@ async def test_renotify_only_after_the_interval_and_never_once_acknowledged(harn
     await harness.run(monitor, drifted=2)
     harness.clock.advance(timedelta(minutes=10))
     await harness.run(monitor, drifted=2)
-    actions = [event.data["action"] for event in await harness.events(EventType.ALERT_RAISED)]
+    actions = [event.payload()["action"] for event in await harness.events(EventType.ALERT_RAISED)]
     assert actions == ["opened", "renotified"]
     (alert,) = await alerts_of(harness, monitor)
-    async with harness.uow_factory() as uow:
-        await AlertService(harness.clock).acknowledge(uow, OPERATOR, alert.id, "looking")
-        await uow.commit()
+    await AlertWorkflow(harness.uow_factory, harness.clock).acknowledge(OPERATOR, alert.id, "looking")
     harness.clock.advance(timedelta(hours=1))
     await harness.run(monitor, drifted=2)
     assert len(await harness.events(EventType.ALERT_RAISED)) == 2
@@ -150,11 +145,8 @@ async def test_snooze_silences_breaches_until_it_ends(harness: Harness) -> None:
     monitor = await harness.add_monitor(make_monitor())
     await harness.run(monitor, drifted=2)
     (alert,) = await alerts_of(harness, monitor)
-    async with harness.uow_factory() as uow:
-        await AlertService(harness.clock).snooze(
-            uow, OPERATOR, alert.id, harness.clock.now() + timedelta(minutes=30), ""
-        )
-        await uow.commit()
+    workflow = AlertWorkflow(harness.uow_factory, harness.clock)
+    await workflow.snooze(OPERATOR, alert.id, harness.clock.now() + timedelta(minutes=30), "")
     await harness.run(monitor, drifted=4)
     (alert,) = await alerts_of(harness, monitor)
     assert (alert.status, alert.severity, alert.occurrences) == (AlertStatus.SNOOZED, Severity.CRITICAL, 2)
@@ -163,24 +155,25 @@ async def test_snooze_silences_breaches_until_it_ends(harness: Harness) -> None:
     await harness.run(monitor, drifted=4)
     (alert,) = await alerts_of(harness, monitor)
     assert alert.status is AlertStatus.OPEN
-    assert [event.data["action"] for event in await harness.events(EventType.ALERT_RAISED)] == ["opened", "unsnoozed"]
+    assert [event.payload()["action"] for event in await harness.events(EventType.ALERT_RAISED)] == [
+        "opened",
+        "unsnoozed",
+    ]
 
 
 async def test_manual_transitions_follow_the_state_machine_and_are_audited(harness: Harness) -> None:
     monitor = await harness.add_monitor(make_monitor())
     await harness.run(monitor, drifted=2)
     (alert,) = await alerts_of(harness, monitor)
-    service = AlertService(harness.clock)
-    async with harness.uow_factory() as uow:
-        harness.clock.advance(timedelta(seconds=5))
-        await service.acknowledge(uow, OPERATOR, alert.id, "on it")
-        with pytest.raises(ConflictError, match="acknowledged"):
-            await service.acknowledge(uow, OPERATOR, alert.id, "again")
-        harness.clock.advance(timedelta(seconds=5))
-        await service.resolve(uow, OPERATOR, alert.id, "retrained")
-        with pytest.raises(ConflictError):
-            await service.snooze(uow, OPERATOR, alert.id, harness.clock.now() + timedelta(hours=1), "")
-        await uow.commit()
+    workflow = AlertWorkflow(harness.uow_factory, harness.clock)
+    harness.clock.advance(timedelta(seconds=5))
+    await workflow.acknowledge(OPERATOR, alert.id, "on it")
+    with pytest.raises(ConflictError, match="acknowledged"):
+        await workflow.acknowledge(OPERATOR, alert.id, "again")
+    harness.clock.advance(timedelta(seconds=5))
+    await workflow.resolve(OPERATOR, alert.id, "retrained")
+    with pytest.raises(ConflictError):
+        await workflow.snooze(OPERATOR, alert.id, harness.clock.now() + timedelta(hours=1), "")
     async with harness.uow_factory() as uow:
         entries = await uow.alert_events.list_for_alert("acme", alert.id)
     assert [(e.action, e.actor, e.from_status, e.to_status, e.note) for e in entries[1:]] == [
@@ -194,12 +187,11 @@ async def test_transitions_need_the_operator_role_and_a_future_snooze(harness: H
     await harness.run(monitor, drifted=2)
     (alert,) = await alerts_of(harness, monitor)
     viewer = Principal("vera", "acme", frozenset({Role.VIEWER}))
-    service = AlertService(harness.clock)
-    async with harness.uow_factory() as uow:
-        with pytest.raises(PermissionDeniedError):
-            await service.resolve(uow, viewer, alert.id, "")
-        with pytest.raises(ValidationError, match="until"):
-            await service.snooze(uow, OPERATOR, alert.id, harness.clock.now(), "")
+    workflow = AlertWorkflow(harness.uow_factory, harness.clock)
+    with pytest.raises(PermissionDeniedError):
+        await workflow.resolve(viewer, alert.id, "")
+    with pytest.raises(ValidationError, match="until"):
+        await workflow.snooze(OPERATOR, alert.id, harness.clock.now(), "")
 
 
 async def test_failed_runs_neither_breach_nor_count_as_healthy(harness: Harness) -> None:

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
 from aumos_drift_detector.core.events.model import EventType
-from tests.core.builders import Harness, make_monitor, sqlite_harness
+from tests.core.builders import Harness, make_monitor
 
 
 @pytest.fixture
-async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
-    async for made in sqlite_harness(tmp_path):
-        yield made
+def harness() -> Harness:
+    return Harness.in_memory()
 
 
 async def test_severity_floor_fires_once_per_cooldown_per_model(harness: Harness) -> None:
@@ -25,9 +22,9 @@ async def test_severity_floor_fires_once_per_cooldown_per_model(harness: Harness
     first = await harness.run(monitor, drifted=2)
     await harness.run(other, drifted=4)
     (event,) = await harness.events(EventType.RETRAINING_REQUIRED)
-    assert event.data["detection_ids"] == [str(first.id)]
-    assert event.data["reason"] == "severity high reached the floor high"
-    assert event.data["idempotency_key"] == f"retrain:acme:churn-model:{first.id}"
+    assert event.payload()["detection_ids"] == [str(first.id)]
+    assert event.payload()["reason"] == "severity high reached the floor high"
+    assert event.payload()["idempotency_key"] == f"retrain:acme:churn-model:{first.id}"
     harness.clock.advance(timedelta(hours=1))
     await harness.run(monitor, drifted=2)
     assert len(await harness.events(EventType.RETRAINING_REQUIRED)) == 2
@@ -43,8 +40,8 @@ async def test_persistence_rule_needs_k_consecutive_drifted_runs(harness: Harnes
     assert await harness.events(EventType.RETRAINING_REQUIRED) == []
     third = await harness.run(monitor, drifted=2)
     (event,) = await harness.events(EventType.RETRAINING_REQUIRED)
-    assert event.data["consecutive_drift_runs"] == 3
-    assert event.data["detection_ids"] == [str(third.id)] + [str(d.id) for d in reversed(second_streak)]
+    assert event.payload()["consecutive_drift_runs"] == 3
+    assert event.payload()["detection_ids"] == [str(third.id)] + [str(d.id) for d in reversed(second_streak)]
     async with harness.uow_factory() as uow:
         trigger = await uow.retraining_triggers.latest_for_model("acme", "churn-model")
     assert trigger is not None
@@ -67,6 +64,6 @@ async def test_every_drifted_detection_and_only_those_emit_drift_detected(harnes
     drifted = await harness.run(monitor, drifted=3)
     await harness.run(monitor, drifted=1)
     (event,) = await harness.events(EventType.DRIFT_DETECTED)
-    assert event.data["detection_id"] == str(drifted.id)
-    assert event.data["severity"] == "critical"
-    assert [f["drift_detected"] for f in event.data["features"]] == [True, True, True, False]
+    assert event.payload()["detection_id"] == str(drifted.id)
+    assert event.payload()["severity"] == "critical"
+    assert [f["drift_detected"] for f in event.payload()["features"]] == [True, True, True, False]

@@ -15,14 +15,15 @@ from aumos_drift_detector.bootstrap import Container, bootstrap
 from aumos_drift_detector.core.clock import FixedClock
 from aumos_drift_detector.core.detections.model import DetectionStatus, RunTrigger
 from aumos_drift_detector.core.detections.ports import DetectionFilter
-from aumos_drift_detector.core.ingest.service import Upload
-from aumos_drift_detector.core.monitors.model import MonitorStatus, Schedule
-from aumos_drift_detector.core.monitors.service import MonitorDraft
+from aumos_drift_detector.core.ingest.model import Upload
+from aumos_drift_detector.core.monitors.config import FeatureConfig, Schedule
+from aumos_drift_detector.core.monitors.model import MonitorStatus
+from aumos_drift_detector.core.monitors.service import MonitorChanges, MonitorDraft
 from aumos_drift_detector.core.principal import Principal, Role
-from aumos_drift_detector.core.scheduling.scheduler import Scheduler
 from aumos_drift_detector.settings import load_settings
 from tests.api_client import churn_rows
 from tests.conftest import DatabaseTarget
+from tests.core.builders import make_event
 
 pytestmark = pytest.mark.integration
 
@@ -51,8 +52,8 @@ async def _monitor(container: Container, *, cron: str = "*/5 * * * *", with_data
         name="churn",
         model_id="churn-model",
         model_version="3",
-        features=[{"name": "age", "kind": "numerical"}, {"name": "plan", "kind": "categorical"}],
-        schedule=Schedule(cron, "UTC"),
+        features=(FeatureConfig(name="age", kind="numerical"), FeatureConfig(name="plan", kind="categorical")),
+        schedule=Schedule(cron=cron, timezone="UTC"),
     )
     monitor = await services.monitors.create(ADMIN, draft)
     if with_data:
@@ -98,7 +99,7 @@ async def test_paused_and_deleted_monitors_do_not_run(container: Container) -> N
     paused = await _monitor(container)
     deleted = await _monitor(container)
     services = container.services()
-    await services.monitors.update(ADMIN, paused, {"status": MonitorStatus.PAUSED})
+    await services.monitors.update(ADMIN, paused, MonitorChanges(status=MonitorStatus.PAUSED))
     await services.monitors.delete(ADMIN, deleted)
     _clock(container).advance(timedelta(hours=1))
     assert await container.scheduler().tick() == 0
@@ -124,7 +125,7 @@ async def test_an_expired_lease_of_a_crashed_replica_is_taken_over(container: Co
             clock.now(), owner="crashed", lease_until=clock.now() + timedelta(minutes=10), limit=10
         )
         await uow.commit()
-    assert [m.id for m in claimed] == [monitor_id]
+    assert [due.monitor_id for due in claimed] == [monitor_id]
     survivor = container.scheduler()
     assert await survivor.tick() == 0
     clock.advance(timedelta(minutes=11))
@@ -134,8 +135,8 @@ async def test_an_expired_lease_of_a_crashed_replica_is_taken_over(container: Co
 async def test_two_schedulers_run_each_due_time_exactly_once(container: Container, database: DatabaseTarget) -> None:
     monitors = [await _monitor(container, cron="* * * * *") for _ in range(3)]
     clock = _clock(container)
-    first = Scheduler(container.unit_of_work, container.services().runs, clock, owner="replica-a")
-    second = Scheduler(container.unit_of_work, container.services().runs, clock, owner="replica-b")
+    first = container.scheduler(owner="replica-a")
+    second = container.scheduler(owner="replica-b")
     due_times = 12
     for minute in range(2, 2 + due_times):
         clock.set(T0.replace(minute=minute))
@@ -168,15 +169,11 @@ async def test_retention_purges_only_expired_observation_batches(container: Cont
 
 
 async def test_retention_purges_sent_events_but_never_unsent_ones(container: Container) -> None:
-    from aumos_drift_detector.core.events.model import Event, EventType
     from aumos_drift_detector.core.ingest.retention import DataRetention
 
     clock = _clock(container)
     assert container.outbox is not None
-    events = [
-        Event(uuid.uuid4(), EventType.DRIFT_DETECTED, "acme", "churn-model", f"detections/{i}", clock.now(), {"i": i})
-        for i in range(3)
-    ]
+    events = [make_event(clock.now()) for _ in range(3)]
     async with container.unit_of_work() as uow:
         for event in events:
             await uow.outbox.add(event)

@@ -23,6 +23,7 @@ from aumos_drift_detector.core.errors import (
     PermissionDeniedError,
     ValidationError,
 )
+from aumos_drift_detector.core.validation import field_path
 
 log = structlog.get_logger(__name__)
 
@@ -60,14 +61,13 @@ async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body(exc.code, exc.message, exc.details), status_code=status, headers=headers)
 
 
-def _location(loc: tuple[Any, ...]) -> str:
-    parts = [str(part) for part in loc if part not in ("body", "query", "path", "header")]
-    return ".".join(parts) or "body"
-
-
 async def _request_validation(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    problems = [{"field": _location(tuple(err["loc"])), "problem": err["msg"]} for err in exc.errors()]
+    problems = []
+    for error in exc.errors():
+        location = [part for part in error["loc"] if part not in ("body", "query", "path", "header")]
+        message = str(error["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        problems.append({"field": field_path(location), "problem": message})
     message = "; ".join(f"{item['field']}: {item['problem']}" for item in problems)
     return JSONResponse(error_body("validation_error", message, {"errors": problems}), status_code=422)
 

@@ -8,7 +8,7 @@ from fastapi import Request
 
 from aumos_drift_detector.adapters.files.tabular import TabularFormat, read_table
 from aumos_drift_detector.core.errors import PayloadTooLargeError, ValidationError
-from aumos_drift_detector.core.ingest.service import Upload
+from aumos_drift_detector.core.ingest.model import Upload
 
 MEDIA_TYPES: dict[str, TabularFormat] = {
     "text/csv": "csv",

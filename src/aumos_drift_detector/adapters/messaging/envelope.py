@@ -60,7 +60,7 @@ def envelope(event: Event) -> dict[str, Any]:
         "subject": event.subject,
         "tenant_id": event.tenant_id,
         "datacontenttype": "application/json",
-        "data": event.data,
+        "data": event.payload(),
     }
 
 
@@ -81,4 +81,4 @@ def encode(event: Event, wire_format: WireFormat = WireFormat.JSON) -> WireMessa
         ("ce_subject", event.subject.encode()),
         ("ce_tenantid", event.tenant_id.encode()),
     ]
-    return WireMessage(event.type.topic, key, protobuf_schema.encode_data(event.type, event.data), headers)
+    return WireMessage(event.type.topic, key, protobuf_schema.encode_data(event.type, event.payload()), headers)

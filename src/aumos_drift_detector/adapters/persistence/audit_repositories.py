@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aumos_drift_detector.adapters.persistence.errors import storage_errors
+from aumos_drift_detector.adapters.persistence.locks import lock_name
 from aumos_drift_detector.adapters.persistence.tables import AlertEventRow, RetrainingTriggerRow
 from aumos_drift_detector.core.alerts.model import AlertAction, AlertEvent, AlertStatus
 from aumos_drift_detector.core.retraining.model import RetrainingTrigger
@@ -111,6 +112,10 @@ class SqlAlchemyRetrainingTriggerRepository:
             )
         )
 
+    async def lock_model(self, tenant_id: str, model_id: str) -> None:
+        """Hold the model's retraining lock until the transaction ends (a database lock, shared by replicas)."""
+        await lock_name(self._session, f"drf-retraining:{tenant_id}:{model_id}")
+
     async def latest_for_model(self, tenant_id: str, model_id: str) -> RetrainingTrigger | None:
         """Return the model's newest trigger, if any."""
         query = (
@@ -131,7 +136,7 @@ class SqlAlchemyRetrainingTriggerRepository:
             model_version=row.model_version,
             severity=Severity(row.severity),
             reason=row.reason,
-            detection_ids=[uuid.UUID(value) for value in row.detection_ids],
+            detection_ids=tuple(uuid.UUID(value) for value in row.detection_ids),
             idempotency_key=row.idempotency_key,
             event_id=row.event_id,
             created_at=row.created_at,

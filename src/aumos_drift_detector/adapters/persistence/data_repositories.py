@@ -9,15 +9,18 @@ from datetime import datetime
 from typing import Any
 
 import pyarrow as pa
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aumos_drift_detector.adapters.files.arrow_codec import combine_tables, decode_table, encode_table
 from aumos_drift_detector.adapters.persistence.errors import storage_errors
+from aumos_drift_detector.adapters.persistence.locks import dialect_name
 from aumos_drift_detector.adapters.persistence.tables import ConceptStateRow, ObservationBatchRow, ReferenceRow
-from aumos_drift_detector.core.errors import NotFoundError
+from aumos_drift_detector.core.errors import ConflictError, NotFoundError
 from aumos_drift_detector.core.ingest.model import ObservationWindow, ReferenceDataset
-from aumos_drift_detector.core.outcomes.model import ConceptCheckpoint
+from aumos_drift_detector.core.ingest.table import Table
+from aumos_drift_detector.core.outcomes.model import AppliedBatch, ConceptCheckpoint
 
 _REFERENCE_FIELDS = (
     "id",
@@ -35,7 +38,8 @@ _REFERENCE_FIELDS = (
 
 
 def _reference(row: ReferenceRow) -> ReferenceDataset:
-    return ReferenceDataset(**{name: getattr(row, name) for name in _REFERENCE_FIELDS})
+    values = {name: getattr(row, name) for name in _REFERENCE_FIELDS}
+    return ReferenceDataset(**{**values, "columns": tuple(row.columns)})
 
 
 class SqlAlchemyReferenceRepository:
@@ -46,7 +50,8 @@ class SqlAlchemyReferenceRepository:
 
     async def add(self, reference: ReferenceDataset) -> None:
         """Stage a new version."""
-        self._session.add(ReferenceRow(**{name: getattr(reference, name) for name in _REFERENCE_FIELDS}))
+        values = {name: getattr(reference, name) for name in _REFERENCE_FIELDS}
+        self._session.add(ReferenceRow(**{**values, "columns": list(reference.columns)}))
 
     async def latest(self, tenant_id: str, monitor_id: uuid.UUID) -> ReferenceDataset | None:
         """Return the newest version, if any."""
@@ -72,6 +77,12 @@ class SqlAlchemyReferenceRepository:
         return _reference(row)
 
 
+def _insert_ignoring_key(session: AsyncSession) -> Any:
+    """An ``INSERT`` that does nothing when the monitor's idempotency key exists (waiting for a racing insert)."""
+    dialect = postgresql if dialect_name(session) == "postgresql" else sqlite
+    return dialect.insert(ObservationBatchRow).on_conflict_do_nothing(index_elements=["monitor_id", "idempotency_key"])
+
+
 class SqlAlchemyObservationRepository:
     """Production rows in ``drf_observation_batches``, one compressed Arrow IPC blob per batch."""
 
@@ -83,30 +94,52 @@ class SqlAlchemyObservationRepository:
         self,
         tenant_id: str,
         monitor_id: uuid.UUID,
-        table: Any,
+        table: Table,
         *,
         idempotency_key: str | None,
+        digest: str,
         received_at: datetime,
     ) -> bool:
-        """Stage a batch unless its idempotency key was already used for this monitor."""
-        if idempotency_key is not None:
-            query = select(func.count()).where(
-                ObservationBatchRow.monitor_id == monitor_id, ObservationBatchRow.idempotency_key == idempotency_key
+        """Stage a batch unless its idempotency key was already used for this monitor.
+
+        A key already used with the same digest stores nothing (``False``); with another digest it is a
+        ``ConflictError``. Two requests racing with one key insert once: the second finds the first's row.
+        """
+        if idempotency_key is not None and await self._seen(monitor_id, idempotency_key, digest):
+            return False
+        values = {
+            "id": uuid.uuid4(),
+            "tenant_id": tenant_id,
+            "monitor_id": monitor_id,
+            "idempotency_key": idempotency_key,
+            "content_digest": digest,
+            "rows": table.num_rows,
+            "data": await asyncio.to_thread(encode_table, table),
+            "received_at": received_at,
+        }
+        with storage_errors("store observations"):
+            if idempotency_key is None:
+                await self._session.execute(insert(ObservationBatchRow).values(**values))
+                return True
+            result = await self._session.execute(
+                _insert_ignoring_key(self._session).values(**values).returning(ObservationBatchRow.id)
             )
-            with storage_errors("check idempotency key"):
-                if await self._session.scalar(query):
-                    return False
-        self._session.add(
-            ObservationBatchRow(
-                id=uuid.uuid4(),
-                tenant_id=tenant_id,
-                monitor_id=monitor_id,
-                idempotency_key=idempotency_key,
-                rows=table.num_rows,
-                data=encode_table(table),
-                received_at=received_at,
-            )
+            inserted = result.first() is not None
+        return inserted or not await self._seen(monitor_id, idempotency_key, digest)
+
+    async def _seen(self, monitor_id: uuid.UUID, key: str, digest: str) -> bool:
+        query = select(ObservationBatchRow.content_digest).where(
+            ObservationBatchRow.monitor_id == monitor_id, ObservationBatchRow.idempotency_key == key
         )
+        with storage_errors("check idempotency key"):
+            found = (await self._session.execute(query)).first()
+        if found is None:
+            return False
+        if found.content_digest is not None and found.content_digest != digest:
+            raise ConflictError(
+                f"Idempotency-Key {key!r} was used for a different body; send new data under a new key",
+                details={"field": "Idempotency-Key"},
+            )
         return True
 
     async def load_window(
@@ -158,18 +191,23 @@ class SqlAlchemyObservationRepository:
         return int(getattr(result, "rowcount", 0) or 0)
 
 
+def _applied(entry: Any) -> AppliedBatch:
+    """A stored ``[key, digest]`` pair (a bare key was stored before digests were kept)."""
+    if isinstance(entry, list) and len(entry) == 2:
+        return AppliedBatch(str(entry[0]), str(entry[1]))
+    return AppliedBatch(str(entry), "")
+
+
 class SqlAlchemyConceptStateRepository:
     """Detector checkpoints in ``drf_concept_states``."""
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def get_for_update(self, tenant_id: str, monitor_id: uuid.UUID) -> ConceptCheckpoint | None:
-        """Return the checkpoint, row-locked until the transaction ends (a no-op lock on SQLite)."""
-        query = (
-            select(ConceptStateRow)
-            .where(ConceptStateRow.tenant_id == tenant_id, ConceptStateRow.monitor_id == monitor_id)
-            .with_for_update()
+    async def get(self, tenant_id: str, monitor_id: uuid.UUID) -> ConceptCheckpoint | None:
+        """Return the monitor's checkpoint, if any."""
+        query = select(ConceptStateRow).where(
+            ConceptStateRow.tenant_id == tenant_id, ConceptStateRow.monitor_id == monitor_id
         )
         with storage_errors("get concept state"):
             row = (await self._session.scalars(query)).one_or_none()
@@ -180,7 +218,7 @@ class SqlAlchemyConceptStateRepository:
             tenant_id=row.tenant_id,
             detector=row.detector,
             state=dict(row.state),
-            recent_keys=[str(key) for key in row.recent_keys],
+            recent_batches=tuple(_applied(entry) for entry in row.recent_keys),
             updated_at=row.updated_at,
         )
 
@@ -194,5 +232,5 @@ class SqlAlchemyConceptStateRepository:
             row.tenant_id = checkpoint.tenant_id
             row.detector = checkpoint.detector
             row.state = checkpoint.state
-            row.recent_keys = list(checkpoint.recent_keys)
+            row.recent_keys = [[batch.key, batch.digest] for batch in checkpoint.recent_batches]
             row.updated_at = checkpoint.updated_at

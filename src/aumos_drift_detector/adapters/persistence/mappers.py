@@ -1,21 +1,50 @@
-"""Conversions between core entities and ``drf_`` rows."""
+"""Conversions between core entities and ``drf_`` rows: stored JSON is parsed here, once, into typed objects.
+
+A monitor's policies live in the ``settings`` document of its row. A stored policy that no longer
+parses (written by an older version with other rules) falls back to the defaults with a warning, so
+the monitor keeps running; features, window and dataset rule must parse, or reading the monitor
+fails with a ``StorageError`` naming the monitor.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from typing import Any, TypeVar
+
+import structlog
+from pydantic import BaseModel, TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
 
 from aumos_drift_detector.adapters.persistence.tables import AlertRow, DetectionRow, MonitorRow
 from aumos_drift_detector.core.alerts.model import AlertStatus, DriftAlert
-from aumos_drift_detector.core.detections.model import DetectionKind, DetectionStatus, DriftDetection, RunTrigger
-from aumos_drift_detector.core.monitors.model import (
-    DatasetRule,
-    Monitor,
-    MonitorStatus,
-    MultipleTestingCorrection,
-    Schedule,
-    WindowSpec,
+from aumos_drift_detector.core.alerts.policy import AlertPolicy
+from aumos_drift_detector.core.concept.config import ConceptConfig
+from aumos_drift_detector.core.detections.model import (
+    ConceptDetection,
+    ConceptStream,
+    DetectionKind,
+    DetectionStatus,
+    DriftDetection,
+    FeatureResult,
+    RunTrigger,
+    StatisticalDetection,
+    StatisticalSummary,
 )
+from aumos_drift_detector.core.errors import StorageError
+from aumos_drift_detector.core.monitors.config import DatasetRule, FeatureConfig, Schedule, WindowSpec
+from aumos_drift_detector.core.monitors.model import Monitor, MonitorStatus
+from aumos_drift_detector.core.retraining.policy import RetrainingPolicy
 from aumos_drift_detector.core.severity import Severity
+
+log = structlog.get_logger(__name__)
+
+M = TypeVar("M", bound=BaseModel)
+
+_FEATURES = TypeAdapter(tuple[FeatureConfig, ...])
+_FEATURE_RESULTS = TypeAdapter(tuple[FeatureResult, ...])
+
+
+def _document(model: BaseModel | None) -> dict[str, Any] | None:
+    return None if model is None else model.model_dump(mode="json")
 
 
 def monitor_to_row(monitor: Monitor, row: MonitorRow | None = None) -> MonitorRow:
@@ -26,14 +55,19 @@ def monitor_to_row(monitor: Monitor, row: MonitorRow | None = None) -> MonitorRo
     row.model_id = monitor.model_id
     row.model_version = monitor.model_version
     row.description = monitor.description
-    row.features = [dict(feature) for feature in monitor.features]
-    row.dataset_rule = {"drift_share": monitor.dataset_rule.drift_share, "correction": monitor.dataset_rule.correction}
-    row.window = asdict(monitor.window)
+    row.features = [feature.model_dump(mode="json", exclude_none=True) for feature in monitor.features]
+    row.dataset_rule = monitor.dataset_rule.model_dump(mode="json")
+    row.window = monitor.window.model_dump(mode="json")
     row.schedule_cron = monitor.schedule.cron if monitor.schedule else None
     row.schedule_timezone = monitor.schedule.timezone if monitor.schedule else None
     row.status = monitor.status.value
     row.labels = dict(monitor.labels)
-    row.settings = dict(monitor.settings)
+    settings = {
+        "alert_policy": _document(monitor.alert_policy),
+        "retraining_policy": _document(monitor.retraining_policy),
+        "concept": _document(monitor.concept),
+    }
+    row.settings = {key: value for key, value in settings.items() if value is not None}
     row.next_run_at = monitor.next_run_at
     row.last_run_at = monitor.last_run_at
     row.created_at = monitor.created_at
@@ -42,9 +76,33 @@ def monitor_to_row(monitor: Monitor, row: MonitorRow | None = None) -> MonitorRo
     return row
 
 
+def _stored(row: MonitorRow, name: str, parse: Any, data: object) -> Any:
+    try:
+        return parse(data)
+    except PydanticValidationError as exc:
+        raise StorageError(
+            f"monitor {row.id} has an unreadable stored {name}", details={"monitor_id": str(row.id), "field": name}
+        ) from exc
+
+
+def _policy(row: MonitorRow, name: str, model: type[M], default: M) -> M:
+    data = row.settings.get(name)
+    if data is None:
+        return default
+    try:
+        return model.model_validate(data)
+    except PydanticValidationError as exc:
+        log.warning("stored_policy_invalid", monitor_id=str(row.id), policy=name, error=str(exc.errors()[0]["msg"]))
+        return default
+
+
+def _schedule(row: MonitorRow) -> dict[str, str]:
+    return {"cron": row.schedule_cron or "", "timezone": row.schedule_timezone or "UTC"}
+
+
 def monitor_from_row(row: MonitorRow) -> Monitor:
     """Build a monitor entity from its row."""
-    rule = row.dataset_rule
+    concept = row.settings.get("concept")
     return Monitor(
         id=row.id,
         tenant_id=row.tenant_id,
@@ -52,16 +110,15 @@ def monitor_from_row(row: MonitorRow) -> Monitor:
         model_id=row.model_id,
         model_version=row.model_version,
         description=row.description,
-        features=[dict(feature) for feature in row.features],
-        dataset_rule=DatasetRule(
-            drift_share=float(rule.get("drift_share", 0.5)),
-            correction=MultipleTestingCorrection(rule.get("correction", "none")),
-        ),
-        window=WindowSpec(**row.window),
-        schedule=Schedule(row.schedule_cron, row.schedule_timezone or "UTC") if row.schedule_cron else None,
+        features=_stored(row, "features", _FEATURES.validate_python, row.features),
+        dataset_rule=_stored(row, "dataset_rule", DatasetRule.model_validate, row.dataset_rule),
+        window=_stored(row, "window", WindowSpec.model_validate, row.window),
+        schedule=_stored(row, "schedule", Schedule.model_validate, _schedule(row)) if row.schedule_cron else None,
         status=MonitorStatus(row.status),
         labels=dict(row.labels),
-        settings=dict(row.settings),
+        alert_policy=_policy(row, "alert_policy", AlertPolicy, AlertPolicy()),
+        retraining_policy=_policy(row, "retraining_policy", RetrainingPolicy, RetrainingPolicy()),
+        concept=_stored(row, "concept", ConceptConfig.model_validate, concept) if concept is not None else None,
         next_run_at=row.next_run_at,
         last_run_at=row.last_run_at,
         created_at=row.created_at,
@@ -72,6 +129,12 @@ def monitor_from_row(row: MonitorRow) -> Monitor:
 
 def detection_to_row(detection: DriftDetection) -> DetectionRow:
     """Build the row of a new detection."""
+    if isinstance(detection, ConceptDetection):
+        features: list[Any] = []
+        summary = detection.stream.model_dump(mode="json")
+    else:
+        features = [feature.model_dump(mode="json") for feature in detection.features]
+        summary = detection.summary.model_dump(mode="json")
     return DetectionRow(
         id=detection.id,
         tenant_id=detection.tenant_id,
@@ -84,8 +147,8 @@ def detection_to_row(detection: DriftDetection) -> DetectionRow:
         is_drift=detection.is_drift,
         drift_share=detection.drift_share,
         severity=detection.severity.value,
-        features=list(detection.features),
-        summary=dict(detection.summary),
+        features=features,
+        summary=summary,
         error=detection.error,
         started_at=detection.started_at,
         finished_at=detection.finished_at,
@@ -93,24 +156,29 @@ def detection_to_row(detection: DriftDetection) -> DetectionRow:
 
 
 def detection_from_row(row: DetectionRow) -> DriftDetection:
-    """Build a detection entity from its row."""
-    return DriftDetection(
-        id=row.id,
-        tenant_id=row.tenant_id,
-        monitor_id=row.monitor_id,
-        model_id=row.model_id,
-        model_version=row.model_version,
-        kind=DetectionKind(row.kind),
-        status=DetectionStatus(row.status),
-        trigger=RunTrigger(row.trigger),
-        is_drift=row.is_drift,
-        drift_share=row.drift_share,
-        severity=Severity(row.severity),
-        features=list(row.features),
-        summary=dict(row.summary),
-        error=row.error,
-        started_at=row.started_at,
-        finished_at=row.finished_at,
+    """Build a detection entity of its kind from its row."""
+    common: dict[str, Any] = {
+        "id": row.id,
+        "tenant_id": row.tenant_id,
+        "monitor_id": row.monitor_id,
+        "model_id": row.model_id,
+        "model_version": row.model_version,
+        "status": DetectionStatus(row.status),
+        "trigger": RunTrigger(row.trigger),
+        "is_drift": row.is_drift,
+        "drift_share": row.drift_share,
+        "severity": Severity(row.severity),
+        "error": row.error,
+        "started_at": row.started_at,
+        "finished_at": row.finished_at,
+    }
+    if DetectionKind(row.kind) is DetectionKind.CONCEPT:
+        stream = {name: row.summary.get(name) for name in ConceptStream.model_fields}
+        return ConceptDetection(**common, stream=ConceptStream.model_validate(stream))
+    return StatisticalDetection(
+        **common,
+        features=_FEATURE_RESULTS.validate_python(row.features),
+        summary=StatisticalSummary.model_validate(row.summary),
     )
 
 

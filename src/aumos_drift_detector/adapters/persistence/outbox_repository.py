@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from aumos_drift_detector.adapters.persistence.errors import storage_errors
 from aumos_drift_detector.adapters.persistence.tables import OutboxRow
-from aumos_drift_detector.core.events.model import Event, EventType
+from aumos_drift_detector.core.events.model import PAYLOADS, Event, EventType
 from aumos_drift_detector.core.events.ports import ClaimedEvent, OutboxLag
 
 MAX_ERROR_LENGTH = 2000
@@ -37,7 +37,7 @@ def _event_from_row(row: OutboxRow) -> Event:
         model_id=row.model_id,
         subject=row.subject,
         time=row.event_time,
-        data=dict(row.data),
+        data=PAYLOADS[EventType(row.event_type)].model_validate(row.data),
         source=row.source,
     )
 
@@ -66,7 +66,7 @@ class SqlAlchemyOutboxRepository:
                 model_id=event.model_id,
                 subject=event.subject,
                 source=event.source,
-                data=event.data,
+                data=event.payload(),
                 event_time=event.time,
                 created_at=event.time,
                 available_at=event.time,

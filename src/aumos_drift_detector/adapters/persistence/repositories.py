@@ -11,6 +11,7 @@ from sqlalchemy import Select, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aumos_drift_detector.adapters.persistence.errors import storage_errors
+from aumos_drift_detector.adapters.persistence.locks import lock_row
 from aumos_drift_detector.adapters.persistence.mappers import (
     alert_from_row,
     alert_to_row,
@@ -19,7 +20,7 @@ from aumos_drift_detector.adapters.persistence.mappers import (
     monitor_from_row,
     monitor_to_row,
 )
-from aumos_drift_detector.adapters.persistence.pagination import after_cursor, encode_cursor
+from aumos_drift_detector.adapters.persistence.pagination import after_cursor
 from aumos_drift_detector.adapters.persistence.tables import AlertRow, DetectionRow, MonitorRow
 from aumos_drift_detector.core.alerts.model import AlertStatus, DriftAlert
 from aumos_drift_detector.core.alerts.ports import AlertFilter
@@ -27,9 +28,8 @@ from aumos_drift_detector.core.detections.model import DetectionKind, DriftDetec
 from aumos_drift_detector.core.detections.ports import DetectionFilter
 from aumos_drift_detector.core.errors import NotFoundError
 from aumos_drift_detector.core.monitors.model import Monitor, MonitorStatus
-from aumos_drift_detector.core.paging import Page
-
-MAX_PAGE_SIZE = 500
+from aumos_drift_detector.core.monitors.ports import DueRun
+from aumos_drift_detector.core.paging import MAX_PAGE_SIZE, Page, encode_cursor
 
 
 async def _page(
@@ -75,6 +75,23 @@ class SqlAlchemyMonitorRepository:
         """Return the tenant's live monitor or raise ``NotFoundError``."""
         return monitor_from_row(await self._row(tenant_id, monitor_id))
 
+    async def lock(self, tenant_id: str, monitor_id: uuid.UUID) -> None:
+        """Lock the tenant's live monitor row until the transaction ends, or raise ``NotFoundError``."""
+        live = (MonitorRow.id == monitor_id, MonitorRow.tenant_id == tenant_id, MonitorRow.deleted_at.is_(None))
+        if not await lock_row(self._session, MonitorRow, *live):
+            raise NotFoundError(f"monitor {monitor_id} not found", details={"monitor_id": str(monitor_id)})
+
+    async def record_run(self, tenant_id: str, monitor_id: uuid.UUID, *, last_run_at: datetime) -> None:
+        """Set the time of the last run (no other column changes)."""
+        statement = (
+            update(MonitorRow)
+            .where(MonitorRow.id == monitor_id, MonitorRow.tenant_id == tenant_id)
+            .values(last_run_at=last_run_at)
+            .execution_options(synchronize_session=False)
+        )
+        with storage_errors("record run"):
+            await self._session.execute(statement)
+
     async def update(self, monitor: Monitor) -> None:
         """Stage the monitor's current field values."""
         row = await self._row(monitor.tenant_id, monitor.id)
@@ -90,10 +107,10 @@ class SqlAlchemyMonitorRepository:
         rows, next_cursor = await _page(self._session, query, MonitorRow.created_at, MonitorRow.id, limit, cursor)
         return Page([monitor_from_row(row) for row in rows], next_cursor)
 
-    async def claim_due(self, now: datetime, *, owner: str, lease_until: datetime, limit: int) -> Sequence[Monitor]:
+    async def claim_due(self, now: datetime, *, owner: str, lease_until: datetime, limit: int) -> Sequence[DueRun]:
         """Lease due, active, live monitors whose lease is free; locked rows of other schedulers are skipped."""
         query = (
-            select(MonitorRow)
+            select(MonitorRow.id, MonitorRow.tenant_id)
             .where(
                 MonitorRow.status == MonitorStatus.ACTIVE.value,
                 MonitorRow.deleted_at.is_(None),
@@ -105,9 +122,9 @@ class SqlAlchemyMonitorRepository:
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
-        claimed: list[Monitor] = []
+        claimed: list[DueRun] = []
         with storage_errors("claim due monitors"):
-            rows = list((await self._session.scalars(query)).all())
+            rows = list((await self._session.execute(query)).all())
             for row in rows:
                 # Compare-and-set: only one claimer's update matches, also where SKIP LOCKED does not exist.
                 statement = (
@@ -118,17 +135,21 @@ class SqlAlchemyMonitorRepository:
                 )
                 result = await self._session.execute(statement)
                 if getattr(result, "rowcount", 0) == 1:
-                    claimed.append(monitor_from_row(row))
+                    claimed.append(DueRun(monitor_id=row.id, tenant_id=row.tenant_id))
         return claimed
 
     async def finish_scheduled_run(
-        self, monitor_id: uuid.UUID, *, owner: str, next_run_at: datetime | None, last_run_at: datetime
+        self, monitor_id: uuid.UUID, *, owner: str, next_run_at: datetime | None, last_run_at: datetime | None
     ) -> None:
-        """Set the next due time and last run time, and release ``owner``'s lease."""
+        """Set the next due time (and the last run time, when given), and release ``owner``'s lease."""
+        values: dict[str, Any] = {"next_run_at": next_run_at, "lease_owner": None, "lease_until": None}
+        if last_run_at is not None:
+            values["last_run_at"] = last_run_at
         statement = (
             update(MonitorRow)
             .where(MonitorRow.id == monitor_id, MonitorRow.lease_owner == owner)
-            .values(next_run_at=next_run_at, last_run_at=last_run_at, lease_owner=None, lease_until=None)
+            .values(**values)
+            .execution_options(synchronize_session=False)
         )
         with storage_errors("finish scheduled run"):
             await self._session.execute(statement)
@@ -191,8 +212,10 @@ class SqlAlchemyAlertRepository:
         self._session = session
 
     async def add(self, alert: DriftAlert) -> None:
-        """Stage a new alert."""
+        """Stage a new alert (flushed at once: a second unresolved alert of its dedup key is a ``ConflictError``)."""
         self._session.add(alert_to_row(alert))
+        with storage_errors("add alert"):
+            await self._session.flush()
 
     async def _row(self, tenant_id: str, alert_id: uuid.UUID) -> AlertRow:
         query = select(AlertRow).where(AlertRow.id == alert_id, AlertRow.tenant_id == tenant_id)
@@ -202,8 +225,14 @@ class SqlAlchemyAlertRepository:
             raise NotFoundError(f"alert {alert_id} not found", details={"alert_id": str(alert_id)})
         return row
 
-    async def get(self, tenant_id: str, alert_id: uuid.UUID) -> DriftAlert:
-        """Return the tenant's alert or raise ``NotFoundError``."""
+    async def get(self, tenant_id: str, alert_id: uuid.UUID, *, for_update: bool = False) -> DriftAlert:
+        """Return the tenant's alert; with ``for_update`` its row stays locked until the transaction ends.
+
+        Raises:
+            NotFoundError: No such alert for the tenant.
+        """
+        if for_update:
+            await lock_row(self._session, AlertRow, AlertRow.id == alert_id, AlertRow.tenant_id == tenant_id)
         return alert_from_row(await self._row(tenant_id, alert_id))
 
     async def update(self, alert: DriftAlert) -> None:
@@ -211,11 +240,15 @@ class SqlAlchemyAlertRepository:
         alert_to_row(alert, await self._row(alert.tenant_id, alert.id))
 
     async def find_unresolved(self, tenant_id: str, dedup_key: str) -> DriftAlert | None:
-        """Return the unresolved alert with this dedup key, if any."""
-        query = select(AlertRow).where(
-            AlertRow.tenant_id == tenant_id,
-            AlertRow.dedup_key == dedup_key,
-            AlertRow.status != AlertStatus.RESOLVED.value,
+        """Return the unresolved alert with this dedup key, if any, locked until the transaction ends."""
+        query = (
+            select(AlertRow)
+            .where(
+                AlertRow.tenant_id == tenant_id,
+                AlertRow.dedup_key == dedup_key,
+                AlertRow.status != AlertStatus.RESOLVED.value,
+            )
+            .with_for_update()
         )
         with storage_errors("find alert"):
             row = (await self._session.scalars(query.limit(1))).one_or_none()

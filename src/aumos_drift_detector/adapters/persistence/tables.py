@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -34,6 +35,10 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+#: Alerts that are not resolved: at most one per dedup key (a partial unique index).
+OPEN_ALERT = text("status <> 'resolved'")
 
 
 class Base(DeclarativeBase):
@@ -140,6 +145,14 @@ class AlertRow(Base):
         Index(None, "tenant_id", "status", "severity"),
         Index(None, "tenant_id", "dedup_key", "status"),
         Index(None, "tenant_id", "monitor_id"),
+        Index(
+            "uq_drf_alerts_open_dedup_key",
+            "tenant_id",
+            "dedup_key",
+            unique=True,
+            postgresql_where=OPEN_ALERT,
+            sqlite_where=OPEN_ALERT,
+        ),
     )
 
 
@@ -172,6 +185,7 @@ class ObservationBatchRow(Base):
     tenant_id: Mapped[str] = mapped_column(String(64))
     monitor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("drf_monitors.id", ondelete="CASCADE"))
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    content_digest: Mapped[str | None] = mapped_column(String(64))
     rows: Mapped[int] = mapped_column(Integer)
     data: Mapped[bytes] = mapped_column(LargeBinary)
     received_at: Mapped[datetime]

@@ -20,7 +20,7 @@ class AlertStatus(StrEnum):
     RESOLVED = "resolved"
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DriftAlert:
     """A notification people work on: acknowledge, snooze, resolve.
 

@@ -26,11 +26,14 @@ class AlertRepository(Protocol):
     """Stores alerts."""
 
     async def add(self, alert: DriftAlert) -> None:
-        """Stage a new alert."""
+        """Stage a new alert; a second unresolved alert with the same dedup key is a ``ConflictError``."""
         ...
 
-    async def get(self, tenant_id: str, alert_id: uuid.UUID) -> DriftAlert:
-        """Return the tenant's alert; raise ``NotFoundError`` if absent."""
+    async def get(self, tenant_id: str, alert_id: uuid.UUID, *, for_update: bool = False) -> DriftAlert:
+        """Return the tenant's alert; raise ``NotFoundError`` if absent.
+
+        With ``for_update`` the row stays locked until the transaction ends.
+        """
         ...
 
     async def update(self, alert: DriftAlert) -> None:
@@ -38,7 +41,7 @@ class AlertRepository(Protocol):
         ...
 
     async def find_unresolved(self, tenant_id: str, dedup_key: str) -> DriftAlert | None:
-        """Return the alert with this dedup key that is not resolved, if any."""
+        """Return the alert with this dedup key that is not resolved, if any, locked until the transaction ends."""
         ...
 
     async def find_latest(self, tenant_id: str, dedup_key: str) -> DriftAlert | None:

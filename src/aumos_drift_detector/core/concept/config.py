@@ -1,14 +1,32 @@
-"""A monitor's concept-drift detector configuration: which detector, with which parameters."""
+"""A monitor's concept-drift detector configuration: which detector, with which parameters.
+
+>>> type(ConceptConfig.model_validate({"detector": "DDM", "params": {"warm_start": 50}}).build()).__name__
+'DDM'
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from typing import Annotated
 
-from aumos_drift_detector.core.concept import DriftDetector
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    ValidationInfo,
+    field_validator,
+)
+
+from aumos_drift_detector.core.concept.base import DriftDetector
 from aumos_drift_detector.core.errors import ValidationError
 
 DEFAULT_DETECTOR = "ADWIN"
+
+#: The value of one detector parameter.
+ParameterValue = StrictBool | StrictInt | StrictFloat | StrictStr | None
 
 
 def detector_names() -> list[str]:
@@ -16,38 +34,44 @@ def detector_names() -> list[str]:
     return sorted(DriftDetector._registry)
 
 
-def build_detector(config: Mapping[str, Any]) -> DriftDetector:
-    """Construct the configured detector, checking the name and the parameters.
+class ConceptConfig(BaseModel):
+    """The concept-drift detector on a monitor's stream of prediction outcomes."""
 
-    Raises:
-        ValidationError: Unknown detector, unknown parameter or a bad value; the message names the field.
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
-    >>> type(build_detector({"detector": "DDM", "params": {"warm_start": 50}})).__name__
-    'DDM'
-    """
-    name = config.get("detector", DEFAULT_DETECTOR)
-    detector_class = DriftDetector._registry.get(str(name))
-    if detector_class is None:
-        raise ValidationError(
-            f"concept.detector: unknown detector {name!r}; one of {', '.join(detector_names())}",
-            details={"field": "concept.detector"},
-        )
-    params = config.get("params") or {}
-    if not isinstance(params, Mapping):
-        raise ValidationError("concept.params: must be an object", details={"field": "concept.params"})
+    detector: Annotated[str, Field(json_schema_extra={"enum": detector_names()})] = Field(
+        default=DEFAULT_DETECTOR, description="A detector of the catalogue (docs/concept-detectors.md)"
+    )
+    params: dict[str, ParameterValue] = Field(
+        default_factory=dict, description="Constructor parameters, named as in River; absent ones take defaults"
+    )
+
+    @field_validator("detector")
+    @classmethod
+    def _known(cls, name: str) -> str:
+        if name not in DriftDetector._registry:
+            msg = f"unknown detector {name!r}; one of {', '.join(detector_names())}"
+            raise ValueError(msg)
+        return name
+
+    @field_validator("params")
+    @classmethod
+    def _buildable(cls, params: dict[str, ParameterValue], info: ValidationInfo) -> dict[str, ParameterValue]:
+        name = info.data.get("detector")
+        if name is not None:
+            _construct(name, params)
+        return params
+
+    def build(self) -> DriftDetector:
+        """Construct a fresh detector of this configuration."""
+        return _construct(self.detector, self.params)
+
+
+def _construct(name: str, params: dict[str, ParameterValue]) -> DriftDetector:
+    """Construct a detector, turning a bad parameter into the ``ValueError`` pydantic reports."""
     try:
-        return detector_class(**params)
+        return DriftDetector._registry[name](**params)
     except TypeError as exc:
-        raise ValidationError(f"concept.params: {exc}", details={"field": "concept.params"}) from exc
+        raise ValueError(str(exc).replace("__init__() ", "")) from None
     except ValidationError as exc:
-        raise ValidationError(f"concept.params: {exc.message}", details={"field": "concept.params"}) from exc
-
-
-def validate_concept(config: Mapping[str, Any]) -> dict[str, Any]:
-    """Check a concept configuration and return its normalised form (``detector`` and ``params``)."""
-    unknown = set(config) - {"detector", "params"}
-    if unknown:
-        field = sorted(unknown)[0]
-        raise ValidationError(f"concept.{field}: unknown field", details={"field": f"concept.{field}"})
-    detector = build_detector(config)
-    return {"detector": type(detector).__name__, "params": dict(config.get("params") or {})}
+        raise ValueError(exc.message) from None

@@ -1,14 +1,24 @@
-"""A detection: the stored result of one drift run of a monitor."""
+"""A detection: the stored result of one drift run of a monitor, in a statistical or a concept variant.
+
+A :class:`StatisticalDetection` compares a window of production rows with the reference data and keeps
+one :class:`FeatureResult` per feature; a :class:`ConceptDetection` records one drift a concept-drift
+detector raised on the stream of prediction outcomes (:class:`ConceptStream`). Both are immutable;
+``DriftDetection`` is either.
+"""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, ClassVar, Literal
 
+from pydantic import Field, JsonValue
+
+from aumos_drift_detector.core.monitors.config import MultipleTestingCorrection
 from aumos_drift_detector.core.severity import Severity
+from aumos_drift_detector.core.validation import ByValue, DomainModel
 
 
 class DetectionKind(StrEnum):
@@ -34,9 +44,66 @@ class RunTrigger(StrEnum):
     STREAM = "stream"
 
 
-@dataclass(slots=True)
-class DriftDetection:
-    """The result of one drift run of a monitor.
+class MissingValues(DomainModel):
+    """Missing values of one feature in the reference and current data, and the missing-share decision."""
+
+    reference_missing: int = Field(ge=0)
+    reference_total: int = Field(ge=0)
+    current_missing: int = Field(ge=0)
+    current_total: int = Field(ge=0)
+    reference_share: float
+    current_share: float
+    shift: float = Field(description="current_share - reference_share")
+    max_shift: float | None = Field(description="The tolerated absolute shift; null: the rule is off")
+    drift_detected: bool
+
+
+class FeatureResult(DomainModel):
+    """What one run found for one feature."""
+
+    name: str
+    kind: Literal["numerical", "categorical", "binary"]
+    test: str = Field(description="The test that ran")
+    statistic: float | None = Field(description="The test statistic; null when not finite")
+    p_value: float | None = Field(description="The p-value of a p-value test; null for distance tests")
+    adjusted_p_value: float | None = Field(description="The p-value after the dataset's correction, if one applies")
+    threshold: float
+    test_drift_detected: bool = Field(description="Whether the (corrected) test fired")
+    drift_detected: bool = Field(description="The test fired or the missing share moved past its limit")
+    strength: float | None = Field(description="How far past the decision boundary (1 = on it)")
+    weight: float = Field(gt=0, description="Importance in the dataset verdict")
+    n_reference: int = Field(ge=0)
+    n_current: int = Field(ge=0)
+    missing: MissingValues
+    details: dict[str, JsonValue] = Field(default_factory=dict, description="Test-specific figures (bins, counts)")
+
+
+class StatisticalSummary(DomainModel):
+    """The facts of a statistical run besides its per-feature results."""
+
+    reference_version: int | None = Field(description="The reference version compared against")
+    reference_rows: int = Field(ge=0)
+    current_rows: int = Field(ge=0, description="Rows in the current window")
+    current_batches: int = Field(ge=0, description="Stored batches the window came from")
+    drift_share_threshold: float = Field(description="The dataset rule's drift share")
+    correction: Annotated[MultipleTestingCorrection, ByValue]
+    n_drifted: int = Field(default=0, ge=0)
+    n_features: int = Field(default=0, ge=0)
+
+
+class ConceptStream(DomainModel):
+    """Where on the stream of prediction outcomes a concept-drift detector raised a drift."""
+
+    detector: str = Field(description="The detector's name, e.g. ADWIN")
+    stream_index: int = Field(ge=0, description="Position of the drift in the monitor's outcome stream")
+    change_start: int | None = Field(description="Estimated start of the change, when the detector tells")
+    warning_start: int | None = Field(description="Start of the warning zone before the drift, if any")
+    n_detections: int = Field(ge=0, description="Drifts the detector has raised so far, this one included")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Detection:
+    """What every detection has.
 
     Attributes:
         id: Identifier.
@@ -44,25 +111,23 @@ class DriftDetection:
         monitor_id: The monitor that ran.
         model_id: Copied from the monitor, for filtering.
         model_version: Copied from the monitor.
-        kind: Statistical (feature distributions) or concept (error stream).
         status: How the run ended.
         trigger: What started it.
-        is_drift: The dataset-level verdict.
-        drift_share: Share of features that drifted.
-        severity: Severity derived by the alert policy.
-        features: Per-feature results as plain dicts, ordered by drift strength.
-        summary: Further run facts (row counts, correction, reference version).
-        error: What went wrong, for failed runs.
         started_at: Run start.
         finished_at: Run end.
+        is_drift: The verdict.
+        drift_share: Share of features that drifted (1 for a concept drift).
+        severity: Severity derived by the alert policy.
+        error: What went wrong, for runs that did not succeed.
     """
+
+    kind: ClassVar[DetectionKind]
 
     id: uuid.UUID
     tenant_id: str
     monitor_id: uuid.UUID
     model_id: str
     model_version: str
-    kind: DetectionKind
     status: DetectionStatus
     trigger: RunTrigger
     started_at: datetime
@@ -70,6 +135,41 @@ class DriftDetection:
     is_drift: bool = False
     drift_share: float = 0.0
     severity: Severity = Severity.NONE
-    features: list[dict[str, Any]] = field(default_factory=list)
-    summary: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StatisticalDetection(Detection):
+    """A run comparing production rows with the reference data.
+
+    Attributes:
+        features: Per-feature results, strongest drift first.
+        summary: Row counts, reference version, the dataset rule applied.
+    """
+
+    kind: ClassVar[DetectionKind] = DetectionKind.STATISTICAL
+
+    summary: StatisticalSummary
+    features: tuple[FeatureResult, ...] = ()
+
+    @property
+    def drifted_features(self) -> tuple[FeatureResult, ...]:
+        """The features that drifted."""
+        return tuple(feature for feature in self.features if feature.drift_detected)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConceptDetection(Detection):
+    """A drift raised by the monitor's concept-drift detector on its outcome stream.
+
+    Attributes:
+        stream: Where on the stream, by which detector.
+    """
+
+    kind: ClassVar[DetectionKind] = DetectionKind.CONCEPT
+
+    stream: ConceptStream
+
+
+DriftDetection = StatisticalDetection | ConceptDetection
+"""A detection of either kind."""

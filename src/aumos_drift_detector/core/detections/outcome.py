@@ -3,28 +3,25 @@
 The run service calls :meth:`DetectionOutcomeHandler.assess` before it stages a detection and
 :meth:`DetectionOutcomeHandler.handle` right after, in the same unit of work, then commits: the
 detection, its alert changes, its retraining trigger and their outbox events commit together.
+
+Concurrent detections of one monitor (replicas, parallel requests) are serialised in the database:
+:meth:`~DetectionOutcomeHandler.handle` first locks the monitor's row, so each detection sees the
+alert and the history its predecessors committed, and a monitor's dedup key never opens two alerts.
 """
 
 from __future__ import annotations
 
 import uuid
 
-import structlog
-
-from aumos_drift_detector.core.alerts.policy import AlertPolicy
 from aumos_drift_detector.core.alerts.service import AlertService
 from aumos_drift_detector.core.clock import Clock
 from aumos_drift_detector.core.detections.model import DetectionStatus, DriftDetection
-from aumos_drift_detector.core.errors import ValidationError
 from aumos_drift_detector.core.events import builders as events
 from aumos_drift_detector.core.events.model import IdSource
 from aumos_drift_detector.core.monitors.model import Monitor
-from aumos_drift_detector.core.retraining.policy import RetrainingPolicy
 from aumos_drift_detector.core.retraining.service import RetrainingService
 from aumos_drift_detector.core.severity import Severity
 from aumos_drift_detector.core.unit_of_work import UnitOfWork
-
-log = structlog.get_logger(__name__)
 
 
 class DetectionOutcomeHandler:
@@ -40,9 +37,10 @@ class DetectionOutcomeHandler:
         self._alerts = AlertService(clock, new_id)
         self._retraining = RetrainingService(clock, new_id)
 
-    def assess(self, monitor: Monitor, detection: DriftDetection) -> Severity:
+    @staticmethod
+    def assess(monitor: Monitor, detection: DriftDetection) -> Severity:
         """Return the detection's severity under the monitor's alert policy (call before staging it)."""
-        return _alert_policy(monitor).assess(detection)
+        return monitor.alert_policy.assess(detection)
 
     async def handle(self, uow: UnitOfWork, monitor: Monitor, detection: DriftDetection) -> None:
         """Stage alerts, retraining triggers and events for a staged detection; never commits.
@@ -54,14 +52,13 @@ class DetectionOutcomeHandler:
         """
         if detection.status is not DetectionStatus.SUCCEEDED:
             return
+        await uow.monitors.lock(detection.tenant_id, monitor.id)
         if detection.is_drift:
             await uow.outbox.add(events.drift_detected(self._new_id(), monitor, detection))
-        alert_policy = _alert_policy(monitor)
-        retraining_policy = _retraining_policy(monitor)
-        depth = max(alert_policy.m_of_n.n, retraining_policy.consecutive_runs or 1)
+        depth = max(monitor.alert_policy.m_of_n.n, monitor.retraining_policy.consecutive_runs or 1)
         history = await self._history(uow, detection, depth)
-        await self._alerts.on_detection(uow, monitor, detection, alert_policy, history)
-        await self._retraining.on_detection(uow, monitor, detection, retraining_policy, history)
+        await self._alerts.on_detection(uow, monitor, detection, history)
+        await self._retraining.on_detection(uow, monitor, detection, history)
 
     @staticmethod
     async def _history(uow: UnitOfWork, detection: DriftDetection, depth: int) -> list[DriftDetection]:
@@ -71,19 +68,3 @@ class DetectionOutcomeHandler:
         )
         earlier = [past for past in recent if past.id != detection.id and past.status is DetectionStatus.SUCCEEDED]
         return [detection, *earlier][:depth]
-
-
-def _alert_policy(monitor: Monitor) -> AlertPolicy:
-    try:
-        return AlertPolicy.of(monitor.settings)
-    except ValidationError as exc:
-        log.warning("stored_policy_invalid", monitor_id=str(monitor.id), error=exc.message)
-        return AlertPolicy()
-
-
-def _retraining_policy(monitor: Monitor) -> RetrainingPolicy:
-    try:
-        return RetrainingPolicy.of(monitor.settings)
-    except ValidationError as exc:
-        log.warning("stored_policy_invalid", monitor_id=str(monitor.id), error=exc.message)
-        return RetrainingPolicy()

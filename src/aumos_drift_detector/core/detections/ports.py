@@ -1,4 +1,4 @@
-"""Ports of detections: their repository and the handler of their consequences."""
+"""Port of detections: their repository."""
 
 from __future__ import annotations
 
@@ -6,17 +6,10 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from aumos_drift_detector.core.detections.model import DetectionKind, DriftDetection
-from aumos_drift_detector.core.monitors.model import (
-    Monitor,
-)
 from aumos_drift_detector.core.paging import Page
-from aumos_drift_detector.core.severity import Severity
-
-if TYPE_CHECKING:
-    from aumos_drift_detector.core.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,16 +44,4 @@ class DetectionRepository(Protocol):
         self, tenant_id: str, monitor_id: uuid.UUID, *, limit: int, kind: DetectionKind | None = None
     ) -> Sequence[DriftDetection]:
         """Return the monitor's newest detections (staged ones included), newest first."""
-        ...
-
-
-class DetectionOutcome(Protocol):
-    """What follows a stored detection: its severity, alerts, retraining triggers and events."""
-
-    def assess(self, monitor: Monitor, detection: DriftDetection) -> Severity:
-        """Return the severity of a finished detection (called before it is stored)."""
-        ...
-
-    async def handle(self, uow: UnitOfWork, monitor: Monitor, detection: DriftDetection) -> None:
-        """Stage the consequences of a staged detection in the same unit of work (never commits)."""
         ...

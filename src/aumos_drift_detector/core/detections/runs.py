@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -10,24 +11,24 @@ from datetime import datetime, timedelta
 import structlog
 
 from aumos_drift_detector.core.clock import Clock
-from aumos_drift_detector.core.detections.model import DetectionKind, DetectionStatus, DriftDetection, RunTrigger
-from aumos_drift_detector.core.detections.ports import DetectionOutcome
+from aumos_drift_detector.core.detections.model import (
+    DetectionStatus,
+    FeatureResult,
+    RunTrigger,
+    StatisticalDetection,
+    StatisticalSummary,
+)
+from aumos_drift_detector.core.detections.outcome import DetectionOutcomeHandler
+from aumos_drift_detector.core.detections.results import feature_result
 from aumos_drift_detector.core.errors import ConflictError, InsufficientDataError, ValidationError
 from aumos_drift_detector.core.ingest.model import ObservationWindow, ReferenceDataset
 from aumos_drift_detector.core.ingest.service import feature_specs
-from aumos_drift_detector.core.monitors.model import Monitor, MultipleTestingCorrection
+from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.principal import Principal, Role
-from aumos_drift_detector.core.severity import Severity
-from aumos_drift_detector.core.statistical import ReferenceProfile, evaluate
+from aumos_drift_detector.core.statistical import DatasetDriftResult, ReferenceProfile, evaluate
 from aumos_drift_detector.core.unit_of_work import UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)
-
-_CORRECTIONS = {
-    MultipleTestingCorrection.NONE: "none",
-    MultipleTestingCorrection.BONFERRONI: "bonferroni",
-    MultipleTestingCorrection.BENJAMINI_HOCHBERG: "bh",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,136 +44,137 @@ class ScheduledSlot:
     next_run_at: datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class _Inputs:
+    monitor: Monitor
+    reference: ReferenceDataset | None
+    window: ObservationWindow | None
+
+
 class RunService:
     """Runs statistical drift checks of monitors.
 
     Args:
         uow_factory: Makes the units of work.
         clock: The time source.
-        outcome: Severity, alerts, retraining and events of each detection; ``None`` for none.
+        outcome: Severity, alerts, retraining and events of each detection.
     """
 
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, outcome: DetectionOutcome | None = None) -> None:
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, outcome: DetectionOutcomeHandler) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
         self._outcome = outcome
 
-    async def run_now(self, principal: Principal, monitor_id: uuid.UUID) -> DriftDetection:
+    async def run_now(self, principal: Principal, monitor_id: uuid.UUID) -> StatisticalDetection:
         """Run a check on demand (operator). A monitor without reference data is a conflict."""
         principal.require(Role.OPERATOR)
         return await self.run(principal.tenant_id, monitor_id, RunTrigger.MANUAL)
 
     async def run(
         self, tenant_id: str, monitor_id: uuid.UUID, trigger: RunTrigger, *, slot: ScheduledSlot | None = None
-    ) -> DriftDetection:
+    ) -> StatisticalDetection:
         """Check the monitor's current window against its newest reference and store the detection."""
         started = self._clock.now()
-        async with self._uow_factory() as uow:
-            monitor = await uow.monitors.get(tenant_id, monitor_id)
-            reference = await uow.references.latest(tenant_id, monitor_id)
-            window = None
-            if reference is not None:
-                since = (
-                    started - timedelta(seconds=monitor.window.last_seconds) if monitor.window.last_seconds else None
-                )
-                window = await uow.observations.load_window(
-                    tenant_id,
-                    monitor_id,
-                    columns=[feature["name"] for feature in monitor.features],
-                    last_rows=monitor.window.last_rows,
-                    since=since,
-                )
-        if reference is None and slot is None:
+        inputs = await self._load(tenant_id, monitor_id, started)
+        if inputs.reference is None and slot is None:
             raise ConflictError(
                 "this monitor has no reference data: upload it with PUT /api/v1/monitors/{id}/reference first",
                 details={"monitor_id": str(monitor_id)},
             )
-        detection = await self._check(monitor, reference, window, trigger, started)
-        await self._store(monitor, detection, slot)
+        detection = await self._check(inputs, trigger, started)
+        await self.store(inputs.monitor, detection, slot)
         return detection
 
-    async def _check(
+    async def _load(self, tenant_id: str, monitor_id: uuid.UUID, started: datetime) -> _Inputs:
+        async with self._uow_factory() as uow:
+            monitor = await uow.monitors.get(tenant_id, monitor_id)
+            reference = await uow.references.latest(tenant_id, monitor_id)
+            if reference is None:
+                return _Inputs(monitor, None, None)
+            seconds = monitor.window.last_seconds
+            window = await uow.observations.load_window(
+                tenant_id,
+                monitor_id,
+                columns=monitor.feature_names,
+                last_rows=monitor.window.last_rows,
+                since=started - timedelta(seconds=seconds) if seconds else None,
+            )
+        return _Inputs(monitor, reference, window)
+
+    def failed(self, monitor: Monitor, trigger: RunTrigger, started: datetime, error: str) -> StatisticalDetection:
+        """A failed detection of a monitor: the run could not be done, for the reason given."""
+        return self._detection(monitor, trigger, started, _summary(monitor, None, None), DetectionStatus.FAILED, error)
+
+    def _detection(
         self,
         monitor: Monitor,
-        reference: ReferenceDataset | None,
-        window: ObservationWindow | None,
         trigger: RunTrigger,
         started: datetime,
-    ) -> DriftDetection:
-        detection = DriftDetection(
+        summary: StatisticalSummary,
+        status: DetectionStatus,
+        error: str | None = None,
+    ) -> StatisticalDetection:
+        return StatisticalDetection(
             id=uuid.uuid4(),
             tenant_id=monitor.tenant_id,
             monitor_id=monitor.id,
             model_id=monitor.model_id,
             model_version=monitor.model_version,
-            kind=DetectionKind.STATISTICAL,
-            status=DetectionStatus.SUCCEEDED,
+            status=status,
             trigger=trigger,
             started_at=started,
+            finished_at=self._clock.now(),
+            summary=summary,
+            error=error,
         )
-        rows = window.rows if window is not None else 0
-        detection.summary = {
-            "reference_version": reference.version if reference else None,
-            "reference_rows": reference.rows if reference else 0,
-            "current_rows": rows,
-            "current_batches": window.batches if window else 0,
-            "drift_share_threshold": monitor.dataset_rule.drift_share,
-            "correction": monitor.dataset_rule.correction.value,
-        }
+
+    async def _check(self, inputs: _Inputs, trigger: RunTrigger, started: datetime) -> StatisticalDetection:
+        monitor, reference, window = inputs.monitor, inputs.reference, inputs.window
+        summary = _summary(monitor, reference, window)
         if reference is None or window is None:
-            detection.status, detection.error = DetectionStatus.FAILED, "the monitor has no reference data"
-        elif rows < monitor.window.min_rows:
-            detection.status = DetectionStatus.INSUFFICIENT_DATA
-            detection.error = (
-                f"the current window has {rows} rows; the monitor needs at least {monitor.window.min_rows}"
-            )
-        else:
-            await self._evaluate(monitor, reference, window, detection)
-        detection.finished_at = self._clock.now()
-        if self._outcome is not None:
-            detection.severity = self._outcome.assess(monitor, detection)
-        elif detection.is_drift:
-            detection.severity = Severity.MEDIUM
-        return detection
-
-    async def _evaluate(
-        self, monitor: Monitor, reference: ReferenceDataset, window: ObservationWindow, detection: DriftDetection
-    ) -> None:
+            return self.failed(monitor, trigger, started, "the monitor has no reference data")
+        if window.rows < monitor.window.min_rows:
+            error = f"the current window has {window.rows} rows; the monitor needs at least {monitor.window.min_rows}"
+            return self._detection(monitor, trigger, started, summary, DetectionStatus.INSUFFICIENT_DATA, error)
         try:
-            profile = ReferenceProfile.from_bytes(reference.profile)
-            result = await asyncio.to_thread(
-                evaluate,
-                profile,
-                window.table,
-                features=feature_specs(monitor),
-                drift_share=monitor.dataset_rule.drift_share,
-                correction=_CORRECTIONS[monitor.dataset_rule.correction],
-            )
+            result = await self._evaluate(monitor, reference, window)
         except InsufficientDataError as exc:
-            detection.status, detection.error = DetectionStatus.INSUFFICIENT_DATA, exc.message
-            return
+            return self._detection(monitor, trigger, started, summary, DetectionStatus.INSUFFICIENT_DATA, exc.message)
         except ValidationError as exc:
-            detection.status, detection.error = DetectionStatus.FAILED, exc.message
-            return
-        detection.is_drift = result.drift_detected
-        detection.drift_share = result.share_drifted
-        detection.features = [item.to_dict() for item in result.features]
-        detection.summary["n_drifted"] = result.n_drifted
-        detection.summary["n_features"] = result.n_features
+            return self._detection(monitor, trigger, started, summary, DetectionStatus.FAILED, exc.message)
+        features: tuple[FeatureResult, ...] = tuple(feature_result(item) for item in result.features)
+        detection = dataclasses.replace(
+            self._detection(monitor, trigger, started, summary, DetectionStatus.SUCCEEDED),
+            is_drift=result.drift_detected,
+            drift_share=result.share_drifted,
+            features=features,
+            summary=summary.model_copy(update={"n_drifted": result.n_drifted, "n_features": result.n_features}),
+        )
+        return dataclasses.replace(detection, severity=self._outcome.assess(monitor, detection))
 
-    async def _store(self, monitor: Monitor, detection: DriftDetection, slot: ScheduledSlot | None) -> None:
+    @staticmethod
+    async def _evaluate(monitor: Monitor, reference: ReferenceDataset, window: ObservationWindow) -> DatasetDriftResult:
+        profile = ReferenceProfile.from_bytes(reference.profile)
+        return await asyncio.to_thread(
+            evaluate,
+            profile,
+            window.table,
+            features=feature_specs(monitor),
+            drift_share=monitor.dataset_rule.drift_share,
+            correction=monitor.dataset_rule.correction.engine_name,
+        )
+
+    async def store(self, monitor: Monitor, detection: StatisticalDetection, slot: ScheduledSlot | None) -> None:
+        """Stage the detection with its consequences, record the run on the monitor, and commit."""
         async with self._uow_factory() as uow:
             await uow.detections.add(detection)
-            if self._outcome is not None:
-                await self._outcome.handle(uow, monitor, detection)
+            await self._outcome.handle(uow, monitor, detection)
             if slot is not None:
                 await uow.monitors.finish_scheduled_run(
                     monitor.id, owner=slot.owner, next_run_at=slot.next_run_at, last_run_at=detection.started_at
                 )
             else:
-                current = await uow.monitors.get(monitor.tenant_id, monitor.id)
-                current.last_run_at = detection.started_at
-                await uow.monitors.update(current)
+                await uow.monitors.record_run(monitor.tenant_id, monitor.id, last_run_at=detection.started_at)
             await uow.commit()
         log.info(
             "drift_checked",
@@ -183,3 +185,16 @@ class RunService:
             drift_share=round(detection.drift_share, 4),
             severity=detection.severity.value,
         )
+
+
+def _summary(
+    monitor: Monitor, reference: ReferenceDataset | None, window: ObservationWindow | None
+) -> StatisticalSummary:
+    return StatisticalSummary(
+        reference_version=reference.version if reference else None,
+        reference_rows=reference.rows if reference else 0,
+        current_rows=window.rows if window else 0,
+        current_batches=window.batches if window else 0,
+        drift_share_threshold=monitor.dataset_rule.drift_share,
+        correction=monitor.dataset_rule.correction,
+    )

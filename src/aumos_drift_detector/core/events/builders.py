@@ -1,20 +1,21 @@
-"""How each event is built from the entity that caused it.
-
-Field names of ``data`` are those of the Protobuf messages in ``proto/aumos/drift/v1/events.proto``.
-"""
+"""How each event is built from the entity that caused it."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
 
 from aumos_drift_detector.core.alerts.model import AlertAction, DriftAlert
-from aumos_drift_detector.core.detections.model import DriftDetection
+from aumos_drift_detector.core.detections.model import ConceptDetection, DriftDetection, FeatureResult
 from aumos_drift_detector.core.events.model import Event, EventType
-from aumos_drift_detector.core.monitors.model import (
-    Monitor,
+from aumos_drift_detector.core.events.payloads import (
+    AlertRaisedData,
+    ConceptPayload,
+    DriftDetectedData,
+    FeaturePayload,
+    RetrainingRequiredData,
 )
+from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.retraining.model import RetrainingTrigger
 from aumos_drift_detector.core.severity import Severity
 
@@ -23,36 +24,47 @@ def _stamp(moment: datetime | None) -> str:
     return moment.isoformat() if moment is not None else ""
 
 
-def _feature_payload(feature: dict[str, Any]) -> dict[str, Any]:
-    payload: dict[str, Any] = {
-        "name": str(feature.get("name", "")),
-        "test": str(feature.get("test", "")),
-        "statistic": float(feature.get("statistic") or 0.0),
-        "threshold": float(feature.get("threshold") or 0.0),
-        "drift_detected": bool(feature.get("drift_detected", False)),
-    }
-    if feature.get("p_value") is not None:
-        payload["p_value"] = float(feature["p_value"])
-    return payload
+def _feature(feature: FeatureResult) -> FeaturePayload:
+    return FeaturePayload(
+        name=feature.name,
+        test=feature.test,
+        statistic=feature.statistic if feature.statistic is not None else 0.0,
+        p_value=feature.p_value,
+        threshold=feature.threshold,
+        drift_detected=feature.drift_detected,
+    )
 
 
 def drift_detected(event_id: uuid.UUID, monitor: Monitor, detection: DriftDetection) -> Event:
     """Build the ``drift.detected`` event of a drifted detection."""
-    data = {
-        "detection_id": str(detection.id),
-        "monitor_id": str(monitor.id),
-        "monitor_name": monitor.name,
-        "model_id": detection.model_id,
-        "model_version": detection.model_version,
-        "kind": detection.kind.value,
-        "trigger": detection.trigger.value,
-        "severity": detection.severity.value,
-        "drift_share": float(detection.drift_share),
-        "is_drift": detection.is_drift,
-        "started_at": _stamp(detection.started_at),
-        "finished_at": _stamp(detection.finished_at),
-        "features": [_feature_payload(feature) for feature in detection.features],
-    }
+    if isinstance(detection, ConceptDetection):
+        stream = detection.stream
+        features: tuple[FeaturePayload, ...] = ()
+        concept = ConceptPayload(
+            detector=stream.detector,
+            stream_index=stream.stream_index,
+            change_start=stream.change_start,
+            warning_start=stream.warning_start,
+            n_detections=stream.n_detections,
+        )
+    else:
+        features, concept = tuple(_feature(feature) for feature in detection.features), None
+    data = DriftDetectedData(
+        detection_id=str(detection.id),
+        monitor_id=str(monitor.id),
+        monitor_name=monitor.name,
+        model_id=detection.model_id,
+        model_version=detection.model_version,
+        kind=detection.kind.value,
+        trigger=detection.trigger.value,
+        severity=detection.severity.value,
+        drift_share=detection.drift_share,
+        is_drift=detection.is_drift,
+        started_at=_stamp(detection.started_at),
+        finished_at=_stamp(detection.finished_at),
+        features=features,
+        concept=concept,
+    )
     return Event(
         id=event_id,
         type=EventType.DRIFT_DETECTED,
@@ -68,24 +80,23 @@ def alert_raised(
     event_id: uuid.UUID, alert: DriftAlert, *, action: AlertAction, previous_severity: Severity | None
 ) -> Event:
     """Build the ``drift.alert_raised`` event of an alert that was opened, reopened, escalated or renotified."""
-    data: dict[str, Any] = {
-        "alert_id": str(alert.id),
-        "monitor_id": str(alert.monitor_id),
-        "model_id": alert.model_id,
-        "dedup_key": alert.dedup_key,
-        "signal": alert.signal.value,
-        "severity": alert.severity.value,
-        "previous_severity": previous_severity.value if previous_severity else "",
-        "status": alert.status.value,
-        "action": action.value,
-        "title": alert.title,
-        "occurrences": alert.occurrences,
-        "first_seen_at": _stamp(alert.first_seen_at),
-        "last_seen_at": _stamp(alert.last_seen_at),
-        "detection_id": str(alert.last_detection_id) if alert.last_detection_id else "",
-    }
-    if alert.feature is not None:
-        data["feature"] = alert.feature
+    data = AlertRaisedData(
+        alert_id=str(alert.id),
+        monitor_id=str(alert.monitor_id),
+        model_id=alert.model_id,
+        dedup_key=alert.dedup_key,
+        signal=alert.signal.value,
+        feature=alert.feature,
+        severity=alert.severity.value,
+        previous_severity=previous_severity.value if previous_severity else "",
+        status=alert.status.value,
+        action=action.value,
+        title=alert.title,
+        occurrences=alert.occurrences,
+        first_seen_at=_stamp(alert.first_seen_at),
+        last_seen_at=_stamp(alert.last_seen_at),
+        detection_id=str(alert.last_detection_id) if alert.last_detection_id else "",
+    )
     return Event(
         id=event_id,
         type=EventType.ALERT_RAISED,
@@ -99,17 +110,17 @@ def alert_raised(
 
 def retraining_required(trigger: RetrainingTrigger, *, consecutive_drift_runs: int) -> Event:
     """Build the ``drift.retraining_required`` event announcing a retraining trigger."""
-    data = {
-        "trigger_id": str(trigger.id),
-        "idempotency_key": trigger.idempotency_key,
-        "monitor_id": str(trigger.monitor_id),
-        "model_id": trigger.model_id,
-        "model_version": trigger.model_version,
-        "severity": trigger.severity.value,
-        "reason": trigger.reason,
-        "detection_ids": [str(detection_id) for detection_id in trigger.detection_ids],
-        "consecutive_drift_runs": consecutive_drift_runs,
-    }
+    data = RetrainingRequiredData(
+        trigger_id=str(trigger.id),
+        idempotency_key=trigger.idempotency_key,
+        monitor_id=str(trigger.monitor_id),
+        model_id=trigger.model_id,
+        model_version=trigger.model_version,
+        severity=trigger.severity.value,
+        reason=trigger.reason,
+        detection_ids=tuple(str(detection_id) for detection_id in trigger.detection_ids),
+        consecutive_drift_runs=consecutive_drift_runs,
+    )
     return Event(
         id=trigger.event_id,
         type=EventType.RETRAINING_REQUIRED,

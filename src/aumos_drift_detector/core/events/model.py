@@ -8,10 +8,18 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+
+from pydantic import JsonValue
+
+from aumos_drift_detector.core.events.payloads import (
+    AlertRaisedData,
+    DriftDetectedData,
+    EventData,
+    RetrainingRequiredData,
+)
 
 #: The ``source`` attribute of every event.
 EVENT_SOURCE = "aumos-drift-detector"
@@ -41,7 +49,7 @@ class Event:
         model_id: The model concerned (second half of the message key).
         subject: The entity the event is about, e.g. ``detections/<id>``.
         time: When the cause happened.
-        data: The payload, shaped like the event type's Protobuf message.
+        data: The payload, field for field the event type's Protobuf message.
         source: Who produced it.
     """
 
@@ -51,13 +59,25 @@ class Event:
     model_id: str
     subject: str
     time: datetime
-    data: dict[str, Any] = field(default_factory=dict)
+    data: EventData
     source: str = EVENT_SOURCE
 
     @property
     def key(self) -> str:
         """The message key: ``tenant_id:model_id``."""
         return f"{self.tenant_id}:{self.model_id}"
+
+    def payload(self) -> dict[str, JsonValue]:
+        """The data as a JSON document, absent fields left out."""
+        return self.data.model_dump(mode="json", exclude_none=True)
+
+
+#: The data model of each event type.
+PAYLOADS: dict[EventType, type[EventData]] = {
+    EventType.DRIFT_DETECTED: DriftDetectedData,
+    EventType.ALERT_RAISED: AlertRaisedData,
+    EventType.RETRAINING_REQUIRED: RetrainingRequiredData,
+}
 
 
 #: Source of fresh identifiers (``uuid.uuid4`` in production; a counter in some tests).

@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+
+from aumos_drift_detector.core.ingest.table import Table
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ReferenceDataset:
     """One version of a monitor's reference data, kept as a profile (raw rows are not stored).
 
@@ -33,7 +34,7 @@ class ReferenceDataset:
     rows: int
     checksum: str
     content_type: str
-    columns: list[str]
+    columns: tuple[str, ...]
     profile: bytes
     uploaded_by: str
     created_at: datetime
@@ -44,15 +45,47 @@ class ObservationWindow:
     """The production rows of a run's current window.
 
     Attributes:
-        table: The rows, column-oriented (a pyarrow Table or anything the statistical engine reads).
+        table: The rows, column-oriented.
         rows: Number of rows.
         batches: Number of stored batches they came from.
         oldest: Receipt time of the oldest batch used.
         newest: Receipt time of the newest batch used.
     """
 
-    table: Any
+    table: Table
     rows: int
     batches: int
     oldest: datetime | None
     newest: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A parsed upload.
+
+    Attributes:
+        table: The rows, column-oriented.
+        rows: Number of rows.
+        content_type: Media type it arrived as.
+        checksum: SHA-256 of the raw bytes.
+    """
+
+    table: Table
+    rows: int
+    content_type: str
+    checksum: str
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """What an observation batch did.
+
+    Attributes:
+        accepted_rows: Rows stored (0 for a repeated idempotency key).
+        duplicate: The idempotency key had been used: nothing was stored again.
+        ignored_columns: Columns in the batch that the monitor does not declare.
+    """
+
+    accepted_rows: int
+    duplicate: bool
+    ignored_columns: tuple[str, ...]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from aumos_drift_detector.core.ingest.model import ObservationWindow, ReferenceDataset
+from aumos_drift_detector.core.ingest.table import Table
 
 
 class ReferenceRepository(Protocol):
@@ -33,12 +34,17 @@ class ObservationRepository(Protocol):
         self,
         tenant_id: str,
         monitor_id: uuid.UUID,
-        table: Any,
+        table: Table,
         *,
         idempotency_key: str | None,
+        digest: str,
         received_at: datetime,
     ) -> bool:
-        """Stage a batch; return ``False`` (and stage nothing) when the idempotency key was already used."""
+        """Stage a batch; return ``False`` (and stage nothing) when the key was already used for this digest.
+
+        Raises:
+            ConflictError: The key was used for a batch with another digest.
+        """
         ...
 
     async def load_window(

@@ -1,17 +1,20 @@
-"""Use cases of monitor data: replacing the reference data and ingesting production rows."""
+"""Use cases of monitor data: replacing the reference data and ingesting production rows.
+
+A batch of production rows sent again under the same ``Idempotency-Key`` is stored once; the same key
+with a different body is refused (409 naming the key), the way payment APIs treat idempotency keys,
+so a client's mistake never drops the new rows silently.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from dataclasses import dataclass
-from typing import Any
 
 import structlog
 
 from aumos_drift_detector.core.clock import Clock
-from aumos_drift_detector.core.errors import ValidationError
-from aumos_drift_detector.core.ingest.model import ReferenceDataset
+from aumos_drift_detector.core.errors import NotFoundError, ValidationError
+from aumos_drift_detector.core.ingest.model import IngestResult, ReferenceDataset, Upload
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.principal import Principal, Role
 from aumos_drift_detector.core.statistical import FeatureSpec, ReferenceProfile
@@ -21,47 +24,15 @@ from aumos_drift_detector.core.unit_of_work import UnitOfWorkFactory
 log = structlog.get_logger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class Upload:
-    """A parsed upload.
-
-    Attributes:
-        table: The rows, column-oriented (a pyarrow Table).
-        rows: Number of rows.
-        content_type: Media type it arrived as.
-        checksum: SHA-256 of the raw bytes.
-    """
-
-    table: Any
-    rows: int
-    content_type: str
-    checksum: str
-
-
-@dataclass(frozen=True, slots=True)
-class IngestResult:
-    """What an observation batch did.
-
-    Attributes:
-        accepted_rows: Rows stored (0 for a repeated idempotency key).
-        duplicate: The idempotency key had been used: nothing was stored again.
-        ignored_columns: Columns in the batch that the monitor does not declare.
-    """
-
-    accepted_rows: int
-    duplicate: bool
-    ignored_columns: list[str]
-
-
 def feature_specs(monitor: Monitor) -> list[FeatureSpec]:
     """The statistical engine's view of a monitor's features."""
     return [
-        FeatureSpec(item["name"], kind=item.get("kind", "auto"), test=item.get("test"), threshold=item.get("threshold"))
-        for item in monitor.features
+        FeatureSpec(feature.name, kind=feature.kind, test=feature.test, threshold=feature.threshold)
+        for feature in monitor.features
     ]
 
 
-def check_columns(source: ColumnSource, monitor: Monitor, *, what: str) -> list[str]:
+def check_columns(source: ColumnSource, monitor: Monitor, *, what: str) -> tuple[str, ...]:
     """Check every declared feature is present with a usable type; return the undeclared columns.
 
     Raises:
@@ -70,7 +41,7 @@ def check_columns(source: ColumnSource, monitor: Monitor, *, what: str) -> list[
     """
     names = set(source.names)
     for feature in monitor.features:
-        name, kind = feature["name"], feature.get("kind", "auto")
+        name, kind = feature.name, feature.kind
         if name not in names:
             raise ValidationError(
                 f"{what}: column {name!r} is missing (declared as a {kind} feature)",
@@ -87,8 +58,7 @@ def check_columns(source: ColumnSource, monitor: Monitor, *, what: str) -> list[
                     f"{what}: column {name!r} holds NaN in a {kind} feature; send missing categories as empty values",
                     details={"column": name},
                 )
-    declared = {feature["name"] for feature in monitor.features}
-    return sorted(names - declared)
+    return tuple(sorted(names - set(monitor.feature_names)))
 
 
 class DatasetService:
@@ -121,7 +91,7 @@ class DatasetService:
         profile = await asyncio.to_thread(ReferenceProfile.from_data, upload.table, feature_specs(monitor))
         payload = profile.to_bytes()
         async with self._uow_factory() as uow:
-            await uow.monitors.get(principal.tenant_id, monitor_id)
+            await uow.monitors.lock(principal.tenant_id, monitor_id)
             latest = await uow.references.latest(principal.tenant_id, monitor_id)
             reference = ReferenceDataset(
                 id=uuid.uuid4(),
@@ -131,7 +101,7 @@ class DatasetService:
                 rows=upload.rows,
                 checksum=upload.checksum,
                 content_type=upload.content_type,
-                columns=list(source.names),
+                columns=tuple(source.names),
                 profile=payload,
                 uploaded_by=principal.subject,
                 created_at=self._clock.now(),
@@ -148,32 +118,33 @@ class DatasetService:
             await uow.monitors.get(principal.tenant_id, monitor_id)
             reference = await uow.references.latest(principal.tenant_id, monitor_id)
         if reference is None:
-            from aumos_drift_detector.core.errors import NotFoundError
-
             raise NotFoundError("this monitor has no reference data yet", details={"monitor_id": str(monitor_id)})
         return reference
 
     async def ingest(
         self, principal: Principal, monitor_id: uuid.UUID, upload: Upload, *, idempotency_key: str | None
     ) -> IngestResult:
-        """Store a batch of production rows (operator); a repeated idempotency key stores nothing."""
+        """Store a batch of production rows (operator); a repeated idempotency key stores nothing.
+
+        Raises:
+            ConflictError: The idempotency key was used for a different body.
+        """
         principal.require(Role.OPERATOR)
         monitor = await self._monitor(principal, monitor_id)
         if upload.rows == 0:
             raise ValidationError("observations: the batch has no rows", details={"rows": 0})
         ignored = check_columns(as_columns(upload.table), monitor, what="observations")
-        declared = [feature["name"] for feature in monitor.features]
-        table = upload.table.select(declared)
+        table = upload.table.select(monitor.feature_names)
         async with self._uow_factory() as uow:
             added = await uow.observations.add_batch(
                 principal.tenant_id,
                 monitor_id,
                 table,
                 idempotency_key=idempotency_key,
+                digest=upload.checksum,
                 received_at=self._clock.now(),
             )
             await uow.commit()
-        log.info(
-            "observations_ingested", monitor_id=str(monitor_id), rows=upload.rows if added else 0, duplicate=not added
-        )
-        return IngestResult(accepted_rows=upload.rows if added else 0, duplicate=not added, ignored_columns=ignored)
+        accepted = upload.rows if added else 0
+        log.info("observations_ingested", monitor_id=str(monitor_id), rows=accepted, duplicate=not added)
+        return IngestResult(accepted_rows=accepted, duplicate=not added, ignored_columns=ignored)

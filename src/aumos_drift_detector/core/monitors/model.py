@@ -1,12 +1,20 @@
-"""A monitor: drift monitoring configuration for one deployed model, and its value objects."""
+"""A monitor: what one deployed model is checked for, against which data, and when.
+
+A :class:`Monitor` is immutable; use cases make changed copies with :func:`dataclasses.replace`.
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+
+from aumos_drift_detector.core.alerts.policy import AlertPolicy
+from aumos_drift_detector.core.concept.config import ConceptConfig
+from aumos_drift_detector.core.monitors.config import DatasetRule, FeatureConfig, Schedule, WindowSpec
+from aumos_drift_detector.core.retraining.policy import RetrainingPolicy
 
 
 class MonitorStatus(StrEnum):
@@ -16,56 +24,7 @@ class MonitorStatus(StrEnum):
     PAUSED = "paused"
 
 
-class MultipleTestingCorrection(StrEnum):
-    """How per-feature p-values are corrected before the dataset verdict."""
-
-    NONE = "none"
-    BONFERRONI = "bonferroni"
-    BENJAMINI_HOCHBERG = "benjamini_hochberg"
-
-
-@dataclass(frozen=True, slots=True)
-class DatasetRule:
-    """How per-feature results become a dataset verdict.
-
-    Attributes:
-        drift_share: Drift when at least this share of features drifted.
-        correction: Multiple-testing correction across p-value tests.
-    """
-
-    drift_share: float = 0.5
-    correction: MultipleTestingCorrection = MultipleTestingCorrection.NONE
-
-
-@dataclass(frozen=True, slots=True)
-class WindowSpec:
-    """Which production rows form the current sample of a run.
-
-    Attributes:
-        last_rows: Use at most this many of the newest rows (``None``: no row cap).
-        last_seconds: Use rows received within this many seconds (``None``: no time bound).
-        min_rows: Fewer usable rows than this make the run ``insufficient_data``.
-    """
-
-    last_rows: int | None = 10_000
-    last_seconds: int | None = None
-    min_rows: int = 30
-
-
-@dataclass(frozen=True, slots=True)
-class Schedule:
-    """A cron expression evaluated in a time zone.
-
-    Attributes:
-        cron: Five-field cron expression, e.g. ``"0 * * * *"``.
-        timezone: IANA time-zone name, e.g. ``"Europe/Berlin"``.
-    """
-
-    cron: str
-    timezone: str = "UTC"
-
-
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Monitor:
     """Drift monitoring configuration for one deployed model.
 
@@ -75,14 +34,16 @@ class Monitor:
         name: Human name, e.g. ``"churn"``.
         model_id: The deployed model's identifier in the MLOps platform.
         model_version: The deployed model's version.
-        features: Feature configurations as plain dicts (``name``, ``kind``, optional ``test``, ``threshold``).
+        features: The monitored features, in the order they were declared.
         description: Free text.
         dataset_rule: How the dataset-level verdict is reached.
         window: Which production rows a run compares.
         schedule: When it runs by itself; ``None`` for on-demand only.
         status: Active or paused.
         labels: Free key/value tags.
-        settings: Further per-monitor policies (alerting, retraining, concept detector) as plain data.
+        alert_policy: When detections open, renotify and resolve alerts.
+        retraining_policy: When drift triggers retraining of the model.
+        concept: The concept-drift detector on the outcome stream; ``None`` for none.
         next_run_at: When the scheduler runs it next.
         last_run_at: When it last ran.
         created_at: Creation time.
@@ -95,7 +56,7 @@ class Monitor:
     name: str
     model_id: str
     model_version: str
-    features: list[dict[str, Any]]
+    features: tuple[FeatureConfig, ...]
     created_at: datetime
     updated_at: datetime
     description: str = ""
@@ -103,8 +64,15 @@ class Monitor:
     window: WindowSpec = field(default_factory=WindowSpec)
     schedule: Schedule | None = None
     status: MonitorStatus = MonitorStatus.ACTIVE
-    labels: dict[str, str] = field(default_factory=dict)
-    settings: dict[str, Any] = field(default_factory=dict)
+    labels: Mapping[str, str] = field(default_factory=dict)
+    alert_policy: AlertPolicy = field(default_factory=AlertPolicy)
+    retraining_policy: RetrainingPolicy = field(default_factory=RetrainingPolicy)
+    concept: ConceptConfig | None = None
     next_run_at: datetime | None = None
     last_run_at: datetime | None = None
     deleted_at: datetime | None = None
+
+    @property
+    def feature_names(self) -> list[str]:
+        """The monitored columns, in declared order."""
+        return [feature.name for feature in self.features]

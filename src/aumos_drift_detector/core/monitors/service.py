@@ -4,64 +4,87 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 import structlog
+from pydantic import ValidationError as PydanticValidationError
 
+from aumos_drift_detector.core.alerts.policy import AlertPolicy
 from aumos_drift_detector.core.clock import Clock
+from aumos_drift_detector.core.concept.config import ConceptConfig
 from aumos_drift_detector.core.errors import ValidationError
-from aumos_drift_detector.core.monitors.model import DatasetRule, Monitor, MonitorStatus, Schedule, WindowSpec
-from aumos_drift_detector.core.monitors.schedule import next_due
-from aumos_drift_detector.core.monitors.validation import (
-    validate_dataset_rule,
-    validate_features,
-    validate_optional_schedule,
-    validate_window,
+from aumos_drift_detector.core.monitors.calendar import Calendar
+from aumos_drift_detector.core.monitors.config import (
+    DatasetRule,
+    FeatureConfig,
+    Schedule,
+    WindowSpec,
+    check_feature_names,
 )
+from aumos_drift_detector.core.monitors.model import Monitor, MonitorStatus
 from aumos_drift_detector.core.paging import Page
 from aumos_drift_detector.core.principal import Principal, Role
+from aumos_drift_detector.core.retraining.policy import RetrainingPolicy
 from aumos_drift_detector.core.unit_of_work import UnitOfWorkFactory
+from aumos_drift_detector.core.validation import problems
 
 log = structlog.get_logger(__name__)
 
-#: Validates one policy document of ``Monitor.settings`` and returns its normalised form.
-PolicyValidator = Callable[[Mapping[str, Any]], dict[str, Any]]
 
-
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class MonitorDraft:
     """What a caller gives to create a monitor; everything but the first four fields is optional."""
 
     name: str
     model_id: str
     model_version: str
-    features: list[dict[str, Any]]
+    features: tuple[FeatureConfig, ...]
     description: str = ""
     dataset_rule: DatasetRule = field(default_factory=DatasetRule)
     window: WindowSpec = field(default_factory=WindowSpec)
     schedule: Schedule | None = None
     status: MonitorStatus = MonitorStatus.ACTIVE
-    labels: dict[str, str] = field(default_factory=dict)
-    settings: dict[str, Any] = field(default_factory=dict)
+    labels: Mapping[str, str] = field(default_factory=dict)
+    alert_policy: AlertPolicy = field(default_factory=AlertPolicy)
+    retraining_policy: RetrainingPolicy = field(default_factory=RetrainingPolicy)
+    concept: ConceptConfig | None = None
 
 
-#: Fields a PATCH may change.
-MUTABLE_FIELDS = frozenset(
-    {
-        "name",
-        "model_version",
-        "description",
-        "features",
-        "dataset_rule",
-        "window",
-        "schedule",
-        "status",
-        "labels",
-        "settings",
-    }
-)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MonitorChanges:
+    """A partial change of a monitor: each field given replaces the monitor's; ``None`` leaves it.
+
+    ``remove_schedule`` and ``remove_concept`` drop the schedule and the concept detector.
+    """
+
+    name: str | None = None
+    model_version: str | None = None
+    description: str | None = None
+    features: tuple[FeatureConfig, ...] | None = None
+    dataset_rule: DatasetRule | None = None
+    window: WindowSpec | None = None
+    schedule: Schedule | None = None
+    remove_schedule: bool = False
+    status: MonitorStatus | None = None
+    labels: Mapping[str, str] | None = None
+    alert_policy: AlertPolicy | None = None
+    retraining_policy: RetrainingPolicy | None = None
+    concept: ConceptConfig | None = None
+    remove_concept: bool = False
+
+    def given(self) -> dict[str, object]:
+        """The monitor fields this change sets, by name."""
+        values: dict[str, object] = {
+            item.name: getattr(self, item.name)
+            for item in dataclasses.fields(self)
+            if not item.name.startswith("remove_") and getattr(self, item.name) is not None
+        }
+        if self.remove_schedule:
+            values["schedule"] = None
+        if self.remove_concept:
+            values["concept"] = None
+        return values
 
 
 class MonitorService:
@@ -70,48 +93,35 @@ class MonitorService:
     Args:
         uow_factory: Makes the unit of work of each call.
         clock: The time source (next due times, timestamps).
-        policy_validators: Validators of named documents in ``Monitor.settings`` (alert and retraining policies).
+        calendar: Checks cron expressions and finds their next due time.
     """
 
-    def __init__(
-        self,
-        uow_factory: UnitOfWorkFactory,
-        clock: Clock,
-        policy_validators: Mapping[str, PolicyValidator] | None = None,
-    ) -> None:
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, calendar: Calendar) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
-        self._policy_validators = dict(policy_validators or {})
+        self._calendar = calendar
 
     def _validated(self, monitor: Monitor) -> Monitor:
-        monitor.features = validate_features(monitor.features)
-        validate_dataset_rule(monitor.dataset_rule)
-        validate_window(monitor.window)
-        validate_optional_schedule(monitor.schedule)
-        settings = dict(monitor.settings)
-        for key, validator in self._policy_validators.items():
-            if key in settings and settings[key] is not None:
-                settings[key] = validator(settings[key])
-        monitor.settings = settings
-        monitor.next_run_at = (
-            next_due(monitor.schedule, self._clock.now())
-            if monitor.schedule is not None and monitor.status is MonitorStatus.ACTIVE
-            else None
-        )
-        return monitor
+        try:
+            check_feature_names(monitor.features)
+        except PydanticValidationError as exc:
+            found = problems(exc, "features")
+            raise ValidationError(f"{found[0]['field']}: {found[0]['problem']}", details=found[0]) from None
+        except ValueError as exc:
+            raise ValidationError(f"features: {exc}", details={"field": "features"}) from None
+        if monitor.schedule is not None:
+            self._calendar.check(monitor.schedule)
+        live = monitor.schedule is not None and monitor.status is MonitorStatus.ACTIVE and monitor.deleted_at is None
+        due = self._calendar.next_due(monitor.schedule, self._clock.now()) if live and monitor.schedule else None
+        return dataclasses.replace(monitor, next_run_at=due)
 
     async def create(self, principal: Principal, draft: MonitorDraft) -> Monitor:
         """Create a monitor (admin)."""
         principal.require(Role.ADMIN)
         now = self._clock.now()
+        fields = {item.name: getattr(draft, item.name) for item in dataclasses.fields(draft)}
         monitor = self._validated(
-            Monitor(
-                id=uuid.uuid4(),
-                tenant_id=principal.tenant_id,
-                created_at=now,
-                updated_at=now,
-                **{item.name: getattr(draft, item.name) for item in dataclasses.fields(draft)},
-            )
+            Monitor(id=uuid.uuid4(), tenant_id=principal.tenant_id, created_at=now, updated_at=now, **fields)
         )
         async with self._uow_factory() as uow:
             await uow.monitors.add(monitor)
@@ -133,46 +143,26 @@ class MonitorService:
         async with self._uow_factory() as uow:
             return await uow.monitors.list(principal.tenant_id, model_id=model_id, limit=limit, cursor=cursor)
 
-    async def update(
-        self,
-        principal: Principal,
-        monitor_id: uuid.UUID,
-        changes: Mapping[str, Any],
-        settings_changes: Mapping[str, Any] | None = None,
-    ) -> Monitor:
-        """Apply a partial change (admin); the next due time follows a changed schedule or status.
-
-        Args:
-            principal: The caller.
-            monitor_id: The monitor.
-            changes: New values of fields in :data:`MUTABLE_FIELDS`.
-            settings_changes: Policy documents to set in ``Monitor.settings``; ``None`` values remove them.
-        """
+    async def update(self, principal: Principal, monitor_id: uuid.UUID, changes: MonitorChanges) -> Monitor:
+        """Apply a partial change (admin); the next due time follows a changed schedule or status."""
         principal.require(Role.ADMIN)
-        unknown = set(changes) - MUTABLE_FIELDS
-        if unknown:
-            raise ValidationError(f"{sorted(unknown)[0]}: cannot be changed", details={"field": sorted(unknown)[0]})
+        given = changes.given()
         async with self._uow_factory() as uow:
-            monitor = await uow.monitors.get(principal.tenant_id, monitor_id)
-            for name, value in changes.items():
-                setattr(monitor, name, value)
-            if settings_changes:
-                merged = {**monitor.settings, **settings_changes}
-                monitor.settings = {key: value for key, value in merged.items() if value is not None}
-            monitor.updated_at = self._clock.now()
-            self._validated(monitor)
+            await uow.monitors.lock(principal.tenant_id, monitor_id)
+            current = await uow.monitors.get(principal.tenant_id, monitor_id)
+            changed = dataclasses.replace(current, **given, updated_at=self._clock.now())  # type: ignore[arg-type]
+            monitor = self._validated(changed)
             await uow.monitors.update(monitor)
             await uow.commit()
-        log.info("monitor_updated", monitor_id=str(monitor_id), fields=sorted([*changes, *(settings_changes or {})]))
+        log.info("monitor_updated", monitor_id=str(monitor_id), fields=sorted(given))
         return monitor
 
     async def delete(self, principal: Principal, monitor_id: uuid.UUID) -> None:
         """Soft-delete a monitor (admin): it stops running and disappears; its history stays readable."""
         principal.require(Role.ADMIN)
         async with self._uow_factory() as uow:
+            await uow.monitors.lock(principal.tenant_id, monitor_id)
             monitor = await uow.monitors.get(principal.tenant_id, monitor_id)
-            monitor.deleted_at = self._clock.now()
-            monitor.next_run_at = None
-            await uow.monitors.update(monitor)
+            await uow.monitors.update(dataclasses.replace(monitor, deleted_at=self._clock.now(), next_run_at=None))
             await uow.commit()
         log.info("monitor_deleted", monitor_id=str(monitor_id))

@@ -9,10 +9,13 @@ from aumos_drift_detector.core.outcomes.model import ConceptCheckpoint
 
 
 class ConceptStateRepository(Protocol):
-    """Stores the checkpoints of concept-drift detectors, one per monitor."""
+    """Stores the checkpoints of concept-drift detectors, one per monitor.
 
-    async def get_for_update(self, tenant_id: str, monitor_id: uuid.UUID) -> ConceptCheckpoint | None:
-        """Return the checkpoint, locking it for the rest of the transaction (PostgreSQL ``FOR UPDATE``)."""
+    Writers serialise on the monitor's row (``MonitorRepository.lock``) before they read a checkpoint.
+    """
+
+    async def get(self, tenant_id: str, monitor_id: uuid.UUID) -> ConceptCheckpoint | None:
+        """Return the monitor's checkpoint, if any."""
         ...
 
     async def save(self, checkpoint: ConceptCheckpoint) -> None:

@@ -34,7 +34,7 @@ class RetrainingTrigger:
     model_version: str
     severity: Severity
     reason: str
-    detection_ids: list[uuid.UUID]
+    detection_ids: tuple[uuid.UUID, ...]
     idempotency_key: str
     event_id: uuid.UUID
     created_at: datetime

@@ -14,6 +14,10 @@ class RetrainingTriggerRepository(Protocol):
         """Stage a trigger; a repeated idempotency key is a ``ConflictError`` at commit."""
         ...
 
+    async def lock_model(self, tenant_id: str, model_id: str) -> None:
+        """Serialise retraining decisions of one model until the transaction ends (across monitors and replicas)."""
+        ...
+
     async def latest_for_model(self, tenant_id: str, model_id: str) -> RetrainingTrigger | None:
         """Return the model's newest trigger, if any."""
         ...

@@ -1,8 +1,8 @@
-"""Retraining use case: decide whether a drifted detection means the model must be retrained.
+"""Retraining triggers: when a monitor's detections fire its retraining policy, and the per-model cooldown.
 
-A trigger is recorded (``drf_retraining_triggers``) with its reason, the detections behind it and an
-idempotency key, and announced by a ``drift.retraining_required`` event in the outbox, all in the
-caller's unit of work. At most one trigger fires per model within the policy's cooldown.
+A model may be watched by several monitors; its cooldown is shared by all of them. The decision
+is serialised per model in the database, so two monitors (or two replicas) drifting at the same
+instant record one trigger, not two.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from aumos_drift_detector.core.events import builders as events
 from aumos_drift_detector.core.events.model import IdSource
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.retraining.model import RetrainingTrigger
-from aumos_drift_detector.core.retraining.policy import RetrainingPolicy
 from aumos_drift_detector.core.unit_of_work import UnitOfWork
 
 log = structlog.get_logger(__name__)
@@ -47,12 +46,7 @@ class RetrainingService:
         self._new_id = new_id
 
     async def on_detection(
-        self,
-        uow: UnitOfWork,
-        monitor: Monitor,
-        detection: DriftDetection,
-        policy: RetrainingPolicy,
-        history: list[DriftDetection],
+        self, uow: UnitOfWork, monitor: Monitor, detection: DriftDetection, history: list[DriftDetection]
     ) -> RetrainingTrigger | None:
         """Stage a trigger when the detection fires the policy and the model is out of its cooldown.
 
@@ -60,19 +54,20 @@ class RetrainingService:
             uow: The open unit of work the detection is staged in.
             monitor: The monitor that ran.
             detection: The detection, its severity already assessed.
-            policy: The monitor's retraining policy.
             history: The monitor's latest succeeded detections of the same kind, newest first, this one
-                included (at least ``policy.consecutive_runs`` of them when available).
+                included (at least ``consecutive_runs`` of them when available).
 
         Returns:
             The staged trigger, or ``None`` when nothing fired.
         """
         if detection.status is not DetectionStatus.SUCCEEDED or not detection.is_drift:
             return None
+        policy = monitor.retraining_policy
         streak = drift_streak(history)
         reasons = policy.reasons(detection.severity, streak)
         if reasons is None:
             return None
+        await uow.retraining_triggers.lock_model(detection.tenant_id, detection.model_id)
         now = self._clock.now()
         latest = await uow.retraining_triggers.latest_for_model(detection.tenant_id, detection.model_id)
         if latest is not None and now - latest.created_at < timedelta(seconds=policy.cooldown_seconds):
@@ -86,7 +81,7 @@ class RetrainingService:
             model_version=detection.model_version,
             severity=detection.severity,
             reason="; ".join(reasons),
-            detection_ids=[past.id for past in history[: max(streak, 1)]],
+            detection_ids=tuple(past.id for past in history[: max(streak, 1)]),
             idempotency_key=f"retrain:{detection.tenant_id}:{detection.model_id}:{detection.id}",
             event_id=self._new_id(),
             created_at=now,

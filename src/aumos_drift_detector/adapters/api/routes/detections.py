@@ -13,6 +13,7 @@ from aumos_drift_detector.adapters.api.auth import Viewer
 from aumos_drift_detector.adapters.api.deps import Context
 from aumos_drift_detector.adapters.api.schemas.detections import DetectionOut, DetectionPage
 from aumos_drift_detector.adapters.reports.html_report import render_report
+from aumos_drift_detector.core.detections.model import ConceptDetection
 from aumos_drift_detector.core.detections.ports import DetectionFilter
 
 router = APIRouter(prefix="/detections", tags=["detections"])
@@ -51,16 +52,21 @@ async def get_detection(detection_id: uuid.UUID, principal: Viewer, context: Con
 async def get_detection_report(detection_id: uuid.UUID, principal: Viewer, context: Context) -> HTMLResponse:
     """Render the detection as a self-contained HTML page."""
     detection = await context.services.detections.get(principal, detection_id)
-    facts = {
+    facts: dict[str, object] = {
         "status": detection.status.value,
         "kind": detection.kind.value,
         "severity": detection.severity.value,
         "model": f"{detection.model_id} v{detection.model_version}",
         "started": detection.started_at.isoformat(),
         "drift share": detection.drift_share,
-        "reference rows": detection.summary.get("reference_rows"),
-        "current rows": detection.summary.get("current_rows"),
         "error": detection.error,
     }
-    page = render_report(f"Detection {detection.id}", facts, is_drift=detection.is_drift, features=detection.features)
+    if isinstance(detection, ConceptDetection):
+        stream = detection.stream
+        facts |= {"detector": stream.detector, "stream index": stream.stream_index, "change start": stream.change_start}
+        features: list[dict[str, object]] = []
+    else:
+        facts |= {"reference rows": detection.summary.reference_rows, "current rows": detection.summary.current_rows}
+        features = [feature.model_dump() for feature in detection.features]
+    page = render_report(f"Detection {detection.id}", facts, is_drift=detection.is_drift, features=features)
     return HTMLResponse(page)

@@ -3,29 +3,22 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from aumos_drift_detector.adapters.api.auth import Admin, Operator, Viewer
 from aumos_drift_detector.adapters.api.deps import Context
 from aumos_drift_detector.adapters.api.schemas.detections import (
+    ConceptStatusOut,
     DetectionOut,
     IngestOut,
     OutcomesIn,
     OutcomesOut,
     ReferenceOut,
 )
-from aumos_drift_detector.adapters.api.schemas.monitors import (
-    POLICY_KEYS,
-    MonitorCreate,
-    MonitorOut,
-    MonitorPage,
-    MonitorUpdate,
-    core_value,
-)
+from aumos_drift_detector.adapters.api.schemas.monitors import MonitorCreate, MonitorOut, MonitorPage, MonitorUpdate
 from aumos_drift_detector.adapters.api.uploads import UPLOAD_BODY, read_upload
-from aumos_drift_detector.core.monitors.service import MonitorDraft
 
 router = APIRouter(prefix="/monitors", tags=["monitors"])
 
@@ -35,12 +28,7 @@ MonitorId = Annotated[uuid.UUID, "the monitor's id"]
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Create a monitor (admin)")
 async def create_monitor(body: MonitorCreate, principal: Admin, context: Context) -> MonitorOut:
     """Create a monitor for a deployed model."""
-    fields = body.model_dump(exclude=set(POLICY_KEYS))
-    draft = MonitorDraft(
-        **{name: core_value(name, getattr(body, name)) for name in fields},
-        settings={key: getattr(body, key) for key in POLICY_KEYS if getattr(body, key) is not None},
-    )
-    return MonitorOut.of(await context.services.monitors.create(principal, draft))
+    return MonitorOut.of(await context.services.monitors.create(principal, body.draft()))
 
 
 @router.get("", summary="List monitors (viewer)")
@@ -65,11 +53,7 @@ async def get_monitor(monitor_id: uuid.UUID, principal: Viewer, context: Context
 @router.patch("/{monitor_id}", summary="Change a monitor (admin)")
 async def update_monitor(monitor_id: uuid.UUID, body: MonitorUpdate, principal: Admin, context: Context) -> MonitorOut:
     """Change the fields given in the body; the rest stay."""
-    given = body.model_fields_set
-    changes = {name: core_value(name, getattr(body, name)) for name in given if name not in POLICY_KEYS}
-    settings_changes = {key: getattr(body, key) for key in given & set(POLICY_KEYS)}
-    monitor = await context.services.monitors.update(principal, monitor_id, changes, settings_changes)
-    return MonitorOut.of(monitor)
+    return MonitorOut.of(await context.services.monitors.update(principal, monitor_id, body.changes()))
 
 
 @router.delete("/{monitor_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a monitor (admin)")
@@ -138,6 +122,6 @@ async def post_outcomes(
 
 
 @router.get("/{monitor_id}/concept", summary="Concept-drift detector state (viewer)")
-async def get_concept(monitor_id: uuid.UUID, principal: Viewer, context: Context) -> dict[str, Any]:
+async def get_concept(monitor_id: uuid.UUID, principal: Viewer, context: Context) -> ConceptStatusOut:
     """Return the detector's counters, warning flag and last drift."""
-    return await context.services.concept.status(principal, monitor_id)
+    return ConceptStatusOut.of(await context.services.concept.status(principal, monitor_id))

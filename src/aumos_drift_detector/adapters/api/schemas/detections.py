@@ -1,22 +1,30 @@
-"""Response bodies of detections, reference versions and observation batches."""
+"""Response bodies of detections, reference versions, observation batches and prediction outcomes."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt
 
-from aumos_drift_detector.core.detections.model import DetectionKind, DetectionStatus, DriftDetection, RunTrigger
-from aumos_drift_detector.core.ingest.model import ReferenceDataset
-from aumos_drift_detector.core.ingest.service import IngestResult
-from aumos_drift_detector.core.outcomes.service import OutcomeResult
+from aumos_drift_detector.core.detections.model import (
+    ConceptDetection,
+    ConceptStream,
+    DetectionKind,
+    DetectionStatus,
+    DriftDetection,
+    FeatureResult,
+    RunTrigger,
+    StatisticalSummary,
+)
+from aumos_drift_detector.core.ingest.model import IngestResult, ReferenceDataset
+from aumos_drift_detector.core.outcomes.model import ConceptStatus, DriftPoint, OutcomeResult
 from aumos_drift_detector.core.severity import Severity
 
 
 class DetectionOut(BaseModel):
-    """A drift detection: the verdict and the per-feature results, strongest drift first."""
+    """A drift detection: the verdict, and either the per-feature results or where the concept drift lies."""
 
     id: uuid.UUID
     monitor_id: uuid.UUID
@@ -31,12 +39,15 @@ class DetectionOut(BaseModel):
     started_at: datetime
     finished_at: datetime | None
     error: str | None
-    features: list[dict[str, Any]]
-    summary: dict[str, Any]
+    features: list[FeatureResult] = Field(description="Statistical detections: per feature, strongest drift first")
+    summary: StatisticalSummary | None = Field(description="Statistical detections: row counts and the rule applied")
+    concept: ConceptStream | None = Field(description="Concept detections: the detector and the stream position")
 
     @classmethod
     def of(cls, detection: DriftDetection) -> DetectionOut:
         """Render a core detection."""
+        concept = detection if isinstance(detection, ConceptDetection) else None
+        statistical = None if isinstance(detection, ConceptDetection) else detection
         return cls(
             id=detection.id,
             monitor_id=detection.monitor_id,
@@ -51,8 +62,9 @@ class DetectionOut(BaseModel):
             started_at=detection.started_at,
             finished_at=detection.finished_at,
             error=detection.error,
-            features=detection.features,
-            summary=detection.summary,
+            features=list(statistical.features) if statistical else [],
+            summary=statistical.summary if statistical else None,
+            concept=concept.stream if concept else None,
         )
 
 
@@ -82,7 +94,7 @@ class ReferenceOut(BaseModel):
             monitor_id=reference.monitor_id,
             version=reference.version,
             rows=reference.rows,
-            columns=reference.columns,
+            columns=list(reference.columns),
             checksum=reference.checksum,
             content_type=reference.content_type,
             uploaded_by=reference.uploaded_by,
@@ -101,18 +113,38 @@ class IngestOut(BaseModel):
     def of(cls, result: IngestResult) -> IngestOut:
         """Render a core ingest result."""
         return cls(
-            accepted_rows=result.accepted_rows, duplicate=result.duplicate, ignored_columns=result.ignored_columns
+            accepted_rows=result.accepted_rows,
+            duplicate=result.duplicate,
+            ignored_columns=list(result.ignored_columns),
         )
+
+
+Outcome = Annotated[StrictFloat | StrictInt, Field(allow_inf_nan=False)]
 
 
 class OutcomesIn(BaseModel):
     """A batch of prediction outcomes, oldest first.
 
-    Error-stream detectors (ADWIN, DDM, EDDM, HDDM, RDDM) take 1 for a wrong prediction and 0 for a
-    right one; real-valued detectors (PageHinkley, KSWIN) take any finite loss.
+    Error-stream detectors (DDM, EDDM, HDDM_A, RDDM) take 1 for a wrong prediction and 0 for a right one;
+    real-valued detectors (ADWIN, HDDM_W, PageHinkley, KSWIN) take any finite value, such as a loss.
     """
 
-    values: list[float] = Field(min_length=1, max_length=1_000_000)
+    model_config = ConfigDict(extra="forbid")
+
+    values: list[Outcome] = Field(min_length=1, max_length=1_000_000)
+
+
+class DriftPointOut(BaseModel):
+    """Where a detector raised a drift on the outcome stream."""
+
+    index: int
+    change_start: int | None
+    warning_start: int | None
+
+    @classmethod
+    def of(cls, point: DriftPoint) -> DriftPointOut:
+        """Render a core drift point."""
+        return cls(index=point.index, change_start=point.change_start, warning_start=point.warning_start)
 
 
 class OutcomesOut(BaseModel):
@@ -124,7 +156,7 @@ class OutcomesOut(BaseModel):
     n_seen: int
     warning: bool
     detection_ids: list[uuid.UUID]
-    drifts: list[dict[str, int | None]]
+    drifts: list[DriftPointOut]
 
     @classmethod
     def of(cls, result: OutcomeResult) -> OutcomesOut:
@@ -135,6 +167,33 @@ class OutcomesOut(BaseModel):
             detector=result.detector,
             n_seen=result.n_seen,
             warning=result.warning,
-            detection_ids=result.detection_ids,
-            drifts=result.drifts,
+            detection_ids=list(result.detection_ids),
+            drifts=[DriftPointOut.of(point) for point in result.drifts],
+        )
+
+
+class ConceptStatusOut(BaseModel):
+    """A monitor's concept-drift detector as it stands."""
+
+    detector: str
+    params: dict[str, float | int | bool | str | None]
+    n_seen: int
+    n_detections: int
+    n_warnings: int
+    warning: bool
+    last_drift: DriftPointOut | None
+    updated_at: datetime | None
+
+    @classmethod
+    def of(cls, status: ConceptStatus) -> ConceptStatusOut:
+        """Render a core detector status."""
+        return cls(
+            detector=status.detector,
+            params=dict(status.params),
+            n_seen=status.n_seen,
+            n_detections=status.n_detections,
+            n_warnings=status.n_warnings,
+            warning=status.warning,
+            last_drift=DriftPointOut.of(status.last_drift) if status.last_drift else None,
+            updated_at=status.updated_at,
         )

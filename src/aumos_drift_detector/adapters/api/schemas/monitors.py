@@ -1,23 +1,43 @@
-"""Request and response bodies of the monitor resource."""
+"""Request and response bodies of the monitor resource.
+
+The configuration parts are the core's own typed models (features, window, dataset rule, schedule,
+alert, retraining and concept policies), so the OpenAPI document shows every field, type and default,
+and a body is parsed once, here, into the objects the use cases take.
+"""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from aumos_drift_detector.core.monitors.model import (
+from aumos_drift_detector.core.alerts.policy import AlertPolicy
+from aumos_drift_detector.core.concept.config import ConceptConfig
+from aumos_drift_detector.core.monitors.config import (
+    MAX_FEATURES,
     DatasetRule,
-    Monitor,
-    MonitorStatus,
-    MultipleTestingCorrection,
+    FeatureConfig,
     Schedule,
     WindowSpec,
+    check_feature_names,
 )
+from aumos_drift_detector.core.monitors.model import Monitor, MonitorStatus
+from aumos_drift_detector.core.monitors.service import MonitorChanges, MonitorDraft
+from aumos_drift_detector.core.retraining.policy import RetrainingPolicy
+from aumos_drift_detector.core.validation import Named
 
-Name = Annotated[str, Field(min_length=1, max_length=200)]
+#: A field a PATCH body leaves out (``null`` is refused where the field has no "none" value).
+ABSENT: Any = None
+MAX_LABELS = 50
+
+Version = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$")]
+Description = Annotated[str, Field(max_length=5000, pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$")]
+LabelKey = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$")]
+LabelValue = Annotated[str, Field(max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")]
+Labels = Annotated[dict[LabelKey, LabelValue], Field(max_length=MAX_LABELS, description="Free key/value tags")]
+Features = Annotated[list[FeatureConfig], Field(min_length=1, max_length=MAX_FEATURES)]
 
 
 class StrictModel(BaseModel):
@@ -26,98 +46,93 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class FeatureIn(StrictModel):
-    """One monitored feature."""
-
-    name: Name
-    kind: Literal["numerical", "categorical", "binary", "auto"] = "auto"
-    test: str | None = Field(default=None, description="Override the automatic test choice, e.g. 'psi'")
-    threshold: float | None = Field(default=None, gt=0, description="Override the test's default threshold")
-
-
-class DatasetRuleIn(StrictModel):
-    """How per-feature results become the dataset verdict."""
-
-    drift_share: float = Field(default=0.5, gt=0, le=1)
-    correction: MultipleTestingCorrection = MultipleTestingCorrection.NONE
-
-    def to_core(self) -> DatasetRule:
-        """The core value object."""
-        return DatasetRule(drift_share=self.drift_share, correction=self.correction)
-
-
-class WindowIn(StrictModel):
-    """Which production rows a run compares: the newest ``last_rows`` and/or those of the last ``last_seconds``."""
-
-    last_rows: int | None = Field(default=10_000, ge=1)
-    last_seconds: int | None = Field(default=None, ge=1)
-    min_rows: int = Field(default=30, ge=1)
-
-    def to_core(self) -> WindowSpec:
-        """The core value object."""
-        return WindowSpec(last_rows=self.last_rows, last_seconds=self.last_seconds, min_rows=self.min_rows)
-
-
-class ScheduleIn(StrictModel):
-    """A five-field cron expression evaluated in an IANA time zone."""
-
-    cron: str = Field(min_length=1, max_length=120, examples=["0 * * * *"])
-    timezone: str = Field(default="UTC", max_length=64, examples=["Europe/Berlin"])
-
-    def to_core(self) -> Schedule:
-        """The core value object."""
-        return Schedule(cron=self.cron, timezone=self.timezone)
-
-
 class MonitorCreate(StrictModel):
     """Body of ``POST /monitors``."""
 
-    name: Name
-    model_id: Name
-    model_version: Annotated[str, Field(min_length=1, max_length=100)]
-    description: str = Field(default="", max_length=5000)
-    features: list[FeatureIn] = Field(min_length=1)
-    dataset_rule: DatasetRuleIn = Field(default_factory=DatasetRuleIn)
-    window: WindowIn = Field(default_factory=WindowIn)
-    schedule: ScheduleIn | None = None
+    name: Named
+    model_id: Named
+    model_version: Version
+    description: Description = ""
+    features: Features
+    dataset_rule: DatasetRule = Field(default_factory=DatasetRule)
+    window: WindowSpec = Field(default_factory=WindowSpec)
+    schedule: Schedule | None = Field(default=None, description="null: checked on demand only")
     status: MonitorStatus = MonitorStatus.ACTIVE
-    labels: dict[str, str] = Field(default_factory=dict)
-    alert_policy: dict[str, Any] | None = None
-    retraining_policy: dict[str, Any] | None = None
-    concept: dict[str, Any] | None = Field(
-        default=None,
-        description="Concept-drift detector on the prediction-outcome stream, e.g. "
-        '{"detector": "ADWIN", "params": {"delta": 0.002}}; null: none',
+    labels: Labels = Field(default_factory=dict)
+    alert_policy: AlertPolicy = Field(default_factory=AlertPolicy)
+    retraining_policy: RetrainingPolicy = Field(default_factory=RetrainingPolicy)
+    concept: ConceptConfig | None = Field(
+        default=None, description="Concept-drift detector on the prediction-outcome stream; null: none"
     )
+
+    _unique_features = field_validator("features")(check_feature_names)
+
+    def draft(self) -> MonitorDraft:
+        """The use case's input."""
+        return MonitorDraft(
+            name=self.name,
+            model_id=self.model_id,
+            model_version=self.model_version,
+            description=self.description,
+            features=tuple(self.features),
+            dataset_rule=self.dataset_rule,
+            window=self.window,
+            schedule=self.schedule,
+            status=self.status,
+            labels=self.labels,
+            alert_policy=self.alert_policy,
+            retraining_policy=self.retraining_policy,
+            concept=self.concept,
+        )
 
 
 class MonitorUpdate(StrictModel):
-    """Body of ``PATCH /monitors/{id}``: only the fields given change; ``schedule: null`` removes the schedule."""
+    """Body of ``PATCH /monitors/{id}``: only the fields given change.
 
-    name: Name | None = None
-    model_version: Annotated[str, Field(min_length=1, max_length=100)] | None = None
-    description: str | None = Field(default=None, max_length=5000)
-    features: list[FeatureIn] | None = Field(default=None, min_length=1)
-    dataset_rule: DatasetRuleIn | None = None
-    window: WindowIn | None = None
-    schedule: ScheduleIn | None = None
-    status: MonitorStatus | None = None
-    labels: dict[str, str] | None = None
-    alert_policy: dict[str, Any] | None = None
-    retraining_policy: dict[str, Any] | None = None
-    concept: dict[str, Any] | None = None
+    ``schedule: null`` removes the schedule, ``concept: null`` the concept detector, and
+    ``alert_policy: null`` / ``retraining_policy: null`` restore the default policy; other fields
+    cannot be null.
+    """
 
+    name: Named = ABSENT
+    model_version: Version = ABSENT
+    description: Description = ABSENT
+    features: Features = ABSENT
+    dataset_rule: DatasetRule = ABSENT
+    window: WindowSpec = ABSENT
+    schedule: Schedule | None = None
+    status: MonitorStatus = ABSENT
+    labels: Labels = ABSENT
+    alert_policy: AlertPolicy | None = None
+    retraining_policy: RetrainingPolicy | None = None
+    concept: ConceptConfig | None = None
 
-POLICY_KEYS = ("alert_policy", "retraining_policy", "concept")
+    _unique_features = field_validator("features")(check_feature_names)
 
+    def changes(self) -> MonitorChanges:
+        """The use case's input: the fields given, with nulls read as documented."""
+        given = self.model_fields_set
+        return MonitorChanges(
+            name=self.name,
+            model_version=self.model_version,
+            description=self.description,
+            features=tuple(self.features) if self.features is not None else None,
+            dataset_rule=self.dataset_rule,
+            window=self.window,
+            schedule=self.schedule,
+            remove_schedule="schedule" in given and self.schedule is None,
+            status=self.status,
+            labels=self.labels,
+            alert_policy=self._policy("alert_policy", self.alert_policy, AlertPolicy),
+            retraining_policy=self._policy("retraining_policy", self.retraining_policy, RetrainingPolicy),
+            concept=self.concept,
+            remove_concept="concept" in given and self.concept is None,
+        )
 
-def core_value(name: str, value: Any) -> Any:
-    """Convert one validated body field to its core form."""
-    if name == "features":
-        return [feature.model_dump(exclude_none=True) for feature in value]
-    if hasattr(value, "to_core"):
-        return value.to_core()
-    return value
+    def _policy(self, name: str, value: Any, default: type[Any]) -> Any:
+        if name in self.model_fields_set and value is None:
+            return default()
+        return value
 
 
 class MonitorOut(BaseModel):
@@ -128,15 +143,15 @@ class MonitorOut(BaseModel):
     model_id: str
     model_version: str
     description: str
-    features: list[dict[str, Any]]
-    dataset_rule: dict[str, Any]
-    window: dict[str, Any]
-    schedule: dict[str, str] | None
+    features: list[FeatureConfig]
+    dataset_rule: DatasetRule
+    window: WindowSpec
+    schedule: Schedule | None
     status: MonitorStatus
     labels: dict[str, str]
-    alert_policy: dict[str, Any] | None
-    retraining_policy: dict[str, Any] | None
-    concept: dict[str, Any] | None
+    alert_policy: AlertPolicy
+    retraining_policy: RetrainingPolicy
+    concept: ConceptConfig | None
     next_run_at: datetime | None
     last_run_at: datetime | None
     created_at: datetime
@@ -151,24 +166,15 @@ class MonitorOut(BaseModel):
             model_id=monitor.model_id,
             model_version=monitor.model_version,
             description=monitor.description,
-            features=monitor.features,
-            dataset_rule={
-                "drift_share": monitor.dataset_rule.drift_share,
-                "correction": monitor.dataset_rule.correction.value,
-            },
-            window={
-                "last_rows": monitor.window.last_rows,
-                "last_seconds": monitor.window.last_seconds,
-                "min_rows": monitor.window.min_rows,
-            },
-            schedule={"cron": monitor.schedule.cron, "timezone": monitor.schedule.timezone}
-            if monitor.schedule
-            else None,
+            features=list(monitor.features),
+            dataset_rule=monitor.dataset_rule,
+            window=monitor.window,
+            schedule=monitor.schedule,
             status=monitor.status,
-            labels=monitor.labels,
-            alert_policy=monitor.settings.get("alert_policy"),
-            retraining_policy=monitor.settings.get("retraining_policy"),
-            concept=monitor.settings.get("concept"),
+            labels=dict(monitor.labels),
+            alert_policy=monitor.alert_policy,
+            retraining_policy=monitor.retraining_policy,
+            concept=monitor.concept,
             next_run_at=monitor.next_run_at,
             last_run_at=monitor.last_run_at,
             created_at=monitor.created_at,
