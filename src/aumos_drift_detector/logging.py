@@ -4,17 +4,84 @@ Production writes one JSON object per line; development writes readable, coloure
 Standard-library loggers (uvicorn, SQLAlchemy, Alembic) are routed through the same processors, so
 every line has one format. Context bound with :func:`structlog.contextvars.bind_contextvars` (the
 request id, for one) appears on every line logged while it is bound.
+
+Two rules hold in every mode, for structlog and stdlib records alike:
+
+- tracebacks are plain text without local variables (rendering locals is slow, and locals hold
+  request headers, settings and keys);
+- :func:`redact_secrets` runs just before rendering and masks bearer tokens, JWT-shaped strings,
+  passwords inside URLs, and the values of fields named like a password, secret, token,
+  authorization, API key, cookie or credential, both as event fields and inside text.
 """
 
 from __future__ import annotations
 
 import logging
 import logging.config
+import re
 import sys
 from typing import Any
 
 import structlog
-from structlog.typing import Processor
+from structlog.typing import EventDict, Processor
+
+REDACTED = "[REDACTED]"
+_MAX_DEPTH = 6
+_SENSITIVE = r"passw(?:or)?d|pwd|secret|token|authori[sz]ation|api[_-]?key|private[_-]?key|cookie|credential"
+_SENSITIVE_NAME = re.compile(_SENSITIVE, re.IGNORECASE)
+_TEXT_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    # user:password@ in any URL (postgresql+asyncpg://user:pw@host/db)
+    (re.compile(r"(?P<head>://[^:/?#@\s]*:)[^@\s]+@"), rf"\g<head>{REDACTED}@"),
+    # a credential after an HTTP authentication scheme
+    (re.compile(r"\b(?P<scheme>bearer|basic)\s+[A-Za-z0-9._~+/=-]+", re.IGNORECASE), rf"\g<scheme> {REDACTED}"),
+    # JWT-shaped: base64url segments joined by dots, the first one a JSON object ('{"' encodes to 'ey')
+    (re.compile(r"\be[wy][A-Za-z0-9_-]{10,}(?:\.[A-Za-z0-9_-]*){2,4}"), REDACTED),
+    # name=value, name: value, 'name': 'value' where the name says it holds a secret (the
+    # lookahead on the first letters of the names makes the scan several times faster)
+    (
+        re.compile(
+            rf"(?P<head>(?=[acpst])(?:{_SENSITIVE})[\w.-]*['\"]?\s*[:=]\s*)"
+            r"""(?:\[REDACTED\]|'[^']*'|"[^"]*"|[^\s,;&)}\]'"]+)""",
+            re.IGNORECASE,
+        ),
+        rf"\g<head>{REDACTED}",
+    ),
+)
+
+
+def redact_text(text: str) -> str:
+    """Mask tokens, JWT-shaped strings, URL passwords and ``secret=value`` pairs inside ``text``."""
+    for pattern, replacement in _TEXT_RULES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _redact_value(value: Any, depth: int = 0) -> Any:
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, str):
+        return redact_text(value)
+    if depth < _MAX_DEPTH and isinstance(value, dict):
+        return {key: _redact_field(str(key), item, depth + 1) for key, item in value.items()}
+    if depth < _MAX_DEPTH and isinstance(value, list | tuple | set | frozenset):
+        return [_redact_value(item, depth + 1) for item in value]
+    return redact_text(repr(value))
+
+
+def _redact_field(name: str, value: Any, depth: int) -> Any:
+    if value is not None and _SENSITIVE_NAME.search(name):
+        return REDACTED
+    return _redact_value(value, depth)
+
+
+def redact_secrets(_logger: Any, _method: str, event_dict: EventDict) -> EventDict:
+    """Processor masking secrets in every field of an event (run after tracebacks are formatted).
+
+    Fields named like a secret lose their value; text anywhere (the event, the traceback, nested
+    values, the ``repr`` of other objects) is passed through :func:`redact_text`.
+    """
+    return {key: _redact_field(key, value, 0) for key, value in event_dict.items()}
+
 
 _QUIET_LOGGERS = ("aiosqlite", "asyncio", "httpx", "httpcore", "alembic.runtime.plugins")
 
@@ -59,7 +126,11 @@ def configure_logging(*, level: str = "INFO", json: bool = False) -> None:
         json: Whether to render JSON lines (production) instead of console lines.
     """
     renderer: Processor = (
-        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+        structlog.processors.JSONRenderer()
+        if json
+        else structlog.dev.ConsoleRenderer(
+            colors=sys.stderr.isatty(), exception_formatter=structlog.dev.plain_traceback
+        )
     )
     shared = _shared_processors()
     structlog.configure(
@@ -74,7 +145,8 @@ def configure_logging(*, level: str = "INFO", json: bool = False) -> None:
     )
     formatter_processors: list[Processor] = [
         structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-        structlog.processors.format_exc_info if json else _keep,
+        structlog.processors.format_exc_info,
+        redact_secrets,
         renderer,
     ]
     config: dict[str, Any] = {
@@ -97,7 +169,3 @@ def configure_logging(*, level: str = "INFO", json: bool = False) -> None:
         },
     }
     logging.config.dictConfig(config)
-
-
-def _keep(_logger: Any, _method: str, event_dict: structlog.typing.EventDict) -> structlog.typing.EventDict:
-    return event_dict

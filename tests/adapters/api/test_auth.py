@@ -13,6 +13,8 @@ from aumos_drift_detector.adapters.api.auth import TokenVerifier, issue_token
 from aumos_drift_detector.core.errors import AuthenticationError
 from aumos_drift_detector.core.principal import Role
 from aumos_drift_detector.settings import load_settings
+from tests.api_client import MINIMAL_MONITOR, api, auth
+from tests.conftest import DatabaseTarget
 
 
 def _claims(**extra: object) -> dict[str, object]:
@@ -82,3 +84,90 @@ def test_unknown_roles_grant_nothing() -> None:
     principal = TokenVerifier(settings).verify(token)
     assert principal.roles == frozenset()
     assert principal.highest_role is None
+
+
+def _signed(claims: dict[str, object]) -> str:
+    return jwt.encode(claims, load_settings().jwt_secret, algorithm="HS256")
+
+
+BAD_CLAIMS = [
+    pytest.param("tenant_id", "", id="empty-tenant"),
+    pytest.param("tenant_id", "   ", id="blank-tenant"),
+    pytest.param("tenant_id", 7, id="numeric-tenant"),
+    pytest.param("tenant_id", ["a"], id="list-tenant"),
+    pytest.param("tenant_id", {"a": 1}, id="object-tenant"),
+    pytest.param("tenant_id", True, id="boolean-tenant"),
+    pytest.param("tenant_id", "t" * 65, id="tenant-over-64-characters"),
+    pytest.param("tenant_id", "ac\x00me", id="tenant-with-nul"),
+    pytest.param("tenant_id", "acme\n", id="tenant-with-newline"),
+    pytest.param("tenant_id", "ac\u202eme", id="tenant-with-bidi-override"),
+    pytest.param("sub", "", id="empty-subject"),
+    pytest.param("sub", 7, id="numeric-subject"),
+    pytest.param("sub", "s" * 201, id="subject-over-200-characters"),
+    pytest.param("sub", "ali\x00ce", id="subject-with-nul"),
+    pytest.param("sub", "alice\r\nadmin", id="subject-with-line-break"),
+    pytest.param("exp", "9999999999", id="string-expiry"),
+    pytest.param("exp", True, id="boolean-expiry"),
+    pytest.param("exp", None, id="null-expiry"),
+    pytest.param("exp", "soon", id="word-expiry"),
+    pytest.param("exp", float("inf"), id="infinite-expiry"),
+    pytest.param("exp", float("nan"), id="nan-expiry"),
+    pytest.param("roles", 7, id="numeric-roles"),
+    pytest.param("roles", {"admin": True}, id="object-roles"),
+    pytest.param("roles", ["admin", 7], id="roles-with-a-number"),
+    pytest.param("roles", [["admin"]], id="nested-roles"),
+    pytest.param("roles", None, id="null-roles"),
+]
+
+
+@pytest.mark.parametrize(("claim", "value"), BAD_CLAIMS)
+def test_claims_of_the_wrong_type_size_or_content_are_refused_naming_the_claim(claim: str, value: object) -> None:
+    token = _signed(_claims(**{claim: value}))
+    with pytest.raises(AuthenticationError, match=f"'{claim}'"):
+        TokenVerifier(load_settings()).verify(token)
+
+
+@pytest.mark.parametrize("claim", ["sub", "tenant_id", "exp"])
+def test_required_claims_are_refused_when_absent(claim: str) -> None:
+    claims = _claims()
+    del claims[claim]
+    with pytest.raises(AuthenticationError, match=f"'{claim}'"):
+        TokenVerifier(load_settings()).verify(_signed(claims))
+
+
+def test_claims_at_the_size_limits_are_accepted_unchanged() -> None:
+    tenant, subject = "t" * 64, "Jöhn Doe " + "s" * 191
+    principal = TokenVerifier(load_settings()).verify(_signed(_claims(tenant_id=tenant, sub=subject, roles="viewer")))
+    assert (principal.tenant_id, principal.subject, principal.roles) == (tenant, subject, frozenset({Role.VIEWER}))
+
+
+def test_a_fractional_expiry_is_a_valid_numeric_date_and_a_past_one_is_expired() -> None:
+    verifier = TokenVerifier(load_settings())
+    now = datetime.now(UTC).timestamp()
+    assert verifier.verify(_signed(_claims(exp=now + 300.5))).tenant_id == "acme"
+    with pytest.raises(AuthenticationError, match="token expired"):
+        verifier.verify(_signed(_claims(exp=now - 0.5)))
+
+
+def test_a_numeric_tenant_and_its_string_are_not_one_tenant() -> None:
+    verifier = TokenVerifier(load_settings())
+    assert verifier.verify(_signed(_claims(tenant_id="7"))).tenant_id == "7"
+    with pytest.raises(AuthenticationError, match="'tenant_id'"):
+        verifier.verify(_signed(_claims(tenant_id=7)))
+
+
+@pytest.mark.integration
+async def test_the_api_answers_401_naming_the_claim_the_database_could_not_hold(database: DatabaseTarget) -> None:
+    async with api(database.url) as (client, container):
+        for claim, value in [("tenant_id", "t" * 65), ("sub", "s" * 201), ("tenant_id", 7)]:
+            token = jwt.encode(_claims(roles=["admin"], **{claim: value}), container.settings.jwt_secret, "HS256")
+            response = await client.post(
+                "/api/v1/monitors", json=MINIMAL_MONITOR, headers={"Authorization": f"Bearer {token}"}
+            )
+            assert response.status_code == 401, (claim, response.text)
+            assert response.headers["WWW-Authenticate"] == "Bearer"
+            error = response.json()["error"]
+            assert error["code"] == "unauthenticated"
+            assert f"'{claim}'" in error["message"]
+        listed = await client.get("/api/v1/monitors", headers=auth(container.settings, tenant="t" * 64))
+        assert listed.status_code == 200

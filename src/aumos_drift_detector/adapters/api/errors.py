@@ -56,7 +56,7 @@ async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DriftDetectorError)
     status = status_for(exc)
     if status >= 500:
-        log.error("request_failed", error_code=exc.code, error=exc.message)
+        log.error("request_failed", error_type=type(exc).__name__, error_code=exc.code, error=exc.message)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(error_body(exc.code, exc.message, exc.details), status_code=status, headers=headers)
 
@@ -78,9 +78,24 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
 
 
-async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled_error", error_type=type(exc).__name__)
+def internal_error_response(exc: Exception) -> JSONResponse:
+    """Log an unexpected error once, with its traceback, and build the 500 answer.
+
+    :class:`~aumos_drift_detector.adapters.api.middleware.RequestContextMiddleware` calls it for
+    every error a request raises, while the request id is bound to the log context.
+    """
+    log.error("unhandled_error", error_type=type(exc).__name__, exc_info=exc)
+    return _internal_error()
+
+
+def _internal_error() -> JSONResponse:
     return JSONResponse(error_body("internal_error", "internal server error"), status_code=500)
+
+
+async def _unexpected(_request: Request, _exc: Exception) -> JSONResponse:
+    # Reached only by an error outside the request middleware. Starlette raises the error again
+    # after this answer and the server logs it with its traceback, so logging it here would log it twice.
+    return _internal_error()
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -10,6 +10,8 @@ import structlog
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from aumos_drift_detector.adapters.api.errors import internal_error_response
+
 REQUEST_ID_HEADER = "X-Request-ID"
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
@@ -31,7 +33,10 @@ class RequestMetrics:
 class RequestContextMiddleware:
     """Bind a request id to the log context, echo it in ``X-Request-ID`` and record metrics.
 
-    A well-formed incoming ``X-Request-ID`` is kept, so ids propagate across services.
+    A well-formed incoming ``X-Request-ID`` is kept, so ids propagate across services. An error
+    the application raises ends here: it is logged once, with the request id, and answered with
+    the 500 error body (or, when the response has already begun, the connection is left to end).
+    It is not raised further, so the server does not log it a second time.
     """
 
     def __init__(self, app: ASGIApp, metrics: RequestMetrics) -> None:
@@ -46,12 +51,13 @@ class RequestContextMiddleware:
         incoming = dict(scope.get("headers", [])).get(REQUEST_ID_HEADER.lower().encode(), b"").decode("latin-1")
         request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
         status = 500
+        responded = False
         started = time.perf_counter()
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, responded
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, responded = message["status"], True
                 message.setdefault("headers", [])
                 message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
             await send(message)
@@ -59,16 +65,21 @@ class RequestContextMiddleware:
         with structlog.contextvars.bound_contextvars(request_id=request_id):
             try:
                 await self.app(scope, receive, send_with_id)
+            except Exception as exc:
+                response = internal_error_response(exc)
+                if not responded:
+                    await response(scope, receive, send_with_id)
             finally:
-                route = scope.get("route")
-                path = getattr(route, "path", "unmatched")
-                elapsed = time.perf_counter() - started
-                self.metrics.requests.labels(scope["method"], path, str(status)).inc()
-                self.metrics.latency.labels(scope["method"], path).observe(elapsed)
-                log.info(
-                    "http_request",
-                    method=scope["method"],
-                    path=scope["path"],
-                    status=status,
-                    duration_ms=round(elapsed * 1000, 2),
-                )
+                self._record(scope, status, time.perf_counter() - started)
+
+    def _record(self, scope: Scope, status: int, elapsed: float) -> None:
+        path = getattr(scope.get("route"), "path", "unmatched")
+        self.metrics.requests.labels(scope["method"], path, str(status)).inc()
+        self.metrics.latency.labels(scope["method"], path).observe(elapsed)
+        log.info(
+            "http_request",
+            method=scope["method"],
+            path=scope["path"],
+            status=status,
+            duration_ms=round(elapsed * 1000, 2),
+        )
