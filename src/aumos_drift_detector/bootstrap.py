@@ -163,22 +163,24 @@ def bootstrap(
     """
     settings = settings or load_settings()
     engine = create_engine(settings.database_url, echo=settings.database_echo, pool_size=settings.database_pool_size)
-    checks: list[HealthCheck] = [DatabaseHealthCheck(engine)]
-    if settings.kafka_bootstrap_servers:
-        checks.append(KafkaHealthCheck(settings.kafka_bootstrap_servers))
     clock = clock or SystemClock()
     session_factory = create_session_factory(engine)
     outbox = SqlAlchemyOutboxStore(session_factory)
-    checks.append(OutboxLagCheck(outbox, clock))
     if publisher is None and settings.kafka_bootstrap_servers:
         publisher = KafkaEventPublisher(
             settings.kafka_bootstrap_servers,
             client_id=settings.kafka_client_id,
             wire_format=WireFormat(settings.kafka_event_format),
+            message_timeout_ms=settings.kafka_message_timeout_ms,
         )
     relay = OutboxRelay(
         outbox, publisher or LogEventPublisher(), clock, interval_seconds=settings.outbox_relay_interval_seconds
     )
+    checks: list[HealthCheck] = [DatabaseHealthCheck(engine)]
+    if settings.kafka_bootstrap_servers:
+        checks.append(KafkaHealthCheck(settings.kafka_bootstrap_servers, relay=relay.status))
+    max_age = settings.outbox_max_pending_age_seconds
+    checks.append(OutboxLagCheck(outbox, clock, relay=relay.status, max_pending_age_seconds=max_age))
     return Container(
         settings=settings,
         engine=engine,

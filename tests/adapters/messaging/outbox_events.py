@@ -1,0 +1,34 @@
+"""Drift events committed to the outbox, as a detection would commit them, for the relay's tests."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from aumos_drift_detector.core.events import Event, EventType
+from aumos_drift_detector.core.interfaces import UnitOfWorkFactory
+
+
+def drift_event(index: int, time: datetime) -> Event:
+    """The ``index``-th ``drift.detected`` event of model ``churn`` of tenant ``acme``."""
+    return Event(
+        uuid.uuid4(),
+        EventType.DRIFT_DETECTED,
+        "acme",
+        "churn",
+        f"detections/{index}",
+        time,
+        {"detection_id": str(index)},
+    )
+
+
+async def stage(unit_of_work: UnitOfWorkFactory, count: int, start: datetime) -> list[uuid.UUID]:
+    """Commit ``count`` events, one millisecond apart from ``start``; return their ids in order."""
+    ids = []
+    async with unit_of_work() as uow:
+        for index in range(count):
+            event = drift_event(index, start + timedelta(milliseconds=index))
+            await uow.outbox.add(event)
+            ids.append(event.id)
+        await uow.commit()
+    return ids
