@@ -13,7 +13,7 @@ import socket
 import subprocess
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,6 +88,11 @@ class Broker:
     bootstrap_servers: str
     process: subprocess.Popen[bytes] | None = None
 
+    @property
+    def port(self) -> int:
+        """The port the broker listens on."""
+        return int(self.bootstrap_servers.rsplit(":", 1)[1])
+
     def stop(self) -> None:
         """Stop a broker this run started (no-op for an external one)."""
         if self.process is not None and self.process.poll() is None:
@@ -132,12 +137,25 @@ def start_tansu(port: int | None = None) -> Broker:
     return broker
 
 
+def restart_tansu(broker: Broker) -> Broker:
+    """Start a stopped ``tansu`` again on the same port; its memory storage starts empty."""
+    broker.stop()
+    return start_tansu(broker.port)
+
+
 def consume_all(bootstrap_servers: str, topic: str, *, expected: int, timeout: float = 20.0) -> list[Any]:
     """Read ``expected`` messages of a topic from the beginning of every partition.
 
     Partitions are assigned directly (no consumer group), which avoids the broker's group
     rebalance delay. Returns the confluent-kafka messages in the order they were read.
     """
+    return consume_until(bootstrap_servers, topic, lambda messages: len(messages) >= expected, timeout=timeout)
+
+
+def consume_until(
+    bootstrap_servers: str, topic: str, done: Callable[[list[Any]], bool], *, timeout: float = 20.0
+) -> list[Any]:
+    """Read a topic from the beginning of every partition until ``done(messages)`` or the timeout."""
     from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
 
     consumer = Consumer(
@@ -159,7 +177,7 @@ def consume_all(bootstrap_servers: str, topic: str, *, expected: int, timeout: f
                 time.sleep(0.2)
         consumer.assign([TopicPartition(topic, partition, OFFSET_BEGINNING) for partition in partitions])
         messages: list[Any] = []
-        while len(messages) < expected and time.monotonic() < deadline:
+        while not done(messages) and time.monotonic() < deadline:
             message = consumer.poll(0.2)
             if message is not None and message.error() is None:
                 messages.append(message)

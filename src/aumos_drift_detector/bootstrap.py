@@ -144,6 +144,7 @@ def _publisher(settings: Settings, publisher: EventPublisher | None) -> EventPub
             settings.kafka_bootstrap_servers,
             client_id=settings.kafka_client_id,
             wire_format=WireFormat(settings.kafka_event_format),
+            message_timeout_ms=settings.kafka_message_timeout_ms,
         )
     return LogEventPublisher()
 
@@ -167,24 +168,14 @@ def bootstrap(
     """
     settings = settings or load_settings()
     clock = clock or SystemClock()
-    engine: AsyncEngine | None = None
-    checks: list[HealthCheck] = []
-    if storage is None:
-        engine = create_engine(
-            settings.database_url, echo=settings.database_echo, pool_size=settings.database_pool_size
-        )
-        session_factory = create_session_factory(engine)
-        checks.append(DatabaseHealthCheck(engine))
-        outbox: OutboxStore = SqlAlchemyOutboxStore(session_factory)
-        uow_factory: UnitOfWorkFactory = lambda: SqlAlchemyUnitOfWork(session_factory)  # noqa: E731
-    else:
-        outbox, uow_factory = storage.outbox_store, storage.unit_of_work
-    if settings.kafka_bootstrap_servers:
-        checks.append(KafkaHealthCheck(settings.kafka_bootstrap_servers))
-    checks.append(OutboxLagCheck(outbox, clock))
+    engine, outbox, uow_factory, checks = _storage(settings, storage)
     relay = OutboxRelay(
         outbox, _publisher(settings, publisher), clock, interval_seconds=settings.outbox_relay_interval_seconds
     )
+    if settings.kafka_bootstrap_servers:
+        checks.append(KafkaHealthCheck(settings.kafka_bootstrap_servers, relay=relay.status))
+    max_age = settings.outbox_max_pending_age_seconds
+    checks.append(OutboxLagCheck(outbox, clock, relay=relay.status, max_pending_age_seconds=max_age))
     return Container(
         settings=settings,
         clock=clock,
@@ -195,6 +186,18 @@ def bootstrap(
         health_checks=checks,
         engine=engine,
     )
+
+
+def _storage(
+    settings: Settings, storage: InMemoryStorage | None
+) -> tuple[AsyncEngine | None, OutboxStore, UnitOfWorkFactory, list[HealthCheck]]:
+    """The database of the settings (its engine, outbox, units of work and health check), or the given memory."""
+    if storage is not None:
+        return None, storage.outbox_store, storage.unit_of_work, []
+    engine = create_engine(settings.database_url, echo=settings.database_echo, pool_size=settings.database_pool_size)
+    session_factory = create_session_factory(engine)
+    checks: list[HealthCheck] = [DatabaseHealthCheck(engine)]
+    return engine, SqlAlchemyOutboxStore(session_factory), lambda: SqlAlchemyUnitOfWork(session_factory), checks
 
 
 def build_app(container: Container) -> FastAPI:

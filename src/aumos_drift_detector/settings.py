@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     kafka_bootstrap_servers: str | None = None
     kafka_client_id: str = "aumos-drift-detector"
     kafka_event_format: Literal["json", "protobuf"] = "json"
+    kafka_message_timeout_ms: int = Field(default=30_000, ge=1000, le=900_000)
     log_level: LogLevel = LogLevel.INFO
     log_json: bool | None = None
     host: str = "127.0.0.1"
@@ -69,6 +70,7 @@ class Settings(BaseSettings):
     scheduler_enabled: bool = True
     scheduler_interval_seconds: float = Field(default=10.0, gt=0)
     outbox_relay_interval_seconds: float = Field(default=1.0, gt=0)
+    outbox_max_pending_age_seconds: float = Field(default=900.0, ge=0)
     auto_migrate: bool | None = None
 
     @field_validator("database_url")

@@ -118,4 +118,4 @@ async def test_ready_reports_outbox_lag(api: Api) -> None:
     await api.drifting_run()
     outbox = (await api.http.get("/health/ready")).json()["checks"]["outbox"]
     assert outbox["status"] == "ok"
-    assert set(outbox["details"]) == {"pending", "retrying", "oldest_pending_age_seconds"}
+    assert set(outbox["details"]) == {"pending", "retrying", "oldest_pending_age_seconds", "relay"}

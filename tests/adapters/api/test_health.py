@@ -13,7 +13,17 @@ from aumos_drift_detector.core.errors import NotFoundError, StorageError
 from aumos_drift_detector.settings import load_settings
 from tests.conftest import DatabaseTarget
 
-IDLE_OUTBOX = {"status": "ok", "details": {"pending": 0, "retrying": 0, "oldest_pending_age_seconds": None}}
+IDLE_RELAY = {
+    "consecutive_failures": 0,
+    "delivering": True,
+    "last_error": None,
+    "last_error_at": None,
+    "last_delivery_at": None,
+}
+IDLE_OUTBOX = {
+    "status": "ok",
+    "details": {"pending": 0, "retrying": 0, "oldest_pending_age_seconds": None, "relay": IDLE_RELAY},
+}
 
 
 @pytest.fixture

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 from confluent_kafka import Producer
 
 from aumos_drift_detector.adapters.messaging.kafka_health import KafkaHealthCheck
+from aumos_drift_detector.adapters.messaging.relay_status import RelayStatus
 from aumos_drift_detector.core.errors import PublishError
 from tests import servers
 
@@ -40,6 +42,22 @@ def test_message_round_trips_through_the_broker(kafka_broker: servers.Broker) ->
 
 async def test_health_check_passes_against_the_broker(kafka_broker: servers.Broker) -> None:
     await KafkaHealthCheck(kafka_broker.bootstrap_servers).check()
+
+
+async def test_health_check_fails_while_the_relay_cannot_deliver_to_an_answering_broker(
+    kafka_broker: servers.Broker,
+) -> None:
+    now = datetime.now(UTC)
+    failing = (
+        RelayStatus().delivered(now).publish_failed(now, "Broker: Producer attempted an operation with an old epoch")
+    )
+    with pytest.raises(PublishError) as failure:
+        await KafkaHealthCheck(kafka_broker.bootstrap_servers, relay=lambda: failing).check()
+    assert failure.value.message == (
+        f"kafka at {kafka_broker.bootstrap_servers} answers, but the outbox relay cannot deliver to it: "
+        "1 consecutive failed rounds, last error: Broker: Producer attempted an operation with an old epoch"
+    )
+    await KafkaHealthCheck(kafka_broker.bootstrap_servers, relay=lambda: failing.delivered(now)).check()
 
 
 async def test_health_check_fails_naming_the_address_when_nothing_listens() -> None:

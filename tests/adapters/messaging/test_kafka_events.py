@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
-from datetime import timedelta
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,20 +15,10 @@ from aumos_drift_detector.adapters.messaging.kafka_publisher import KafkaEventPu
 from aumos_drift_detector.adapters.messaging.outbox_relay import OutboxRelay
 from aumos_drift_detector.core.events.model import Event, EventType
 from tests import servers
+from tests.adapters.messaging.outbox_events import drift_event
 from tests.core.builders import Harness, make_monitor, sqlite_harness
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def broker(request: pytest.FixtureRequest, kafka_broker_process: servers.Broker) -> Iterator[servers.Broker]:
-    """A fresh, empty tansu broker of this test only (topics start empty)."""
-    request.node.user_properties.append(("server", "Kafka broker (tansu)"))
-    fresh = servers.start_tansu()
-    try:
-        yield fresh
-    finally:
-        fresh.stop()
 
 
 @pytest.fixture
@@ -96,7 +86,6 @@ async def test_protobuf_binary_mode_carries_the_schema_message(broker: servers.B
 async def test_an_outage_during_100_detections_loses_nothing_and_duplicates_nothing(
     broker: servers.Broker, harness: Harness
 ) -> None:
-    port = int(broker.bootstrap_servers.rsplit(":", 1)[1])
     broker.stop()
     monitor = await harness.add_monitor(make_monitor())
     for _ in range(100):
@@ -108,7 +97,7 @@ async def test_an_outage_during_100_detections_loses_nothing_and_duplicates_noth
     assert await relay.run_once() == 0
     assert (await harness.outbox.lag()).retrying == 102
 
-    restarted = servers.start_tansu(port)
+    restarted = servers.restart_tansu(broker)
     try:
         for _ in range(10):
             harness.clock.advance(timedelta(seconds=2))
@@ -126,3 +115,28 @@ async def test_an_outage_during_100_detections_loses_nothing_and_duplicates_noth
             assert set(received) == {str(event_id) for event_id in ids}
     finally:
         restarted.stop()
+
+
+async def test_publisher_recreates_its_producer_after_the_broker_forgets_its_producer_id(
+    broker: servers.Broker,
+) -> None:
+    publisher = KafkaEventPublisher(broker.bootstrap_servers, message_timeout_ms=1500)
+    now = datetime.now(UTC)
+    assert [outcome.error for outcome in await publisher.publish([drift_event(0, now)])] == [None]
+    broker.stop()
+    assert all(outcome.error for outcome in await publisher.publish([drift_event(1, now)]))
+
+    restarted = servers.restart_tansu(broker)
+    try:
+        pending = [drift_event(index, now) for index in range(2, 12)]
+        # The first round after the restart meets the fatal "unknown producer id"; a fresh producer delivers.
+        for _ in range(3):
+            outcomes = await publisher.publish(pending)
+            pending = [event for event, outcome in zip(pending, outcomes, strict=True) if outcome.error]
+            if not pending:
+                break
+        await publisher.close()
+    finally:
+        restarted.stop()
+    assert pending == []
+    assert publisher.recreations >= 1

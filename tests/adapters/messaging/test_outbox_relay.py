@@ -15,21 +15,15 @@ from aumos_drift_detector.adapters.persistence.database import create_session_fa
 from aumos_drift_detector.adapters.persistence.outbox_repository import SqlAlchemyOutboxStore
 from aumos_drift_detector.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from aumos_drift_detector.core.clock import FixedClock
-from tests.core.builders import T0, make_event
+from tests.adapters.messaging import outbox_events
+from tests.core.builders import T0
 
 pytestmark = pytest.mark.integration
 
 
 async def stage(engine: AsyncEngine, count: int) -> list[uuid.UUID]:
     factory = create_session_factory(engine)
-    ids = []
-    async with SqlAlchemyUnitOfWork(factory) as uow:
-        for index in range(count):
-            event = make_event(T0 + timedelta(milliseconds=index))
-            await uow.outbox.add(event)
-            ids.append(event.id)
-        await uow.commit()
-    return ids
+    return await outbox_events.stage(lambda: SqlAlchemyUnitOfWork(factory), count, T0)
 
 
 async def test_relay_publishes_in_order_and_marks_sent(engine: AsyncEngine) -> None:
