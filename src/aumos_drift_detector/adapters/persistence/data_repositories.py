@@ -95,6 +95,8 @@ class SqlAlchemyObservationRepository:
             with storage_errors("check idempotency key"):
                 if await self._session.scalar(query):
                     return False
+        # Compressing a large batch takes a while: keep it off the event loop.
+        data = await asyncio.to_thread(encode_table, table)
         self._session.add(
             ObservationBatchRow(
                 id=uuid.uuid4(),
@@ -102,7 +104,7 @@ class SqlAlchemyObservationRepository:
                 monitor_id=monitor_id,
                 idempotency_key=idempotency_key,
                 rows=table.num_rows,
-                data=encode_table(table),
+                data=data,
                 received_at=received_at,
             )
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
@@ -28,12 +28,14 @@ class Upload:
         rows: Number of rows.
         content_type: Media type it arrived as.
         checksum: SHA-256 of the raw bytes.
+        missing_values: Missing values counted per column (only columns that have some).
     """
 
     table: Any
     rows: int
     content_type: str
     checksum: str
+    missing_values: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,11 +46,13 @@ class IngestResult:
         accepted_rows: Rows stored (0 for a repeated idempotency key).
         duplicate: The idempotency key had been used: nothing was stored again.
         ignored_columns: Columns in the batch that the monitor does not declare.
+        missing_values: Missing values counted per column of the batch (only columns that have some).
     """
 
     accepted_rows: int
     duplicate: bool
     ignored_columns: list[str]
+    missing_values: dict[str, int] = field(default_factory=dict)
 
 
 def feature_specs(monitor: Monitor) -> list[FeatureSpec]:
@@ -174,4 +178,9 @@ class DatasetService:
         log.info(
             "observations_ingested", monitor_id=str(monitor_id), rows=upload.rows if added else 0, duplicate=not added
         )
-        return IngestResult(accepted_rows=upload.rows if added else 0, duplicate=not added, ignored_columns=ignored)
+        return IngestResult(
+            accepted_rows=upload.rows if added else 0,
+            duplicate=not added,
+            ignored_columns=ignored,
+            missing_values=dict(upload.missing_values),
+        )
