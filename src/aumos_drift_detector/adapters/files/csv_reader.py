@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
@@ -68,6 +69,15 @@ def _typed(column: pa.ChunkedArray) -> pa.ChunkedArray:
     return pa_csv.read_csv(pa.BufferReader(sink.getvalue()), convert_options=options).column(0)
 
 
+def _may_hold_line_breaks(chunk: pa.Array) -> bool:
+    """Whether the chunk's character data holds a line break anywhere (a fast scan of the raw buffer)."""
+    data = chunk.buffers()[2]
+    if data is None:
+        return False
+    characters = np.frombuffer(data, dtype=np.uint8)
+    return bool(((characters == ord("\n")) | (characters == ord("\r"))).any())
+
+
 def _multiline_value(table: pa.Table) -> tuple[str, int] | None:
     """The first text value holding a line break, as (column, 0-based row)."""
     for column, field in zip(table.columns, table.schema, strict=True):
@@ -75,9 +85,10 @@ def _multiline_value(table: pa.Table) -> tuple[str, int] | None:
             continue
         offset = 0
         for chunk in column.chunks:
-            broken = pc.fill_null(pc.match_substring_regex(chunk, "[\r\n]"), False)
-            if pc.any(broken).as_py():
-                return field.name, offset + int(pc.index(broken, True).as_py())
+            if _may_hold_line_breaks(chunk):
+                broken = pc.fill_null(pc.match_substring_regex(chunk, "[\r\n]"), False)
+                if pc.any(broken).as_py():
+                    return field.name, offset + int(pc.index(broken, True).as_py())
             offset += len(chunk)
     return None
 
