@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,6 +29,9 @@ import httpx
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests import servers
 
 MONITOR = {
     "name": "bench-upload",
@@ -156,15 +158,9 @@ def _token() -> str:
     return subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _measure_route(folder: Path, body: Path, warm_up: Path, name: str) -> None:
     """Start a fresh server, warm it up on the route, then measure one upload of ``body``."""
-    port = _free_port()
+    port = servers.free_port()
     base = f"http://127.0.0.1:{port}"
     process = _serve(folder / f"{name}.db", port)
     try:

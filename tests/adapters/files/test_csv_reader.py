@@ -94,3 +94,9 @@ def test_column_types_match_a_whole_file_read_when_later_values_widen_them(
     expected = _whole_file(body)
     assert table.schema == expected.schema
     assert table.equals(expected)
+
+
+def test_invalid_utf8_after_the_first_block_is_a_validation_error() -> None:
+    body = b"label\n" + b"plain\n" * 50 + b"caf\xe9\n"
+    with pytest.raises(ValidationError, match=r"^up\.csv: cannot read CSV: .*UTF8"):
+        read_tabular(io.BytesIO(body), "csv", name="up.csv", csv_block_size=64)

@@ -35,9 +35,10 @@ _CONVERSION_ERROR: Final = re.compile(r"In CSV column #(\d+): CSV conversion err
 class _TypeChangedError(Exception):
     """A column's values in a later block do not fit the type inferred from the first block."""
 
-    def __init__(self, column: str) -> None:
+    def __init__(self, column: str, error: pa.ArrowInvalid) -> None:
         super().__init__(column)
         self.column = column
+        self.error = error
 
 
 def _convert_options(text_columns: set[str]) -> pa_csv.ConvertOptions:
@@ -57,7 +58,7 @@ def _read_blocks(source: SharedFile, text_columns: set[str], block_size: int) ->
         match = _CONVERSION_ERROR.match(str(exc))
         if match is None:
             raise
-        raise _TypeChangedError(reader.schema.names[int(match.group(1))]) from exc
+        raise _TypeChangedError(reader.schema.names[int(match.group(1))], exc) from exc
     return pa.Table.from_batches(batches, schema=reader.schema)
 
 
@@ -125,8 +126,8 @@ def read_csv(source: SharedFile, *, name: str, block_size: int = DEFAULT_BLOCK_S
             table = _read_blocks(source, text_columns, block_size)
             break
         except _TypeChangedError as changed:
-            if changed.column in text_columns:  # cannot happen for text: guard against a loop
-                raise
+            if changed.column in text_columns:  # even text does not fit: invalid UTF-8
+                raise changed.error from None
             text_columns.add(changed.column)
         except pa.ArrowInvalid:
             quote = find_open_quote(source)

@@ -121,7 +121,7 @@ class DatasetService:
         source = as_columns(upload.table)
         check_columns(source, monitor, what="reference")
         profile = await asyncio.to_thread(ReferenceProfile.from_data, upload.table, feature_specs(monitor))
-        payload = profile.to_bytes()
+        payload = await asyncio.to_thread(profile.to_bytes)  # hundreds of MB for a large reference
         async with self._uow_factory() as uow:
             await uow.monitors.get(principal.tenant_id, monitor_id)
             latest = await uow.references.latest(principal.tenant_id, monitor_id)
