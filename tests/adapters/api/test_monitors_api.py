@@ -107,7 +107,7 @@ async def test_parquet_and_json_records_are_accepted(client: httpx.AsyncClient, 
     records = [{"age": 30 + i % 20, "plan": "pro" if i % 3 else "basic"} for i in range(50)]
     batch = await client.post(f"/api/v1/monitors/{monitor['id']}/observations", json=records, headers=admin)
     assert batch.status_code == 202, batch.text
-    assert batch.json() == {"accepted_rows": 50, "duplicate": False, "ignored_columns": []}
+    assert batch.json() == {"accepted_rows": 50, "duplicate": False, "ignored_columns": [], "missing_values": {}}
 
 
 async def test_observations_count_once_per_idempotency_key_and_report_extra_columns(
@@ -121,8 +121,18 @@ async def test_observations_count_once_per_idempotency_key_and_report_extra_colu
     first = await client.post(url, content=body, headers=headers)
     again = await client.post(url, content=body, headers=headers)
     assert first.status_code == again.status_code == 202
-    assert first.json() == {"accepted_rows": 40, "duplicate": False, "ignored_columns": ["request_id"]}
-    assert again.json() == {"accepted_rows": 0, "duplicate": True, "ignored_columns": ["request_id"]}
+    assert first.json() == {
+        "accepted_rows": 40,
+        "duplicate": False,
+        "ignored_columns": ["request_id"],
+        "missing_values": {},
+    }
+    assert again.json() == {
+        "accepted_rows": 0,
+        "duplicate": True,
+        "ignored_columns": ["request_id"],
+        "missing_values": {},
+    }
     await client.put(
         f"/api/v1/monitors/{monitor['id']}/reference",
         content=csv_bytes(churn_rows(np.random.default_rng(4), 400)),

@@ -1,19 +1,28 @@
-"""Compact binary storage of row batches: Arrow IPC streams, zstd-compressed."""
+"""Compact binary storage of row batches: Arrow IPC streams, zstd-compressed.
+
+Encoding and decoding take a while for large batches; callers run them in a worker thread.
+"""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 
 import pyarrow as pa
 
 
 def encode_table(table: pa.Table) -> bytes:
-    """Serialise a table to a compressed Arrow IPC stream."""
-    sink = pa.BufferOutputStream()
+    """Serialise a table to a compressed Arrow IPC stream.
+
+    The stream is written straight into a :class:`io.BytesIO`, whose ``getvalue`` hands over its
+    buffer without copying it, so the peak memory is about one stream, not three (an Arrow buffer
+    grown by doubling, then a copy into ``bytes``).
+    """
+    sink = io.BytesIO()
     options = pa.ipc.IpcWriteOptions(compression="zstd")
-    with pa.ipc.new_stream(sink, table.schema, options=options) as writer:
+    with pa.ipc.new_stream(pa.PythonFile(sink, mode="w"), table.schema, options=options) as writer:
         writer.write_table(table)
-    return bytes(sink.getvalue().to_pybytes())
+    return sink.getvalue()
 
 
 def decode_table(payload: bytes) -> pa.Table:

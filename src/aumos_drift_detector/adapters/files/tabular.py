@@ -1,26 +1,43 @@
-"""Reading tabular files (CSV, Parquet, JSON records) into pyarrow Tables.
+"""Reading tabular files (CSV, Parquet, JSON records) into pyarrow Tables, in bounded memory.
 
-Used by the ``check`` command for files on disk and by the REST API for uploaded bodies, so a
-source is either a path or the raw bytes plus a format. Parser failures are wrapped into
+Used by the ``check`` command for files on disk and by the REST API for uploaded bodies (spooled to
+a temporary file first), so a source is an open binary file, a path, or raw bytes plus a format.
+Every reader streams: CSV block by block (:mod:`.csv_reader`), Parquet row group by row group, JSON
+record by record or block by block (:mod:`.json_records`); the peak memory is the resulting table
+plus a block, not a copy of the file. Parser failures are wrapped into
 :class:`~aumos_drift_detector.core.errors.ValidationError` whose message starts with the file's name.
 
-JSON comes in two shapes: an array of records (``[{"age": 31, "plan": "pro"}, ...]``) or
-newline-delimited records (one object per line). In CSV, empty cells and the usual null markers
-(``NA``, ``null``, ``NaN``...) are missing values, in text columns as well.
+Bad values are never altered or dropped in silence; each is either counted as missing (and the
+count reported) or refused with a message naming the column and the row:
+
+=======================================  ====================================================
+value                                    policy
+=======================================  ====================================================
+empty CSV cell, ``NA``, ``null``,        missing, counted per column (:mod:`.bad_values`)
+``NaN`` (CSV); ``null``, ``NaN``, an
+absent key (JSON); NaN (Parquet)
+``inf``, ``Infinity``, ``1e400``         refused: not a finite number (:mod:`.bad_values`)
+a CSV quote not closed on its line       refused, naming line, row and column (:mod:`.csv_quotes`)
+``true`` among JSON numbers, ``1`` among refused: one JSON kind per column (:mod:`.json_checks`)
+booleans, mixed kinds, a repeated key
+=======================================  ====================================================
 """
 
 from __future__ import annotations
 
-import json
+import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, Literal, TypeAlias
+from typing import IO, Final, Literal, TypeAlias
 
 import pyarrow as pa
-import pyarrow.csv as pa_csv
-import pyarrow.json as pa_json
 import pyarrow.parquet as pq
 
+from aumos_drift_detector.adapters.files.bad_values import missing_values, refuse_infinite_values
+from aumos_drift_detector.adapters.files.csv_reader import DEFAULT_BLOCK_SIZE, read_csv
+from aumos_drift_detector.adapters.files.json_records import read_json
+from aumos_drift_detector.adapters.files.shared_file import SharedFile
 from aumos_drift_detector.core.errors import ValidationError
 
 TabularFormat: TypeAlias = Literal["csv", "parquet", "json"]
@@ -33,6 +50,19 @@ _SUFFIXES: Final[dict[str, TabularFormat]] = {
     ".jsonl": "json",
     ".ndjson": "json",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedTable:
+    """A table read from a file, with what the bad-value policy counted.
+
+    Attributes:
+        table: The rows, column-oriented.
+        missing_values: Missing values per column (only columns that have some).
+    """
+
+    table: pa.Table
+    missing_values: dict[str, int]
 
 
 def detect_format(name: str) -> TabularFormat:
@@ -53,25 +83,18 @@ def detect_format(name: str) -> TabularFormat:
     return _SUFFIXES[suffix]
 
 
-def _read_csv(data: pa.NativeFile) -> pa.Table:
-    return pa_csv.read_csv(data, convert_options=pa_csv.ConvertOptions(strings_can_be_null=True))
+def _read_parquet(source: SharedFile) -> pa.Table:
+    parquet = pq.ParquetFile(source.reader())
+    return pa.Table.from_batches(list(parquet.iter_batches()), schema=parquet.schema_arrow)
 
 
-def _read_json(raw: bytes) -> pa.Table:
-    if raw.lstrip()[:1] == b"[":
-        records = json.loads(raw)
-        if not all(isinstance(record, dict) for record in records):
-            raise ValueError("a JSON array must hold objects (one per row)")
-        return pa.Table.from_pylist(records)
-    return pa_json.read_json(pa.BufferReader(raw))
-
-
-def _parse(raw: bytes | None, path: Path | None, fmt: TabularFormat) -> pa.Table:
+def _parse(file: IO[bytes], fmt: TabularFormat, name: str, csv_block_size: int) -> pa.Table:
+    source = SharedFile(file)
     if fmt == "parquet":
-        return pq.read_table(pa.BufferReader(raw) if raw is not None else str(path))
+        return _read_parquet(source)
     if fmt == "csv":
-        return _read_csv(pa.BufferReader(raw) if raw is not None else pa.memory_map(str(path)))
-    return _read_json(raw if raw is not None else Path(str(path)).read_bytes())
+        return read_csv(source, name=name, block_size=csv_block_size)
+    return read_json(source, name=name)
 
 
 def _select(table: pa.Table, columns: Sequence[str] | None, name: str) -> pa.Table:
@@ -87,6 +110,44 @@ def _select(table: pa.Table, columns: Sequence[str] | None, name: str) -> pa.Tab
                 f"{name}: no column {column!r} (columns: {', '.join(names)})", details={"file": name, "column": column}
             )
     return table.select(list(columns))
+
+
+def read_tabular(
+    file: IO[bytes],
+    fmt: TabularFormat,
+    *,
+    name: str,
+    columns: Sequence[str] | None = None,
+    csv_block_size: int = DEFAULT_BLOCK_SIZE,
+) -> ParsedTable:
+    """Read an open CSV, Parquet or JSON-records file and apply the bad-value policy.
+
+    Args:
+        file: The file, opened in binary mode and seekable.
+        fmt: ``"csv"``, ``"parquet"`` or ``"json"``.
+        name: The name to use in error messages.
+        columns: Keep only these columns, in this order.
+        csv_block_size: Bytes of CSV text parsed at a time.
+
+    Returns:
+        The table and its missing-value counts per column.
+
+    Raises:
+        ValidationError: Unreadable or empty file, unknown format, a missing or duplicated column,
+            or a refused value; the message starts with ``name``.
+    """
+    if fmt not in FORMATS:
+        raise ValidationError(f"{name}: unknown format {fmt!r}", details={"file": name, "format": fmt})
+    try:
+        table = _parse(file, fmt, name, csv_block_size)
+    except (pa.ArrowException, ValueError, OSError, TypeError) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ValidationError(f"{name}: cannot read {fmt.upper()}: {reason}", details={"file": name}) from exc
+    if table.num_rows == 0 or table.num_columns == 0:
+        raise ValidationError(f"{name}: no rows", details={"file": name})
+    table = _select(table, columns, name)
+    refuse_infinite_values(table, name)
+    return ParsedTable(table=table, missing_values=missing_values(table))
 
 
 def read_table(
@@ -108,23 +169,16 @@ def read_table(
         The table.
 
     Raises:
-        ValidationError: Unreadable or empty file, unknown format, a missing or duplicated column;
-            the message starts with the file's name.
+        ValidationError: Unreadable or empty file, unknown format, a missing or duplicated column,
+            or a refused value; the message starts with the file's name.
     """
-    raw = bytes(source) if isinstance(source, bytes | bytearray | memoryview) else None
-    path = None if raw is not None else Path(source)  # type: ignore[arg-type]
-    label = name or (str(path) if path is not None else "<upload>")
-    if fmt is None:
-        fmt = detect_format(label if path is None else str(path))
-    if fmt not in FORMATS:
-        raise ValidationError(f"{label}: unknown format {fmt!r}", details={"file": label, "format": fmt})
-    if path is not None and not path.is_file():
+    if isinstance(source, bytes | bytearray | memoryview):
+        label = name or "<upload>"
+        return read_tabular(io.BytesIO(source), fmt or detect_format(label), name=label, columns=columns).table
+    path = Path(source)
+    label = name or str(path)
+    fmt = fmt or detect_format(str(path))
+    if not path.is_file():
         raise ValidationError(f"{label}: file not found", details={"file": label})
-    try:
-        table = _parse(raw, path, fmt)
-    except (pa.ArrowException, ValueError, OSError, TypeError) as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ValidationError(f"{label}: cannot read {fmt.upper()}: {reason}", details={"file": label}) from exc
-    if table.num_rows == 0 or table.num_columns == 0:
-        raise ValidationError(f"{label}: no rows", details={"file": label})
-    return _select(table, columns, label)
+    with path.open("rb") as file:
+        return read_tabular(file, fmt, name=label, columns=columns).table

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from aumos_drift_detector.core.ingest.table import Table
@@ -68,12 +69,14 @@ class Upload:
         rows: Number of rows.
         content_type: Media type it arrived as.
         checksum: SHA-256 of the raw bytes.
+        missing_values: Missing values counted per column (only columns that have some).
     """
 
     table: Table
     rows: int
     content_type: str
     checksum: str
+    missing_values: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +87,10 @@ class IngestResult:
         accepted_rows: Rows stored (0 for a repeated idempotency key).
         duplicate: The idempotency key had been used: nothing was stored again.
         ignored_columns: Columns in the batch that the monitor does not declare.
+        missing_values: Missing values counted per column of the batch (only columns that have some).
     """
 
     accepted_rows: int
     duplicate: bool
     ignored_columns: tuple[str, ...]
+    missing_values: Mapping[str, int] = field(default_factory=dict)

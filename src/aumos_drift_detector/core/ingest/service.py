@@ -89,7 +89,7 @@ class DatasetService:
         source = as_columns(upload.table)
         check_columns(source, monitor, what="reference")
         profile = await asyncio.to_thread(ReferenceProfile.from_data, upload.table, feature_specs(monitor))
-        payload = profile.to_bytes()
+        payload = await asyncio.to_thread(profile.to_bytes)  # hundreds of MB for a large reference
         async with self._uow_factory() as uow:
             await uow.monitors.lock(principal.tenant_id, monitor_id)
             latest = await uow.references.latest(principal.tenant_id, monitor_id)
@@ -147,4 +147,9 @@ class DatasetService:
             await uow.commit()
         accepted = upload.rows if added else 0
         log.info("observations_ingested", monitor_id=str(monitor_id), rows=accepted, duplicate=not added)
-        return IngestResult(accepted_rows=accepted, duplicate=not added, ignored_columns=ignored)
+        return IngestResult(
+            accepted_rows=accepted,
+            duplicate=not added,
+            ignored_columns=ignored,
+            missing_values=dict(upload.missing_values),
+        )

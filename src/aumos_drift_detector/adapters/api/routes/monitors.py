@@ -72,7 +72,8 @@ async def delete_monitor(monitor_id: uuid.UUID, principal: Admin, context: Conte
 async def put_reference(monitor_id: uuid.UUID, request: Request, principal: Operator, context: Context) -> ReferenceOut:
     """Store the body as the monitor's newest reference version; earlier versions are kept."""
     upload = await read_upload(request, limit=context.settings.max_upload_bytes, name="reference")
-    return ReferenceOut.of(await context.services.datasets.replace_reference(principal, monitor_id, upload))
+    reference = await context.services.datasets.replace_reference(principal, monitor_id, upload)
+    return ReferenceOut.of(reference, missing_values=dict(upload.missing_values))
 
 
 @router.get("/{monitor_id}/reference", summary="Describe the current reference data (viewer)")

@@ -76,7 +76,11 @@ class DetectionPage(BaseModel):
 
 
 class ReferenceOut(BaseModel):
-    """Metadata of a stored reference version."""
+    """Metadata of a stored reference version.
+
+    ``missing_values`` counts the missing values per column of the upload (only columns that have
+    some) in the answer to the upload; it is ``null`` when a stored version is read back.
+    """
 
     monitor_id: uuid.UUID
     version: int
@@ -86,10 +90,11 @@ class ReferenceOut(BaseModel):
     content_type: str
     uploaded_by: str
     created_at: datetime
+    missing_values: dict[str, int] | None = None
 
     @classmethod
-    def of(cls, reference: ReferenceDataset) -> ReferenceOut:
-        """Render a core reference version."""
+    def of(cls, reference: ReferenceDataset, *, missing_values: dict[str, int] | None = None) -> ReferenceOut:
+        """Render a core reference version (with the upload's missing-value counts, when just uploaded)."""
         return cls(
             monitor_id=reference.monitor_id,
             version=reference.version,
@@ -99,15 +104,17 @@ class ReferenceOut(BaseModel):
             content_type=reference.content_type,
             uploaded_by=reference.uploaded_by,
             created_at=reference.created_at,
+            missing_values=missing_values,
         )
 
 
 class IngestOut(BaseModel):
-    """What an observation batch did."""
+    """What an observation batch did; ``missing_values`` counts missing values per column of the batch."""
 
     accepted_rows: int
     duplicate: bool
     ignored_columns: list[str]
+    missing_values: dict[str, int]
 
     @classmethod
     def of(cls, result: IngestResult) -> IngestOut:
@@ -116,6 +123,7 @@ class IngestOut(BaseModel):
             accepted_rows=result.accepted_rows,
             duplicate=result.duplicate,
             ignored_columns=list(result.ignored_columns),
+            missing_values=dict(result.missing_values),
         )
 
 
