@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aumos_drift_detector.adapters.persistence.database import create_session_factory
 from aumos_drift_detector.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
-from aumos_drift_detector.core.alerts.model import AlertStatus, DriftAlert
+from aumos_drift_detector.core.alerts.model import AlertSignal, AlertStatus, DriftAlert
 from aumos_drift_detector.core.alerts.policy import AlertPolicy
 from aumos_drift_detector.core.alerts.ports import AlertFilter
 from aumos_drift_detector.core.concept.config import ConceptConfig
@@ -71,7 +71,7 @@ def make_alert(
         monitor_id=monitor.id,
         model_id=monitor.model_id,
         dedup_key="acme:m:statistical:age",
-        signal=DetectionKind.STATISTICAL,
+        signal=AlertSignal.STATISTICAL,
         severity=Severity.MEDIUM,
         status=status,
         title="age drifted",

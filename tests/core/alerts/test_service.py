@@ -6,9 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from aumos_drift_detector.core.alerts.model import AlertAction, AlertStatus, DriftAlert
+from aumos_drift_detector.core.alerts.model import AlertAction, AlertSignal, AlertStatus, DriftAlert
 from aumos_drift_detector.core.alerts.ports import AlertFilter
 from aumos_drift_detector.core.alerts.workflow import AlertWorkflow
+from aumos_drift_detector.core.detections.model import DetectionStatus
 from aumos_drift_detector.core.errors import ConflictError, PermissionDeniedError, ValidationError
 from aumos_drift_detector.core.events.model import EventType
 from aumos_drift_detector.core.monitors.model import Monitor
@@ -194,11 +195,20 @@ async def test_transitions_need_the_operator_role_and_a_future_snooze(harness: H
         await workflow.snooze(OPERATOR, alert.id, harness.clock.now(), "")
 
 
-async def test_failed_runs_neither_breach_nor_count_as_healthy(harness: Harness) -> None:
-    from aumos_drift_detector.core.detections.model import DetectionStatus
-
+async def test_failed_runs_neither_breach_nor_count_as_healthy_but_raise_a_run_failure_alert(
+    harness: Harness,
+) -> None:
     monitor = await harness.add_monitor(make_monitor(alert_policy={"auto_resolve_after": 1}))
     await harness.run(monitor, drifted=2)
     await harness.run(monitor, drifted=0, status=DetectionStatus.FAILED)
-    (alert,) = await alerts_of(harness, monitor)
-    assert (alert.status, alert.healthy_streak) == (AlertStatus.OPEN, 0)
+    await harness.run(monitor, drifted=0, status=DetectionStatus.FAILED)
+    alerts = {alert.signal: alert for alert in await alerts_of(harness, monitor)}
+    drift, failure = alerts[AlertSignal.STATISTICAL], alerts[AlertSignal.RUN_FAILURE]
+    assert (drift.status, drift.healthy_streak) == (AlertStatus.OPEN, 0)
+    assert (failure.status, failure.occurrences, failure.severity) == (AlertStatus.OPEN, 2, Severity.HIGH)
+    actions = [event.payload()["action"] for event in await harness.events(EventType.ALERT_RAISED)]
+    assert actions == ["opened", "opened"]
+    await harness.run(monitor, drifted=0)
+    alerts = {alert.signal: alert for alert in await alerts_of(harness, monitor)}
+    assert alerts[AlertSignal.RUN_FAILURE].status is AlertStatus.RESOLVED
+    assert alerts[AlertSignal.STATISTICAL].status is AlertStatus.RESOLVED

@@ -10,11 +10,17 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pyarrow as pa
 import pytest
+from sqlalchemy import update
 
+from aumos_drift_detector.adapters.persistence.database import create_engine
+from aumos_drift_detector.adapters.persistence.tables import MonitorRow
 from aumos_drift_detector.bootstrap import Container, bootstrap
+from aumos_drift_detector.core.alerts.model import AlertSignal, AlertStatus
+from aumos_drift_detector.core.alerts.ports import AlertFilter
 from aumos_drift_detector.core.clock import FixedClock
-from aumos_drift_detector.core.detections.model import DetectionStatus, RunTrigger
+from aumos_drift_detector.core.detections.model import DetectionStatus, DriftDetection, RunTrigger
 from aumos_drift_detector.core.detections.ports import DetectionFilter
+from aumos_drift_detector.core.events.model import Event, EventType
 from aumos_drift_detector.core.ingest.model import Upload
 from aumos_drift_detector.core.monitors.config import FeatureConfig, Schedule
 from aumos_drift_detector.core.monitors.model import MonitorStatus
@@ -46,8 +52,11 @@ def _upload(rows: dict[str, object]) -> Upload:
     return Upload(table=table, rows=table.num_rows, content_type="text/csv", checksum="0" * 64)
 
 
-async def _monitor(container: Container, *, cron: str = "*/5 * * * *", with_data: bool = True) -> uuid.UUID:
+async def _monitor(
+    container: Container, *, cron: str = "*/5 * * * *", with_data: bool = True, tenant: str = "acme"
+) -> uuid.UUID:
     services = container.services()
+    admin = Principal("alice", tenant, frozenset({Role.ADMIN}))
     draft = MonitorDraft(
         name="churn",
         model_id="churn-model",
@@ -55,18 +64,23 @@ async def _monitor(container: Container, *, cron: str = "*/5 * * * *", with_data
         features=(FeatureConfig(name="age", kind="numerical"), FeatureConfig(name="plan", kind="categorical")),
         schedule=Schedule(cron=cron, timezone="UTC"),
     )
-    monitor = await services.monitors.create(ADMIN, draft)
+    monitor = await services.monitors.create(admin, draft)
     if with_data:
         rng = np.random.default_rng(0)
-        await services.datasets.replace_reference(ADMIN, monitor.id, _upload(churn_rows(rng, 300)))
-        await services.datasets.ingest(ADMIN, monitor.id, _upload(churn_rows(rng, 100)), idempotency_key=None)
+        await services.datasets.replace_reference(admin, monitor.id, _upload(churn_rows(rng, 300)))
+        await services.datasets.ingest(admin, monitor.id, _upload(churn_rows(rng, 100)), idempotency_key=None)
     return monitor.id
 
 
-async def _detections(container: Container, monitor_id: uuid.UUID) -> list[object]:
+async def _detections(container: Container, monitor_id: uuid.UUID, *, tenant: str = "acme") -> list[DriftDetection]:
     async with container.unit_of_work() as uow:
-        page = await uow.detections.list("acme", DetectionFilter(monitor_id=monitor_id), limit=500)
+        page = await uow.detections.list(tenant, DetectionFilter(monitor_id=monitor_id), limit=500)
     return list(page.items)
+
+
+async def _events(container: Container) -> list[Event]:
+    claimed = await container.outbox.claim("reader", T0 + timedelta(days=365), limit=1000, lease=timedelta(0))
+    return [item.event for item in claimed]
 
 
 def _clock(container: Container) -> FixedClock:
@@ -91,8 +105,8 @@ async def test_monitor_runs_at_its_due_times_and_missed_runs_collapse(container:
     assert await scheduler.tick() == 1
     assert (await container.services().monitors.get(ADMIN, monitor_id)).next_run_at == T0.replace(minute=35)
     detections = await _detections(container, monitor_id)
-    assert [d.trigger for d in detections] == [RunTrigger.SCHEDULE, RunTrigger.SCHEDULE]  # type: ignore[attr-defined]
-    assert all(d.status is DetectionStatus.SUCCEEDED for d in detections)  # type: ignore[attr-defined]
+    assert [d.trigger for d in detections] == [RunTrigger.SCHEDULE, RunTrigger.SCHEDULE]
+    assert all(d.status is DetectionStatus.SUCCEEDED for d in detections)
 
 
 async def test_paused_and_deleted_monitors_do_not_run(container: Container) -> None:
@@ -111,8 +125,8 @@ async def test_a_failed_run_is_recorded_and_the_schedule_goes_on(container: Cont
     _clock(container).set(T0.replace(minute=5))
     assert await scheduler.tick() == 1
     (detection,) = await _detections(container, monitor_id)
-    assert detection.status is DetectionStatus.FAILED  # type: ignore[attr-defined]
-    assert "reference" in (detection.error or "")  # type: ignore[attr-defined]
+    assert detection.status is DetectionStatus.FAILED
+    assert "reference" in (detection.error or "")
     assert (await container.services().monitors.get(ADMIN, monitor_id)).next_run_at == T0.replace(minute=10)
 
 
@@ -188,3 +202,51 @@ async def test_retention_purges_sent_events_but_never_unsent_ones(container: Con
     clock.advance(timedelta(days=2))
     assert await retention.purge() == 2
     assert (await container.outbox.lag()).pending == 1
+
+
+async def _poison(database: DatabaseTarget, monitor_id: uuid.UUID) -> None:
+    """Store a window no version of the service accepts, as an older version or a hand edit might have."""
+    engine = create_engine(database.url)
+    try:
+        async with engine.begin() as connection:
+            window = {"last_rows": 100, "last_seconds": 10**18, "min_rows": 30}
+            await connection.execute(update(MonitorRow).where(MonitorRow.id == monitor_id).values(window=window))
+    finally:
+        await engine.dispose()
+
+
+async def test_a_poisoned_monitor_never_stops_the_round_for_other_tenants(
+    container: Container, database: DatabaseTarget
+) -> None:
+    healthy = [await _monitor(container, cron="* * * * *") for _ in range(2)]
+    poisoned = await _monitor(container, cron="* * * * *")
+    other = await _monitor(container, cron="* * * * *", tenant="globex")
+    await _poison(database, poisoned)
+    scheduler, clock = container.scheduler(), _clock(container)
+    for minute in range(2, 5):
+        clock.set(T0.replace(minute=minute))
+        await scheduler.tick()
+    for monitor_id in healthy:
+        assert len(await _detections(container, monitor_id)) == 3
+    assert len(await _detections(container, other, tenant="globex")) == 3
+    assert await _detections(container, poisoned) == []
+
+
+async def test_a_monitor_that_cannot_run_raises_one_alert_until_it_runs_again(container: Container) -> None:
+    monitor_id = await _monitor(container, cron="* * * * *", with_data=False)
+    scheduler, clock = container.scheduler(), _clock(container)
+    for minute in range(2, 5):
+        clock.set(T0.replace(minute=minute))
+        await scheduler.tick()
+    alerts = (await container.services().alerts.list(ADMIN, AlertFilter(monitor_id=monitor_id))).items
+    assert [(a.signal, a.status, a.occurrences) for a in alerts] == [(AlertSignal.RUN_FAILURE, AlertStatus.OPEN, 3)]
+    assert "no reference data" in alerts[0].title
+    raised = [e for e in await _events(container) if e.type is EventType.ALERT_RAISED]
+    assert len(raised) == 1
+    rng = np.random.default_rng(3)
+    await container.services().datasets.replace_reference(ADMIN, monitor_id, _upload(churn_rows(rng, 300)))
+    await container.services().datasets.ingest(ADMIN, monitor_id, _upload(churn_rows(rng, 100)), idempotency_key=None)
+    clock.set(T0.replace(minute=5))
+    await scheduler.tick()
+    alerts = (await container.services().alerts.list(ADMIN, AlertFilter(monitor_id=monitor_id))).items
+    assert [a.status for a in alerts if a.signal is AlertSignal.RUN_FAILURE] == [AlertStatus.RESOLVED]

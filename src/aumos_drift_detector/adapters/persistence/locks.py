@@ -1,7 +1,9 @@
 """Row locks that serialise read-then-write changes, on PostgreSQL and SQLite alike.
 
-PostgreSQL locks the row with ``SELECT … FOR UPDATE``: a concurrent transaction asking for the same
-lock waits until the first one commits, then reads what it committed. SQLite has no row locks; it
+PostgreSQL locks the row with ``SELECT … FOR NO KEY UPDATE``: a concurrent transaction asking for the
+same lock waits until the first one commits, then reads what it committed. (``NO KEY`` because rows
+that refer to the locked one take a key-share lock on it: with ``FOR UPDATE`` two transactions that
+each inserted a detection of the monitor would deadlock on the monitor's row.) SQLite has no row locks; it
 has one writer at a time, so the lock is a write to the row (an ``UPDATE`` that changes nothing),
 which makes the transaction the writer before it reads anything and holds that until it ends.
 """
@@ -26,7 +28,7 @@ async def lock_row(session: AsyncSession, table: Any, *where: ColumnElement[bool
     """Lock the row matching ``where`` until the transaction ends; return whether it exists."""
     with storage_errors("lock row"):
         if dialect_name(session) == "postgresql":
-            found = (await session.execute(select(table.id).where(*where).with_for_update())).first()
+            found = (await session.execute(select(table.id).where(*where).with_for_update(key_share=True))).first()
             return found is not None
         result = await session.execute(
             update(table).where(*where).values(id=table.id).execution_options(synchronize_session=False)

@@ -15,7 +15,7 @@ from pydantic import BaseModel, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
 from aumos_drift_detector.adapters.persistence.tables import AlertRow, DetectionRow, MonitorRow
-from aumos_drift_detector.core.alerts.model import AlertStatus, DriftAlert
+from aumos_drift_detector.core.alerts.model import AlertSignal, AlertStatus, DriftAlert
 from aumos_drift_detector.core.alerts.policy import AlertPolicy
 from aumos_drift_detector.core.concept.config import ConceptConfig
 from aumos_drift_detector.core.detections.model import (
@@ -217,7 +217,7 @@ def alert_from_row(row: AlertRow) -> DriftAlert:
     values = {name: getattr(row, name) for name in _ALERT_FIELDS}
     return DriftAlert(
         id=row.id,
-        signal=DetectionKind(row.signal),
+        signal=AlertSignal(row.signal),
         severity=Severity(row.severity),
         status=AlertStatus(row.status),
         **values,

@@ -248,7 +248,7 @@ class SqlAlchemyAlertRepository:
                 AlertRow.dedup_key == dedup_key,
                 AlertRow.status != AlertStatus.RESOLVED.value,
             )
-            .with_for_update()
+            .with_for_update(key_share=True)
         )
         with storage_errors("find alert"):
             row = (await self._session.scalars(query.limit(1))).one_or_none()

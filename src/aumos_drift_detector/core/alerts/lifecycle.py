@@ -21,8 +21,7 @@ from __future__ import annotations
 
 import uuid
 
-from aumos_drift_detector.core.alerts.model import AlertAction, AlertStatus, DriftAlert
-from aumos_drift_detector.core.detections.model import DetectionKind
+from aumos_drift_detector.core.alerts.model import AlertAction, AlertSignal, AlertStatus, DriftAlert
 from aumos_drift_detector.core.errors import ConflictError
 
 #: Manual actions, the status each leads to, and the statuses it may start from.
@@ -42,10 +41,10 @@ MANUAL_TRANSITIONS: dict[AlertAction, tuple[AlertStatus, frozenset[AlertStatus]]
 DATASET_FEATURE = "*"
 
 
-def dedup_key(tenant_id: str, monitor_id: uuid.UUID, signal: DetectionKind, feature: str | None) -> str:
+def dedup_key(tenant_id: str, monitor_id: uuid.UUID, signal: AlertSignal, feature: str | None) -> str:
     """Return the key that groups repeated breaches into one alert.
 
-    >>> dedup_key("acme", uuid.UUID(int=7), DetectionKind.CONCEPT, None)
+    >>> dedup_key("acme", uuid.UUID(int=7), AlertSignal.CONCEPT, None)
     'acme:00000000-0000-0000-0000-000000000007:concept:*'
     """
     return f"{tenant_id}:{monitor_id}:{signal.value}:{feature or DATASET_FEATURE}"

@@ -7,8 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from aumos_drift_detector.core.detections.model import DetectionKind
 from aumos_drift_detector.core.severity import Severity
+
+
+class AlertSignal(StrEnum):
+    """What an alert is about: drift of the features, drift of the errors, or a monitor that cannot run."""
+
+    STATISTICAL = "statistical"
+    CONCEPT = "concept"
+    RUN_FAILURE = "run_failure"
 
 
 class AlertStatus(StrEnum):
@@ -30,7 +37,7 @@ class DriftAlert:
         monitor_id: The monitor whose detections raised it.
         model_id: The monitored model.
         dedup_key: Repeated breaches with the same key update this alert instead of opening another.
-        signal: What breached (``statistical`` or ``concept``).
+        signal: What it is about (``statistical``, ``concept`` or ``run_failure``).
         feature: The feature concerned, or ``None`` for the dataset.
         severity: Current severity; it escalates in place.
         status: Lifecycle state.
@@ -51,7 +58,7 @@ class DriftAlert:
     monitor_id: uuid.UUID
     model_id: str
     dedup_key: str
-    signal: DetectionKind
+    signal: AlertSignal
     severity: Severity
     status: AlertStatus
     title: str

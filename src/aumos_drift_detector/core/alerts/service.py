@@ -15,7 +15,7 @@ import structlog
 
 from aumos_drift_detector.core.alerts.history import AlertRecorder
 from aumos_drift_detector.core.alerts.lifecycle import dedup_key
-from aumos_drift_detector.core.alerts.model import AlertAction, AlertStatus, DriftAlert
+from aumos_drift_detector.core.alerts.model import AlertAction, AlertSignal, AlertStatus, DriftAlert
 from aumos_drift_detector.core.alerts.policy import AlertPolicy
 from aumos_drift_detector.core.clock import Clock
 from aumos_drift_detector.core.detections.model import DriftDetection, StatisticalDetection
@@ -62,7 +62,7 @@ class AlertService:
                 this one included (at least ``m_of_n.n`` of them when available).
         """
         policy = monitor.alert_policy
-        key = dedup_key(detection.tenant_id, monitor.id, detection.kind, None)
+        key = dedup_key(detection.tenant_id, monitor.id, AlertSignal(detection.kind.value), None)
         breach = policy.breaches(detection.severity)
         now = self._clock.now()
         alert = await uow.alerts.find_unresolved(detection.tenant_id, key)
@@ -93,7 +93,7 @@ class AlertService:
             monitor_id=monitor.id,
             model_id=monitor.model_id,
             dedup_key=key,
-            signal=detection.kind,
+            signal=AlertSignal(detection.kind.value),
             severity=detection.severity,
             status=AlertStatus.OPEN,
             title=alert_title(monitor, detection),

@@ -2,7 +2,8 @@
 
 The run service calls :meth:`DetectionOutcomeHandler.assess` before it stages a detection and
 :meth:`DetectionOutcomeHandler.handle` right after, in the same unit of work, then commits: the
-detection, its alert changes, its retraining trigger and their outbox events commit together.
+detection, its alert changes, its retraining trigger and their outbox events commit together. A failed
+run opens (or counts in) the monitor's ``run_failure`` alert instead; a good run resolves that alert.
 
 Concurrent detections of one monitor (replicas, parallel requests) are serialised in the database:
 :meth:`~DetectionOutcomeHandler.handle` first locks the monitor's row, so each detection sees the
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import uuid
 
+from aumos_drift_detector.core.alerts.run_failures import RunFailureAlerts
 from aumos_drift_detector.core.alerts.service import AlertService
 from aumos_drift_detector.core.clock import Clock
 from aumos_drift_detector.core.detections.model import DetectionStatus, DriftDetection
@@ -36,6 +38,7 @@ class DetectionOutcomeHandler:
         self._new_id = new_id
         self._alerts = AlertService(clock, new_id)
         self._retraining = RetrainingService(clock, new_id)
+        self._run_failures = RunFailureAlerts(clock, new_id)
 
     @staticmethod
     def assess(monitor: Monitor, detection: DriftDetection) -> Severity:
@@ -50,9 +53,13 @@ class DetectionOutcomeHandler:
             monitor: The monitor that ran.
             detection: The staged detection, with its assessed severity.
         """
-        if detection.status is not DetectionStatus.SUCCEEDED:
+        if detection.status is DetectionStatus.INSUFFICIENT_DATA:
             return
         await uow.monitors.lock(detection.tenant_id, monitor.id)
+        if detection.status is DetectionStatus.FAILED:
+            await self._run_failures.on_failure(uow, monitor, detection)
+            return
+        await self._run_failures.on_success(uow, monitor, detection)
         if detection.is_drift:
             await uow.outbox.add(events.drift_detected(self._new_id(), monitor, detection))
         depth = max(monitor.alert_policy.m_of_n.n, monitor.retraining_policy.consecutive_runs or 1)

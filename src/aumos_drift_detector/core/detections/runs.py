@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -176,7 +177,8 @@ class RunService:
             else:
                 await uow.monitors.record_run(monitor.tenant_id, monitor.id, last_run_at=detection.started_at)
             await uow.commit()
-        log.info(
+        log.log(
+            logging.WARNING if detection.status is DetectionStatus.FAILED else logging.INFO,
             "drift_checked",
             monitor_id=str(monitor.id),
             detection_id=str(detection.id),
@@ -184,6 +186,7 @@ class RunService:
             is_drift=detection.is_drift,
             drift_share=round(detection.drift_share, 4),
             severity=detection.severity.value,
+            error=detection.error,
         )
 
 

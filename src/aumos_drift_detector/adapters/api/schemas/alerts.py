@@ -7,8 +7,7 @@ from datetime import datetime
 
 from pydantic import AwareDatetime, BaseModel, Field
 
-from aumos_drift_detector.core.alerts.model import AlertAction, AlertEvent, AlertStatus, DriftAlert
-from aumos_drift_detector.core.detections.model import DetectionKind
+from aumos_drift_detector.core.alerts.model import AlertAction, AlertEvent, AlertSignal, AlertStatus, DriftAlert
 from aumos_drift_detector.core.severity import Severity
 
 MAX_NOTE_LENGTH = 2000
@@ -21,7 +20,7 @@ class AlertOut(BaseModel):
     monitor_id: uuid.UUID
     model_id: str
     dedup_key: str
-    signal: DetectionKind
+    signal: AlertSignal
     feature: str | None
     severity: Severity
     status: AlertStatus
