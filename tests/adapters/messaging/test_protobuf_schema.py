@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+import uuid
 from pathlib import Path
 
 import pytest
 from google.protobuf import json_format
 
 from aumos_drift_detector.adapters.messaging import protobuf_schema
+from aumos_drift_detector.core.events.builders import drift_detected
 from aumos_drift_detector.core.events.model import EventType
+from tests.core.builders import T0, make_concept_detection, make_monitor
 
 PROTO = Path(__file__).parents[3] / "proto" / "aumos" / "drift" / "v1" / "events.proto"
 
@@ -45,3 +48,15 @@ def test_every_event_type_has_one_message_and_unknown_fields_are_refused() -> No
     )
     with pytest.raises(json_format.ParseError, match="no_such_field"):
         protobuf_schema.encode_data(EventType.ALERT_RAISED, {"no_such_field": 1})
+
+
+def test_a_concept_drift_event_carries_its_stream_position_in_protobuf() -> None:
+    monitor = make_monitor()
+    detection = make_concept_detection(monitor, T0)
+    event = drift_detected(uuid.uuid4(), monitor, detection)
+    decoded = protobuf_schema.decode_data(event.type, protobuf_schema.encode_data(event.type, event.payload()))
+    assert decoded["features"] == []
+    assert decoded["concept"]["detector"] == "ADWIN"
+    assert int(decoded["concept"]["stream_index"]) == 1000
+    assert int(decoded["concept"]["change_start"]) == 900
+    assert "warning_start" not in decoded["concept"]

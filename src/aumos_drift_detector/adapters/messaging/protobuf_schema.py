@@ -32,6 +32,13 @@ MESSAGES: dict[str, list[tuple[str, int, str, str]]] = {
         ("threshold", 5, "double", ""),
         ("drift_detected", 6, "bool", ""),
     ],
+    "ConceptStream": [
+        ("detector", 1, "string", ""),
+        ("stream_index", 2, "int64", ""),
+        ("change_start", 3, "int64", "optional"),
+        ("warning_start", 4, "int64", "optional"),
+        ("n_detections", 5, "int64", ""),
+    ],
     "DriftDetected": [
         ("detection_id", 1, "string", ""),
         ("monitor_id", 2, "string", ""),
@@ -46,6 +53,7 @@ MESSAGES: dict[str, list[tuple[str, int, str, str]]] = {
         ("started_at", 11, "string", ""),
         ("finished_at", 12, "string", ""),
         ("features", 13, "FeatureResult", "repeated"),
+        ("concept", 14, "ConceptStream", ""),
     ],
     "AlertRaised": [
         ("alert_id", 1, "string", ""),
