@@ -13,7 +13,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aumos_drift_detector.adapters.files.arrow_codec import combine_tables, decode_table, encode_table
+from aumos_drift_detector.adapters.persistence.arrow_codec import combine_tables, decode_table, encode_table
 from aumos_drift_detector.adapters.persistence.errors import storage_errors
 from aumos_drift_detector.adapters.persistence.locks import dialect_name
 from aumos_drift_detector.adapters.persistence.tables import ConceptStateRow, ObservationBatchRow, ReferenceRow
