@@ -1,1 +1,1 @@
-"""Adapters: one subpackage per technology, each implementing the ports ``core`` declares beside each concept."""
+"""Adapters: one subpackage per technology, each implementing ports of ``core`` or of the HTTP layer."""

@@ -7,9 +7,7 @@ from typing import Protocol, Self
 
 from aumos_drift_detector.core.alerts.ports import AlertEventRepository, AlertRepository
 from aumos_drift_detector.core.detections.ports import DetectionRepository
-from aumos_drift_detector.core.events.ports import (
-    OutboxRepository,
-)
+from aumos_drift_detector.core.events.ports import OutboxRepository
 from aumos_drift_detector.core.ingest.ports import ObservationRepository, ReferenceRepository
 from aumos_drift_detector.core.monitors.ports import MonitorRepository
 from aumos_drift_detector.core.outcomes.ports import ConceptStateRepository

@@ -1,1 +1,1 @@
-"""Kafka publishing, the outbox relay and consumers."""
+"""Kafka publishing, the outbox relay that moves committed events to the publisher, and its health checks."""
