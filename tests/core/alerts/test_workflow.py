@@ -145,7 +145,7 @@ async def test_viewers_read_alerts_but_cannot_move_them(
     assert (found.alert.status, len(found.history)) == (AlertStatus.OPEN, 1)
 
 
-async def test_another_tenants_alert_is_not_found(services: Services, clock: FixedClock, alert_id: uuid.UUID) -> None:
+async def test_another_tenants_alert_is_not_found(services: Services, alert_id: uuid.UUID) -> None:
     with pytest.raises(NotFoundError):
         await services.alerts.get(OTHER_TENANT, alert_id)
     with pytest.raises(NotFoundError):

@@ -10,7 +10,6 @@ from pydantic import JsonValue
 from aumos_drift_detector.adapters.api.context import Services
 from aumos_drift_detector.core.alerts.model import AlertStatus
 from aumos_drift_detector.core.alerts.policy import AlertPolicy
-from aumos_drift_detector.core.clock import FixedClock
 from aumos_drift_detector.core.concept.config import ConceptConfig
 from aumos_drift_detector.core.detections.model import DetectionStatus
 from aumos_drift_detector.core.events.model import EventType
@@ -22,10 +21,14 @@ from tests.core.scenarios import drifting_monitor
 CONCURRENT_RUNS = 10
 
 
-@pytest.fixture
-def storage() -> InMemoryStorage:
-    """Storage on which concurrent transactions interleave at every call, kept apart only by the locks."""
-    return InterleavingStorage()
+@pytest.fixture(params=["plain", "interleaving"])
+def storage(request: pytest.FixtureRequest) -> InMemoryStorage:
+    """The in-memory storage as bootstrap() takes it, and one whose transactions interleave at every call.
+
+    On the plain storage a transaction runs in one piece, so concurrent calls cannot overlap there; on the
+    interleaving one only the locks keep them apart.
+    """
+    return InterleavingStorage() if request.param == "interleaving" else InMemoryStorage()
 
 
 def events_of(storage: InMemoryStorage, event_type: EventType) -> list[dict[str, JsonValue]]:
@@ -50,7 +53,7 @@ async def test_concurrent_runs_of_a_drifting_monitor_share_one_alert_and_one_not
 
 
 async def test_concurrent_runs_fire_retraining_at_most_once_within_the_cooldown(
-    services: Services, storage: InMemoryStorage, clock: FixedClock
+    services: Services, storage: InMemoryStorage
 ) -> None:
     monitor = await drifting_monitor(services)
     await asyncio.gather(*(services.runs.run_now(OPERATOR, monitor.id) for _ in range(CONCURRENT_RUNS)))
@@ -70,13 +73,16 @@ async def test_concurrent_runs_of_two_monitors_of_one_model_fire_one_trigger(
     assert len(events_of(storage, EventType.RETRAINING_REQUIRED)) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="InMemoryObservationRepository.add_batch (core/ingest/in_memory.py) looks the key up and stages the "
-    "batch without a lock, so interleaved transactions each store it; the database's unique index "
-    "(INSERT ... ON CONFLICT DO NOTHING) stores it once",
-)
-async def test_concurrent_batches_under_one_key_are_stored_once(services: Services, storage: InMemoryStorage) -> None:
+async def test_concurrent_batches_under_one_key_are_stored_once(
+    services: Services, storage: InMemoryStorage, request: pytest.FixtureRequest
+) -> None:
+    if isinstance(storage, InterleavingStorage):
+        reason = (
+            "InMemoryObservationRepository.add_batch (core/ingest/in_memory.py) looks the key up and stages the "
+            "batch without a lock, so interleaved transactions each store it; the database's unique index "
+            "(INSERT ... ON CONFLICT DO NOTHING) stores it once"
+        )
+        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
     monitor = await drifting_monitor(services)
     batch = upload(churn_rows(9, 40), checksum="same-body")
     results = await asyncio.gather(

@@ -52,9 +52,7 @@ async def test_a_window_below_min_rows_is_insufficient_data(
     assert (storage.alerts, storage.outbox) == ({}, {})
 
 
-async def test_a_drifting_window_is_a_stored_statistical_detection_with_typed_features(
-    services: Services, storage: InMemoryStorage
-) -> None:
+async def test_a_drifting_window_is_a_stored_statistical_detection_with_typed_features(services: Services) -> None:
     monitor = await drifting_monitor(services)
     detection = await services.runs.run_now(OPERATOR, monitor.id)
     assert (detection.status, detection.trigger, detection.started_at) == (
@@ -155,7 +153,7 @@ async def test_the_window_leaves_out_batches_older_than_last_seconds(services: S
 
 
 async def test_an_on_demand_run_records_last_run_at_and_keeps_the_schedule(
-    services: Services, storage: InMemoryStorage, clock: FixedClock
+    services: Services, clock: FixedClock
 ) -> None:
     monitor = await drifting_monitor(services, schedule=Schedule(cron="0 * * * *"))
     clock.advance(timedelta(minutes=12))
@@ -192,9 +190,7 @@ async def test_failed_builds_a_failed_detection_that_raises_nothing_when_stored(
     "values instead of missing ones, so the in-memory window has columns of different lengths; the "
     "database's combine_tables fills them with nulls and the run fails naming the feature",
 )
-async def test_a_feature_added_after_the_reference_upload_fails_the_run_naming_it(
-    services: Services, storage: InMemoryStorage
-) -> None:
+async def test_a_feature_added_after_the_reference_upload_fails_the_run_naming_it(services: Services) -> None:
     monitor = await drifting_monitor(services)
     income = (*CHURN_FEATURES, FeatureConfig(name="income", kind="numerical"))
     await services.monitors.update(ADMIN, monitor.id, MonitorChanges(features=income))

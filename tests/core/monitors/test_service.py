@@ -63,7 +63,7 @@ async def test_an_empty_feature_list_is_refused(services: Services) -> None:
         await services.monitors.create(ADMIN, draft(features=()))
 
 
-@pytest.mark.parametrize("cron", ["not a cron", "0 0 * * * *", "61 * * * *", "* * *"])
+@pytest.mark.parametrize("cron", ["not a cron", "0 0 * * * *", "61 * * * *", "* * *", "0 0 31 2 *"])
 async def test_a_bad_cron_is_refused_naming_schedule_cron(
     services: Services, storage: InMemoryStorage, cron: str
 ) -> None:

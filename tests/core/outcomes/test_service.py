@@ -92,7 +92,7 @@ async def test_concept_drifts_open_one_concept_alert_and_publish_each_drift(
     )
 
 
-async def test_a_batch_sent_again_under_its_key_is_applied_once(services: Services, storage: InMemoryStorage) -> None:
+async def test_a_batch_sent_again_under_its_key_is_applied_once(services: Services) -> None:
     monitor_id = await concept_monitor(services)
     stream = error_stream()
     first = await services.concept.ingest(OPERATOR, monitor_id, stream[:1500], idempotency_key="b-1")
@@ -102,9 +102,7 @@ async def test_a_batch_sent_again_under_its_key_is_applied_once(services: Servic
     assert (await services.concept.status(VIEWER, monitor_id)).n_seen == 1500
 
 
-async def test_a_key_reused_for_other_values_is_a_conflict_naming_the_header(
-    services: Services, storage: InMemoryStorage
-) -> None:
+async def test_a_key_reused_for_other_values_is_a_conflict_naming_the_header(services: Services) -> None:
     monitor_id = await concept_monitor(services)
     await services.concept.ingest(OPERATOR, monitor_id, [0.0, 1.0, 0.0], idempotency_key="b-1")
     with pytest.raises(ConflictError, match="Idempotency-Key 'b-1' was used for a different batch") as caught:
@@ -122,9 +120,7 @@ async def test_a_monitor_without_a_concept_detector_is_a_conflict(services: Serv
     assert storage.concept_states == {}
 
 
-async def test_status_counts_what_the_detector_saw_and_raised(
-    services: Services, storage: InMemoryStorage, clock: FixedClock
-) -> None:
+async def test_status_counts_what_the_detector_saw_and_raised(services: Services, clock: FixedClock) -> None:
     monitor_id = await concept_monitor(services)
     before = await services.concept.status(VIEWER, monitor_id)
     assert (before.detector, before.n_seen, before.n_detections, before.last_drift, before.updated_at) == (
@@ -143,9 +139,7 @@ async def test_status_counts_what_the_detector_saw_and_raised(
     assert status.warning is result.warning
 
 
-async def test_a_changed_detector_configuration_restarts_the_stream(
-    services: Services, storage: InMemoryStorage
-) -> None:
+async def test_a_changed_detector_configuration_restarts_the_stream(services: Services) -> None:
     monitor_id = await concept_monitor(services)
     stream = error_stream()
     await services.concept.ingest(OPERATOR, monitor_id, stream[:1200], idempotency_key=None)
