@@ -1,11 +1,12 @@
 # The commands a new user needs. `make run` serves on 127.0.0.1:8000 with a SQLite file;
-# `make test` runs every gate CI runs. Both create .venv on first use.
+# `make test` runs every gate CI runs; `make test-fast` lints, type-checks and runs the unit tests
+# only (no server needed). All create .venv on first use.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint typecheck architecture pytest bench clean
+.PHONY: run test test-fast lint typecheck architecture pytest bench clean
 
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +32,10 @@ pytest: $(INSTALLED)
 	$(BIN)/pytest --cov --cov-report=term:skip-covered -p no:cacheprovider
 
 test: lint typecheck architecture pytest
+
+# The use cases on in-memory storage, the pure domain and the doctests of core: no database, no broker.
+test-fast: lint typecheck
+	$(BIN)/pytest -p no:cacheprovider -q -m "not integration and not slow" tests/core src/aumos_drift_detector/core
 
 bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench_statistical.py
