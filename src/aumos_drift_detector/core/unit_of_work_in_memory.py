@@ -104,7 +104,7 @@ class InMemoryUnitOfWork:
         )
         self.outbox: OutboxRepository = InMemoryOutboxRepository(view(store.outbox))
         self.references: ReferenceRepository = InMemoryReferenceRepository(view(store.references))
-        self.observations: ObservationRepository = InMemoryObservationRepository(view(store.observations))
+        self.observations: ObservationRepository = InMemoryObservationRepository(view(store.observations), self._lock)
         self.concept_states: ConceptStateRepository = InMemoryConceptStateRepository(view(store.concept_states))
         return self
 

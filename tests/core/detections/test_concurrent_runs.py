@@ -76,13 +76,6 @@ async def test_concurrent_runs_of_two_monitors_of_one_model_fire_one_trigger(
 async def test_concurrent_batches_under_one_key_are_stored_once(
     services: Services, storage: InMemoryStorage, request: pytest.FixtureRequest
 ) -> None:
-    if isinstance(storage, InterleavingStorage):
-        reason = (
-            "InMemoryObservationRepository.add_batch (core/ingest/in_memory.py) looks the key up and stages the "
-            "batch without a lock, so interleaved transactions each store it; the database's unique index "
-            "(INSERT ... ON CONFLICT DO NOTHING) stores it once"
-        )
-        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
     monitor = await drifting_monitor(services)
     batch = upload(churn_rows(9, 40), checksum="same-body")
     results = await asyncio.gather(

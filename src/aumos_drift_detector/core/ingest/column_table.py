@@ -3,9 +3,9 @@
 It satisfies the :class:`~aumos_drift_detector.core.ingest.table.Table` port and, being a mapping of
 column name to NumPy array, is read by the statistical engine like any mapping of columns.
 
->>> table = ColumnTable.concat([{"age": [31, None]}, {"age": [45]}], ["age"])
->>> table.num_rows, table["age"].tolist()
-(3, [31.0, nan, 45.0])
+>>> table = ColumnTable.concat([{"age": [31, None]}, {"age": [45], "plan": ["pro"]}], ["age", "plan"])
+>>> table.num_rows, table["age"].tolist(), table["plan"].tolist()
+(3, [31.0, nan, 45.0], [None, None, 'pro'])
 """
 
 from __future__ import annotations
@@ -39,8 +39,13 @@ class ColumnTable(Mapping[str, npt.NDArray[Any]]):
 
     @classmethod
     def concat(cls, parts: Sequence[Mapping[str, list[Any]]], names: Sequence[str]) -> ColumnTable:
-        """The rows of ``parts`` one after the other, of the named columns."""
-        return cls({name: [value for part in parts for value in part.get(name, [])] for name in names})
+        """The rows of ``parts`` one after the other, of the named columns (missing where a part lacks one)."""
+        columns: dict[str, list[Any]] = {name: [] for name in names}
+        for part in parts:
+            rows = len(next(iter(part.values()), []))
+            for name in names:
+                columns[name].extend(part[name] if name in part else [None] * rows)
+        return cls(columns)
 
     def __getitem__(self, name: str) -> npt.NDArray[Any]:
         """One column as an array (float64 with NaN for numbers, bool, or object)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -71,8 +71,9 @@ class InMemoryObservationRepository:
         batches: The transaction's view of the stored batches.
     """
 
-    def __init__(self, batches: StagedTable[uuid.UUID, StoredBatch]) -> None:
+    def __init__(self, batches: StagedTable[uuid.UUID, StoredBatch], lock: Callable[[str], Awaitable[None]]) -> None:
         self._batches = batches
+        self._lock = lock
 
     async def add_batch(
         self,
@@ -84,8 +85,13 @@ class InMemoryObservationRepository:
         digest: str,
         received_at: datetime,
     ) -> bool:
-        """Stage a batch unless its key was used; a key used for another digest is a ``ConflictError``."""
+        """Stage a batch unless its key was used; a key used for another digest is a ``ConflictError``.
+
+        Like the database's unique index, a key is claimed until the unit of work ends, so racing
+        batches under one key are stored once.
+        """
         if idempotency_key is not None:
+            await self._lock(f"observations:{monitor_id}:{idempotency_key}")
             for batch in self._batches.values():
                 if batch.monitor_id == monitor_id and batch.idempotency_key == idempotency_key:
                     if batch.digest != digest:
