@@ -35,7 +35,7 @@ test: lint typecheck architecture pytest
 
 # The use cases on in-memory storage, the pure domain and the doctests of core: no database, no broker.
 test-fast: lint typecheck
-	$(BIN)/pytest -p no:cacheprovider -q -m "not integration and not slow" tests/core src/aumos_drift_detector/core
+	$(BIN)/pytest -p no:cacheprovider -q -n 2 -m "not integration and not slow" tests/core src/aumos_drift_detector/core
 
 bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench_statistical.py
