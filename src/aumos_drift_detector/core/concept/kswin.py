@@ -34,13 +34,47 @@ import numpy.typing as npt
 
 from aumos_drift_detector.core.concept.base import DriftDetector, StreamKind
 from aumos_drift_detector.core.concept.batch import BatchFlags
-from aumos_drift_detector.core.concept.ks_exact import drift_threshold
 from aumos_drift_detector.core.concept.kswin_kernel import run_kswin
 from aumos_drift_detector.core.concept.mersenne_twister import STATE_WORDS, seeded_state
 from aumos_drift_detector.core.concept.parameters import require_bool, require_int, require_open_unit
 from aumos_drift_detector.core.errors import ValidationError
+from aumos_drift_detector.core.statistical.ks_distribution import square_outside_loop
 
 MAX_STAT_SIZE = 10_000  # above this SciPy's "auto" mode stops computing the exact p-value
+
+
+def drift_threshold(stat_size: int, alpha: float) -> int:
+    """Smallest ``h`` with ``p(h) <= alpha`` and ``h / stat_size > 0.1`` (``stat_size + 1`` if none).
+
+    ``p(h)`` is SciPy's exact p-value of two samples of ``stat_size`` values at ``D = h / stat_size``,
+    from the statistical library's equal-size sum (run as plain Python: a handful of calls). Where that
+    sum exceeds 1 SciPy falls back to its asymptotic law, only for p-values above 0.9999, so reading it
+    as 1 decides identically for any ``alpha`` used in practice. The rule is monotone in ``h``, so a
+    bisection finds the threshold.
+
+    Args:
+        stat_size: Size of each KS sample.
+        alpha: Significance level.
+
+    Returns:
+        The threshold on the integer statistic.
+
+    Example:
+        >>> drift_threshold(30, 0.005)
+        14
+    """
+
+    def passes(h: int) -> bool:
+        return h / stat_size > 0.1 and min(square_outside_loop(stat_size, h), 1.0) <= alpha
+
+    low, high = 1, stat_size + 1
+    while low < high:
+        middle = (low + high) // 2
+        if passes(middle):
+            high = middle
+        else:
+            low = middle + 1
+    return low
 
 
 class KSWIN(DriftDetector):

@@ -14,8 +14,9 @@ The p-values reproduce ``scipy.stats.ks_2samp(method="auto")``:
   form takes 0.2 s). Without numba, cells on one anti-diagonal ``i + j = k`` depend only on the
   previous anti-diagonal, so the recursion runs as ``m + n`` vectorised numpy steps, each cell
   performing the same floating-point operations. Equal sample sizes use the closed alternating sum of
-  binomial ratios in Horner form (Gnedenko-Korolyuk, :func:`square_outside_loop`), compiled too when
-  numba is available.
+  binomial ratios in Horner form (Gnedenko-Korolyuk, :func:`square_outside_loop`: ``O(n)`` steps),
+  compiled when numba is available and run as plain Python otherwise, with the same result either
+  way. This is the library's one copy of that sum: KSWIN's drift threshold uses it too.
 * **Large samples**: ``P(D_N >= d)`` of the *one-sample* two-sided statistic at the effective size
   ``N = round(m n / (m + n))``, as scipy does. Where scipy is slow -- ``N d^2 >= 2.2``, where that tail
   equals ``2 * smirnov(N, d)`` and scipy sums ``N`` Birnbaum-Tingey terms -- the sum is replaced by the
@@ -80,10 +81,9 @@ def exact_p_value(h: int, n_reference: int, n_current: int) -> float:
     """
     if h <= 0:
         return 1.0
-    compiled = not jit_disabled()
     if n_reference == n_current:
-        outside = square_outside_kernel(n_reference, h) if compiled else _square_outside(n_reference, h)
-    elif not compiled:
+        outside = square_outside_kernel(n_reference, h)
+    elif jit_disabled():
         outside = _band_outside(n_reference, n_current, h)
     else:
         m, n = max(n_reference, n_current), min(n_reference, n_current)
@@ -138,16 +138,6 @@ band_outside_kernel = kernel(band_outside_loop)
 """The compiled :func:`band_outside_loop` (plain Python when compilation is off)."""
 square_outside_kernel = kernel(square_outside_loop)
 """The compiled :func:`square_outside_loop` (plain Python when compilation is off)."""
-
-
-def _square_outside(n: int, h: int) -> float:
-    """Equal sizes: ``2 * sum_k (-1)^(k-1) C(2n, n-kh) / C(2n, n)`` in nested (Horner) form."""
-    total = 0.0
-    for k in range(n // h, -1, -1):
-        j = np.arange(h, dtype=np.float64)
-        ratio = float(np.prod((n - k * h - j) / (n + k * h + j + 1.0)))
-        total = ratio * (1.0 - total)
-    return 2.0 * total
 
 
 def _band_outside(n_reference: int, n_current: int, h: int) -> float:
