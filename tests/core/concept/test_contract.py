@@ -201,3 +201,26 @@ def test_empty_batch_changes_nothing(detector_cls):
     result = detector.update_many([])
     assert result.drift_indices.size == 0
     assert detector.to_state() == before
+
+
+def test_params_model_lists_the_constructor_parameters_with_their_defaults(detector_cls):
+    signature = inspect.signature(detector_cls.__init__)
+    constructor = {name: p.default for name, p in signature.parameters.items() if name != "self"}
+    fields = {name: field.default for name, field in detector_cls.Params.model_fields.items()}
+    assert fields == constructor
+    assert make(detector_cls).to_state()["params"] == make(detector_cls).params.model_dump()
+
+
+def test_params_model_is_frozen_and_refuses_unknown_parameters(detector_cls):
+    params = detector_cls.Params()
+    with pytest.raises(ValueError, match="frozen"):
+        params.__setattr__(next(iter(detector_cls.Params.model_fields)), None)
+    with pytest.raises(ValidationError, match="speed is not a parameter"):
+        detector_cls.Params.parse(speed=3)
+
+
+def test_a_bad_parameter_is_refused_with_a_message_naming_it(detector_cls):
+    name = next(iter(detector_cls.Params.model_fields))
+    with pytest.raises(ValidationError, match=f"^{name} ") as caught:
+        detector_cls(**{name: "not a number"})
+    assert caught.value.details == {"parameter": name}

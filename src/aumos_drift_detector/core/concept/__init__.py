@@ -13,6 +13,7 @@ from aumos_drift_detector.core.concept.hddm_a import HDDM_A
 from aumos_drift_detector.core.concept.hddm_w import HDDM_W
 from aumos_drift_detector.core.concept.kswin import KSWIN
 from aumos_drift_detector.core.concept.page_hinkley import PageHinkley
+from aumos_drift_detector.core.concept.params import DetectorParams
 from aumos_drift_detector.core.concept.rddm import RDDM
 from aumos_drift_detector.core.concept.results import DriftEvent, UpdateManyResult
 
@@ -24,6 +25,7 @@ __all__ = [
     "HDDM_W",
     "KSWIN",
     "RDDM",
+    "DetectorParams",
     "DriftDetector",
     "DriftEvent",
     "PageHinkley",

@@ -27,9 +27,10 @@ A detector watches one stream of numbers, usually a model's prediction errors, o
   detector so it continues bit-identically: the same flags and the same future state.
   ``DriftDetector.from_state`` dispatches on the class name; ``ADWIN.from_state`` insists on it.
 
-Subclasses implement ``_step`` (one value, sets the two flags), ``_reset_statistics``, ``_params``,
-``_statistics_state``/``_restore_statistics`` and may override ``_step_many`` (a fast batch path),
-``_adapt_after_drift`` and ``_change_start``.
+Subclasses declare ``Params`` (their constructor's parameters as a frozen pydantic model, see
+:mod:`.params`) and pass the validated model to ``__init__``; they implement ``_step`` (one value,
+sets the two flags), ``_reset_statistics``, ``_statistics_state``/``_restore_statistics`` and may
+override ``_step_many`` (a fast batch path), ``_adapt_after_drift`` and ``_change_start``.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ import numpy as np
 import numpy.typing as npt
 
 from aumos_drift_detector.core.concept.batch import BatchFlags, summarise_batch
+from aumos_drift_detector.core.concept.params import DetectorParams
 from aumos_drift_detector.core.concept.results import DriftEvent, UpdateManyResult
 from aumos_drift_detector.core.concept.stream_values import check_batch, check_error_value, check_real_value
 from aumos_drift_detector.core.errors import ValidationError
@@ -84,6 +86,8 @@ class DriftDetector(abc.ABC):
     """Base class of every concept-drift detector; the module docstring states the contract."""
 
     stream_kind: ClassVar[StreamKind] = StreamKind.ERROR
+    Params: ClassVar[type[DetectorParams]] = DetectorParams
+    """The model of the constructor's parameters (each detector declares its own)."""
     _registry: ClassVar[dict[str, type[DriftDetector]]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -91,7 +95,8 @@ class DriftDetector(abc.ABC):
         if not getattr(cls, "__abstractmethods__", None):
             DriftDetector._registry[cls.__name__] = cls
 
-    def __init__(self) -> None:
+    def __init__(self, params: DetectorParams | None = None) -> None:
+        self.params = params if params is not None else self.Params()
         self._n_seen = 0
         self._n_detections = 0
         self._n_warnings = 0
@@ -261,9 +266,9 @@ class DriftDetector(abc.ABC):
     def _reset_statistics(self) -> None:
         """Forget everything learnt from the stream (not the counters)."""
 
-    @abc.abstractmethod
     def _params(self) -> dict[str, Any]:
         """Constructor keyword arguments, JSON-serialisable."""
+        return self.params.model_dump()
 
     @abc.abstractmethod
     def _statistics_state(self) -> dict[str, Any]:

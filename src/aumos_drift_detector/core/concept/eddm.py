@@ -24,17 +24,23 @@ standard deviation (``ddof=1``); the paper and MOA use the population one: pass 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import Field, model_validator
 
 from aumos_drift_detector.core.compilation import kernel
 from aumos_drift_detector.core.concept.base import DriftDetector, StreamKind
 from aumos_drift_detector.core.concept.batch import BatchFlags
-from aumos_drift_detector.core.concept.parameters import require_int, require_open_unit
+from aumos_drift_detector.core.concept.params import (
+    DetectorParams,
+    Integer,
+    NonNegativeInteger,
+    UnitUpperClosed,
+    require_at_least,
+)
 from aumos_drift_detector.core.concept.stream_values import check_error_value
-from aumos_drift_detector.core.errors import ValidationError
 
 __all__ = ["EDDM"]
 
@@ -53,18 +59,28 @@ class EDDM(DriftDetector):
         ValidationError: If a parameter is out of range.
     """
 
+    class Params(DetectorParams):
+        """EDDM's parameters, with River's names and defaults."""
+
+        warm_start: NonNegativeInteger = Field(30, description="Values, and errors, to observe before any alarm.")
+        alpha: UnitUpperClosed = Field(0.95, description="Warning level: the ratio falling below it raises a warning.")
+        beta: UnitUpperClosed = Field(0.9, description="Drift level, at most `alpha`: the ratio below it is a drift.")
+        ddof: Integer = Field(1, ge=0, le=1, description="1: sample standard deviation (River); 0: population (MOA).")
+
+        @model_validator(mode="after")
+        def _levels_ordered(self) -> Self:
+            require_at_least(self, "alpha", "beta")
+            return self
+
     stream_kind = StreamKind.ERROR
 
     def __init__(self, warm_start: int = 30, alpha: float = 0.95, beta: float = 0.9, ddof: int = 1) -> None:
-        super().__init__()
-        self.warm_start = require_int("warm_start", warm_start, minimum=0)
-        self.alpha = require_open_unit("alpha", alpha, upper_inclusive=True)
-        self.beta = require_open_unit("beta", beta, upper_inclusive=True)
-        if self.alpha < self.beta:
-            raise ValidationError(f"alpha ({self.alpha}) must be >= beta ({self.beta})", details={"parameter": "alpha"})
-        if ddof not in (0, 1) or isinstance(ddof, bool):
-            raise ValidationError(f"ddof must be 0 or 1, got {ddof!r}", details={"parameter": "ddof"})
-        self.ddof = int(ddof)
+        params = self.Params.parse(warm_start=warm_start, alpha=alpha, beta=beta, ddof=ddof)
+        super().__init__(params)
+        self.warm_start = params.warm_start
+        self.alpha = params.alpha
+        self.beta = params.beta
+        self.ddof = params.ddof
         self._reset_statistics()
 
     def update(self, x: float) -> None:
@@ -159,9 +175,6 @@ class EDDM(DriftDetector):
         self._drift_detected = bool(drift[-1])
         self._warning_detected = bool(warning[-1])
         return BatchFlags(drift, warning, change_start)
-
-    def _params(self) -> dict[str, Any]:
-        return {"warm_start": self.warm_start, "alpha": self.alpha, "beta": self.beta, "ddof": self.ddof}
 
     def _statistics_state(self) -> dict[str, Any]:
         return {

@@ -25,15 +25,23 @@ A drift or a refresh takes effect at the next update, when the buffer is replaye
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import Field, model_validator
 
 from aumos_drift_detector.core.compilation import kernel
 from aumos_drift_detector.core.concept.base import DriftDetector, StreamKind, decode_float, encode_float
 from aumos_drift_detector.core.concept.batch import BatchFlags
-from aumos_drift_detector.core.concept.parameters import require_int, require_real
+from aumos_drift_detector.core.concept.params import (
+    DetectorParams,
+    NonNegativeInteger,
+    PositiveInteger,
+    PositiveReal,
+    Real,
+    require_at_least,
+)
 from aumos_drift_detector.core.errors import ValidationError
 
 __all__ = ["RDDM"]
@@ -58,6 +66,23 @@ class RDDM(DriftDetector):
         ValidationError: If a parameter is out of range.
     """
 
+    class Params(DetectorParams):
+        """RDDM's parameters, with MOA's defaults."""
+
+        warm_start: NonNegativeInteger = Field(129, description="Values to observe before a warning or drift.")
+        warning_threshold: PositiveReal = Field(1.773, description="Multiple of s_min above p_min that warns.")
+        drift_threshold: Real = Field(2.258, description="Multiple of s_min above p_min that is a drift.")
+        max_concept_size: PositiveInteger = Field(
+            40_000, description="Concept length beyond which the statistics are recomputed from the buffer."
+        )
+        min_stable_concept_size: PositiveInteger = Field(7_000, description="Length of the buffer of recent values.")
+        warning_limit: PositiveInteger = Field(1_400, description="Length of a warning after which a drift is forced.")
+
+        @model_validator(mode="after")
+        def _thresholds_ordered(self) -> Self:
+            require_at_least(self, "drift_threshold", "warning_threshold")
+            return self
+
     stream_kind = StreamKind.ERROR
 
     def __init__(
@@ -69,19 +94,21 @@ class RDDM(DriftDetector):
         min_stable_concept_size: int = 7_000,
         warning_limit: int = 1_400,
     ) -> None:
-        super().__init__()
-        self.warm_start = require_int("warm_start", warm_start, minimum=0)
-        self.warning_threshold = require_real("warning_threshold", warning_threshold)
-        self.drift_threshold = require_real("drift_threshold", drift_threshold)
-        if not 0.0 < self.warning_threshold <= self.drift_threshold:
-            raise ValidationError(
-                "thresholds must satisfy 0 < warning_threshold <= drift_threshold, got "
-                f"{self.warning_threshold} and {self.drift_threshold}",
-                details={"parameter": "warning_threshold"},
-            )
-        self.max_concept_size = require_int("max_concept_size", max_concept_size, minimum=1)
-        self.min_stable_concept_size = require_int("min_stable_concept_size", min_stable_concept_size, minimum=1)
-        self.warning_limit = require_int("warning_limit", warning_limit, minimum=1)
+        params = self.Params.parse(
+            warm_start=warm_start,
+            warning_threshold=warning_threshold,
+            drift_threshold=drift_threshold,
+            max_concept_size=max_concept_size,
+            min_stable_concept_size=min_stable_concept_size,
+            warning_limit=warning_limit,
+        )
+        super().__init__(params)
+        self.warm_start = params.warm_start
+        self.warning_threshold = params.warning_threshold
+        self.drift_threshold = params.drift_threshold
+        self.max_concept_size = params.max_concept_size
+        self.min_stable_concept_size = params.min_stable_concept_size
+        self.warning_limit = params.warning_limit
         self._drift_one = np.zeros(1, dtype=np.bool_)
         self._warning_one = np.zeros(1, dtype=np.bool_)
         self._change_one = np.full(1, -1, dtype=np.int64)
@@ -133,16 +160,6 @@ class RDDM(DriftDetector):
         _rddm_kernel(
             values, offset, self._buffer, self._ints, self._floats, *thresholds, *limits, drift, warning, change_start
         )
-
-    def _params(self) -> dict[str, Any]:
-        return {
-            "warm_start": self.warm_start,
-            "warning_threshold": self.warning_threshold,
-            "drift_threshold": self.drift_threshold,
-            "max_concept_size": self.max_concept_size,
-            "min_stable_concept_size": self.min_stable_concept_size,
-            "warning_limit": self.warning_limit,
-        }
 
     def _statistics_state(self) -> dict[str, Any]:
         return {
