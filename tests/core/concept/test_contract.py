@@ -224,3 +224,38 @@ def test_a_bad_parameter_is_refused_with_a_message_naming_it(detector_cls):
     with pytest.raises(ValidationError, match=f"^{name} ") as caught:
         detector_cls(**{name: "not a number"})
     assert caught.value.details == {"parameter": name}
+
+
+DOMAINS = {
+    "ADWIN": "real",
+    "DDM": "binary",
+    "EDDM": "binary",
+    "HDDM_A": "unit_interval",
+    "HDDM_W": "unit_interval",
+    "KSWIN": "real",
+    "PageHinkley": "real",
+    "RDDM": "binary",
+}
+
+
+def test_every_detector_declares_the_input_domain_of_its_algorithm(detector_cls):
+    assert detector_cls.input_domain == DOMAINS[detector_cls.__name__]
+    expected_kind = StreamKind.REAL if detector_cls.input_domain == "real" else StreamKind.ERROR
+    assert detector_cls.stream_kind is expected_kind
+
+
+@pytest.mark.parametrize(
+    "binary_detector_cls",
+    [cls for cls in DETECTORS if cls.input_domain == "binary"],
+    ids=lambda cls: cls.__name__,
+)
+def test_binary_detectors_refuse_a_fraction_and_name_the_first_bad_position(binary_detector_cls):
+    detector = make(binary_detector_cls)
+    detector.update_many([0, 1, True, np.float32(0.0)])
+    before = detector.to_state()
+    with pytest.raises(ValidationError, match="must be 0 or 1"):
+        detector.update(0.5)
+    with pytest.raises(ValidationError, match=r"0\.25 at position 3") as caught:
+        detector.update_many(np.array([0.0, 1.0, 1.0, 0.25, 0.5]))
+    assert caught.value.details["position"] == 3
+    assert detector.to_state() == before

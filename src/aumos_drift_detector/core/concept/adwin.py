@@ -40,7 +40,7 @@ import numpy.typing as npt
 from pydantic import Field
 
 from aumos_drift_detector.core.concept.adwin_kernel import MAX_LEVELS, ring_capacity, run_adwin
-from aumos_drift_detector.core.concept.base import DriftDetector, StreamKind, decode_float, encode_float
+from aumos_drift_detector.core.concept.base import DriftDetector, decode_float, encode_float
 from aumos_drift_detector.core.concept.batch import BatchFlags
 from aumos_drift_detector.core.concept.params import DetectorParams, Flag, NonNegativeInteger, OpenUnit, PositiveInteger
 from aumos_drift_detector.core.concept.results import DriftEvent
@@ -77,7 +77,7 @@ class ADWIN(DriftDetector):
             True, description="Forget the window after a drift (River); false keeps the shrunken window (MOA)."
         )
 
-    stream_kind = StreamKind.REAL
+    input_domain = "real"
 
     def __init__(
         self,

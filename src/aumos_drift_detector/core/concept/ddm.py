@@ -41,7 +41,7 @@ import numpy.typing as npt
 from pydantic import Field, model_validator
 
 from aumos_drift_detector.core.compilation import kernel
-from aumos_drift_detector.core.concept.base import DriftDetector, StreamKind, decode_float, encode_float
+from aumos_drift_detector.core.concept.base import DriftDetector, decode_float, encode_float
 from aumos_drift_detector.core.concept.batch import BatchFlags
 from aumos_drift_detector.core.concept.eddm import EDDM
 from aumos_drift_detector.core.concept.params import (
@@ -51,13 +51,13 @@ from aumos_drift_detector.core.concept.params import (
     PositiveReal,
     require_at_least,
 )
-from aumos_drift_detector.core.concept.stream_values import check_error_value
+from aumos_drift_detector.core.concept.stream_values import check_binary_value
 
 __all__ = ["DDM", "EDDM"]
 
 
 class DDM(DriftDetector):
-    """Drift Detection Method on a stream of errors in ``[0, 1]`` (1 = wrong prediction).
+    """Drift Detection Method on a stream of binary errors: 0 or 1 (1 = wrong prediction).
 
     Args:
         warm_start: Values to observe before any warning or drift can be raised (River's default 30).
@@ -86,7 +86,7 @@ class DDM(DriftDetector):
             require_at_least(self, "drift_threshold", "warning_threshold")
             return self
 
-    stream_kind = StreamKind.ERROR
+    input_domain = "binary"
 
     def __init__(
         self,
@@ -114,14 +114,14 @@ class DDM(DriftDetector):
         """Consume one error value (see :meth:`DriftDetector.update`; this is the same, inlined for speed).
 
         Args:
-            x: The next error in ``[0, 1]`` (1 = wrong prediction).
+            x: The next error, 0 or 1 (1 = wrong prediction).
 
         Raises:
-            ValidationError: If the value is not a number in ``[0, 1]``.
+            ValidationError: If the value is not the number 0 or 1.
         """
         kind = type(x)
-        if not ((kind is float or kind is int) and 0.0 <= x <= 1.0):
-            x = check_error_value(x)
+        if not ((kind is float or kind is int) and (x == 0.0 or x == 1.0)):
+            x = check_binary_value(x)
         if self._drift_detected:
             self._reset_statistics()
             self._warning_start = None

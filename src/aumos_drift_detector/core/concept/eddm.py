@@ -9,7 +9,7 @@ the largest :math:`p' + 2 s'` seen so far. Once more than ``warm_start`` values 
 * a drift when it falls below ``beta``,
 * a warning when it falls below ``alpha`` (the flag is only re-evaluated at errors, as in River).
 
-Only a value of exactly 1 counts as an error. With the defaults the detection and warning indices
+Input is binary (0 or 1, 1 = an error). With the defaults the detection and warning indices
 are exactly River 0.26.1's ``drift.binary.EDDM``. River, like this default, uses the *sample*
 standard deviation (``ddof=1``); the paper and MOA use the population one: pass ``ddof=0``.
 
@@ -31,7 +31,7 @@ import numpy.typing as npt
 from pydantic import Field, model_validator
 
 from aumos_drift_detector.core.compilation import kernel
-from aumos_drift_detector.core.concept.base import DriftDetector, StreamKind
+from aumos_drift_detector.core.concept.base import DriftDetector
 from aumos_drift_detector.core.concept.batch import BatchFlags
 from aumos_drift_detector.core.concept.params import (
     DetectorParams,
@@ -40,13 +40,13 @@ from aumos_drift_detector.core.concept.params import (
     UnitUpperClosed,
     require_at_least,
 )
-from aumos_drift_detector.core.concept.stream_values import check_error_value
+from aumos_drift_detector.core.concept.stream_values import check_binary_value
 
 __all__ = ["EDDM"]
 
 
 class EDDM(DriftDetector):
-    """Early Drift Detection Method on a stream of errors in ``[0, 1]`` (only 1 counts as an error).
+    """Early Drift Detection Method on a stream of binary errors: 0 or 1 (1 = wrong prediction).
 
     Args:
         warm_start: Values, and errors, to observe before a warning or drift can be raised.
@@ -72,7 +72,7 @@ class EDDM(DriftDetector):
             require_at_least(self, "alpha", "beta")
             return self
 
-    stream_kind = StreamKind.ERROR
+    input_domain = "binary"
 
     def __init__(self, warm_start: int = 30, alpha: float = 0.95, beta: float = 0.9, ddof: int = 1) -> None:
         params = self.Params.parse(warm_start=warm_start, alpha=alpha, beta=beta, ddof=ddof)
@@ -87,14 +87,14 @@ class EDDM(DriftDetector):
         """Consume one error value (see :meth:`DriftDetector.update`; this is the same, inlined for speed).
 
         Args:
-            x: The next error in ``[0, 1]``; only exactly 1 counts as an error.
+            x: The next error, 0 or 1 (1 = wrong prediction).
 
         Raises:
-            ValidationError: If the value is not a number in ``[0, 1]``.
+            ValidationError: If the value is not the number 0 or 1.
         """
         kind = type(x)
-        if not ((kind is float or kind is int) and 0.0 <= x <= 1.0):
-            x = check_error_value(x)
+        if not ((kind is float or kind is int) and (x == 0.0 or x == 1.0)):
+            x = check_binary_value(x)
         if self._drift_detected:
             self._reset_statistics()
             self._warning_start = None

@@ -36,13 +36,13 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import Field
 
-from aumos_drift_detector.core.concept.base import DriftDetector, StreamKind
+from aumos_drift_detector.core.concept.base import DriftDetector
 from aumos_drift_detector.core.concept.batch import BatchFlags
 from aumos_drift_detector.core.concept.params import DetectorParams, Flag, OpenUnit
 
 
 class HDDM_A(DriftDetector):  # noqa: N801 - the algorithm's published name
-    """Hoeffding drift detection on the running mean of an error stream (1 = error).
+    """Hoeffding drift detection on the running mean of errors or bounded losses in ``[0, 1]`` (1 = error).
 
     Args:
         drift_confidence: Significance of the drift test, in ``(0, 1)``.
@@ -60,7 +60,7 @@ class HDDM_A(DriftDetector):  # noqa: N801 - the algorithm's published name
         warning_confidence: OpenUnit = Field(0.005, description="Significance of the warning test.")
         two_sided_test: Flag = Field(False, description="Also flag decreases of the error rate.")
 
-    stream_kind = StreamKind.ERROR
+    input_domain = "unit_interval"
 
     def __init__(
         self, drift_confidence: float = 0.001, warning_confidence: float = 0.005, two_sided_test: bool = False

@@ -32,7 +32,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import Field
 
-from aumos_drift_detector.core.concept.base import DriftDetector, StreamKind, decode_float, encode_float
+from aumos_drift_detector.core.concept.base import DriftDetector, decode_float, encode_float
 from aumos_drift_detector.core.concept.batch import BatchFlags
 from aumos_drift_detector.core.concept.params import DetectorParams, Flag, OpenUnit, UnitUpperClosed
 from aumos_drift_detector.core.concept.stream_values import check_error_value
@@ -43,7 +43,7 @@ _EMPTY: _Summary = (False, 0.0, 1.0)
 
 
 class HDDM_W(DriftDetector):  # noqa: N801 - the algorithm's published name
-    """McDiarmid drift detection on weighted means of an error stream (1 = error).
+    """McDiarmid drift detection on weighted means of errors or bounded losses in ``[0, 1]`` (1 = error).
 
     Args:
         drift_confidence: Significance of the drift test, in ``(0, 1)``.
@@ -63,7 +63,7 @@ class HDDM_W(DriftDetector):  # noqa: N801 - the algorithm's published name
         lambda_val: UnitUpperClosed = Field(0.05, description="Weight of the newest value in the moving averages.")
         two_sided_test: Flag = Field(False, description="Also flag decreases of the error rate.")
 
-    stream_kind = StreamKind.ERROR
+    input_domain = "unit_interval"
 
     def __init__(
         self,

@@ -33,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import Field, model_validator
 
-from aumos_drift_detector.core.concept.base import DriftDetector, StreamKind
+from aumos_drift_detector.core.concept.base import DriftDetector
 from aumos_drift_detector.core.concept.batch import BatchFlags
 from aumos_drift_detector.core.concept.kswin_kernel import run_kswin
 from aumos_drift_detector.core.concept.mersenne_twister import STATE_WORDS, seeded_state
@@ -120,7 +120,7 @@ class KSWIN(DriftDetector):
                 raise parameter_error("window_size", rule)
             return self
 
-    stream_kind = StreamKind.REAL
+    input_domain = "real"
 
     def __init__(
         self,

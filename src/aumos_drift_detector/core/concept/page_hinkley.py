@@ -34,7 +34,7 @@ import numpy.typing as npt
 from pydantic import Field
 
 from aumos_drift_detector.core.compilation import kernel
-from aumos_drift_detector.core.concept.base import DriftDetector, StreamKind, decode_float, encode_float
+from aumos_drift_detector.core.concept.base import DriftDetector, decode_float, encode_float
 from aumos_drift_detector.core.concept.batch import BatchFlags
 from aumos_drift_detector.core.concept.params import (
     DetectorParams,
@@ -73,7 +73,7 @@ class PageHinkley(DriftDetector):
             "both", description="Which changes to flag: both (River), up (the paper, MOA) or down."
         )
 
-    stream_kind = StreamKind.REAL
+    input_domain = "real"
 
     def __init__(
         self,

@@ -32,7 +32,7 @@ import numpy.typing as npt
 from pydantic import Field, model_validator
 
 from aumos_drift_detector.core.compilation import kernel
-from aumos_drift_detector.core.concept.base import DriftDetector, StreamKind, decode_float, encode_float
+from aumos_drift_detector.core.concept.base import DriftDetector, decode_float, encode_float
 from aumos_drift_detector.core.concept.batch import BatchFlags
 from aumos_drift_detector.core.concept.params import (
     DetectorParams,
@@ -52,7 +52,7 @@ _NO_REPLAY, _REFRESH, _RESTART = 0, 1, 2
 
 
 class RDDM(DriftDetector):
-    """Reactive Drift Detection Method on a stream of errors in ``[0, 1]`` (1 = wrong prediction).
+    """Reactive Drift Detection Method on a stream of binary errors: 0 or 1 (1 = wrong prediction).
 
     Args:
         warm_start: MOA's ``minNumInstances``: values before a warning or drift can be raised.
@@ -83,7 +83,7 @@ class RDDM(DriftDetector):
             require_at_least(self, "drift_threshold", "warning_threshold")
             return self
 
-    stream_kind = StreamKind.ERROR
+    input_domain = "binary"
 
     def __init__(
         self,
