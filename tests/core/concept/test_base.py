@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from aumos_drift_detector.core.concept import DriftDetector, DriftEvent, StreamKind
-from aumos_drift_detector.core.concept.base import decode_float, encode_float
+from aumos_drift_detector.core.concept.state_format import decode_float, encode_float
 from aumos_drift_detector.core.concept.stream_values import check_batch, check_error_value, check_real_value
 from aumos_drift_detector.core.errors import ValidationError
 

@@ -40,10 +40,11 @@ import numpy.typing as npt
 from pydantic import Field
 
 from aumos_drift_detector.core.concept.adwin_kernel import MAX_LEVELS, ring_capacity, run_adwin
-from aumos_drift_detector.core.concept.base import DriftDetector, decode_float, encode_float
+from aumos_drift_detector.core.concept.base import DriftDetector
 from aumos_drift_detector.core.concept.batch import BatchFlags
 from aumos_drift_detector.core.concept.params import DetectorParams, Flag, NonNegativeInteger, OpenUnit, PositiveInteger
 from aumos_drift_detector.core.concept.results import DriftEvent
+from aumos_drift_detector.core.concept.state_format import decode_float, encode_float
 from aumos_drift_detector.core.concept.stream_values import check_real_value
 
 

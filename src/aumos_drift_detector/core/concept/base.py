@@ -37,8 +37,6 @@ override ``_step_many`` (a fast batch path), ``_adapt_after_drift`` and ``_chang
 from __future__ import annotations
 
 import abc
-import enum
-import math
 from collections.abc import Iterable
 from typing import Any, ClassVar, Self
 
@@ -48,39 +46,11 @@ import numpy.typing as npt
 from aumos_drift_detector.core.concept.batch import BatchFlags, summarise_batch
 from aumos_drift_detector.core.concept.params import DetectorParams
 from aumos_drift_detector.core.concept.results import DriftEvent, UpdateManyResult
-from aumos_drift_detector.core.concept.stream_values import VALUE_CHECKS, InputDomain, check_batch
+from aumos_drift_detector.core.concept.state_format import STATE_FORMAT_VERSION
+from aumos_drift_detector.core.concept.stream_values import VALUE_CHECKS, InputDomain, StreamKind, check_batch
 from aumos_drift_detector.core.errors import ValidationError
 
-__all__ = [
-    "STATE_FORMAT_VERSION",
-    "DriftDetector",
-    "DriftEvent",
-    "StreamKind",
-    "UpdateManyResult",
-    "decode_float",
-    "encode_float",
-]
-
-STATE_FORMAT_VERSION = 1
-
-
-class StreamKind(enum.Enum):
-    """What a detector's input values mean."""
-
-    ERROR = "error"
-    """Per-prediction error (0 or 1, or in ``[0, 1]``); 1 is a wrong prediction."""
-    REAL = "real"
-    """Any finite real number (a loss, a residual, a score)."""
-
-
-def encode_float(value: float) -> float | str:
-    """Encode a float for a JSON state: finite values as-is, others as ``"inf"``, ``"-inf"``, ``"nan"``."""
-    return value if math.isfinite(value) else repr(value)
-
-
-def decode_float(value: float | str) -> float:
-    """Invert :func:`encode_float`."""
-    return float(value)
+__all__ = ["DriftDetector", "DriftEvent", "StreamKind", "UpdateManyResult"]
 
 
 class DriftDetector(abc.ABC):

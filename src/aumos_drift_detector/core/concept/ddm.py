@@ -41,7 +41,7 @@ import numpy.typing as npt
 from pydantic import Field, model_validator
 
 from aumos_drift_detector.core.compilation import kernel
-from aumos_drift_detector.core.concept.base import DriftDetector, decode_float, encode_float
+from aumos_drift_detector.core.concept.base import DriftDetector
 from aumos_drift_detector.core.concept.batch import BatchFlags
 from aumos_drift_detector.core.concept.eddm import EDDM
 from aumos_drift_detector.core.concept.params import (
@@ -51,6 +51,7 @@ from aumos_drift_detector.core.concept.params import (
     PositiveReal,
     require_at_least,
 )
+from aumos_drift_detector.core.concept.state_format import decode_float, encode_float
 from aumos_drift_detector.core.concept.stream_values import check_binary_value
 
 __all__ = ["DDM", "EDDM"]

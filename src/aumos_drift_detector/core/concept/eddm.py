@@ -216,6 +216,9 @@ def _eddm_batch(
 
     ``half`` is 0.5 passed at run time: a literal exponent lets the compiler turn ``** 0.5`` into a
     square root, which rounds differently from the C library's ``pow`` that Python (and River) call.
+
+    One loop on purpose: the detector's statistics stay in local variables for the whole batch, which a
+    split into functions would pass through arrays at every value.
     """
     n, last_error, n_errors, max_index = counters[0], counters[1], counters[2], counters[3]
     mean, m2, p2s_max = moments[0], moments[1], moments[2]

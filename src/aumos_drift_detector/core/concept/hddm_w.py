@@ -32,9 +32,10 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import Field
 
-from aumos_drift_detector.core.concept.base import DriftDetector, decode_float, encode_float
+from aumos_drift_detector.core.concept.base import DriftDetector
 from aumos_drift_detector.core.concept.batch import BatchFlags
 from aumos_drift_detector.core.concept.params import DetectorParams, Flag, OpenUnit, UnitUpperClosed
+from aumos_drift_detector.core.concept.state_format import decode_float, encode_float
 from aumos_drift_detector.core.concept.stream_values import check_error_value
 
 # An EWMA summary: (has seen a value, weighted mean, independent bound condition).

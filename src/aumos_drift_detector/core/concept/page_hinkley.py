@@ -34,7 +34,7 @@ import numpy.typing as npt
 from pydantic import Field
 
 from aumos_drift_detector.core.compilation import kernel
-from aumos_drift_detector.core.concept.base import DriftDetector, decode_float, encode_float
+from aumos_drift_detector.core.concept.base import DriftDetector
 from aumos_drift_detector.core.concept.batch import BatchFlags
 from aumos_drift_detector.core.concept.params import (
     DetectorParams,
@@ -43,6 +43,7 @@ from aumos_drift_detector.core.concept.params import (
     PositiveReal,
     UnitUpperClosed,
 )
+from aumos_drift_detector.core.concept.state_format import decode_float, encode_float
 from aumos_drift_detector.core.concept.stream_values import check_real_value
 
 __all__ = ["PageHinkley"]
@@ -215,7 +216,11 @@ def _page_hinkley_batch(
     drift: npt.NDArray[np.bool_],
     change_start: npt.NDArray[np.int64],
 ) -> bool:
-    """:meth:`PageHinkley._step` over a batch; ``indices`` and ``sums`` are updated in place."""
+    """:meth:`PageHinkley._step` over a batch; ``indices`` and ``sums`` are updated in place.
+
+    One loop on purpose: the detector's statistics stay in local variables for the whole batch, which a
+    split into functions would pass through arrays at every value.
+    """
     n, min_index, max_index = indices[0], indices[1], indices[2]
     mean, sum_up, sum_down, min_up, max_down = sums[0], sums[1], sums[2], sums[3], sums[4]
     for i in range(values.shape[0]):

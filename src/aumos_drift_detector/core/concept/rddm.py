@@ -31,8 +31,8 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import Field, model_validator
 
-from aumos_drift_detector.core.compilation import kernel
-from aumos_drift_detector.core.concept.base import DriftDetector, decode_float, encode_float
+from aumos_drift_detector.core.compilation import inline_kernel, kernel
+from aumos_drift_detector.core.concept.base import DriftDetector
 from aumos_drift_detector.core.concept.batch import BatchFlags
 from aumos_drift_detector.core.concept.params import (
     DetectorParams,
@@ -42,6 +42,7 @@ from aumos_drift_detector.core.concept.params import (
     Real,
     require_at_least,
 )
+from aumos_drift_detector.core.concept.state_format import decode_float, encode_float
 from aumos_drift_detector.core.errors import ValidationError
 
 __all__ = ["RDDM"]
@@ -179,6 +180,34 @@ class RDDM(DriftDetector):
         self._change_one[0] = int(state["change_start"])
 
 
+@inline_kernel
+def _replay(
+    buffer: npt.NDArray[np.float64],
+    first: int,
+    stored: int,
+    warm_start: int,
+    restart: bool,
+    p_min: float,
+    s_min: float,
+    ps_min: float,
+) -> tuple[int, float, float, float, float, float]:
+    """Rebuild ``(n, p, s, p_min, s_min, ps_min)`` from the ``stored`` buffered values from ``first`` on.
+
+    A new concept (``restart``) also looks for its minimum among them; an over-long one keeps its own.
+    """
+    size = buffer.shape[0]
+    n, p, s = 1, 1.0, 0.0
+    position = first
+    for _ in range(stored):
+        p = p + (buffer[position] - p) / n
+        s = math.sqrt(p * (1.0 - p) / n)
+        if restart and n > warm_start and p + s < ps_min:
+            p_min, s_min, ps_min = p, s, p + s
+        n += 1
+        position = (position + 1) % size
+    return n, p, s, p_min, s_min, ps_min
+
+
 def _rddm_batch(
     values: npt.NDArray[np.float64],
     offset: int,
@@ -194,7 +223,11 @@ def _rddm_batch(
     warning: npt.NDArray[np.bool_],
     change_start: npt.NDArray[np.int64],
 ) -> None:
-    """RDDM over a batch; the state vectors and the ring buffer are updated in place."""
+    """RDDM over a batch; the state vectors and the ring buffer are updated in place.
+
+    One loop on purpose: the detector's statistics stay in local variables for the whole batch, which a
+    split into functions would pass through arrays at every value.
+    """
     size = buffer.shape[0]
     n, stored, first, last, warn_pos, warn_inst, inst, min_index, pending = (
         ints[0], ints[1], ints[2], ints[3], ints[4], ints[5], ints[6], ints[7], ints[8],
@@ -206,7 +239,7 @@ def _rddm_batch(
         change_start[i] = -1
         if pending != 0:
             restart = pending == 2
-            n, p, s, min_index = 1, 1.0, 0.0, -1
+            min_index = -1
             if restart:
                 p_min, s_min, ps_min = math.inf, math.inf, math.inf
             if warn_pos != -1:
@@ -214,14 +247,7 @@ def _rddm_batch(
                 stored = last - first + 1
                 if stored <= 0:
                     stored += size
-            pos = first
-            for _ in range(stored):
-                p = p + (buffer[pos] - p) / n
-                s = math.sqrt(p * (1.0 - p) / n)
-                if restart and n > warm_start and p + s < ps_min:
-                    p_min, s_min, ps_min = p, s, p + s
-                n += 1
-                pos = (pos + 1) % size
+            n, p, s, p_min, s_min, ps_min = _replay(buffer, first, stored, warm_start, restart, p_min, s_min, ps_min)
             warn_pos, warn_inst, pending = -1, -1, 0
         x = values[i]
         last = (last + 1) % size

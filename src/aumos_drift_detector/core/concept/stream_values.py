@@ -14,6 +14,7 @@ infinities are refused outright in every domain.
 
 from __future__ import annotations
 
+import enum
 import numbers
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, Literal
@@ -88,6 +89,15 @@ def check_binary_value(x: Any) -> float:
     if value != 0.0 and value != 1.0:
         raise ValidationError(f"binary input must be 0 or 1 (1 = error), got {value!r}", details={"value": repr(value)})
     return value
+
+
+class StreamKind(enum.Enum):
+    """What a detector's input values mean."""
+
+    ERROR = "error"
+    """Per-prediction error (0 or 1, or in ``[0, 1]``); 1 is a wrong prediction."""
+    REAL = "real"
+    """Any finite real number (a loss, a residual, a score)."""
 
 
 InputDomain = Literal["binary", "unit_interval", "real"]

@@ -22,18 +22,14 @@ from aumos_drift_detector.core.statistical.cramer_von_mises import cramer_von_mi
 from aumos_drift_detector.core.statistical.drift_result import DatasetDriftResult, FeatureDriftResult
 from aumos_drift_detector.core.statistical.energy_distance import energy_distance
 from aumos_drift_detector.core.statistical.engine import evaluate
+from aumos_drift_detector.core.statistical.feature_profile import CategoricalProfile, FeatureProfile, NumericalProfile
 from aumos_drift_detector.core.statistical.features import FeatureKind, FeatureSpec, RequestedKind
 from aumos_drift_detector.core.statistical.hellinger import hellinger
 from aumos_drift_detector.core.statistical.jensen_shannon import jensen_shannon
 from aumos_drift_detector.core.statistical.ks_test import ks_test
 from aumos_drift_detector.core.statistical.l_infinity import l_infinity
 from aumos_drift_detector.core.statistical.missing import DEFAULT_MAX_MISSING_SHIFT, MissingShare
-from aumos_drift_detector.core.statistical.profile import (
-    CategoricalProfile,
-    FeatureProfile,
-    NumericalProfile,
-    ReferenceProfile,
-)
+from aumos_drift_detector.core.statistical.profile import ReferenceProfile
 from aumos_drift_detector.core.statistical.psi import psi
 from aumos_drift_detector.core.statistical.result import StatTestResult
 from aumos_drift_detector.core.statistical.samples import DEFAULT_MIN_SAMPLES
