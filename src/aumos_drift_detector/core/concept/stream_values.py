@@ -64,7 +64,7 @@ def check_error_value(x: Any) -> float:
     value = x if type(x) is float else _as_float(x)
     if not 0.0 <= value <= 1.0:
         raise ValidationError(
-            f"error-stream input must lie in [0, 1] (1 = error), got {value!r}", details={"value": repr(value)}
+            f"detector input must lie in [0, 1] (1 = error), got {value!r}", details={"value": repr(value)}
         )
     return value
 

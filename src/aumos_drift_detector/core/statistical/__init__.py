@@ -1,11 +1,25 @@
 """Statistical drift: two-sample tests, reference profiles and the one-pass engine.
 
-Two levels of API:
+Public API (everything in ``__all__``):
 
-* the tests, each a pure function ``test(reference, current, *, threshold, ...) -> StatTestResult``
-  (``ks_test``, ``psi``, ``chi_squared``, ``wasserstein``, ...), registered in :data:`CATALOGUE`;
-* the engine: :meth:`ReferenceProfile.from_data` profiles reference data once, and
-  :func:`evaluate` checks current data against the profile and returns a :class:`DatasetDriftResult`.
+* **Tests**, each a pure function ``test(reference, current, *, threshold, ...) -> StatTestResult``:
+  ``ks_test``, ``anderson_darling``, ``cramer_von_mises``, ``wasserstein``, ``energy_distance``
+  (numerical), ``chi_squared``, ``z_test``, ``l_infinity`` (categorical or binary), ``psi``,
+  ``jensen_shannon``, ``hellinger`` (both). :class:`StatTestResult` is what they return.
+* **Catalogue**: :data:`CATALOGUE` maps each test's name to its :class:`StatTestSpec` (declared by
+  the test's own module as ``SPEC``); :func:`get_test` looks one up.
+* **Engine**: :meth:`ReferenceProfile.from_data` profiles reference data once (a
+  :class:`NumericalProfile` or :class:`CategoricalProfile`, together :data:`FeatureProfile`, per
+  feature, configured by :class:`FeatureSpec` with a :data:`RequestedKind`, resolved to a
+  :data:`FeatureKind`), and :func:`evaluate` checks current data against it and returns a
+  :class:`DatasetDriftResult` of :class:`FeatureDriftResult`. Input: numpy arrays, mappings of
+  arrays, pandas DataFrames or pyarrow Tables, read without importing pandas or pyarrow.
+* **Choices and rules**: :func:`choose_test` and :func:`resolve_kind` (automatic test and kind),
+  :data:`CORRECTIONS` / :data:`Correction` (multiple-testing corrections), :class:`MissingShare`,
+  and the defaults :data:`DEFAULT_DRIFT_SHARE`, :data:`DEFAULT_MAX_MISSING_SHIFT`,
+  :data:`DEFAULT_MIN_SAMPLES`.
+
+The numerical kernels are compiled through :mod:`aumos_drift_detector.core.compilation`.
 
 >>> import numpy as np
 >>> rng = np.random.default_rng(0)
