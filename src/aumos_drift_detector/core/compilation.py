@@ -1,5 +1,7 @@
 """Compilation of the numerical kernels with Numba: lazily, cached on disk, and optional.
 
+This is the one place where kernels are compiled, for the statistical tests (the merge of two
+sorted samples, the exact Kolmogorov-Smirnov recursions) and the concept-drift detectors alike.
 Kernels are plain Python functions over floats, integers and NumPy arrays, written in the subset
 Numba compiles. :func:`kernel` and :func:`inline_kernel` wrap them in a :class:`LazyKernel`:
 
@@ -13,7 +15,8 @@ Numba compiles. :func:`kernel` and :func:`inline_kernel` wrap them in a :class:`
   inlined into their callers).
 * When the environment variable ``AUMOS_DRIFT_NO_JIT`` is non-empty, or Numba is not installed,
   every call runs the plain Python function (results are identical, only slower). The variable is
-  read at every call; set it before the process starts to keep every kernel uncompiled.
+  read at every call; set it before the process starts to keep every kernel uncompiled. Callers that
+  have a faster numpy form than the plain loop ask :func:`jit_disabled` and use it instead.
 """
 
 from __future__ import annotations

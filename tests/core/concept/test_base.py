@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from aumos_drift_detector.core.concept import DriftDetector, DriftEvent, StreamKind
-from aumos_drift_detector.core.concept.base import decode_float, encode_float
+from aumos_drift_detector.core.concept.state_format import decode_float, encode_float
 from aumos_drift_detector.core.concept.stream_values import check_batch, check_error_value, check_real_value
 from aumos_drift_detector.core.errors import ValidationError
 
@@ -115,15 +115,15 @@ def test_real_values_accept_any_finite_number():
 
 def test_batch_check_names_the_first_bad_position():
     with pytest.raises(ValidationError, match="position 2"):
-        check_batch([0.0, 1.0, math.nan, math.inf], error_stream=False)
+        check_batch([0.0, 1.0, math.nan, math.inf], domain="real")
     with pytest.raises(ValidationError, match="position 1"):
-        check_batch(np.array([0.0, 1.5]), error_stream=True)
+        check_batch(np.array([0.0, 1.5]), domain="unit_interval")
 
 
 @pytest.mark.parametrize("values", [np.zeros((2, 2)), ["a", "b"], np.array([1 + 1j])])
 def test_batch_check_refuses_non_numeric_or_multidimensional_input(values):
     with pytest.raises(ValidationError):
-        check_batch(values, error_stream=False)
+        check_batch(values, domain="real")
 
 
 def test_non_finite_floats_survive_the_state_encoding():

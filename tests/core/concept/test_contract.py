@@ -201,3 +201,61 @@ def test_empty_batch_changes_nothing(detector_cls):
     result = detector.update_many([])
     assert result.drift_indices.size == 0
     assert detector.to_state() == before
+
+
+def test_params_model_lists_the_constructor_parameters_with_their_defaults(detector_cls):
+    signature = inspect.signature(detector_cls.__init__)
+    constructor = {name: p.default for name, p in signature.parameters.items() if name != "self"}
+    fields = {name: field.default for name, field in detector_cls.Params.model_fields.items()}
+    assert fields == constructor
+    assert make(detector_cls).to_state()["params"] == make(detector_cls).params.model_dump()
+
+
+def test_params_model_is_frozen_and_refuses_unknown_parameters(detector_cls):
+    params = detector_cls.Params()
+    with pytest.raises(ValueError, match="frozen"):
+        params.__setattr__(next(iter(detector_cls.Params.model_fields)), None)
+    with pytest.raises(ValidationError, match="speed is not a parameter"):
+        detector_cls.Params.parse(speed=3)
+
+
+def test_a_bad_parameter_is_refused_with_a_message_naming_it(detector_cls):
+    name = next(iter(detector_cls.Params.model_fields))
+    with pytest.raises(ValidationError, match=f"^{name} ") as caught:
+        detector_cls(**{name: "not a number"})
+    assert caught.value.details == {"parameter": name}
+
+
+DOMAINS = {
+    "ADWIN": "real",
+    "DDM": "binary",
+    "EDDM": "binary",
+    "HDDM_A": "unit_interval",
+    "HDDM_W": "unit_interval",
+    "KSWIN": "real",
+    "PageHinkley": "real",
+    "RDDM": "binary",
+}
+
+
+def test_every_detector_declares_the_input_domain_of_its_algorithm(detector_cls):
+    assert detector_cls.input_domain == DOMAINS[detector_cls.__name__]
+    expected_kind = StreamKind.REAL if detector_cls.input_domain == "real" else StreamKind.ERROR
+    assert detector_cls.stream_kind is expected_kind
+
+
+@pytest.mark.parametrize(
+    "binary_detector_cls",
+    [cls for cls in DETECTORS if cls.input_domain == "binary"],
+    ids=lambda cls: cls.__name__,
+)
+def test_binary_detectors_refuse_a_fraction_and_name_the_first_bad_position(binary_detector_cls):
+    detector = make(binary_detector_cls)
+    detector.update_many([0, 1, True, np.float32(0.0)])
+    before = detector.to_state()
+    with pytest.raises(ValidationError, match="must be 0 or 1"):
+        detector.update(0.5)
+    with pytest.raises(ValidationError, match=r"0\.25 at position 3") as caught:
+        detector.update_many(np.array([0.0, 1.0, 1.0, 0.25, 0.5]))
+    assert caught.value.details["position"] == 3
+    assert detector.to_state() == before

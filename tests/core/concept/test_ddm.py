@@ -50,9 +50,13 @@ def test_ddm_matches_river_with_other_parameters(warm_start, warning_threshold, 
     assert flags_of_loop(DDM(**params), values) == flags_of_loop(river_binary.DDM(**params), values)
 
 
-def test_ddm_matches_river_on_fractional_errors():
-    values = np.random.default_rng(5).beta(2.0, 5.0, 6000).tolist()
-    assert flags_of_loop(DDM(), values) == flags_of_loop(river_binary.DDM(), values)
+def test_ddm_refuses_a_fractional_error_and_names_its_position():
+    detector = DDM()
+    with pytest.raises(ValidationError, match=r"0\.5 at position 1"):
+        detector.update_many(np.array([1.0, 0.5, 0.0]))
+    with pytest.raises(ValidationError, match="must be 0 or 1"):
+        detector.update(0.5)
+    assert detector.n_seen == 0
 
 
 def test_ddm_reproduces_the_river_docstring_stream():
@@ -66,7 +70,7 @@ def test_ddm_reproduces_the_river_docstring_stream():
 
 @settings(max_examples=60, deadline=None)
 @given(
-    values=st.lists(st.sampled_from([0.0, 1.0, 0.25]), min_size=1, max_size=400),
+    values=st.lists(st.sampled_from([0.0, 1.0, 0.0]), min_size=1, max_size=400),
     cut=st.integers(min_value=0, max_value=400),
     warm_start=st.integers(min_value=0, max_value=20),
 )

@@ -9,8 +9,9 @@ from scipy import stats
 from scipy.stats._stats_py import _compute_prob_outside_square
 
 from aumos_drift_detector.core.concept import KSWIN
-from aumos_drift_detector.core.concept.ks_exact import drift_threshold, prob_outside_square
+from aumos_drift_detector.core.concept.kswin import drift_threshold
 from aumos_drift_detector.core.errors import ValidationError
+from aumos_drift_detector.core.statistical.ks_distribution import exact_p_value
 from tests.core.concept.streams import (
     bernoulli_steps,
     gaussian_shifts,
@@ -56,7 +57,7 @@ def test_exact_p_value_equals_scipys_recurrence():
         for h in range(1, n + 1):
             reference = _compute_prob_outside_square(n, h)
             if 0.0 <= reference <= 1.0:
-                assert prob_outside_square(n, h) == reference
+                assert exact_p_value(h, n, n) == reference
 
 
 @pytest.mark.parametrize("stat_size", [5, 30, 64])
@@ -70,15 +71,17 @@ def test_exact_p_value_equals_ks_2samp_on_samples(stat_size):
         h = round(result.statistic * stat_size)
         if caught:  # SciPy fell back to the asymptotic law: only for p-values this close to 1
             assert result.pvalue > 0.999
-            assert prob_outside_square(stat_size, h) == 1.0
+            assert exact_p_value(h, stat_size, stat_size) == 1.0
         else:
-            assert prob_outside_square(stat_size, h) == result.pvalue
+            assert exact_p_value(h, stat_size, stat_size) == result.pvalue
 
 
 @pytest.mark.parametrize("stat_size", [4, 10, 30, 100])
 @pytest.mark.parametrize("alpha", [1e-4, 0.005, 0.05, 0.3])
 def test_drift_threshold_is_the_smallest_statistic_that_passes(stat_size, alpha):
-    passing = [h for h in range(1, stat_size + 1) if h / stat_size > 0.1 and prob_outside_square(stat_size, h) <= alpha]
+    passing = [
+        h for h in range(1, stat_size + 1) if h / stat_size > 0.1 and exact_p_value(h, stat_size, stat_size) <= alpha
+    ]
     assert drift_threshold(stat_size, alpha) == min(passing, default=stat_size + 1)
 
 

@@ -90,7 +90,7 @@ def test_long_concepts_are_recomputed_from_the_recent_window():
 
 @settings(max_examples=60, deadline=None)
 @given(
-    values=st.lists(st.sampled_from([0.0, 1.0, 0.5]), min_size=1, max_size=500),
+    values=st.lists(st.sampled_from([0.0, 1.0, 0.0]), min_size=1, max_size=500),
     cut=st.integers(min_value=0, max_value=500),
 )
 def test_rddm_update_many_equals_update_loop(values, cut):

@@ -76,3 +76,27 @@ assert CATALOGUE["wasserstein"].sorted_kernel.__name__ == "wasserstein_sorted"
 """
     completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
     assert completed.returncode == 0, completed.stderr
+
+
+def test_each_test_module_declares_the_spec_the_catalogue_lists():
+    from aumos_drift_detector.core.statistical.ks_test import SPEC as KS_SPEC
+    from aumos_drift_detector.core.statistical.psi import SPEC as PSI_SPEC
+
+    assert CATALOGUE["ks"] is KS_SPEC
+    assert CATALOGUE["psi"] is PSI_SPEC
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_binned_and_scaled_kernels_take_what_the_profile_precomputed(name):
+    spec = get_test(name)
+    values = np.arange(40, dtype=float)
+    if spec.binned:
+        result = spec.sorted_kernel(values, values, threshold=0.1, bins=4, edges=np.array([9.5, 19.5, 29.5]))
+        assert result.statistic == 0.0
+    if spec.scaled:
+        result = spec.sorted_kernel(values, values + 1.0, threshold=0.1, reference_std=2.0)
+        assert result.statistic > 0.0
+    binned = {name for name, spec in CATALOGUE.items() if spec.binned}
+    scaled = {name for name, spec in CATALOGUE.items() if spec.scaled}
+    assert binned == {"psi", "jensen_shannon", "hellinger", "l_infinity"}
+    assert scaled == {"wasserstein", "energy_distance"}

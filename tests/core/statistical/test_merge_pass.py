@@ -4,8 +4,14 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from aumos_drift_detector.core.statistical import jit
-from aumos_drift_detector.core.statistical.merge_pass import MergeResult, merge_pass, merge_pass_numpy
+from aumos_drift_detector.core.compilation import DISABLE_VARIABLE, jit_disabled
+from aumos_drift_detector.core.statistical.merge_pass import (
+    MergeResult,
+    merge_pass,
+    merge_pass_kernel,
+    merge_pass_loop,
+    merge_pass_numpy,
+)
 
 
 def _straightforward(reference, current):
@@ -56,7 +62,7 @@ def test_merge_pass_gaps_equal_the_pooled_searchsorted_gaps_and_integrals_equal_
 def test_python_loop_equals_numpy_path_value_for_value(seed):
     # The loop numba compiles, run as plain Python: same integers, same locations, integrals to rounding.
     reference, current = _sample_pair(1000 + seed)
-    top, top_at, bottom, bottom_at, l1, l2 = jit.merge_pass_loop(reference, current, True)
+    top, top_at, bottom, bottom_at, l1, l2 = merge_pass_loop(reference, current, True)
     scale = reference.size * current.size
     expected = merge_pass_numpy(reference, current)
     assert (max(top, 0) / scale, top_at, -min(bottom, 0) / scale, bottom_at) == (
@@ -89,21 +95,19 @@ def test_numpy_and_dispatch_paths_agree_on_a_million_value_pair_with_unequal_siz
 
 
 def test_environment_variable_turns_compilation_off(monkeypatch):
-    monkeypatch.setenv(jit.DISABLE_VARIABLE, "1")
-    assert jit.jit_kernels() is None
+    monkeypatch.setenv(DISABLE_VARIABLE, "1")
+    assert jit_disabled()
     reference, current = _sample_pair(7)
     assert merge_pass(reference, current) == merge_pass_numpy(reference, current)
 
 
 def test_compiled_loop_equals_the_python_loop(monkeypatch):
-    monkeypatch.delenv(jit.DISABLE_VARIABLE, raising=False)
-    kernels = jit.jit_kernels()
-    assert kernels is not None
+    monkeypatch.delenv(DISABLE_VARIABLE, raising=False)
+    compiled = merge_pass_kernel.compiled()
+    assert compiled is not None
     for seed in range(20):
         reference, current = _sample_pair(2000 + seed)
-        assert kernels.merge_pass(reference, current, True) == pytest.approx(
-            jit.merge_pass_loop(reference, current, True), rel=1e-15
-        )
+        assert compiled(reference, current, True) == pytest.approx(merge_pass_loop(reference, current, True), rel=1e-15)
 
 
 def test_merge_result_reports_the_larger_side_and_prefers_above_on_ties():

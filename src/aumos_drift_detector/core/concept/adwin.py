@@ -37,12 +37,14 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import Field
 
 from aumos_drift_detector.core.concept.adwin_kernel import MAX_LEVELS, ring_capacity, run_adwin
-from aumos_drift_detector.core.concept.base import DriftDetector, StreamKind, decode_float, encode_float
+from aumos_drift_detector.core.concept.base import DriftDetector
 from aumos_drift_detector.core.concept.batch import BatchFlags
-from aumos_drift_detector.core.concept.parameters import require_bool, require_int, require_open_unit
+from aumos_drift_detector.core.concept.params import DetectorParams, Flag, NonNegativeInteger, OpenUnit, PositiveInteger
 from aumos_drift_detector.core.concept.results import DriftEvent
+from aumos_drift_detector.core.concept.state_format import decode_float, encode_float
 from aumos_drift_detector.core.concept.stream_values import check_real_value
 
 
@@ -62,7 +64,21 @@ class ADWIN(DriftDetector):
         ValidationError: If a parameter is out of range.
     """
 
-    stream_kind = StreamKind.REAL
+    class Params(DetectorParams):
+        """ADWIN's parameters, with River's names and defaults."""
+
+        delta: OpenUnit = Field(0.002, description="Significance of the cut test; smaller means fewer false alarms.")
+        clock: PositiveInteger = Field(32, description="Search for cuts every `clock` values (1 = every value).")
+        max_buckets: PositiveInteger = Field(5, description="Buckets kept per level before the two oldest merge.")
+        min_window_length: PositiveInteger = Field(5, description="Minimum size of each sub-window in a cut.")
+        grace_period: NonNegativeInteger = Field(
+            10, description="No cut is searched while the window holds this many values or fewer."
+        )
+        reset_on_drift: Flag = Field(
+            True, description="Forget the window after a drift (River); false keeps the shrunken window (MOA)."
+        )
+
+    input_domain = "real"
 
     def __init__(
         self,
@@ -73,13 +89,21 @@ class ADWIN(DriftDetector):
         grace_period: int = 10,
         reset_on_drift: bool = True,
     ) -> None:
-        super().__init__()
-        self.delta = require_open_unit("delta", delta)
-        self.clock = require_int("clock", clock, minimum=1)
-        self.max_buckets = require_int("max_buckets", max_buckets, minimum=1)
-        self.min_window_length = require_int("min_window_length", min_window_length, minimum=1)
-        self.grace_period = require_int("grace_period", grace_period, minimum=0)
-        self.reset_on_drift = require_bool("reset_on_drift", reset_on_drift)
+        params = self.Params.parse(
+            delta=delta,
+            clock=clock,
+            max_buckets=max_buckets,
+            min_window_length=min_window_length,
+            grace_period=grace_period,
+            reset_on_drift=reset_on_drift,
+        )
+        super().__init__(params)
+        self.delta = params.delta
+        self.clock = params.clock
+        self.max_buckets = params.max_buckets
+        self.min_window_length = params.min_window_length
+        self.grace_period = params.grace_period
+        self.reset_on_drift = params.reset_on_drift
         self._settings = np.array(
             [self.delta, self.min_window_length, self.grace_period, self.max_buckets], dtype=np.float64
         )
@@ -201,15 +225,6 @@ class ADWIN(DriftDetector):
         self._countdown = self.clock
 
     # --------------------------------------------------------------------------- state
-    def _params(self) -> dict[str, Any]:
-        return {
-            "delta": self.delta,
-            "clock": self.clock,
-            "max_buckets": self.max_buckets,
-            "min_window_length": self.min_window_length,
-            "grace_period": self.grace_period,
-            "reset_on_drift": self.reset_on_drift,
-        }
 
     def _statistics_state(self) -> dict[str, Any]:
         self._materialise()

@@ -20,7 +20,7 @@ values inserted, so :func:`run_adwin` keeps only their count and merges the two 
 from the input array (or from the ring, for values of an earlier batch), with River's operations on
 size-1 buckets. The ring of level 0 is written before each cut search and at the end of the batch.
 
-The cut search, and the proof that lets a tick skip it, are in :mod:`.adwin_cut`.
+The cut search is in :mod:`.adwin_cut`, and the proof that lets a tick skip it in :mod:`.adwin_skip`.
 """
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ import numpy as np
 import numpy.typing as npt
 
 from aumos_drift_detector.core.compilation import inline_kernel, kernel
-from aumos_drift_detector.core.concept.adwin_cut import (
+from aumos_drift_detector.core.concept.adwin_cut import cut_found
+from aumos_drift_detector.core.concept.adwin_skip import (
     SEGMENTS,
     SKIP_HORIZON,
-    cut_found,
     plan_skips,
     segment_length,
     shortest_roots,
@@ -161,9 +161,13 @@ def run_adwin(
     index of the first value. After a drift inside the batch the next value first resets
     (``reset_on_drift``) or keeps the shrunken window. The window sums live in locals between clock
     ticks and go back to ``window`` for each search and at the end. Within a batch, a search without
-    a cut plans which of the next ticks provably have none (see :mod:`.adwin_cut`); for those the
+    a cut plans which of the next ticks provably have none (see :mod:`.adwin_skip`); for those the
     search is skipped, using the running sum of the added values about the planned window's mean and
     its range over each segment of ``clock // SEGMENTS`` values.
+
+    One loop on purpose: the window sums, the clock and the skip plan stay in local variables between ticks,
+    which a split into functions would write back to arrays for every run of values (the cut search and the
+    skip proof, which need no such locals, are separate).
     """
     size = values.shape[0]
     mask = totals.shape[1] - 1

@@ -6,10 +6,11 @@ A detector watches one stream of numbers, usually a model's prediction errors, o
   ``warning_detected`` describe *that* update and stay valid until the next one. Values are indexed
   from 0 in arrival order; ``n_seen`` is the number consumed so far, so the value just consumed has
   index ``n_seen - 1``.
-* Error-stream detectors (``stream_kind == StreamKind.ERROR``) take values in ``[0, 1]`` where 1 means
-  the model was wrong; real-valued detectors take any finite float. NaN, infinities, values outside
-  ``[0, 1]`` for error streams and non-numbers raise :class:`ValidationError` and leave the detector
-  untouched. Constructors check their parameters the same way.
+* Each detector declares its ``input_domain`` (:mod:`.stream_values`): ``"binary"`` (0 or 1, 1 = the
+  model was wrong), ``"unit_interval"`` (any error or bounded loss in ``[0, 1]``) or ``"real"`` (any
+  finite float); ``stream_kind`` follows from it (``StreamKind.ERROR`` for the first two). NaN,
+  infinities, values outside the domain and non-numbers raise :class:`ValidationError` and leave the
+  detector untouched. Constructors check their parameters the same way (:mod:`.params`).
 * ``update_many(values)`` is exactly equivalent to calling ``update`` on each value in order, except
   that the whole batch is validated first (a bad batch changes nothing). It returns an
   :class:`UpdateManyResult` whose ``drift_indices`` and ``warning_indices`` are positions *within the
@@ -27,16 +28,15 @@ A detector watches one stream of numbers, usually a model's prediction errors, o
   detector so it continues bit-identically: the same flags and the same future state.
   ``DriftDetector.from_state`` dispatches on the class name; ``ADWIN.from_state`` insists on it.
 
-Subclasses implement ``_step`` (one value, sets the two flags), ``_reset_statistics``, ``_params``,
-``_statistics_state``/``_restore_statistics`` and may override ``_step_many`` (a fast batch path),
-``_adapt_after_drift`` and ``_change_start``.
+Subclasses declare ``Params`` (their constructor's parameters as a frozen pydantic model, see
+:mod:`.params`) and pass the validated model to ``__init__``; they implement ``_step`` (one value,
+sets the two flags), ``_reset_statistics``, ``_statistics_state``/``_restore_statistics`` and may
+override ``_step_many`` (a fast batch path), ``_adapt_after_drift`` and ``_change_start``.
 """
 
 from __future__ import annotations
 
 import abc
-import enum
-import math
 from collections.abc import Iterable
 from typing import Any, ClassVar, Self
 
@@ -44,54 +44,37 @@ import numpy as np
 import numpy.typing as npt
 
 from aumos_drift_detector.core.concept.batch import BatchFlags, summarise_batch
+from aumos_drift_detector.core.concept.params import DetectorParams
 from aumos_drift_detector.core.concept.results import DriftEvent, UpdateManyResult
-from aumos_drift_detector.core.concept.stream_values import check_batch, check_error_value, check_real_value
+from aumos_drift_detector.core.concept.state_format import STATE_FORMAT_VERSION
+from aumos_drift_detector.core.concept.stream_values import VALUE_CHECKS, InputDomain, StreamKind, check_batch
 from aumos_drift_detector.core.errors import ValidationError
 
-__all__ = [
-    "STATE_FORMAT_VERSION",
-    "DriftDetector",
-    "DriftEvent",
-    "StreamKind",
-    "UpdateManyResult",
-    "decode_float",
-    "encode_float",
-]
-
-STATE_FORMAT_VERSION = 1
-
-
-class StreamKind(enum.Enum):
-    """What a detector's input values mean."""
-
-    ERROR = "error"
-    """Per-prediction error in ``[0, 1]``; 1 is a wrong prediction."""
-    REAL = "real"
-    """Any finite real number (a loss, a residual, a score)."""
-
-
-def encode_float(value: float) -> float | str:
-    """Encode a float for a JSON state: finite values as-is, others as ``"inf"``, ``"-inf"``, ``"nan"``."""
-    return value if math.isfinite(value) else repr(value)
-
-
-def decode_float(value: float | str) -> float:
-    """Invert :func:`encode_float`."""
-    return float(value)
+__all__ = ["DriftDetector", "DriftEvent", "StreamKind", "UpdateManyResult"]
 
 
 class DriftDetector(abc.ABC):
     """Base class of every concept-drift detector; the module docstring states the contract."""
 
+    input_domain: ClassVar[InputDomain] = "unit_interval"
+    """The values the algorithm is defined on; ``update`` and ``update_many`` refuse any other."""
     stream_kind: ClassVar[StreamKind] = StreamKind.ERROR
+    """``ERROR`` for binary and unit-interval inputs, ``REAL`` for real ones (follows ``input_domain``)."""
+    Params: ClassVar[type[DetectorParams]] = DetectorParams
+    """The model of the constructor's parameters (each detector declares its own)."""
     _registry: ClassVar[dict[str, type[DriftDetector]]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        if "input_domain" in vars(cls):
+            cls.stream_kind = StreamKind.REAL if cls.input_domain == "real" else StreamKind.ERROR
+        elif "stream_kind" in vars(cls):
+            cls.input_domain = "real" if cls.stream_kind is StreamKind.REAL else "unit_interval"
         if not getattr(cls, "__abstractmethods__", None):
             DriftDetector._registry[cls.__name__] = cls
 
-    def __init__(self) -> None:
+    def __init__(self, params: DetectorParams | None = None) -> None:
+        self.params = params if params is not None else self.Params()
         self._n_seen = 0
         self._n_detections = 0
         self._n_warnings = 0
@@ -135,12 +118,12 @@ class DriftDetector(abc.ABC):
         """Consume one value; ``drift_detected``/``warning_detected`` then describe it.
 
         Args:
-            x: The next value (an error in ``[0, 1]`` for error-stream detectors).
+            x: The next value, in the detector's ``input_domain``.
 
         Raises:
-            ValidationError: If the value is not a finite number (or outside ``[0, 1]`` for error streams).
+            ValidationError: If the value is not a finite number in the detector's ``input_domain``.
         """
-        value = check_error_value(x) if self.stream_kind is StreamKind.ERROR else check_real_value(x)
+        value = VALUE_CHECKS[self.input_domain](x)
         if self._drift_detected:
             self._adapt_after_drift()
         self._n_seen += 1
@@ -158,9 +141,10 @@ class DriftDetector(abc.ABC):
             The batch positions of drifts and warnings and one :class:`DriftEvent` per drift.
 
         Raises:
-            ValidationError: If any value is invalid; then no value is consumed.
+            ValidationError: If any value is outside the ``input_domain`` (or not a finite number); the
+                message names the position of the first. Then no value is consumed.
         """
-        batch = check_batch(values, error_stream=self.stream_kind is StreamKind.ERROR)
+        batch = check_batch(values, domain=self.input_domain)
         offset = self._n_seen
         if batch.size == 0:
             empty = np.zeros(0, dtype=np.int64)
@@ -261,9 +245,9 @@ class DriftDetector(abc.ABC):
     def _reset_statistics(self) -> None:
         """Forget everything learnt from the stream (not the counters)."""
 
-    @abc.abstractmethod
     def _params(self) -> dict[str, Any]:
         """Constructor keyword arguments, JSON-serialisable."""
+        return self.params.model_dump()
 
     @abc.abstractmethod
     def _statistics_state(self) -> dict[str, Any]:

@@ -34,24 +34,31 @@ that only existed because of the stale minimum ends there.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import Field, model_validator
 
 from aumos_drift_detector.core.compilation import kernel
-from aumos_drift_detector.core.concept.base import DriftDetector, StreamKind, decode_float, encode_float
+from aumos_drift_detector.core.concept.base import DriftDetector
 from aumos_drift_detector.core.concept.batch import BatchFlags
 from aumos_drift_detector.core.concept.eddm import EDDM
-from aumos_drift_detector.core.concept.parameters import require_int, require_real
-from aumos_drift_detector.core.concept.stream_values import check_error_value
-from aumos_drift_detector.core.errors import ValidationError
+from aumos_drift_detector.core.concept.params import (
+    DetectorParams,
+    NonNegativeInteger,
+    PositiveInteger,
+    PositiveReal,
+    require_at_least,
+)
+from aumos_drift_detector.core.concept.state_format import decode_float, encode_float
+from aumos_drift_detector.core.concept.stream_values import check_binary_value
 
 __all__ = ["DDM", "EDDM"]
 
 
 class DDM(DriftDetector):
-    """Drift Detection Method on a stream of errors in ``[0, 1]`` (1 = wrong prediction).
+    """Drift Detection Method on a stream of binary errors: 0 or 1 (1 = wrong prediction).
 
     Args:
         warm_start: Values to observe before any warning or drift can be raised (River's default 30).
@@ -65,7 +72,22 @@ class DDM(DriftDetector):
         ValidationError: If a parameter is out of range.
     """
 
-    stream_kind = StreamKind.ERROR
+    class Params(DetectorParams):
+        """DDM's parameters, with River's names and defaults."""
+
+        warm_start: NonNegativeInteger = Field(30, description="Values to observe before any warning or drift.")
+        warning_threshold: PositiveReal = Field(2.0, description="Multiple of s_min above p_min that warns.")
+        drift_threshold: PositiveReal = Field(3.0, description="Multiple of s_min above p_min that is a drift.")
+        minimum_refresh: PositiveInteger | None = Field(
+            None, description="Forget the stored minimum every `minimum_refresh` values of a concept (None: never)."
+        )
+
+        @model_validator(mode="after")
+        def _thresholds_ordered(self) -> Self:
+            require_at_least(self, "drift_threshold", "warning_threshold")
+            return self
+
+    input_domain = "binary"
 
     def __init__(
         self,
@@ -74,18 +96,17 @@ class DDM(DriftDetector):
         drift_threshold: float = 3.0,
         minimum_refresh: int | None = None,
     ) -> None:
-        super().__init__()
-        self.warm_start = require_int("warm_start", warm_start, minimum=0)
-        self.warning_threshold = _positive("warning_threshold", warning_threshold)
-        self.drift_threshold = _positive("drift_threshold", drift_threshold)
-        if self.drift_threshold < self.warning_threshold:
-            raise ValidationError(
-                f"drift_threshold ({self.drift_threshold}) must be >= warning_threshold ({self.warning_threshold})",
-                details={"parameter": "drift_threshold"},
-            )
-        self.minimum_refresh = (
-            None if minimum_refresh is None else require_int("minimum_refresh", minimum_refresh, minimum=1)
+        params = self.Params.parse(
+            warm_start=warm_start,
+            warning_threshold=warning_threshold,
+            drift_threshold=drift_threshold,
+            minimum_refresh=minimum_refresh,
         )
+        super().__init__(params)
+        self.warm_start = params.warm_start
+        self.warning_threshold = params.warning_threshold
+        self.drift_threshold = params.drift_threshold
+        self.minimum_refresh = params.minimum_refresh
         # n % refresh is never 0 for the refresh used when the option is off.
         self._refresh = 2**62 if self.minimum_refresh is None else self.minimum_refresh
         self._reset_statistics()
@@ -94,14 +115,14 @@ class DDM(DriftDetector):
         """Consume one error value (see :meth:`DriftDetector.update`; this is the same, inlined for speed).
 
         Args:
-            x: The next error in ``[0, 1]`` (1 = wrong prediction).
+            x: The next error, 0 or 1 (1 = wrong prediction).
 
         Raises:
-            ValidationError: If the value is not a number in ``[0, 1]``.
+            ValidationError: If the value is not the number 0 or 1.
         """
         kind = type(x)
-        if not ((kind is float or kind is int) and 0.0 <= x <= 1.0):
-            x = check_error_value(x)
+        if not ((kind is float or kind is int) and (x == 0.0 or x == 1.0)):
+            x = check_binary_value(x)
         if self._drift_detected:
             self._reset_statistics()
             self._warning_start = None
@@ -171,14 +192,6 @@ class DDM(DriftDetector):
         self._warning_detected = bool(warning[-1])
         return BatchFlags(drift, warning, change_start)
 
-    def _params(self) -> dict[str, Any]:
-        return {
-            "warm_start": self.warm_start,
-            "warning_threshold": self.warning_threshold,
-            "drift_threshold": self.drift_threshold,
-            "minimum_refresh": self.minimum_refresh,
-        }
-
     def _statistics_state(self) -> dict[str, Any]:
         return {
             "n": self._n,
@@ -196,13 +209,6 @@ class DDM(DriftDetector):
         self._s_min = float(state["s_min"])
         self._ps_min = decode_float(state["ps_min"])
         self._min_index = int(state["min_index"])
-
-
-def _positive(name: str, value: Any) -> float:
-    number = require_real(name, value)
-    if number <= 0.0:
-        raise ValidationError(f"{name} must be > 0, got {number!r}", details={"parameter": name})
-    return number
 
 
 def _ddm_batch(

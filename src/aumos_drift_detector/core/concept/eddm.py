@@ -9,7 +9,7 @@ the largest :math:`p' + 2 s'` seen so far. Once more than ``warm_start`` values 
 * a drift when it falls below ``beta``,
 * a warning when it falls below ``alpha`` (the flag is only re-evaluated at errors, as in River).
 
-Only a value of exactly 1 counts as an error. With the defaults the detection and warning indices
+Input is binary (0 or 1, 1 = an error). With the defaults the detection and warning indices
 are exactly River 0.26.1's ``drift.binary.EDDM``. River, like this default, uses the *sample*
 standard deviation (``ddof=1``); the paper and MOA use the population one: pass ``ddof=0``.
 
@@ -24,23 +24,29 @@ standard deviation (``ddof=1``); the paper and MOA use the population one: pass 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import Field, model_validator
 
 from aumos_drift_detector.core.compilation import kernel
-from aumos_drift_detector.core.concept.base import DriftDetector, StreamKind
+from aumos_drift_detector.core.concept.base import DriftDetector
 from aumos_drift_detector.core.concept.batch import BatchFlags
-from aumos_drift_detector.core.concept.parameters import require_int, require_open_unit
-from aumos_drift_detector.core.concept.stream_values import check_error_value
-from aumos_drift_detector.core.errors import ValidationError
+from aumos_drift_detector.core.concept.params import (
+    DetectorParams,
+    Integer,
+    NonNegativeInteger,
+    UnitUpperClosed,
+    require_at_least,
+)
+from aumos_drift_detector.core.concept.stream_values import check_binary_value
 
 __all__ = ["EDDM"]
 
 
 class EDDM(DriftDetector):
-    """Early Drift Detection Method on a stream of errors in ``[0, 1]`` (only 1 counts as an error).
+    """Early Drift Detection Method on a stream of binary errors: 0 or 1 (1 = wrong prediction).
 
     Args:
         warm_start: Values, and errors, to observe before a warning or drift can be raised.
@@ -53,32 +59,42 @@ class EDDM(DriftDetector):
         ValidationError: If a parameter is out of range.
     """
 
-    stream_kind = StreamKind.ERROR
+    class Params(DetectorParams):
+        """EDDM's parameters, with River's names and defaults."""
+
+        warm_start: NonNegativeInteger = Field(30, description="Values, and errors, to observe before any alarm.")
+        alpha: UnitUpperClosed = Field(0.95, description="Warning level: the ratio falling below it raises a warning.")
+        beta: UnitUpperClosed = Field(0.9, description="Drift level, at most `alpha`: the ratio below it is a drift.")
+        ddof: Integer = Field(1, ge=0, le=1, description="1: sample standard deviation (River); 0: population (MOA).")
+
+        @model_validator(mode="after")
+        def _levels_ordered(self) -> Self:
+            require_at_least(self, "alpha", "beta")
+            return self
+
+    input_domain = "binary"
 
     def __init__(self, warm_start: int = 30, alpha: float = 0.95, beta: float = 0.9, ddof: int = 1) -> None:
-        super().__init__()
-        self.warm_start = require_int("warm_start", warm_start, minimum=0)
-        self.alpha = require_open_unit("alpha", alpha, upper_inclusive=True)
-        self.beta = require_open_unit("beta", beta, upper_inclusive=True)
-        if self.alpha < self.beta:
-            raise ValidationError(f"alpha ({self.alpha}) must be >= beta ({self.beta})", details={"parameter": "alpha"})
-        if ddof not in (0, 1) or isinstance(ddof, bool):
-            raise ValidationError(f"ddof must be 0 or 1, got {ddof!r}", details={"parameter": "ddof"})
-        self.ddof = int(ddof)
+        params = self.Params.parse(warm_start=warm_start, alpha=alpha, beta=beta, ddof=ddof)
+        super().__init__(params)
+        self.warm_start = params.warm_start
+        self.alpha = params.alpha
+        self.beta = params.beta
+        self.ddof = params.ddof
         self._reset_statistics()
 
     def update(self, x: float) -> None:
         """Consume one error value (see :meth:`DriftDetector.update`; this is the same, inlined for speed).
 
         Args:
-            x: The next error in ``[0, 1]``; only exactly 1 counts as an error.
+            x: The next error, 0 or 1 (1 = wrong prediction).
 
         Raises:
-            ValidationError: If the value is not a number in ``[0, 1]``.
+            ValidationError: If the value is not the number 0 or 1.
         """
         kind = type(x)
-        if not ((kind is float or kind is int) and 0.0 <= x <= 1.0):
-            x = check_error_value(x)
+        if not ((kind is float or kind is int) and (x == 0.0 or x == 1.0)):
+            x = check_binary_value(x)
         if self._drift_detected:
             self._reset_statistics()
             self._warning_start = None
@@ -160,9 +176,6 @@ class EDDM(DriftDetector):
         self._warning_detected = bool(warning[-1])
         return BatchFlags(drift, warning, change_start)
 
-    def _params(self) -> dict[str, Any]:
-        return {"warm_start": self.warm_start, "alpha": self.alpha, "beta": self.beta, "ddof": self.ddof}
-
     def _statistics_state(self) -> dict[str, Any]:
         return {
             "n": self._n,
@@ -203,6 +216,9 @@ def _eddm_batch(
 
     ``half`` is 0.5 passed at run time: a literal exponent lets the compiler turn ``** 0.5`` into a
     square root, which rounds differently from the C library's ``pow`` that Python (and River) call.
+
+    One loop on purpose: the detector's statistics stay in local variables for the whole batch, which a
+    split into functions would pass through arrays at every value.
     """
     n, last_error, n_errors, max_index = counters[0], counters[1], counters[2], counters[3]
     mean, m2, p2s_max = moments[0], moments[1], moments[2]

@@ -34,14 +34,15 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import Field
 
-from aumos_drift_detector.core.concept.base import DriftDetector, StreamKind
+from aumos_drift_detector.core.concept.base import DriftDetector
 from aumos_drift_detector.core.concept.batch import BatchFlags
-from aumos_drift_detector.core.concept.parameters import require_bool, require_open_unit
+from aumos_drift_detector.core.concept.params import DetectorParams, Flag, OpenUnit
 
 
 class HDDM_A(DriftDetector):  # noqa: N801 - the algorithm's published name
-    """Hoeffding drift detection on the running mean of an error stream (1 = error).
+    """Hoeffding drift detection on the running mean of errors or bounded losses in ``[0, 1]`` (1 = error).
 
     Args:
         drift_confidence: Significance of the drift test, in ``(0, 1)``.
@@ -52,15 +53,25 @@ class HDDM_A(DriftDetector):  # noqa: N801 - the algorithm's published name
         ValidationError: If a parameter is out of range.
     """
 
-    stream_kind = StreamKind.ERROR
+    class Params(DetectorParams):
+        """HDDM_A's parameters, with River's names and defaults."""
+
+        drift_confidence: OpenUnit = Field(0.001, description="Significance of the drift test.")
+        warning_confidence: OpenUnit = Field(0.005, description="Significance of the warning test.")
+        two_sided_test: Flag = Field(False, description="Also flag decreases of the error rate.")
+
+    input_domain = "unit_interval"
 
     def __init__(
         self, drift_confidence: float = 0.001, warning_confidence: float = 0.005, two_sided_test: bool = False
     ) -> None:
-        super().__init__()
-        self.drift_confidence = require_open_unit("drift_confidence", drift_confidence)
-        self.warning_confidence = require_open_unit("warning_confidence", warning_confidence)
-        self.two_sided_test = require_bool("two_sided_test", two_sided_test)
+        params = self.Params.parse(
+            drift_confidence=drift_confidence, warning_confidence=warning_confidence, two_sided_test=two_sided_test
+        )
+        super().__init__(params)
+        self.drift_confidence = params.drift_confidence
+        self.warning_confidence = params.warning_confidence
+        self.two_sided_test = params.two_sided_test
         self._log_bound = math.log(1.0 / self.drift_confidence)
         self._log_drift = math.log(2.0 / self.drift_confidence)
         self._log_warning = math.log(2.0 / self.warning_confidence)
@@ -115,13 +126,6 @@ class HDDM_A(DriftDetector):  # noqa: N801 - the algorithm's published name
         self._high = (float(stats[4]), float(stats[5]))
         self._cut = int(cut)
         return BatchFlags(drift, warning, change_start)
-
-    def _params(self) -> dict[str, Any]:
-        return {
-            "drift_confidence": self.drift_confidence,
-            "warning_confidence": self.warning_confidence,
-            "two_sided_test": self.two_sided_test,
-        }
 
     def _statistics_state(self) -> dict[str, Any]:
         return {"z": list(self._z), "low": list(self._low), "high": list(self._high), "cut": self._cut}

@@ -31,7 +31,11 @@ def run_hddm_a(
     two_sided: bool,
     seen: int,
 ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], npt.NDArray[np.int64], int]:
-    """Run HDDM_A over ``values``; ``stats`` holds (n, mean) of the stream, low and high cut points."""
+    """Run HDDM_A over ``values``; ``stats`` holds (n, mean) of the stream, low and high cut points.
+
+    One loop on purpose: the detector's statistics stay in local variables for the whole batch, which a
+    split into functions would pass through arrays at every value.
+    """
     size = values.shape[0]
     drift_flags = np.zeros(size, dtype=np.bool_)
     warning_flags = np.zeros(size, dtype=np.bool_)
@@ -114,6 +118,9 @@ def run_hddm_w(
 
     Summaries (seen, mean, bound condition) sit at 0 (stream), 3/6 (cut point and after, for
     increases), 9/12 (the same for decreases); then the two cut values and their stream indices.
+
+    One loop on purpose: the detector's statistics stay in local variables for the whole batch, which a
+    split into functions would pass through arrays at every value.
     """
     size = values.shape[0]
     drift_flags = np.zeros(size, dtype=np.bool_)

@@ -30,10 +30,12 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import Field
 
-from aumos_drift_detector.core.concept.base import DriftDetector, StreamKind, decode_float, encode_float
+from aumos_drift_detector.core.concept.base import DriftDetector
 from aumos_drift_detector.core.concept.batch import BatchFlags
-from aumos_drift_detector.core.concept.parameters import require_bool, require_open_unit
+from aumos_drift_detector.core.concept.params import DetectorParams, Flag, OpenUnit, UnitUpperClosed
+from aumos_drift_detector.core.concept.state_format import decode_float, encode_float
 from aumos_drift_detector.core.concept.stream_values import check_error_value
 
 # An EWMA summary: (has seen a value, weighted mean, independent bound condition).
@@ -42,7 +44,7 @@ _EMPTY: _Summary = (False, 0.0, 1.0)
 
 
 class HDDM_W(DriftDetector):  # noqa: N801 - the algorithm's published name
-    """McDiarmid drift detection on weighted means of an error stream (1 = error).
+    """McDiarmid drift detection on weighted means of errors or bounded losses in ``[0, 1]`` (1 = error).
 
     Args:
         drift_confidence: Significance of the drift test, in ``(0, 1)``.
@@ -54,7 +56,15 @@ class HDDM_W(DriftDetector):  # noqa: N801 - the algorithm's published name
         ValidationError: If a parameter is out of range.
     """
 
-    stream_kind = StreamKind.ERROR
+    class Params(DetectorParams):
+        """HDDM_W's parameters, with River's names and defaults."""
+
+        drift_confidence: OpenUnit = Field(0.001, description="Significance of the drift test.")
+        warning_confidence: OpenUnit = Field(0.005, description="Significance of the warning test.")
+        lambda_val: UnitUpperClosed = Field(0.05, description="Weight of the newest value in the moving averages.")
+        two_sided_test: Flag = Field(False, description="Also flag decreases of the error rate.")
+
+    input_domain = "unit_interval"
 
     def __init__(
         self,
@@ -63,11 +73,17 @@ class HDDM_W(DriftDetector):  # noqa: N801 - the algorithm's published name
         lambda_val: float = 0.05,
         two_sided_test: bool = False,
     ) -> None:
-        super().__init__()
-        self.drift_confidence = require_open_unit("drift_confidence", drift_confidence)
-        self.warning_confidence = require_open_unit("warning_confidence", warning_confidence)
-        self.lambda_val = require_open_unit("lambda_val", lambda_val, upper_inclusive=True)
-        self.two_sided_test = require_bool("two_sided_test", two_sided_test)
+        params = self.Params.parse(
+            drift_confidence=drift_confidence,
+            warning_confidence=warning_confidence,
+            lambda_val=lambda_val,
+            two_sided_test=two_sided_test,
+        )
+        super().__init__(params)
+        self.drift_confidence = params.drift_confidence
+        self.warning_confidence = params.warning_confidence
+        self.lambda_val = params.lambda_val
+        self.two_sided_test = params.two_sided_test
         self._weights = (self.lambda_val, 1.0 - self.lambda_val, self.lambda_val**2, (1 - self.lambda_val) ** 2)
         self._log_drift = math.log(1 / self.drift_confidence)
         self._log_warning = math.log(1 / self.warning_confidence)
@@ -180,14 +196,6 @@ class HDDM_W(DriftDetector):  # noqa: N801 - the algorithm's published name
         drift, warning, change_start = run_hddm_w(values, stats, consts, self.two_sided_test, self._n_seen)
         self._unpack(stats.tolist())
         return BatchFlags(drift, warning, change_start)
-
-    def _params(self) -> dict[str, Any]:
-        return {
-            "drift_confidence": self.drift_confidence,
-            "warning_confidence": self.warning_confidence,
-            "lambda_val": self.lambda_val,
-            "two_sided_test": self.two_sided_test,
-        }
 
     def _statistics_state(self) -> dict[str, Any]:
         return {"packed": [encode_float(value) for value in self._pack().tolist()]}

@@ -27,20 +27,62 @@ Example:
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import Field, model_validator
 
-from aumos_drift_detector.core.concept.base import DriftDetector, StreamKind
+from aumos_drift_detector.core.concept.base import DriftDetector
 from aumos_drift_detector.core.concept.batch import BatchFlags
-from aumos_drift_detector.core.concept.ks_exact import drift_threshold
 from aumos_drift_detector.core.concept.kswin_kernel import run_kswin
 from aumos_drift_detector.core.concept.mersenne_twister import STATE_WORDS, seeded_state
-from aumos_drift_detector.core.concept.parameters import require_bool, require_int, require_open_unit
+from aumos_drift_detector.core.concept.params import (
+    DetectorParams,
+    Flag,
+    NonNegativeInteger,
+    OpenUnit,
+    PositiveInteger,
+    parameter_error,
+)
 from aumos_drift_detector.core.errors import ValidationError
+from aumos_drift_detector.core.statistical.ks_distribution import square_outside_loop
 
 MAX_STAT_SIZE = 10_000  # above this SciPy's "auto" mode stops computing the exact p-value
+
+
+def drift_threshold(stat_size: int, alpha: float) -> int:
+    """Smallest ``h`` with ``p(h) <= alpha`` and ``h / stat_size > 0.1`` (``stat_size + 1`` if none).
+
+    ``p(h)`` is SciPy's exact p-value of two samples of ``stat_size`` values at ``D = h / stat_size``,
+    from the statistical library's equal-size sum (run as plain Python: a handful of calls). Where that
+    sum exceeds 1 SciPy falls back to its asymptotic law, only for p-values above 0.9999, so reading it
+    as 1 decides identically for any ``alpha`` used in practice. The rule is monotone in ``h``, so a
+    bisection finds the threshold.
+
+    Args:
+        stat_size: Size of each KS sample.
+        alpha: Significance level.
+
+    Returns:
+        The threshold on the integer statistic.
+
+    Example:
+        >>> drift_threshold(30, 0.005)
+        14
+    """
+
+    def passes(h: int) -> bool:
+        return h / stat_size > 0.1 and min(square_outside_loop(stat_size, h), 1.0) <= alpha
+
+    low, high = 1, stat_size + 1
+    while low < high:
+        middle = (low + high) // 2
+        if passes(middle):
+            high = middle
+        else:
+            low = middle + 1
+    return low
 
 
 class KSWIN(DriftDetector):
@@ -58,7 +100,27 @@ class KSWIN(DriftDetector):
         ValidationError: If a parameter is out of range.
     """
 
-    stream_kind = StreamKind.REAL
+    class Params(DetectorParams):
+        """KSWIN's parameters, with River's names and defaults."""
+
+        alpha: OpenUnit = Field(0.005, description="Significance level of the KS test.")
+        window_size: PositiveInteger = Field(100, description="Length of the sliding window, at least 2 * stat_size.")
+        stat_size: PositiveInteger = Field(
+            30, le=MAX_STAT_SIZE, description="Size of the recent sample and of the random sample."
+        )
+        seed: NonNegativeInteger | None = Field(None, description="Seed of the sampling generator (None: fresh).")
+        reset_on_drift: Flag = Field(
+            True, description="Forget the window after a drift (River); false keeps the recent sample (paper)."
+        )
+
+        @model_validator(mode="after")
+        def _window_holds_two_samples(self) -> Self:
+            if self.window_size < 2 * self.stat_size:
+                rule = f"must be >= 2 * stat_size ({2 * self.stat_size}), got {self.window_size}"
+                raise parameter_error("window_size", rule)
+            return self
+
+    input_domain = "real"
 
     def __init__(
         self,
@@ -68,16 +130,15 @@ class KSWIN(DriftDetector):
         seed: int | None = None,
         reset_on_drift: bool = True,
     ) -> None:
-        super().__init__()
-        self.alpha = require_open_unit("alpha", alpha)
-        self.stat_size = require_int("stat_size", stat_size, minimum=1)
-        self.window_size = require_int("window_size", window_size, minimum=2 * self.stat_size)
-        if self.stat_size > MAX_STAT_SIZE:
-            raise ValidationError(f"stat_size must be <= {MAX_STAT_SIZE}, got {stat_size}")
-        if seed is not None:
-            require_int("seed", seed, minimum=0)
-        self.seed = seed
-        self.reset_on_drift = require_bool("reset_on_drift", reset_on_drift)
+        params = self.Params.parse(
+            alpha=alpha, window_size=window_size, stat_size=stat_size, seed=seed, reset_on_drift=reset_on_drift
+        )
+        super().__init__(params)
+        self.alpha = params.alpha
+        self.window_size = params.window_size
+        self.stat_size = params.stat_size
+        self.seed = params.seed
+        self.reset_on_drift = params.reset_on_drift
         self._h_min = drift_threshold(self.stat_size, self.alpha)
         population = self.window_size - self.stat_size
         set_size = 21 + (4 ** math.ceil(math.log(self.stat_size * 3, 4)) if self.stat_size > 5 else 0)
@@ -130,15 +191,6 @@ class KSWIN(DriftDetector):
             if position < size:
                 self._adapt_after_drift()
         return BatchFlags(drift, np.zeros(size, dtype=np.bool_), change_start)
-
-    def _params(self) -> dict[str, Any]:
-        return {
-            "alpha": self.alpha,
-            "window_size": self.window_size,
-            "stat_size": self.stat_size,
-            "seed": self.seed,
-            "reset_on_drift": self.reset_on_drift,
-        }
 
     def _statistics_state(self) -> dict[str, Any]:
         return {"window": self._ordered_window().tolist(), "rng": self._rng.tolist()}

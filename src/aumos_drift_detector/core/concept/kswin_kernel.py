@@ -5,7 +5,7 @@ window, ``stat_size`` positions are drawn from its older part exactly as ``rando
 draws them (pool method or set method, chosen by the same size rule), and the Kolmogorov-Smirnov
 distance between that sample and the newest ``stat_size`` values is computed as an integer count
 ``h`` (the statistic is ``h / stat_size``). A drift is ``h >= h_min``, where ``h_min`` encodes
-the p-value rule computed once by :mod:`.ks_exact`.
+the p-value rule computed once by :func:`.kswin.drift_threshold`.
 """
 
 from __future__ import annotations

@@ -31,17 +31,22 @@ from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import Field
 
 from aumos_drift_detector.core.compilation import kernel
-from aumos_drift_detector.core.concept.base import DriftDetector, StreamKind, decode_float, encode_float
+from aumos_drift_detector.core.concept.base import DriftDetector
 from aumos_drift_detector.core.concept.batch import BatchFlags
-from aumos_drift_detector.core.concept.parameters import require_int, require_open_unit, require_real
+from aumos_drift_detector.core.concept.params import (
+    DetectorParams,
+    NonNegativeReal,
+    PositiveInteger,
+    PositiveReal,
+    UnitUpperClosed,
+)
+from aumos_drift_detector.core.concept.state_format import decode_float, encode_float
 from aumos_drift_detector.core.concept.stream_values import check_real_value
-from aumos_drift_detector.core.errors import ValidationError
 
 __all__ = ["PageHinkley"]
-
-_MODES = ("both", "up", "down")
 
 
 class PageHinkley(DriftDetector):
@@ -58,7 +63,18 @@ class PageHinkley(DriftDetector):
         ValidationError: If a parameter is out of range.
     """
 
-    stream_kind = StreamKind.REAL
+    class Params(DetectorParams):
+        """Page-Hinkley's parameters, with River's names and defaults."""
+
+        min_instances: PositiveInteger = Field(30, description="Values to observe before a drift can be raised.")
+        delta: NonNegativeReal = Field(0.005, description="Magnitude of change tolerated per value.")
+        threshold: PositiveReal = Field(50.0, description="Detection threshold lambda.")
+        alpha: UnitUpperClosed = Field(0.9999, description="Forgetting factor of the cumulative sums.")
+        mode: Literal["both", "up", "down"] = Field(
+            "both", description="Which changes to flag: both (River), up (the paper, MOA) or down."
+        )
+
+    input_domain = "real"
 
     def __init__(
         self,
@@ -68,17 +84,15 @@ class PageHinkley(DriftDetector):
         alpha: float = 0.9999,
         mode: Literal["both", "up", "down"] = "both",
     ) -> None:
-        super().__init__()
-        self.min_instances = require_int("min_instances", min_instances, minimum=1)
-        self.delta = require_real("delta", delta)
-        self.threshold = require_real("threshold", threshold)
-        if self.delta < 0.0 or self.threshold <= 0.0:
-            name = "delta" if self.delta < 0.0 else "threshold"
-            raise ValidationError(f"{name} must be {'>= 0' if name == 'delta' else '> 0'}", details={"parameter": name})
-        self.alpha = require_open_unit("alpha", alpha, upper_inclusive=True)
-        if mode not in _MODES:
-            raise ValidationError(f"mode must be one of {_MODES}, got {mode!r}", details={"parameter": "mode"})
-        self.mode = mode
+        params = self.Params.parse(
+            min_instances=min_instances, delta=delta, threshold=threshold, alpha=alpha, mode=mode
+        )
+        super().__init__(params)
+        self.min_instances = params.min_instances
+        self.delta = params.delta
+        self.threshold = params.threshold
+        self.alpha = params.alpha
+        self.mode = params.mode
         self._watch_up = mode != "down"
         self._watch_down = mode != "up"
         self._reset_statistics()
@@ -162,15 +176,6 @@ class PageHinkley(DriftDetector):
         self._drift_detected = bool(drift[-1])
         return BatchFlags(drift, np.zeros(size, dtype=np.bool_), change_start)
 
-    def _params(self) -> dict[str, Any]:
-        return {
-            "min_instances": self.min_instances,
-            "delta": self.delta,
-            "threshold": self.threshold,
-            "alpha": self.alpha,
-            "mode": self.mode,
-        }
-
     def _statistics_state(self) -> dict[str, Any]:
         return {
             "n": self._n,
@@ -211,7 +216,11 @@ def _page_hinkley_batch(
     drift: npt.NDArray[np.bool_],
     change_start: npt.NDArray[np.int64],
 ) -> bool:
-    """:meth:`PageHinkley._step` over a batch; ``indices`` and ``sums`` are updated in place."""
+    """:meth:`PageHinkley._step` over a batch; ``indices`` and ``sums`` are updated in place.
+
+    One loop on purpose: the detector's statistics stay in local variables for the whole batch, which a
+    split into functions would pass through arrays at every value.
+    """
     n, min_index, max_index = indices[0], indices[1], indices[2]
     mean, sum_up, sum_down, min_up, max_down = sums[0], sums[1], sums[2], sums[3], sums[4]
     for i in range(values.shape[0]):

@@ -25,15 +25,24 @@ A drift or a refresh takes effect at the next update, when the buffer is replaye
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import Field, model_validator
 
-from aumos_drift_detector.core.compilation import kernel
-from aumos_drift_detector.core.concept.base import DriftDetector, StreamKind, decode_float, encode_float
+from aumos_drift_detector.core.compilation import inline_kernel, kernel
+from aumos_drift_detector.core.concept.base import DriftDetector
 from aumos_drift_detector.core.concept.batch import BatchFlags
-from aumos_drift_detector.core.concept.parameters import require_int, require_real
+from aumos_drift_detector.core.concept.params import (
+    DetectorParams,
+    NonNegativeInteger,
+    PositiveInteger,
+    PositiveReal,
+    Real,
+    require_at_least,
+)
+from aumos_drift_detector.core.concept.state_format import decode_float, encode_float
 from aumos_drift_detector.core.errors import ValidationError
 
 __all__ = ["RDDM"]
@@ -44,7 +53,7 @@ _NO_REPLAY, _REFRESH, _RESTART = 0, 1, 2
 
 
 class RDDM(DriftDetector):
-    """Reactive Drift Detection Method on a stream of errors in ``[0, 1]`` (1 = wrong prediction).
+    """Reactive Drift Detection Method on a stream of binary errors: 0 or 1 (1 = wrong prediction).
 
     Args:
         warm_start: MOA's ``minNumInstances``: values before a warning or drift can be raised.
@@ -58,7 +67,24 @@ class RDDM(DriftDetector):
         ValidationError: If a parameter is out of range.
     """
 
-    stream_kind = StreamKind.ERROR
+    class Params(DetectorParams):
+        """RDDM's parameters, with MOA's defaults."""
+
+        warm_start: NonNegativeInteger = Field(129, description="Values to observe before a warning or drift.")
+        warning_threshold: PositiveReal = Field(1.773, description="Multiple of s_min above p_min that warns.")
+        drift_threshold: Real = Field(2.258, description="Multiple of s_min above p_min that is a drift.")
+        max_concept_size: PositiveInteger = Field(
+            40_000, description="Concept length beyond which the statistics are recomputed from the buffer."
+        )
+        min_stable_concept_size: PositiveInteger = Field(7_000, description="Length of the buffer of recent values.")
+        warning_limit: PositiveInteger = Field(1_400, description="Length of a warning after which a drift is forced.")
+
+        @model_validator(mode="after")
+        def _thresholds_ordered(self) -> Self:
+            require_at_least(self, "drift_threshold", "warning_threshold")
+            return self
+
+    input_domain = "binary"
 
     def __init__(
         self,
@@ -69,19 +95,21 @@ class RDDM(DriftDetector):
         min_stable_concept_size: int = 7_000,
         warning_limit: int = 1_400,
     ) -> None:
-        super().__init__()
-        self.warm_start = require_int("warm_start", warm_start, minimum=0)
-        self.warning_threshold = require_real("warning_threshold", warning_threshold)
-        self.drift_threshold = require_real("drift_threshold", drift_threshold)
-        if not 0.0 < self.warning_threshold <= self.drift_threshold:
-            raise ValidationError(
-                "thresholds must satisfy 0 < warning_threshold <= drift_threshold, got "
-                f"{self.warning_threshold} and {self.drift_threshold}",
-                details={"parameter": "warning_threshold"},
-            )
-        self.max_concept_size = require_int("max_concept_size", max_concept_size, minimum=1)
-        self.min_stable_concept_size = require_int("min_stable_concept_size", min_stable_concept_size, minimum=1)
-        self.warning_limit = require_int("warning_limit", warning_limit, minimum=1)
+        params = self.Params.parse(
+            warm_start=warm_start,
+            warning_threshold=warning_threshold,
+            drift_threshold=drift_threshold,
+            max_concept_size=max_concept_size,
+            min_stable_concept_size=min_stable_concept_size,
+            warning_limit=warning_limit,
+        )
+        super().__init__(params)
+        self.warm_start = params.warm_start
+        self.warning_threshold = params.warning_threshold
+        self.drift_threshold = params.drift_threshold
+        self.max_concept_size = params.max_concept_size
+        self.min_stable_concept_size = params.min_stable_concept_size
+        self.warning_limit = params.warning_limit
         self._drift_one = np.zeros(1, dtype=np.bool_)
         self._warning_one = np.zeros(1, dtype=np.bool_)
         self._change_one = np.full(1, -1, dtype=np.int64)
@@ -134,16 +162,6 @@ class RDDM(DriftDetector):
             values, offset, self._buffer, self._ints, self._floats, *thresholds, *limits, drift, warning, change_start
         )
 
-    def _params(self) -> dict[str, Any]:
-        return {
-            "warm_start": self.warm_start,
-            "warning_threshold": self.warning_threshold,
-            "drift_threshold": self.drift_threshold,
-            "max_concept_size": self.max_concept_size,
-            "min_stable_concept_size": self.min_stable_concept_size,
-            "warning_limit": self.warning_limit,
-        }
-
     def _statistics_state(self) -> dict[str, Any]:
         return {
             "buffer": self._buffer.tolist(),
@@ -162,6 +180,34 @@ class RDDM(DriftDetector):
         self._change_one[0] = int(state["change_start"])
 
 
+@inline_kernel
+def _replay(
+    buffer: npt.NDArray[np.float64],
+    first: int,
+    stored: int,
+    warm_start: int,
+    restart: bool,
+    p_min: float,
+    s_min: float,
+    ps_min: float,
+) -> tuple[int, float, float, float, float, float]:
+    """Rebuild ``(n, p, s, p_min, s_min, ps_min)`` from the ``stored`` buffered values from ``first`` on.
+
+    A new concept (``restart``) also looks for its minimum among them; an over-long one keeps its own.
+    """
+    size = buffer.shape[0]
+    n, p, s = 1, 1.0, 0.0
+    position = first
+    for _ in range(stored):
+        p = p + (buffer[position] - p) / n
+        s = math.sqrt(p * (1.0 - p) / n)
+        if restart and n > warm_start and p + s < ps_min:
+            p_min, s_min, ps_min = p, s, p + s
+        n += 1
+        position = (position + 1) % size
+    return n, p, s, p_min, s_min, ps_min
+
+
 def _rddm_batch(
     values: npt.NDArray[np.float64],
     offset: int,
@@ -177,7 +223,11 @@ def _rddm_batch(
     warning: npt.NDArray[np.bool_],
     change_start: npt.NDArray[np.int64],
 ) -> None:
-    """RDDM over a batch; the state vectors and the ring buffer are updated in place."""
+    """RDDM over a batch; the state vectors and the ring buffer are updated in place.
+
+    One loop on purpose: the detector's statistics stay in local variables for the whole batch, which a
+    split into functions would pass through arrays at every value.
+    """
     size = buffer.shape[0]
     n, stored, first, last, warn_pos, warn_inst, inst, min_index, pending = (
         ints[0], ints[1], ints[2], ints[3], ints[4], ints[5], ints[6], ints[7], ints[8],
@@ -189,7 +239,7 @@ def _rddm_batch(
         change_start[i] = -1
         if pending != 0:
             restart = pending == 2
-            n, p, s, min_index = 1, 1.0, 0.0, -1
+            min_index = -1
             if restart:
                 p_min, s_min, ps_min = math.inf, math.inf, math.inf
             if warn_pos != -1:
@@ -197,14 +247,7 @@ def _rddm_batch(
                 stored = last - first + 1
                 if stored <= 0:
                     stored += size
-            pos = first
-            for _ in range(stored):
-                p = p + (buffer[pos] - p) / n
-                s = math.sqrt(p * (1.0 - p) / n)
-                if restart and n > warm_start and p + s < ps_min:
-                    p_min, s_min, ps_min = p, s, p + s
-                n += 1
-                pos = (pos + 1) % size
+            n, p, s, p_min, s_min, ps_min = _replay(buffer, first, stored, warm_start, restart, p_min, s_min, ps_min)
             warn_pos, warn_inst, pending = -1, -1, 0
         x = values[i]
         last = (last + 1) % size

@@ -14,6 +14,7 @@ from aumos_drift_detector.core.statistical.samples import (
     require_min_samples,
     sorted_numeric,
 )
+from aumos_drift_detector.core.statistical.stat_test_spec import StatTestSpec
 
 TEST_NAME = "anderson_darling"
 DEFAULT_THRESHOLD = 0.05
@@ -135,3 +136,15 @@ def anderson_darling_sorted(
         n_current=m,
         details={"p_value_capped": capped, "variant": "midrank"},
     )
+
+
+SPEC = StatTestSpec(
+    name=TEST_NAME,
+    function=anderson_darling,
+    sorted_kernel=anderson_darling_sorted,
+    counts_kernel=None,
+    default_threshold=DEFAULT_THRESHOLD,
+    kind="p_value",
+    feature_kinds=frozenset({"numerical"}),
+)
+"""How the engine calls this test (listed in :data:`.catalogue.CATALOGUE`)."""

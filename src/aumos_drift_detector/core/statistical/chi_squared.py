@@ -17,6 +17,7 @@ from aumos_drift_detector.core.statistical.samples import (
     categorical_counts,
     require_min_samples,
 )
+from aumos_drift_detector.core.statistical.stat_test_spec import StatTestSpec
 
 TEST_NAME = "chi_squared"
 DEFAULT_THRESHOLD = 0.05
@@ -181,3 +182,15 @@ def _only_in(current: CountArray, reference: CountArray, labels: list[Category])
 
 def _label(label: Category) -> Any:
     return label if isinstance(label, str | int | float | bool) else str(label)
+
+
+SPEC = StatTestSpec(
+    name=TEST_NAME,
+    function=chi_squared,
+    sorted_kernel=None,
+    counts_kernel=chi_squared_counts,
+    default_threshold=DEFAULT_THRESHOLD,
+    kind="p_value",
+    feature_kinds=frozenset({"categorical", "binary"}),
+)
+"""How the engine calls this test (listed in :data:`.catalogue.CATALOGUE`)."""

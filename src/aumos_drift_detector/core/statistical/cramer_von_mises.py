@@ -15,6 +15,7 @@ from aumos_drift_detector.core.statistical.samples import (
     require_min_samples,
     sorted_numeric,
 )
+from aumos_drift_detector.core.statistical.stat_test_spec import StatTestSpec
 
 TEST_NAME = "cramer_von_mises"
 DEFAULT_THRESHOLD = 0.05
@@ -118,3 +119,15 @@ def limiting_cdf(x: float) -> float:
     weights = np.exp(special.gammaln(k + 0.5) - special.gammaln(k + 1.0)) / (math.pi**1.5 * math.sqrt(x))
     terms = weights * np.sqrt(y) * np.exp(-q) * special.kv(0.25, q)
     return float(np.sum(terms))
+
+
+SPEC = StatTestSpec(
+    name=TEST_NAME,
+    function=cramer_von_mises,
+    sorted_kernel=cramer_von_mises_sorted,
+    counts_kernel=None,
+    default_threshold=DEFAULT_THRESHOLD,
+    kind="p_value",
+    feature_kinds=frozenset({"numerical"}),
+)
+"""How the engine calls this test (listed in :data:`.catalogue.CATALOGUE`)."""

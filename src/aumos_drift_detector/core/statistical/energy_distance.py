@@ -16,6 +16,7 @@ from aumos_drift_detector.core.statistical.samples import (
     require_min_samples,
     sorted_numeric,
 )
+from aumos_drift_detector.core.statistical.stat_test_spec import StatTestSpec
 
 TEST_NAME = "energy_distance"
 DEFAULT_THRESHOLD = 0.1
@@ -100,3 +101,16 @@ def energy_distance_sorted(
         n_current=int(current.size),
         details={"raw_distance": raw, "reference_std": scale, **dropped},
     )
+
+
+SPEC = StatTestSpec(
+    name=TEST_NAME,
+    function=energy_distance,
+    sorted_kernel=energy_distance_sorted,
+    counts_kernel=None,
+    default_threshold=DEFAULT_THRESHOLD,
+    kind="distance",
+    feature_kinds=frozenset({"numerical"}),
+    scaled=True,
+)
+"""How the engine calls this test (listed in :data:`.catalogue.CATALOGUE`)."""

@@ -23,10 +23,11 @@ from aumos_drift_detector.core.errors import ValidationError
 from aumos_drift_detector.core.statistical.catalogue import StatTestSpec
 from aumos_drift_detector.core.statistical.columns import ColumnSource, as_columns
 from aumos_drift_detector.core.statistical.drift_result import DatasetDriftResult, FeatureDriftResult
+from aumos_drift_detector.core.statistical.feature_profile import CategoricalProfile, FeatureProfile
 from aumos_drift_detector.core.statistical.features import FeatureSpec
 from aumos_drift_detector.core.statistical.kernels import resolve_test, run_counts, run_sorted
 from aumos_drift_detector.core.statistical.missing import DEFAULT_MAX_MISSING_SHIFT, MissingShare, check_max_shift
-from aumos_drift_detector.core.statistical.profile import CategoricalProfile, FeatureProfile, ReferenceProfile
+from aumos_drift_detector.core.statistical.profile import ReferenceProfile
 from aumos_drift_detector.core.statistical.result import StatTestResult
 from aumos_drift_detector.core.statistical.samples import require_min_samples
 from aumos_drift_detector.core.statistical.verdict import (

@@ -16,6 +16,7 @@ from aumos_drift_detector.core.statistical.binned_distance import (
 from aumos_drift_detector.core.statistical.histogram import DEFAULT_BINS
 from aumos_drift_detector.core.statistical.result import StatTestResult
 from aumos_drift_detector.core.statistical.samples import DEFAULT_MIN_SAMPLES, Category, FloatArray
+from aumos_drift_detector.core.statistical.stat_test_spec import StatTestSpec
 
 TEST_NAME = "hellinger"
 DEFAULT_THRESHOLD = 0.1
@@ -117,3 +118,16 @@ def hellinger_counts(
     return run_on_counts(
         hellinger_distance, TEST_NAME, reference_counts, current_counts, categories, threshold=threshold
     )
+
+
+SPEC = StatTestSpec(
+    name=TEST_NAME,
+    function=hellinger,
+    sorted_kernel=hellinger_sorted,
+    counts_kernel=hellinger_counts,
+    default_threshold=DEFAULT_THRESHOLD,
+    kind="distance",
+    feature_kinds=frozenset({"numerical", "categorical", "binary"}),
+    binned=True,
+)
+"""How the engine calls this test (listed in :data:`.catalogue.CATALOGUE`)."""

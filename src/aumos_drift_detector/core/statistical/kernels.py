@@ -8,14 +8,12 @@ aligned over the union of reference and current categories.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from inspect import signature
-from typing import Final
 
 import numpy as np
 import numpy.typing as npt
 
 from aumos_drift_detector.core.errors import ValidationError
-from aumos_drift_detector.core.statistical.catalogue import CATALOGUE, StatTestSpec, get_test
+from aumos_drift_detector.core.statistical.catalogue import StatTestSpec, get_test
 from aumos_drift_detector.core.statistical.features import FeatureKind
 from aumos_drift_detector.core.statistical.histogram import DEFAULT_BINS, quantile_edges
 from aumos_drift_detector.core.statistical.result import StatTestResult
@@ -23,21 +21,7 @@ from aumos_drift_detector.core.statistical.result import StatTestResult
 FloatArray = npt.NDArray[np.float64]
 CountArray = npt.NDArray[np.int64]
 
-__all__ = ["BINNED_TESTS", "DEFAULT_BINS", "SCALED_TESTS", "bin_edges", "resolve_test", "run_counts", "run_sorted"]
-
-BINNED_TESTS: Final[frozenset[str]] = frozenset(
-    name
-    for name, spec in CATALOGUE.items()
-    if spec.sorted_kernel is not None and "edges" in signature(spec.sorted_kernel).parameters
-)
-"""Tests whose numeric kernel bins on reference quantiles and accepts the profile's edges."""
-
-SCALED_TESTS: Final[frozenset[str]] = frozenset(
-    name
-    for name, spec in CATALOGUE.items()
-    if spec.sorted_kernel is not None and "reference_std" in signature(spec.sorted_kernel).parameters
-)
-"""Tests whose numeric kernel divides by the reference standard deviation and accepts the profile's."""
+__all__ = ["DEFAULT_BINS", "bin_edges", "resolve_test", "run_counts", "run_sorted"]
 
 
 def resolve_test(name: str, *, kind: FeatureKind, feature: str) -> StatTestSpec:
@@ -79,15 +63,16 @@ def run_sorted(
 ) -> StatTestResult:
     """Run a test's sorted kernel with what the profile pre-computed for it.
 
-    Binned tests get the profile's bin count and, when quantile-binned, its edges; tests scaled by the
-    reference standard deviation get it (``None``: the kernel computes it).
+    Binned tests (``spec.binned``) get the profile's bin count and, when quantile-binned, its edges;
+    tests scaled by the reference standard deviation (``spec.scaled``) get it (``None``: the kernel
+    computes it).
     """
     if spec.sorted_kernel is None:  # pragma: no cover - excluded by resolve_test
         raise ValidationError(f"test {spec.name!r} has no numeric kernel", details={"test": spec.name})
-    if spec.name in BINNED_TESTS:
+    if spec.binned:
         precomputed = edges if edges is not None and edges.size else None
         return spec.sorted_kernel(reference_sorted, current_sorted, threshold=threshold, bins=bins, edges=precomputed)
-    if spec.name in SCALED_TESTS:
+    if spec.scaled:
         return spec.sorted_kernel(reference_sorted, current_sorted, threshold=threshold, reference_std=reference_std)
     return spec.sorted_kernel(reference_sorted, current_sorted, threshold=threshold)
 

@@ -8,12 +8,15 @@ The p-values reproduce ``scipy.stats.ks_2samp(method="auto")``:
 
       Q(i, j) = (i * Q(i-1, j) + j * Q(i, j-1)) / (i + j),   Q = 1 outside the band, Q(0, 0) = 0.
 
-  With numba (:mod:`.jit`) the recursion runs compiled, column by column over the band's rows only,
+  With numba (:mod:`aumos_drift_detector.core.compilation`) the recursion runs compiled
+  (:func:`band_outside_loop`), column by column over the band's rows only,
   in the operation order of scipy's own routine (about 10 ms for sizes near 10,000, where the numpy
   form takes 0.2 s). Without numba, cells on one anti-diagonal ``i + j = k`` depend only on the
   previous anti-diagonal, so the recursion runs as ``m + n`` vectorised numpy steps, each cell
   performing the same floating-point operations. Equal sample sizes use the closed alternating sum of
-  binomial ratios in Horner form (Gnedenko-Korolyuk), compiled too when numba is available.
+  binomial ratios in Horner form (Gnedenko-Korolyuk, :func:`square_outside_loop`: ``O(n)`` steps),
+  compiled when numba is available and run as plain Python otherwise, with the same result either
+  way. This is the library's one copy of that sum: KSWIN's drift threshold uses it too.
 * **Large samples**: ``P(D_N >= d)`` of the *one-sample* two-sided statistic at the effective size
   ``N = round(m n / (m + n))``, as scipy does. Where scipy is slow -- ``N d^2 >= 2.2``, where that tail
   equals ``2 * smirnov(N, d)`` and scipy sums ``N`` Birnbaum-Tingey terms -- the sum is replaced by the
@@ -33,7 +36,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import special, stats
 
-from aumos_drift_detector.core.statistical.jit import jit_kernels
+from aumos_drift_detector.core.compilation import jit_disabled, kernel
 
 MAX_EXACT_N = 10_000
 """Largest sample size for which the exact p-value is computed (scipy's ``method="auto"`` rule)."""
@@ -78,26 +81,63 @@ def exact_p_value(h: int, n_reference: int, n_current: int) -> float:
     """
     if h <= 0:
         return 1.0
-    kernels = jit_kernels()
     if n_reference == n_current:
-        outside = _square_outside(n_reference, h) if kernels is None else kernels.square_outside(n_reference, h)
-    elif kernels is None:
+        outside = square_outside_kernel(n_reference, h)
+    elif jit_disabled():
         outside = _band_outside(n_reference, n_current, h)
     else:
         m, n = max(n_reference, n_current), min(n_reference, n_current)
         g = math.gcd(m, n)
-        outside = kernels.band_outside(m, n, m // g, n // g, h)
+        outside = band_outside_kernel(m, n, m // g, n // g, h)
     return min(max(float(outside), 0.0), 1.0)
 
 
-def _square_outside(n: int, h: int) -> float:
-    """Equal sizes: ``2 * sum_k (-1)^(k-1) C(2n, n-kh) / C(2n, n)`` in nested (Horner) form."""
+def band_outside_loop(m: int, n: int, mg: int, ng: int, h: int) -> float:
+    """Share of lattice paths from ``(0, 0)`` to ``(m, n)`` that leave the band ``|ng i - mg j| < h``.
+
+    Viehmann's recursion ``Q(i, j) = (i Q(i-1, j) + j Q(i, j-1)) / (i + j)`` with ``Q = 1`` outside the
+    band, one column ``i`` at a time, only over the band's rows.
+
+    Example:
+        >>> round(band_outside_loop(2, 1, 2, 1, 2), 6)  # m=2, n=1, d = 1: 2 of the 3 paths
+        0.666667
+    """
+    column = np.ones(n + 1, dtype=np.float64)
+    for j in range(n + 1):
+        if mg * j < h:
+            column[j] = 0.0
+    for i in range(1, m + 1):
+        low = max((ng * i - h) // mg + 1, 0)
+        high = min(-((-(ng * i + h)) // mg) - 1, n)
+        if low > high:
+            return 1.0
+        value = 1.0 if low > 0 else 0.0
+        for j in range(low, high + 1):
+            value = (column[j] * i + value * j) / (i + j)
+            column[j] = value
+    return float(column[n])
+
+
+def square_outside_loop(n: int, h: int) -> float:
+    """Equal sizes: ``2 sum_k (-1)^(k-1) C(2n, n-kh) / C(2n, n)`` in nested (Horner) form.
+
+    Example:
+        >>> round(square_outside_loop(4, 3), 6)
+        0.228571
+    """
     total = 0.0
     for k in range(n // h, -1, -1):
-        j = np.arange(h, dtype=np.float64)
-        ratio = float(np.prod((n - k * h - j) / (n + k * h + j + 1.0)))
+        ratio = 1.0
+        for j in range(h):
+            ratio = (n - k * h - j) * ratio / (n + k * h + j + 1)
         total = ratio * (1.0 - total)
     return 2.0 * total
+
+
+band_outside_kernel = kernel(band_outside_loop)
+"""The compiled :func:`band_outside_loop` (plain Python when compilation is off)."""
+square_outside_kernel = kernel(square_outside_loop)
+"""The compiled :func:`square_outside_loop` (plain Python when compilation is off)."""
 
 
 def _band_outside(n_reference: int, n_current: int, h: int) -> float:

@@ -18,6 +18,7 @@ from aumos_drift_detector.core.statistical.samples import (
     require_min_samples,
     sorted_numeric,
 )
+from aumos_drift_detector.core.statistical.stat_test_spec import StatTestSpec
 
 TEST_NAME = "ks"
 DEFAULT_THRESHOLD = 0.05
@@ -133,3 +134,15 @@ def ks_test_sorted(
         n_current=n_current,
         details={"method": "exact" if use_exact else "asymp", "location": location},
     )
+
+
+SPEC = StatTestSpec(
+    name=TEST_NAME,
+    function=ks_test,
+    sorted_kernel=ks_test_sorted,
+    counts_kernel=None,
+    default_threshold=DEFAULT_THRESHOLD,
+    kind="p_value",
+    feature_kinds=frozenset({"numerical"}),
+)
+"""How the engine calls this test (listed in :data:`.catalogue.CATALOGUE`)."""

@@ -15,6 +15,7 @@ from aumos_drift_detector.core.statistical.binned_distance import (
 from aumos_drift_detector.core.statistical.histogram import DEFAULT_BINS
 from aumos_drift_detector.core.statistical.result import StatTestResult
 from aumos_drift_detector.core.statistical.samples import DEFAULT_MIN_SAMPLES, Category, FloatArray
+from aumos_drift_detector.core.statistical.stat_test_spec import StatTestSpec
 
 TEST_NAME = "l_infinity"
 DEFAULT_THRESHOLD = 0.1
@@ -114,3 +115,16 @@ def l_infinity_counts(
     return run_on_counts(
         l_infinity_distance, TEST_NAME, reference_counts, current_counts, categories, threshold=threshold
     )
+
+
+SPEC = StatTestSpec(
+    name=TEST_NAME,
+    function=l_infinity,
+    sorted_kernel=l_infinity_sorted,
+    counts_kernel=l_infinity_counts,
+    default_threshold=DEFAULT_THRESHOLD,
+    kind="distance",
+    feature_kinds=frozenset({"categorical", "binary"}),
+    binned=True,
+)
+"""How the engine calls this test (listed in :data:`.catalogue.CATALOGUE`)."""

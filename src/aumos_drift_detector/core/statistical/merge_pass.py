@@ -14,9 +14,11 @@ is the correctly rounded value of the true rational gap (``scipy.stats.ks_2samp`
 rounded quotients, can differ in the last bit); the integrals are summed with Neumaier's compensated
 summation (numba) or numpy's pairwise summation.
 
-With numba installed the pass runs compiled (:mod:`.jit`: no temporaries, the GIL released, about
-10 ns per value). Without it :func:`merge_pass_numpy` does the same with one ``searchsorted`` of the
-current values into the reference, which fixes the pooled order, and running counts along it.
+With numba installed the pass runs :func:`merge_pass_loop` compiled (through
+:mod:`aumos_drift_detector.core.compilation`: no temporaries, the GIL released, about 10 ns per
+value). Without it, or with ``AUMOS_DRIFT_NO_JIT`` set, :func:`merge_pass_numpy` does the same with
+one ``searchsorted`` of the current values into the reference, which fixes the pooled order, and
+running counts along it.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from aumos_drift_detector.core.statistical.jit import jit_kernels
+from aumos_drift_detector.core.compilation import jit_disabled, kernel
 from aumos_drift_detector.core.statistical.samples import FloatArray
 
 
@@ -74,13 +76,73 @@ def merge_pass(reference_sorted: FloatArray, current_sorted: FloatArray, *, inte
         >>> result.ks, result.l1
         ((1.0, 1.0), 1.5)
     """
-    kernels = jit_kernels()
-    if kernels is None:
+    if jit_disabled():
         return merge_pass_numpy(reference_sorted, current_sorted, integrals=integrals)
     reference = np.ascontiguousarray(reference_sorted, dtype=np.float64)
     current = np.ascontiguousarray(current_sorted, dtype=np.float64)
-    top, top_at, bottom, bottom_at, l1, l2 = kernels.merge_pass(reference, current, integrals)
+    top, top_at, bottom, bottom_at, l1, l2 = merge_pass_kernel(reference, current, integrals)
     return _result(reference.size, current.size, top, top_at, bottom, bottom_at, l1, l2, integrals)
+
+
+def merge_pass_loop(
+    reference: FloatArray, current: FloatArray, integrals: bool
+) -> tuple[int, float, int, float, float, float]:
+    """Merge two sorted samples once (ties: reference first) and measure the ECDF gaps.
+
+    Gaps are kept as integer numerators ``i m - j n`` of ``F_reference - F_current = i / n - j / m``
+    and read at the end of each run of equal pooled values; the integrals, when asked for, are summed
+    over the widths between consecutive distinct values with Neumaier's compensation.
+
+    Returns:
+        ``(top, top_at, bottom, bottom_at, l1, l2)``: the largest and smallest numerator with the
+        first pooled value where each occurs, ``sum |numerator| * width`` and
+        ``sum numerator^2 * width`` (zero when ``integrals`` is false).
+
+    Example:
+        >>> [float(value) for value in merge_pass_loop(np.array([0.0, 1.0]), np.array([2.0]), True)]
+        [2.0, 1.0, 0.0, 2.0, 3.0, 5.0]
+    """
+    n, m = reference.size, current.size
+    i = j = top = bottom = pending = 0
+    top_at = bottom_at = previous = min(reference[0], current[0])
+    started = False
+    l1 = l1_carry = l2 = l2_carry = 0.0
+    while i < n or j < m:
+        if i < n and j < m:
+            take = reference[i] <= current[j]
+            x = min(reference[i], current[j])
+        else:
+            take = i < n
+            x = reference[i] if take else current[j]
+        if x != previous:  # `pending` is the gap at the end of a run of equal pooled values
+            if not started or pending > top:
+                top, top_at = pending, previous
+            if not started or pending < bottom:
+                bottom, bottom_at = pending, previous
+            started = True
+            if integrals:
+                size = float(abs(pending))
+                term = size * (x - previous)
+                total = l1 + term
+                l1_carry += (l1 - total) + term if abs(l1) >= abs(term) else (term - total) + l1
+                l1 = total
+                term *= size
+                total = l2 + term
+                l2_carry += (l2 - total) + term if abs(l2) >= abs(term) else (term - total) + l2
+                l2 = total
+            previous = x
+        i += take
+        j += 1 - take
+        pending = i * m - j * n
+    if not started or top < 0:
+        top, top_at = 0, previous
+    if not started or bottom > 0:
+        bottom, bottom_at = 0, previous
+    return top, top_at, bottom, bottom_at, l1 + l1_carry, l2 + l2_carry
+
+
+merge_pass_kernel = kernel(merge_pass_loop)
+"""The compiled :func:`merge_pass_loop` (plain Python when compilation is off)."""
 
 
 def merge_pass_numpy(

@@ -32,13 +32,9 @@ import numpy as np
 import numpy.typing as npt
 
 from aumos_drift_detector.core.errors import ValidationError
+from aumos_drift_detector.core.statistical.feature_profile import CategoricalProfile, FeatureProfile, NumericalProfile
 from aumos_drift_detector.core.statistical.features import FEATURE_KINDS
-from aumos_drift_detector.core.statistical.profile import (
-    CategoricalProfile,
-    FeatureProfile,
-    NumericalProfile,
-    ReferenceProfile,
-)
+from aumos_drift_detector.core.statistical.profile import ReferenceProfile
 
 MAGIC: Final[bytes] = b"AUMOSRP\x00"
 FORMAT_VERSION: Final[int] = 1

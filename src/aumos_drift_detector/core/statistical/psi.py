@@ -20,6 +20,7 @@ from aumos_drift_detector.core.statistical.samples import (
     require_min_samples,
     sorted_numeric,
 )
+from aumos_drift_detector.core.statistical.stat_test_spec import StatTestSpec
 
 TEST_NAME = "psi"
 DEFAULT_THRESHOLD = 0.1
@@ -200,3 +201,16 @@ def _psi_result(
         n_current=n_current,
         details={"band": band(value), "alpha": alpha, "decision": decision, "degrees_of_freedom": degrees},
     )
+
+
+SPEC = StatTestSpec(
+    name=TEST_NAME,
+    function=psi,
+    sorted_kernel=psi_sorted,
+    counts_kernel=psi_counts,
+    default_threshold=DEFAULT_THRESHOLD,
+    kind="distance",
+    feature_kinds=frozenset({"numerical", "categorical", "binary"}),
+    binned=True,
+)
+"""How the engine calls this test (listed in :data:`.catalogue.CATALOGUE`)."""

@@ -2,7 +2,7 @@
 
 Policy, applied the same way by every test:
 
-* **Missing values** -- ``None``, ``NaN`` and ``pandas.NA`` -- are excluded before testing.
+* **Missing values** -- ``None``, ``NaN``, not-a-time and ``pandas.NA`` -- are excluded before testing.
 * **Infinities** -- ``+inf`` and ``-inf`` are kept by the numeric cleaning: they are ordered values
   (``-inf < x < +inf``), so rank- and bin-based tests (KS, PSI, Anderson-Darling, Cramér-von Mises,
   Jensen-Shannon, Hellinger) count them in the lowest or highest position / the open outer bins. Tests
@@ -17,15 +17,15 @@ Policy, applied the same way by every test:
 
 from __future__ import annotations
 
-import math
-from collections.abc import Hashable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Hashable, Iterable
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from aumos_drift_detector.core.errors import InsufficientDataError, ValidationError
+from aumos_drift_detector.core.statistical.category_counts import is_missing
 
 FloatArray = npt.NDArray[np.float64]
 CountArray = npt.NDArray[np.int64]
@@ -53,10 +53,7 @@ def clean_numeric(values: Any, *, feature: str | None = None) -> FloatArray:
         [1.0, 2.5, inf]
     """
     try:
-        if isinstance(values, pd.Series | pd.Index):
-            array = values.to_numpy(dtype=np.float64, na_value=np.nan)
-        else:
-            array = np.asarray(values, dtype=np.float64)
+        array = _as_float64(values)
     except (TypeError, ValueError) as exc:
         raise ValidationError(
             f"feature {feature!r} holds values that are not numbers", details={"feature": feature}
@@ -64,6 +61,21 @@ def clean_numeric(values: Any, *, feature: str | None = None) -> FloatArray:
     array = array.reshape(-1)
     missing = np.isnan(array)
     return array[~missing] if missing.any() else array
+
+
+def _as_float64(values: Any) -> FloatArray:
+    """``values`` as float64 with NaN for missing values; a pandas Series or Index converts itself.
+
+    Containers whose ``to_numpy`` takes no ``dtype`` and ``na_value`` (pyarrow, polars) go through
+    ``np.asarray``, as does everything else.
+    """
+    to_numpy = getattr(values, "to_numpy", None)
+    if to_numpy is not None:
+        try:
+            return np.asarray(to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
+        except TypeError:
+            pass
+    return np.asarray(values, dtype=np.float64)
 
 
 def sorted_numeric(values: Any, *, feature: str | None = None) -> FloatArray:
@@ -140,31 +152,42 @@ def require_min_samples(n_reference: int, n_current: int, *, min_samples: int, f
 
 def _normalise_label(label: Any) -> Category | None:
     """Map one raw label to its category, or ``None`` when it is missing."""
-    if label is None or label is pd.NA or label is pd.NaT:
-        return None
     if isinstance(label, np.generic):
         label = label.item()
-    if isinstance(label, float):
-        if math.isnan(label):
-            return None
-        if label.is_integer():
-            return int(label)
+    if is_missing(label):
+        return None
+    if isinstance(label, float) and label.is_integer():
+        return int(label)
     return label  # type: ignore[no-any-return]
+
+
+def _raw_counts(values: Any) -> Iterable[tuple[Any, int]]:
+    """Distinct raw labels of one sample and their counts (missing ones may be among them).
+
+    A pandas Series or Index counts itself (``value_counts``); a numpy array of numbers, booleans or
+    strings is counted by ``np.unique``; anything else value by value.
+    """
+    counter = getattr(values, "value_counts", None)
+    if counter is not None:
+        try:
+            return counter(dropna=True, sort=False).items()  # type: ignore[no-any-return]
+        except TypeError:  # another signature (a Categorical, an Arrow array): count the values one by one
+            pass
+    if isinstance(values, np.ndarray) and values.dtype.kind in "biufUS":
+        present = values[~np.isnan(values)] if values.dtype.kind == "f" else values.reshape(-1)
+        uniques, counts = np.unique(present, return_counts=True)
+        return zip(uniques.tolist(), counts.tolist(), strict=True)
+    return Counter(values.tolist() if isinstance(values, np.ndarray) else values).items()
 
 
 def _value_counts(values: Any) -> dict[Category, int]:
     """Count the non-missing labels of one sample, merging labels that normalise alike."""
-    series = values if isinstance(values, pd.Series) else pd.Series(list(values) if _is_iterator(values) else values)
     counts: dict[Category, int] = {}
-    for raw, count in series.value_counts(dropna=True, sort=False).items():
+    for raw, count in _raw_counts(values):
         label = _normalise_label(raw)
         if label is not None:
             counts[label] = counts.get(label, 0) + int(count)
     return counts
-
-
-def _is_iterator(values: Any) -> bool:
-    return isinstance(values, Iterable) and not isinstance(values, Sequence | np.ndarray | pd.Series | pd.Index)
 
 
 def _sort_key(label: Category) -> tuple[int, Any]:

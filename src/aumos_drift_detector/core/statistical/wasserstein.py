@@ -16,6 +16,7 @@ from aumos_drift_detector.core.statistical.samples import (
     require_min_samples,
     sorted_numeric,
 )
+from aumos_drift_detector.core.statistical.stat_test_spec import StatTestSpec
 
 TEST_NAME = "wasserstein"
 DEFAULT_THRESHOLD = 0.1
@@ -103,3 +104,16 @@ def wasserstein_sorted(
         n_current=int(current.size),
         details={"raw_distance": raw, "reference_std": scale, **dropped},
     )
+
+
+SPEC = StatTestSpec(
+    name=TEST_NAME,
+    function=wasserstein,
+    sorted_kernel=wasserstein_sorted,
+    counts_kernel=None,
+    default_threshold=DEFAULT_THRESHOLD,
+    kind="distance",
+    feature_kinds=frozenset({"numerical"}),
+    scaled=True,
+)
+"""How the engine calls this test (listed in :data:`.catalogue.CATALOGUE`)."""

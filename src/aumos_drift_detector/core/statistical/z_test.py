@@ -16,6 +16,7 @@ from aumos_drift_detector.core.statistical.samples import (
     categorical_counts,
     require_min_samples,
 )
+from aumos_drift_detector.core.statistical.stat_test_spec import StatTestSpec
 
 TEST_NAME = "z_test"
 DEFAULT_THRESHOLD = 0.05
@@ -110,3 +111,15 @@ def z_test_counts(
 
 def _label(label: Category) -> Any:
     return label if isinstance(label, str | int | float | bool) else str(label)
+
+
+SPEC = StatTestSpec(
+    name=TEST_NAME,
+    function=z_test,
+    sorted_kernel=None,
+    counts_kernel=z_test_counts,
+    default_threshold=DEFAULT_THRESHOLD,
+    kind="p_value",
+    feature_kinds=frozenset({"binary"}),
+)
+"""How the engine calls this test (listed in :data:`.catalogue.CATALOGUE`)."""
