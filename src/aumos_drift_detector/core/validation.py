@@ -39,16 +39,29 @@ class DomainModel(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True, allow_inf_nan=False)
 
 
+#: Fields holding a union discriminated by a tag: pydantic puts the tag in the error location after them.
+TAGGED_UNION_FIELDS = frozenset({"concept"})
+
+
 def field_path(location: Sequence[int | str], path: str = "") -> str:
     """Join a pydantic error location into a dotted field path (``features[1].test``).
+
+    The tag pydantic adds after a tagged union's field (the detector name after ``concept``) is left out.
 
     >>> field_path(("features", 1, "test"))
     'features[1].test'
     >>> field_path(("m",), "alert_policy.m_of_n")
     'alert_policy.m_of_n.m'
+    >>> field_path(("concept", "DDM", "params", "delta"))
+    'concept.params.delta'
     """
     text = path
+    previous: int | str | None = None
     for part in location:
+        skip = previous in TAGGED_UNION_FIELDS and isinstance(part, str) and part not in ("detector", "params")
+        previous = part
+        if skip:
+            continue
         if isinstance(part, int):
             text += f"[{part}]"
         else:

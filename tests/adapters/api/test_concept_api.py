@@ -90,9 +90,10 @@ async def test_a_retried_batch_counts_once(service: tuple[httpx.AsyncClient, Con
 @pytest.mark.parametrize(
     ("concept", "field"),
     [
-        ({"detector": "MAGIC"}, "concept.detector"),
-        ({"detector": "ADWIN", "params": {"delta": -1}}, "concept.params"),
-        ({"detector": "ADWIN", "params": {"speed": 3}}, "concept.params"),
+        ({"detector": "MAGIC"}, "concept: unknown detector; one of ADWIN, DDM"),
+        ({"detector": "ADWIN", "params": {"delta": -1}}, "concept.params.delta: Input should be greater than 0"),
+        ({"detector": "ADWIN", "params": {"speed": 3}}, "concept.params.speed: Extra inputs are not permitted"),
+        ({"detector": "DDM", "params": {"delta": 0.1}}, "concept.params.delta: Extra inputs are not permitted"),
         ({"detector": "ADWIN", "colour": "red"}, "concept.colour"),
     ],
 )

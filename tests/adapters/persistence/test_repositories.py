@@ -16,7 +16,7 @@ from aumos_drift_detector.adapters.persistence.unit_of_work import SqlAlchemyUni
 from aumos_drift_detector.core.alerts.model import AlertSignal, AlertStatus, DriftAlert
 from aumos_drift_detector.core.alerts.policy import AlertPolicy
 from aumos_drift_detector.core.alerts.ports import AlertFilter
-from aumos_drift_detector.core.concept.config import ConceptConfig
+from aumos_drift_detector.core.concept.config import parse_concept
 from aumos_drift_detector.core.detections.model import DetectionKind, DriftDetection
 from aumos_drift_detector.core.detections.ports import DetectionFilter
 from aumos_drift_detector.core.errors import ConflictError, NotFoundError, ValidationError
@@ -57,7 +57,7 @@ def make_monitor(tenant: str = "acme", *, created: datetime = T0, model_id: str 
         schedule=Schedule(cron="0 * * * *", timezone="Europe/Berlin"),
         labels={"team": "growth"},
         alert_policy=AlertPolicy.model_validate({"min_severity": "high", "m_of_n": {"m": 2, "n": 3}}),
-        concept=ConceptConfig(detector="DDM", params={"warm_start": 50}),
+        concept=parse_concept({"detector": "DDM", "params": {"warm_start": 50}}),
         next_run_at=created + timedelta(hours=1),
     )
 

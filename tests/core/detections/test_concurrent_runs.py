@@ -10,7 +10,7 @@ from pydantic import JsonValue
 from aumos_drift_detector.adapters.api.context import Services
 from aumos_drift_detector.core.alerts.model import AlertStatus
 from aumos_drift_detector.core.alerts.policy import AlertPolicy
-from aumos_drift_detector.core.concept.config import ConceptConfig
+from aumos_drift_detector.core.concept.config import parse_concept
 from aumos_drift_detector.core.detections.model import DetectionStatus
 from aumos_drift_detector.core.events.model import EventType
 from aumos_drift_detector.core.unit_of_work_in_memory import InMemoryStorage
@@ -86,7 +86,7 @@ async def test_concurrent_batches_under_one_key_are_stored_once(
 
 
 async def test_concurrent_outcome_batches_are_each_applied_once(services: Services, storage: InMemoryStorage) -> None:
-    monitor = await services.monitors.create(ADMIN, draft(concept=ConceptConfig()))
+    monitor = await services.monitors.create(ADMIN, draft(concept=parse_concept({})))
     batches = [[float(i % 2)] * 100 for i in range(4)]
     results = await asyncio.gather(
         *(

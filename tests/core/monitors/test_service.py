@@ -9,7 +9,7 @@ import pytest
 from aumos_drift_detector.adapters.api.context import Services
 from aumos_drift_detector.core.alerts.policy import AlertPolicy, MOfN
 from aumos_drift_detector.core.clock import FixedClock
-from aumos_drift_detector.core.concept.config import ConceptConfig
+from aumos_drift_detector.core.concept.config import parse_concept
 from aumos_drift_detector.core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from aumos_drift_detector.core.monitors.config import FeatureConfig, Schedule, WindowSpec
 from aumos_drift_detector.core.monitors.model import MonitorStatus
@@ -136,10 +136,10 @@ async def test_policies_given_in_a_change_replace_the_old_ones_whole(services: S
 
 
 async def test_removing_the_schedule_or_the_concept_detector_drops_them(services: Services) -> None:
-    monitor = await services.monitors.create(ADMIN, draft(schedule=BERLIN_NINE, concept=ConceptConfig()))
+    monitor = await services.monitors.create(ADMIN, draft(schedule=BERLIN_NINE, concept=parse_concept({})))
     assert monitor.next_run_at is not None
     unscheduled = await services.monitors.update(ADMIN, monitor.id, MonitorChanges(remove_schedule=True))
-    assert (unscheduled.schedule, unscheduled.next_run_at, unscheduled.concept) == (None, None, ConceptConfig())
+    assert (unscheduled.schedule, unscheduled.next_run_at, unscheduled.concept) == (None, None, parse_concept({}))
     plain = await services.monitors.update(ADMIN, monitor.id, MonitorChanges(remove_concept=True))
     assert plain.concept is None
 

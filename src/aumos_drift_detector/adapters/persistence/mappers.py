@@ -17,7 +17,7 @@ from pydantic import ValidationError as PydanticValidationError
 from aumos_drift_detector.adapters.persistence.tables import AlertRow, DetectionRow, MonitorRow
 from aumos_drift_detector.core.alerts.model import AlertSignal, AlertStatus, DriftAlert
 from aumos_drift_detector.core.alerts.policy import AlertPolicy
-from aumos_drift_detector.core.concept.config import ConceptConfig
+from aumos_drift_detector.core.concept.config import parse_concept
 from aumos_drift_detector.core.detections.model import (
     ConceptDetection,
     ConceptStream,
@@ -118,7 +118,7 @@ def monitor_from_row(row: MonitorRow) -> Monitor:
         labels=dict(row.labels),
         alert_policy=_policy(row, "alert_policy", AlertPolicy, AlertPolicy()),
         retraining_policy=_policy(row, "retraining_policy", RetrainingPolicy, RetrainingPolicy()),
-        concept=_stored(row, "concept", ConceptConfig.model_validate, concept) if concept is not None else None,
+        concept=_stored(row, "concept", parse_concept, concept) if concept is not None else None,
         next_run_at=row.next_run_at,
         last_run_at=row.last_run_at,
         created_at=row.created_at,

@@ -1,77 +1,167 @@
 """A monitor's concept-drift detector configuration: which detector, with which parameters.
 
->>> type(ConceptConfig.model_validate({"detector": "DDM", "params": {"warm_start": 50}}).build()).__name__
-'DDM'
+The configuration is a union discriminated by ``detector``, one member per detector of the catalogue,
+each carrying that detector's own ``Params`` model: the OpenAPI document shows every detector's
+parameters with their types, bounds and defaults, and a parameter of another detector is refused.
+``detector`` defaults to ``ADWIN``.
+
+>>> config = parse_concept({"detector": "DDM", "params": {"warm_start": 50}})
+>>> type(config.build()).__name__, config.params.warm_start, config.params.drift_threshold
+('DDM', 50, 3.0)
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StrictBool,
-    StrictFloat,
-    StrictInt,
-    StrictStr,
-    ValidationInfo,
-    field_validator,
-)
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, TypeAdapter
 
+from aumos_drift_detector.core.concept.adwin import ADWIN
 from aumos_drift_detector.core.concept.base import DriftDetector
-from aumos_drift_detector.core.errors import ValidationError
+from aumos_drift_detector.core.concept.ddm import DDM
+from aumos_drift_detector.core.concept.eddm import EDDM
+from aumos_drift_detector.core.concept.hddm_a import HDDM_A
+from aumos_drift_detector.core.concept.hddm_w import HDDM_W
+from aumos_drift_detector.core.concept.kswin import KSWIN
+from aumos_drift_detector.core.concept.page_hinkley import PageHinkley
+from aumos_drift_detector.core.concept.rddm import RDDM
 
 DEFAULT_DETECTOR = "ADWIN"
 
-#: The value of one detector parameter.
-ParameterValue = StrictBool | StrictInt | StrictFloat | StrictStr | None
+
+class ADWINParams(ADWIN.Params):
+    """ADWIN's parameters (named for the API document)."""
+
+
+class DDMParams(DDM.Params):
+    """DDM's parameters (named for the API document)."""
+
+
+class EDDMParams(EDDM.Params):
+    """EDDM's parameters (named for the API document)."""
+
+
+class HDDMAParams(HDDM_A.Params):
+    """HDDM_A's parameters (named for the API document)."""
+
+
+class HDDMWParams(HDDM_W.Params):
+    """HDDM_W's parameters (named for the API document)."""
+
+
+class KSWINParams(KSWIN.Params):
+    """KSWIN's parameters (named for the API document)."""
+
+
+class PageHinkleyParams(PageHinkley.Params):
+    """PageHinkley's parameters (named for the API document)."""
+
+
+class RDDMParams(RDDM.Params):
+    """RDDM's parameters (named for the API document)."""
+
+
+class DetectorConfig(BaseModel):
+    """What every detector configuration has: the detector's name and its parameters."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    detector: str
+    params: BaseModel
+
+    def build(self) -> DriftDetector:
+        """Construct a fresh detector of this configuration."""
+        return DriftDetector._registry[self.detector](**dict(self.params))
+
+
+class ADWINConfig(DetectorConfig):
+    """ADWIN on a real-valued stream (errors or losses)."""
+
+    detector: Literal["ADWIN"] = "ADWIN"
+    params: ADWINParams = Field(default_factory=ADWINParams)
+
+
+class DDMConfig(DetectorConfig):
+    """DDM on a stream of errors (1) and correct predictions (0)."""
+
+    detector: Literal["DDM"] = "DDM"
+    params: DDMParams = Field(default_factory=DDMParams)
+
+
+class EDDMConfig(DetectorConfig):
+    """EDDM on a stream of errors (1) and correct predictions (0)."""
+
+    detector: Literal["EDDM"] = "EDDM"
+    params: EDDMParams = Field(default_factory=EDDMParams)
+
+
+class HDDMAConfig(DetectorConfig):
+    """HDDM_A on values in [0, 1]."""
+
+    detector: Literal["HDDM_A"] = "HDDM_A"
+    params: HDDMAParams = Field(default_factory=HDDMAParams)
+
+
+class HDDMWConfig(DetectorConfig):
+    """HDDM_W on values in [0, 1]."""
+
+    detector: Literal["HDDM_W"] = "HDDM_W"
+    params: HDDMWParams = Field(default_factory=HDDMWParams)
+
+
+class KSWINConfig(DetectorConfig):
+    """KSWIN on a real-valued stream."""
+
+    detector: Literal["KSWIN"] = "KSWIN"
+    params: KSWINParams = Field(default_factory=KSWINParams)
+
+
+class PageHinkleyConfig(DetectorConfig):
+    """Page-Hinkley on a real-valued stream."""
+
+    detector: Literal["PageHinkley"] = "PageHinkley"
+    params: PageHinkleyParams = Field(default_factory=PageHinkleyParams)
+
+
+class RDDMConfig(DetectorConfig):
+    """RDDM on a stream of errors (1) and correct predictions (0)."""
+
+    detector: Literal["RDDM"] = "RDDM"
+    params: RDDMParams = Field(default_factory=RDDMParams)
+
+
+def _detector_of(value: Any) -> str:
+    if isinstance(value, dict):
+        return str(value.get("detector", DEFAULT_DETECTOR))
+    return str(getattr(value, "detector", DEFAULT_DETECTOR))
+
+
+ConceptConfig = Annotated[
+    Annotated[ADWINConfig, Tag("ADWIN")]
+    | Annotated[DDMConfig, Tag("DDM")]
+    | Annotated[EDDMConfig, Tag("EDDM")]
+    | Annotated[HDDMAConfig, Tag("HDDM_A")]
+    | Annotated[HDDMWConfig, Tag("HDDM_W")]
+    | Annotated[KSWINConfig, Tag("KSWIN")]
+    | Annotated[PageHinkleyConfig, Tag("PageHinkley")]
+    | Annotated[RDDMConfig, Tag("RDDM")],
+    Discriminator(
+        _detector_of,
+        custom_error_type="unknown_detector",
+        custom_error_message="unknown detector; one of ADWIN, DDM, EDDM, HDDM_A, HDDM_W, KSWIN, PageHinkley, RDDM",
+    ),
+]
+"""The configuration of any detector of the catalogue, chosen by ``detector``."""
+
+_ADAPTER: TypeAdapter[ConceptConfig] = TypeAdapter(ConceptConfig)
+
+
+def parse_concept(data: object) -> DetectorConfig:
+    """Validate a concept configuration document (raises pydantic's ``ValidationError`` naming the field)."""
+    config: DetectorConfig = _ADAPTER.validate_python(data)
+    return config
 
 
 def detector_names() -> list[str]:
     """The detectors a monitor may use."""
     return sorted(DriftDetector._registry)
-
-
-class ConceptConfig(BaseModel):
-    """The concept-drift detector on a monitor's stream of prediction outcomes."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    detector: Annotated[str, Field(json_schema_extra={"enum": detector_names()})] = Field(
-        default=DEFAULT_DETECTOR, description="A detector of the catalogue (docs/concept-detectors.md)"
-    )
-    params: dict[str, ParameterValue] = Field(
-        default_factory=dict, description="Constructor parameters, named as in River; absent ones take defaults"
-    )
-
-    @field_validator("detector")
-    @classmethod
-    def _known(cls, name: str) -> str:
-        if name not in DriftDetector._registry:
-            msg = f"unknown detector {name!r}; one of {', '.join(detector_names())}"
-            raise ValueError(msg)
-        return name
-
-    @field_validator("params")
-    @classmethod
-    def _buildable(cls, params: dict[str, ParameterValue], info: ValidationInfo) -> dict[str, ParameterValue]:
-        name = info.data.get("detector")
-        if name is not None:
-            _construct(name, params)
-        return params
-
-    def build(self) -> DriftDetector:
-        """Construct a fresh detector of this configuration."""
-        return _construct(self.detector, self.params)
-
-
-def _construct(name: str, params: dict[str, ParameterValue]) -> DriftDetector:
-    """Construct a detector, turning a bad parameter into the ``ValueError`` pydantic reports."""
-    try:
-        return DriftDetector._registry[name](**params)
-    except TypeError as exc:
-        raise ValueError(str(exc).replace("__init__() ", "")) from None
-    except ValidationError as exc:
-        raise ValueError(exc.message) from None

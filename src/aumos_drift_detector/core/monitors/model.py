@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from aumos_drift_detector.core.alerts.policy import AlertPolicy
-from aumos_drift_detector.core.concept.config import ConceptConfig
+from aumos_drift_detector.core.concept.config import DetectorConfig
 from aumos_drift_detector.core.monitors.config import DatasetRule, FeatureConfig, Schedule, WindowSpec
 from aumos_drift_detector.core.retraining.policy import RetrainingPolicy
 
@@ -67,7 +67,7 @@ class Monitor:
     labels: Mapping[str, str] = field(default_factory=dict)
     alert_policy: AlertPolicy = field(default_factory=AlertPolicy)
     retraining_policy: RetrainingPolicy = field(default_factory=RetrainingPolicy)
-    concept: ConceptConfig | None = None
+    concept: DetectorConfig | None = None
     next_run_at: datetime | None = None
     last_run_at: datetime | None = None
     deleted_at: datetime | None = None

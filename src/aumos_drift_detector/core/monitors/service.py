@@ -12,7 +12,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from aumos_drift_detector.core.alerts.policy import AlertPolicy
 from aumos_drift_detector.core.clock import Clock
-from aumos_drift_detector.core.concept.config import ConceptConfig
+from aumos_drift_detector.core.concept.config import DetectorConfig
 from aumos_drift_detector.core.errors import ValidationError
 from aumos_drift_detector.core.monitors.calendar import Calendar
 from aumos_drift_detector.core.monitors.config import (
@@ -48,7 +48,7 @@ class MonitorDraft:
     labels: Mapping[str, str] = field(default_factory=dict)
     alert_policy: AlertPolicy = field(default_factory=AlertPolicy)
     retraining_policy: RetrainingPolicy = field(default_factory=RetrainingPolicy)
-    concept: ConceptConfig | None = None
+    concept: DetectorConfig | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -70,7 +70,7 @@ class MonitorChanges:
     labels: Mapping[str, str] | None = None
     alert_policy: AlertPolicy | None = None
     retraining_policy: RetrainingPolicy | None = None
-    concept: ConceptConfig | None = None
+    concept: DetectorConfig | None = None
     remove_concept: bool = False
 
     def given(self) -> dict[str, object]:
