@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import Any
 
 from confluent_kafka import KafkaException
 from confluent_kafka.admin import AdminClient
 
+from aumos_drift_detector.adapters.messaging.kafka_publisher import CLIENT_LOGGER
 from aumos_drift_detector.adapters.messaging.relay_status import RelayStatus
 from aumos_drift_detector.core.errors import PublishError
 
@@ -39,7 +41,12 @@ class KafkaHealthCheck:
         self._relay = relay
 
     def _probe(self) -> None:
-        client = AdminClient({"bootstrap.servers": self._bootstrap_servers, "socket.timeout.ms": 3000})
+        config: dict[str, Any] = {
+            "bootstrap.servers": self._bootstrap_servers,
+            "socket.timeout.ms": 3000,
+            "logger": CLIENT_LOGGER,
+        }
+        client = AdminClient(config)
         try:
             metadata = client.list_topics(timeout=self._timeout)
         except KafkaException as exc:

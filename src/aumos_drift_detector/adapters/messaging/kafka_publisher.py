@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import threading
 import uuid
 from collections.abc import Callable, Sequence
@@ -28,6 +29,9 @@ from aumos_drift_detector.core.events.model import Event
 from aumos_drift_detector.core.events.ports import PublishOutcome
 
 log = structlog.get_logger(__name__)
+
+#: librdkafka's own log lines go through the service's logging (one format, secrets masked), not raw to stderr.
+CLIENT_LOGGER = logging.getLogger("librdkafka")
 
 #: Extra seconds granted past ``message.timeout.ms`` for the last delivery reports to arrive.
 _REPORT_GRACE_SECONDS = 5.0
@@ -124,6 +128,7 @@ class KafkaEventPublisher:
             "linger.ms": 5,
             "reconnect.backoff.ms": 100,
             "reconnect.backoff.max.ms": 2000,
+            "logger": CLIENT_LOGGER,
         } | (config or {})
         self._wire_format = wire_format
         self._wait_seconds = message_timeout_ms / 1000 + _REPORT_GRACE_SECONDS
