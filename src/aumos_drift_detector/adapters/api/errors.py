@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from aumos_drift_detector.adapters.api.schemas.fields import PATTERN_PROBLEMS
 from aumos_drift_detector.core.errors import (
     AuthenticationError,
     ConflictError,
@@ -27,8 +28,16 @@ from aumos_drift_detector.core.validation import field_path
 
 log = structlog.get_logger(__name__)
 
+
+class UnsupportedMediaTypeError(ValidationError):
+    """A body in a media type the operation does not read; the message names ``Content-Type``."""
+
+    code = "unsupported_media_type"
+
+
 #: Most specific class first; the first match wins.
 STATUS_BY_ERROR: tuple[tuple[type[DriftDetectorError], int], ...] = (
+    (UnsupportedMediaTypeError, 415),
     (PayloadTooLargeError, 413),
     (ValidationError, 422),
     (NotFoundError, 404),
@@ -61,15 +70,24 @@ async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body(exc.code, exc.message, exc.details), status_code=status, headers=headers)
 
 
+def _problem(error: dict[str, Any]) -> dict[str, str]:
+    """The field and the problem of one request validation error, in the words of the API."""
+    if error["type"] == "json_invalid":
+        reason = error.get("ctx", {}).get("error", "malformed")
+        return {"field": "body", "problem": f"not valid JSON ({reason} at character {error['loc'][-1]})"}
+    location = [part for part in error["loc"] if part not in ("body", "query", "path", "header")]
+    message = str(error["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    if error["type"] == "string_pattern_mismatch":
+        message = PATTERN_PROBLEMS.get(str(error.get("ctx", {}).get("pattern")), message)
+    return {"field": field_path(location), "problem": message}
+
+
 async def _request_validation(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    problems = []
-    for error in exc.errors():
-        location = [part for part in error["loc"] if part not in ("body", "query", "path", "header")]
-        message = str(error["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
-        problems.append({"field": field_path(location), "problem": message})
+    problems = [_problem(error) for error in exc.errors()]
     message = "; ".join(f"{item['field']}: {item['problem']}" for item in problems)
-    return JSONResponse(error_body("validation_error", message, {"errors": problems}), status_code=422)
+    details = {"field": problems[0]["field"], "errors": problems}
+    return JSONResponse(error_body("validation_error", message, details), status_code=422)
 
 
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
