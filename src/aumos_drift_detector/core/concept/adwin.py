@@ -45,6 +45,9 @@ from aumos_drift_detector.core.concept.parameters import require_bool, require_i
 from aumos_drift_detector.core.concept.results import DriftEvent
 from aumos_drift_detector.core.concept.stream_values import check_real_value
 
+#: Most buckets per level: every level is allocated at this capacity (about 1 MB at the bound).
+MAX_BUCKETS = 1_000
+
 
 class ADWIN(DriftDetector):
     """Adaptive windowing drift detector for real-valued streams.
@@ -52,7 +55,7 @@ class ADWIN(DriftDetector):
     Args:
         delta: Significance of the cut test, in ``(0, 1)``; smaller means fewer false alarms.
         clock: Search for cuts every ``clock`` values (1 = every value).
-        max_buckets: Buckets kept per level before the two oldest merge (>= 1).
+        max_buckets: Buckets kept per level before the two oldest merge (1 to :data:`MAX_BUCKETS`).
         min_window_length: Minimum size of each sub-window in a cut (>= 1).
         grace_period: No cut is searched while the window holds this many values or fewer.
         reset_on_drift: Forget the whole window at the update after a drift (River). ``False``
@@ -76,7 +79,7 @@ class ADWIN(DriftDetector):
         super().__init__()
         self.delta = require_open_unit("delta", delta)
         self.clock = require_int("clock", clock, minimum=1)
-        self.max_buckets = require_int("max_buckets", max_buckets, minimum=1)
+        self.max_buckets = require_int("max_buckets", max_buckets, minimum=1, maximum=MAX_BUCKETS)
         self.min_window_length = require_int("min_window_length", min_window_length, minimum=1)
         self.grace_period = require_int("grace_period", grace_period, minimum=0)
         self.reset_on_drift = require_bool("reset_on_drift", reset_on_drift)

@@ -41,6 +41,7 @@ from aumos_drift_detector.core.concept.parameters import require_bool, require_i
 from aumos_drift_detector.core.errors import ValidationError
 
 MAX_STAT_SIZE = 10_000  # above this SciPy's "auto" mode stops computing the exact p-value
+MAX_WINDOW_SIZE = 1_000_000  # the window is allocated whole: 8 MB at this size
 
 
 class KSWIN(DriftDetector):
@@ -48,7 +49,7 @@ class KSWIN(DriftDetector):
 
     Args:
         alpha: Significance level of the KS test, in ``(0, 1)``.
-        window_size: Length of the sliding window.
+        window_size: Length of the sliding window (at most :data:`MAX_WINDOW_SIZE`).
         stat_size: Size of the recent sample and of the random sample; at most half the window.
         seed: Seed of the sampling generator (``None``: fresh entropy at every reset).
         reset_on_drift: Forget the window at the update after a drift (River). ``False`` keeps
@@ -71,7 +72,7 @@ class KSWIN(DriftDetector):
         super().__init__()
         self.alpha = require_open_unit("alpha", alpha)
         self.stat_size = require_int("stat_size", stat_size, minimum=1)
-        self.window_size = require_int("window_size", window_size, minimum=2 * self.stat_size)
+        self.window_size = require_int("window_size", window_size, minimum=2 * self.stat_size, maximum=MAX_WINDOW_SIZE)
         if self.stat_size > MAX_STAT_SIZE:
             raise ValidationError(f"stat_size must be <= {MAX_STAT_SIZE}, got {stat_size}")
         if seed is not None:

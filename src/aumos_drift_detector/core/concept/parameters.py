@@ -14,25 +14,29 @@ from typing import Any
 from aumos_drift_detector.core.errors import ValidationError
 
 
-def require_int(name: str, value: Any, *, minimum: int) -> int:
-    """Return ``value`` if it is an integer (not a bool) of at least ``minimum``.
+def require_int(name: str, value: Any, *, minimum: int, maximum: int | None = None) -> int:
+    """Return ``value`` if it is an integer (not a bool) of at least ``minimum`` (and at most ``maximum``).
 
     Args:
         name: Parameter name used in the error message.
         value: The value to check.
         minimum: Smallest allowed value.
+        maximum: Largest allowed value, for a parameter that sizes a buffer; ``None``: no bound.
 
     Returns:
         The value as a Python ``int``.
 
     Raises:
-        ValidationError: If the value is not an integer or is below ``minimum``.
+        ValidationError: If the value is not an integer or lies outside the bounds.
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise ValidationError(f"{name} must be an integer, got {value!r}", details={"parameter": name})
-    if value < minimum:
-        raise ValidationError(f"{name} must be >= {minimum}, got {value}", details={"parameter": name})
-    return int(value)
+    number = int(value)
+    if number < minimum:
+        raise ValidationError(f"{name} must be >= {minimum}, got {number}", details={"parameter": name})
+    if maximum is not None and number > maximum:
+        raise ValidationError(f"{name} must be <= {maximum}, got {number}", details={"parameter": name})
+    return number
 
 
 def require_open_unit(name: str, value: Any, *, upper_inclusive: bool = False) -> float:

@@ -38,6 +38,9 @@ from aumos_drift_detector.core.errors import ValidationError
 
 __all__ = ["RDDM"]
 
+#: Largest stable concept replayed after a drift: its buffer is allocated whole (8 MB at the bound).
+MAX_STABLE_CONCEPT_SIZE = 1_000_000
+
 # Positions in the integer state vector.
 _N, _STORED, _FIRST, _LAST, _WARN_POS, _WARN_INST, _INST, _MIN_INDEX, _PENDING = range(9)
 _NO_REPLAY, _REFRESH, _RESTART = 0, 1, 2
@@ -51,7 +54,8 @@ class RDDM(DriftDetector):
         warning_threshold: Multiple of :math:`s_{min}` above :math:`p_{min}` that raises a warning.
         drift_threshold: Multiple of :math:`s_{min}` above :math:`p_{min}` that raises a drift.
         max_concept_size: Concept length beyond which the statistics are recomputed from the buffer.
-        min_stable_concept_size: Length of the ring buffer of recent values.
+        min_stable_concept_size: Length of the ring buffer of recent values (at most
+            :data:`MAX_STABLE_CONCEPT_SIZE`).
         warning_limit: Length of a warning after which a drift is forced.
 
     Raises:
@@ -80,7 +84,9 @@ class RDDM(DriftDetector):
                 details={"parameter": "warning_threshold"},
             )
         self.max_concept_size = require_int("max_concept_size", max_concept_size, minimum=1)
-        self.min_stable_concept_size = require_int("min_stable_concept_size", min_stable_concept_size, minimum=1)
+        self.min_stable_concept_size = require_int(
+            "min_stable_concept_size", min_stable_concept_size, minimum=1, maximum=MAX_STABLE_CONCEPT_SIZE
+        )
         self.warning_limit = require_int("warning_limit", warning_limit, minimum=1)
         self._drift_one = np.zeros(1, dtype=np.bool_)
         self._warning_one = np.zeros(1, dtype=np.bool_)
