@@ -92,6 +92,10 @@ async def _request_validation(_request: Request, exc: Exception) -> JSONResponse
 
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
+        # FastAPI's answer to a JSON body that is not UTF-8 text: a bad field like any other.
+        message = "body: not valid JSON (the text is not UTF-8)"
+        return JSONResponse(error_body("validation_error", message, {"field": "body"}), status_code=422)
     code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
     return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
 

@@ -46,7 +46,10 @@ UPLOAD_BODY = {
         "description": "A table: CSV (text/csv), Parquet (application/vnd.apache.parquet or application/octet-stream) "
         "or JSON records (application/json: an array of objects, or one object per line).",
         "content": {
-            "text/csv": {"schema": {"type": "string"}, "example": "age,plan\n31,pro\n45,basic\n"},
+            "text/csv": {
+                "schema": {"type": "string"},
+                "example": "age,plan\n31,pro\n45,basic\n52,pro\n38,team\n29,basic\n61,basic\n",
+            },
             "application/vnd.apache.parquet": {"schema": {"type": "string", "format": "binary"}},
             "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
             "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from fastapi.responses import HTMLResponse
 
 from aumos_drift_detector.adapters.api.auth import Viewer
@@ -48,7 +48,8 @@ async def get_detection(detection_id: uuid.UUID, principal: Viewer, context: Con
 @router.get(
     "/{detection_id}/report",
     summary="Drift report as an HTML page (viewer)",
-    response_class=HTMLResponse,
+    # A plain Response class, so the error statuses are documented as JSON and only 200 as HTML.
+    response_class=Response,
     responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}, **error_responses(404)},
 )
 async def get_detection_report(detection_id: uuid.UUID, principal: Viewer, context: Context) -> HTMLResponse:

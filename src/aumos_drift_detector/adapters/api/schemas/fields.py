@@ -5,16 +5,18 @@ know the rule before they send. What the patterns keep out is what the database 
 log line should not carry: PostgreSQL refuses NUL in text, and the other control characters have no
 place in names, identifiers and keys.
 
-An instant must name a moment UTC can express: ``0001-01-01T00:00:00+14:00`` is valid ISO 8601 but
-lies before the year 1 in UTC, so it is refused naming the field, like any other bad value.
+An instant is ISO 8601 text (a number is not read as seconds since the epoch) and must name a moment
+UTC can express: ``0001-01-01T00:00:00+14:00`` is valid ISO 8601 but lies before the year 1 in UTC,
+so it is refused naming the field, like any other bad value.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Final
 
-from pydantic import AfterValidator, AwareDatetime, Field
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
 
 #: One line of text: no control characters at all (names, identifiers, keys, filters).
 SINGLE_LINE: Final[str] = r"^[^\x00-\x1f\x7f]*$"
@@ -32,9 +34,18 @@ PATTERN_PROBLEMS: Final[dict[str, str]] = {
 }
 
 MAX_NOTE_LENGTH: Final[int] = 2000
+_ISO_DATE: Final = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 #: A note kept in an alert's history.
 Note = Annotated[str, Field(max_length=MAX_NOTE_LENGTH, pattern=MULTI_LINE)]
+
+
+def _iso_text(value: object) -> object:
+    """Refuse what pydantic would otherwise read as seconds since the epoch (``0.5``, ``"1700000000"``)."""
+    if isinstance(value, datetime) or (isinstance(value, str) and _ISO_DATE.match(value)):
+        return value
+    msg = "must be an ISO 8601 date-time with an offset, such as 2026-11-30T08:00:00+01:00"
+    raise ValueError(msg)
 
 
 def _in_utc(moment: datetime) -> datetime:
@@ -47,4 +58,4 @@ def _in_utc(moment: datetime) -> datetime:
 
 
 #: An ISO 8601 date-time with an offset, that UTC can express; read as that instant in UTC.
-Instant = Annotated[AwareDatetime, AfterValidator(_in_utc)]
+Instant = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_in_utc)]
