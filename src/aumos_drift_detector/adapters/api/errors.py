@@ -79,6 +79,9 @@ def _problem(error: dict[str, Any]) -> dict[str, str]:
     message = str(error["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if error["type"] == "string_pattern_mismatch":
         message = PATTERN_PROBLEMS.get(str(error.get("ctx", {}).get("pattern")), message)
+    if location[-1:] == ["[key]"]:
+        # A bad key of a mapping (labels): the field is the mapping, the key is quoted, escaped.
+        return {"field": field_path(location[:-2]), "problem": f"key {location[-2]!r}: {message}"}
     return {"field": field_path(location), "problem": message}
 
 
