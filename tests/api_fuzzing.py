@@ -40,6 +40,7 @@ CHECKS = (
     "positive_data_acceptance",
     "missing_required_header",
     "unsupported_method",
+    "allow_header_conformance",
     "ignored_auth",
     "use_after_free",
     "ensure_resource_availability",

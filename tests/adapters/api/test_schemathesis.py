@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from tests.api_fuzzing import API, fuzz
+from tests.api_fuzzing import API, fuzz, target
 
 pytestmark = pytest.mark.integration
 
@@ -43,3 +43,32 @@ def test_generated_requests_get_documented_answers_and_never_a_server_error(
     for operation in (f"GET {API}/monitors/{{monitor_id}}", f"GET {API}/detections/{{detection_id}}"):
         assert report.statuses[(operation, 200)] > 0, (operation, report.statuses)
     assert report.requests > 500
+
+
+def test_openapi_documents_every_error_status_with_the_error_body(tmp_path: Path) -> None:
+    app, _ = target(tmp_path / "drift.db")
+    document = app.openapi()
+    error_body = {"$ref": "#/components/schemas/ErrorBody"}
+    expected = {
+        ("post", "/monitors"): {401, 403, 409, 415, 422, 503},
+        ("patch", "/monitors/{monitor_id}"): {401, 403, 404, 409, 415, 422, 503},
+        ("put", "/monitors/{monitor_id}/reference"): {401, 403, 404, 409, 413, 415, 422, 503},
+        ("post", "/monitors/{monitor_id}/observations"): {401, 403, 404, 409, 413, 415, 422, 503},
+        ("post", "/monitors/{monitor_id}/outcomes"): {401, 403, 404, 409, 415, 422, 503},
+        ("get", "/monitors/{monitor_id}/concept"): {401, 403, 404, 409, 422, 503},
+        ("get", "/detections"): {401, 403, 422, 503},
+        ("get", "/detections/{detection_id}/report"): {401, 403, 404, 422, 503},
+        ("post", "/alerts/{alert_id}/snooze"): {401, 403, 404, 409, 415, 422, 503},
+    }
+    for (method, path), statuses in expected.items():
+        responses = document["paths"][API + path][method]["responses"]
+        documented = {int(status) for status in responses if int(status) >= 400}
+        assert documented == statuses, (method, path, documented)
+        for status in statuses:
+            assert responses[str(status)]["content"] == {"application/json": {"schema": error_body}}, (path, status)
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            if path.startswith(API):
+                assert {"401", "403", "422"} <= operation["responses"].keys(), (method, path)
+            if "{" in path:
+                assert "404" in operation["responses"], (method, path)

@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 from aumos_drift_detector.adapters.api.schemas.fields import PATTERN_PROBLEMS
 from aumos_drift_detector.core.errors import (
@@ -93,14 +94,28 @@ async def _request_validation(_request: Request, exc: Exception) -> JSONResponse
     return JSONResponse(error_body("validation_error", message, details), status_code=422)
 
 
-async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
         # FastAPI's answer to a JSON body that is not UTF-8 text: a bad field like any other.
         message = "body: not valid JSON (the text is not UTF-8)"
         return JSONResponse(error_body("validation_error", message, {"field": "body"}), status_code=422)
     code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-    return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
+    headers = exc.headers
+    allowed = _documented_methods(request) if exc.status_code == 405 else []
+    if allowed:
+        # Starlette names the methods of the one route it tried; the path may have several.
+        headers = {**(headers or {}), "Allow": ", ".join(allowed)}
+    return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=headers)
+
+
+def _documented_methods(request: Request) -> list[str]:
+    """The methods the OpenAPI document lists for the request's path."""
+    methods: set[str] = set()
+    for path, operations in request.app.openapi().get("paths", {}).items():
+        if compile_path(path)[0].match(request.url.path):
+            methods |= {method.upper() for method in operations}
+    return sorted(methods)
 
 
 def internal_error_response(exc: Exception) -> JSONResponse:
