@@ -4,7 +4,7 @@ The same harness as ``tests/adapters/api/test_schemathesis.py`` (``tests/api_fuz
 application on a SQLite file in a temporary directory, seeded with a monitor, a detection and
 alerts, called in process with an admin token. Run from the repository root:
 
-    python scripts/fuzz_api.py [--max-examples 150] [--seed N] [--no-stateful]
+    python scripts/fuzz_api.py [--max-examples 300] [--seed N] [--no-stateful]
 
 Prints the number of requests, of server errors (5xx) and of answers whose status the OpenAPI
 document does not list, then the answers by operation and status, then each finding of the checks
@@ -48,7 +48,7 @@ def _print_report(report: FuzzReport, seconds: float, seed: int | None) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--max-examples", type=int, default=150, help="generated examples per operation and phase")
+    parser.add_argument("--max-examples", type=int, default=300, help="generated examples per operation and phase")
     parser.add_argument("--seed", type=int, default=None, help="seed of the run (random when omitted)")
     parser.add_argument("--no-stateful", action="store_true", help="skip chains of operations")
     args = parser.parse_args()
