@@ -90,7 +90,7 @@ async def test_a_retried_batch_counts_once(service: tuple[httpx.AsyncClient, Con
 @pytest.mark.parametrize(
     ("concept", "field"),
     [
-        ({"detector": "MAGIC"}, "concept: unknown detector; one of ADWIN, DDM"),
+        ({"detector": "MAGIC"}, "concept: Input tag 'MAGIC' found using 'detector' does not match any of the expected"),
         ({"detector": "ADWIN", "params": {"delta": -1}}, "concept.params.delta: Input should be greater than 0"),
         ({"detector": "ADWIN", "params": {"speed": 3}}, "concept.params.speed: Extra inputs are not permitted"),
         ({"detector": "DDM", "params": {"delta": 0.1}}, "concept.params.delta: Extra inputs are not permitted"),

@@ -86,7 +86,7 @@ async def test_concurrent_batches_under_one_key_are_stored_once(
 
 
 async def test_concurrent_outcome_batches_are_each_applied_once(services: Services, storage: InMemoryStorage) -> None:
-    monitor = await services.monitors.create(ADMIN, draft(concept=parse_concept({})))
+    monitor = await services.monitors.create(ADMIN, draft(concept=parse_concept({"detector": "ADWIN"})))
     batches = [[float(i % 2)] * 100 for i in range(4)]
     results = await asyncio.gather(
         *(

@@ -136,10 +136,16 @@ async def test_policies_given_in_a_change_replace_the_old_ones_whole(services: S
 
 
 async def test_removing_the_schedule_or_the_concept_detector_drops_them(services: Services) -> None:
-    monitor = await services.monitors.create(ADMIN, draft(schedule=BERLIN_NINE, concept=parse_concept({})))
+    monitor = await services.monitors.create(
+        ADMIN, draft(schedule=BERLIN_NINE, concept=parse_concept({"detector": "ADWIN"}))
+    )
     assert monitor.next_run_at is not None
     unscheduled = await services.monitors.update(ADMIN, monitor.id, MonitorChanges(remove_schedule=True))
-    assert (unscheduled.schedule, unscheduled.next_run_at, unscheduled.concept) == (None, None, parse_concept({}))
+    assert (unscheduled.schedule, unscheduled.next_run_at, unscheduled.concept) == (
+        None,
+        None,
+        parse_concept({"detector": "ADWIN"}),
+    )
     plain = await services.monitors.update(ADMIN, monitor.id, MonitorChanges(remove_concept=True))
     assert plain.concept is None
 

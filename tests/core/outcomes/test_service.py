@@ -30,7 +30,7 @@ def error_stream(seed: int = 11) -> list[float]:
 
 
 async def concept_monitor(services: Services, config: DetectorConfig | None = None) -> uuid.UUID:
-    return (await services.monitors.create(ADMIN, draft(concept=config or parse_concept({})))).id
+    return (await services.monitors.create(ADMIN, draft(concept=config or parse_concept({"detector": "ADWIN"})))).id
 
 
 def concept_detections(storage: InMemoryStorage) -> list[ConceptDetection]:
@@ -135,7 +135,7 @@ async def test_status_counts_what_the_detector_saw_and_raised(services: Services
     status = await services.concept.status(VIEWER, monitor_id)
     assert (status.n_seen, status.n_detections, status.last_drift) == (2000, len(result.drifts), result.drifts[-1])
     assert status.updated_at == T0 + timedelta(minutes=5)
-    assert status.params == parse_concept({}).build().to_state()["params"]
+    assert status.params == parse_concept({"detector": "ADWIN"}).build().to_state()["params"]
     assert status.warning is result.warning
 
 
@@ -145,7 +145,7 @@ async def test_a_changed_detector_configuration_restarts_the_stream(services: Se
     await services.concept.ingest(OPERATOR, monitor_id, stream[:1200], idempotency_key=None)
     await services.monitors.update(ADMIN, monitor_id, MonitorChanges(name="renamed"))
     assert (await services.concept.status(VIEWER, monitor_id)).n_seen == 1200  # unchanged config continues
-    retuned = parse_concept({"params": {"delta": 0.01}})
+    retuned = parse_concept({"detector": "ADWIN", "params": {"delta": 0.01}})
     await services.monitors.update(ADMIN, monitor_id, MonitorChanges(concept=retuned))
     restarted = await services.concept.status(VIEWER, monitor_id)
     assert (restarted.n_seen, restarted.n_detections, restarted.params["delta"]) == (0, 0, 0.01)

@@ -12,7 +12,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
+from aumos_drift_detector.adapters.api.schemas.fields import PATTERN_PROBLEMS
 from aumos_drift_detector.core.errors import (
     AuthenticationError,
     ConflictError,
@@ -27,8 +29,16 @@ from aumos_drift_detector.core.validation import field_path
 
 log = structlog.get_logger(__name__)
 
+
+class UnsupportedMediaTypeError(ValidationError):
+    """A body in a media type the operation does not read; the message names ``Content-Type``."""
+
+    code = "unsupported_media_type"
+
+
 #: Most specific class first; the first match wins.
 STATUS_BY_ERROR: tuple[tuple[type[DriftDetectorError], int], ...] = (
+    (UnsupportedMediaTypeError, 415),
     (PayloadTooLargeError, 413),
     (ValidationError, 422),
     (NotFoundError, 404),
@@ -61,21 +71,51 @@ async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body(exc.code, exc.message, exc.details), status_code=status, headers=headers)
 
 
+def _problem(error: dict[str, Any]) -> dict[str, str]:
+    """The field and the problem of one request validation error, in the words of the API."""
+    if error["type"] == "json_invalid":
+        reason = error.get("ctx", {}).get("error", "malformed")
+        return {"field": "body", "problem": f"not valid JSON ({reason} at character {error['loc'][-1]})"}
+    location = [part for part in error["loc"] if part not in ("body", "query", "path", "header")]
+    message = str(error["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    if error["type"] == "string_pattern_mismatch":
+        message = PATTERN_PROBLEMS.get(str(error.get("ctx", {}).get("pattern")), message)
+    if location[-1:] == ["[key]"]:
+        # A bad key of a mapping (labels): the field is the mapping, the key is quoted, escaped.
+        return {"field": field_path(location[:-2]), "problem": f"key {location[-2]!r}: {message}"}
+    return {"field": field_path(location), "problem": message}
+
+
 async def _request_validation(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    problems = []
-    for error in exc.errors():
-        location = [part for part in error["loc"] if part not in ("body", "query", "path", "header")]
-        message = str(error["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
-        problems.append({"field": field_path(location), "problem": message})
+    problems = [_problem(error) for error in exc.errors()]
     message = "; ".join(f"{item['field']}: {item['problem']}" for item in problems)
-    return JSONResponse(error_body("validation_error", message, {"errors": problems}), status_code=422)
+    details = {"field": problems[0]["field"], "errors": problems}
+    return JSONResponse(error_body("validation_error", message, details), status_code=422)
 
 
-async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
+        # FastAPI's answer to a JSON body that is not UTF-8 text: a bad field like any other.
+        message = "body: not valid JSON (the text is not UTF-8)"
+        return JSONResponse(error_body("validation_error", message, {"field": "body"}), status_code=422)
     code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-    return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
+    headers = exc.headers
+    allowed = _documented_methods(request) if exc.status_code == 405 else []
+    if allowed:
+        # Starlette names the methods of the one route it tried; the path may have several.
+        headers = {**(headers or {}), "Allow": ", ".join(allowed)}
+    return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=headers)
+
+
+def _documented_methods(request: Request) -> list[str]:
+    """The methods the OpenAPI document lists for the request's path."""
+    methods: set[str] = set()
+    for path, operations in request.app.openapi().get("paths", {}).items():
+        if compile_path(path)[0].match(request.url.path):
+            methods |= {method.upper() for method in operations}
+    return sorted(methods)
 
 
 def internal_error_response(exc: Exception) -> JSONResponse:

@@ -19,6 +19,7 @@ from typing import IO, Final
 
 from fastapi import Request
 
+from aumos_drift_detector.adapters.api.errors import UnsupportedMediaTypeError
 from aumos_drift_detector.adapters.files.tabular import ParsedTable, TabularFormat, read_tabular
 from aumos_drift_detector.core.errors import PayloadTooLargeError, ValidationError
 from aumos_drift_detector.core.ingest.model import Upload
@@ -45,7 +46,10 @@ UPLOAD_BODY = {
         "description": "A table: CSV (text/csv), Parquet (application/vnd.apache.parquet or application/octet-stream) "
         "or JSON records (application/json: an array of objects, or one object per line).",
         "content": {
-            "text/csv": {"schema": {"type": "string"}, "example": "age,plan\n31,pro\n45,basic\n"},
+            "text/csv": {
+                "schema": {"type": "string"},
+                "example": "age,plan\n31,pro\n45,basic\n52,pro\n38,team\n29,basic\n61,basic\n",
+            },
             "application/vnd.apache.parquet": {"schema": {"type": "string", "format": "binary"}},
             "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
             "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
@@ -58,7 +62,7 @@ def _format(request: Request) -> tuple[str, TabularFormat]:
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type not in MEDIA_TYPES:
         known = ", ".join(sorted(MEDIA_TYPES))
-        raise ValidationError(
+        raise UnsupportedMediaTypeError(
             f"Content-Type: unsupported media type {media_type or '(none)'!r}; use one of {known}",
             details={"field": "Content-Type"},
         )
@@ -117,8 +121,9 @@ async def read_upload(request: Request, *, limit: int, name: str) -> Upload:
     """Read, size-check and parse the body into an :class:`Upload`.
 
     Raises:
+        UnsupportedMediaTypeError: The ``Content-Type`` is not a table format (HTTP 415).
         PayloadTooLargeError: The body exceeds ``limit`` bytes (HTTP 413).
-        ValidationError: Unsupported media type, empty or malformed body, a refused value (HTTP 422).
+        ValidationError: An empty or malformed body, a refused value (HTTP 422).
     """
     media_type, fmt = _format(request)
     spool = await _spool(request, limit)

@@ -31,6 +31,8 @@ from aumos_drift_detector.core.errors import ValidationError
 BATCH_ROWS: Final[int] = 8192
 _CHUNK: Final[int] = 1 << 20
 _SPACE: Final = re.compile(r"[ \t\n\r]*")
+#: The start of a line whose first character that is not white space does not open an object.
+_NOT_AN_OBJECT: Final = re.compile(rb"^[ \t\r]*[^{ \t\r\n]", re.MULTILINE)
 
 
 def _texts(file: IO[bytes]) -> Iterator[str]:
@@ -169,6 +171,27 @@ def read_json_array(source: SharedFile, *, name: str) -> pa.Table:
     return pa.concat_tables(batches.tables, promote_options="permissive")
 
 
+def _refuse_lines_without_an_object(source: SharedFile) -> None:
+    """Refuse a line that holds something other than an object, before pyarrow reads the file.
+
+    pyarrow's JSON readers crash the process (a segmentation fault) when a block starts with a line
+    holding ``null``, so no such line may reach them; any non-object line is refused the same way.
+    """
+    file, carry, lines_before = source.reader(), b"", 0
+    while True:
+        chunk = file.read(_CHUNK)
+        text = carry + chunk
+        end = text.rfind(b"\n") + 1 if chunk else len(text)
+        complete, carry = text[:end], text[end:]
+        found = _NOT_AN_OBJECT.search(complete)
+        if found:
+            line = lines_before + complete.count(b"\n", 0, found.start()) + 1
+            raise ValueError(f"line {line}: each line must hold one JSON object")
+        lines_before += complete.count(b"\n")
+        if not chunk:
+            return
+
+
 def _blocks(source: SharedFile) -> pa.Table:
     reader = pa_json.open_json(source.reader())
     return pa.Table.from_batches(list(reader), schema=reader.schema)
@@ -205,8 +228,10 @@ def read_json_lines(source: SharedFile, *, name: str) -> pa.Table:
 
     Raises:
         ValidationError: A record breaks a rule of the checker (naming row, line and column).
+        ValueError: A line holds something other than an object (naming the line).
         pyarrow.ArrowInvalid: pyarrow refused the file for a reason the scan did not find.
     """
+    _refuse_lines_without_an_object(source)
     try:
         return _blocks(source)
     except pa.ArrowInvalid:

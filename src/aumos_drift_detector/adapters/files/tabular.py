@@ -17,6 +17,8 @@ empty CSV cell, ``NA``, ``null``,        missing, counted per column (:mod:`.bad
 ``NaN`` (CSV); ``null``, ``NaN``, an
 absent key (JSON); NaN (Parquet)
 ``inf``, ``Infinity``, ``1e400``         refused: not a finite number (:mod:`.bad_values`)
+``1e308`` (beyond ±1e100), NUL in a      refused: the tests overflow, the database refuses NUL
+column name or text value                (:mod:`.bad_values`)
 a CSV quote not closed on its line       refused, naming line, row and column (:mod:`.csv_quotes`)
 ``true`` among JSON numbers, ``1`` among refused: one JSON kind per column (:mod:`.json_checks`)
 booleans, mixed kinds, a repeated key
@@ -34,7 +36,11 @@ from typing import IO, Final, Literal, TypeAlias
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from aumos_drift_detector.adapters.files.bad_values import missing_values, refuse_infinite_values
+from aumos_drift_detector.adapters.files.bad_values import (
+    missing_values,
+    refuse_infinite_values,
+    refuse_unrepresentable_values,
+)
 from aumos_drift_detector.adapters.files.csv_reader import DEFAULT_BLOCK_SIZE, read_csv
 from aumos_drift_detector.adapters.files.json_records import read_json
 from aumos_drift_detector.adapters.files.shared_file import SharedFile
@@ -147,6 +153,7 @@ def read_tabular(
         raise ValidationError(f"{name}: no rows", details={"file": name})
     table = _select(table, columns, name)
     refuse_infinite_values(table, name)
+    refuse_unrepresentable_values(table, name)
     return ParsedTable(table=table, missing_values=missing_values(table))
 
 

@@ -49,8 +49,13 @@ class SeverityBands(DomainModel):
     """How a detection's drift share and feature statistics map to a severity level."""
 
     medium_share: float = Field(default=0.25, ge=0, le=1, description="Drift share from which a drift is medium")
-    high_share: float = Field(default=0.5, ge=0, le=1, description="Drift share from which a drift is high")
-    critical_share: float = Field(default=0.75, ge=0, le=1, description="Drift share from which a drift is critical")
+    # The bands are checked against each other when left at their defaults too.
+    high_share: float = Field(
+        default=0.5, ge=0, le=1, validate_default=True, description="Drift share from which a drift is high"
+    )
+    critical_share: float = Field(
+        default=0.75, ge=0, le=1, validate_default=True, description="Drift share from which a drift is critical"
+    )
     strong_p_value_factor: float = Field(
         default=0.001, ge=0, le=1, description="A drifted p-value test is strong when p_value <= threshold * factor"
     )
@@ -98,7 +103,7 @@ class MOfN(DomainModel):
     """Open an alert only when at least ``m`` of the last ``n`` runs (this one included) drifted."""
 
     m: int = Field(default=1, ge=1, le=100)
-    n: int = Field(default=1, ge=1, le=100)
+    n: int = Field(default=1, ge=1, le=100, validate_default=True)
 
     @field_validator("n")
     @classmethod

@@ -69,7 +69,12 @@ class ADWIN(DriftDetector):
 
         delta: OpenUnit = Field(0.002, description="Significance of the cut test; smaller means fewer false alarms.")
         clock: PositiveInteger = Field(32, description="Search for cuts every `clock` values (1 = every value).")
-        max_buckets: PositiveInteger = Field(5, description="Buckets kept per level before the two oldest merge.")
+        max_buckets: PositiveInteger = Field(
+            5,
+            le=1_000,
+            description="Buckets kept per level before the two oldest merge (every level is allocated "
+            "at this capacity: about 1 MB at the bound).",
+        )
         min_window_length: PositiveInteger = Field(5, description="Minimum size of each sub-window in a cut.")
         grace_period: NonNegativeInteger = Field(
             10, description="No cut is searched while the window holds this many values or fewer."

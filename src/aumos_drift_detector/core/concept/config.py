@@ -3,7 +3,7 @@
 The configuration is a union discriminated by ``detector``, one member per detector of the catalogue,
 each carrying that detector's own ``Params`` model: the OpenAPI document shows every detector's
 parameters with their types, bounds and defaults, and a parameter of another detector is refused.
-``detector`` defaults to ``ADWIN``.
+``detector`` is required; ``params`` may be left out (every parameter then takes its default).
 
 >>> config = parse_concept({"detector": "DDM", "params": {"warm_start": 50}})
 >>> type(config.build()).__name__, config.params.warm_start, config.params.drift_threshold
@@ -12,9 +12,9 @@ parameters with their types, bounds and defaults, and a parameter of another det
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from aumos_drift_detector.core.concept.adwin import ADWIN
 from aumos_drift_detector.core.concept.base import DriftDetector
@@ -25,8 +25,6 @@ from aumos_drift_detector.core.concept.hddm_w import HDDM_W
 from aumos_drift_detector.core.concept.kswin import KSWIN
 from aumos_drift_detector.core.concept.page_hinkley import PageHinkley
 from aumos_drift_detector.core.concept.rddm import RDDM
-
-DEFAULT_DETECTOR = "ADWIN"
 
 
 class ADWINParams(ADWIN.Params):
@@ -77,79 +75,62 @@ class DetectorConfig(BaseModel):
 class ADWINConfig(DetectorConfig):
     """ADWIN on a real-valued stream (errors or losses)."""
 
-    detector: Literal["ADWIN"] = "ADWIN"
+    detector: Literal["ADWIN"]
     params: ADWINParams = Field(default_factory=ADWINParams)
 
 
 class DDMConfig(DetectorConfig):
     """DDM on a stream of errors (1) and correct predictions (0)."""
 
-    detector: Literal["DDM"] = "DDM"
+    detector: Literal["DDM"]
     params: DDMParams = Field(default_factory=DDMParams)
 
 
 class EDDMConfig(DetectorConfig):
     """EDDM on a stream of errors (1) and correct predictions (0)."""
 
-    detector: Literal["EDDM"] = "EDDM"
+    detector: Literal["EDDM"]
     params: EDDMParams = Field(default_factory=EDDMParams)
 
 
 class HDDMAConfig(DetectorConfig):
     """HDDM_A on values in [0, 1]."""
 
-    detector: Literal["HDDM_A"] = "HDDM_A"
+    detector: Literal["HDDM_A"]
     params: HDDMAParams = Field(default_factory=HDDMAParams)
 
 
 class HDDMWConfig(DetectorConfig):
     """HDDM_W on values in [0, 1]."""
 
-    detector: Literal["HDDM_W"] = "HDDM_W"
+    detector: Literal["HDDM_W"]
     params: HDDMWParams = Field(default_factory=HDDMWParams)
 
 
 class KSWINConfig(DetectorConfig):
     """KSWIN on a real-valued stream."""
 
-    detector: Literal["KSWIN"] = "KSWIN"
+    detector: Literal["KSWIN"]
     params: KSWINParams = Field(default_factory=KSWINParams)
 
 
 class PageHinkleyConfig(DetectorConfig):
     """Page-Hinkley on a real-valued stream."""
 
-    detector: Literal["PageHinkley"] = "PageHinkley"
+    detector: Literal["PageHinkley"]
     params: PageHinkleyParams = Field(default_factory=PageHinkleyParams)
 
 
 class RDDMConfig(DetectorConfig):
     """RDDM on a stream of errors (1) and correct predictions (0)."""
 
-    detector: Literal["RDDM"] = "RDDM"
+    detector: Literal["RDDM"]
     params: RDDMParams = Field(default_factory=RDDMParams)
 
 
-def _detector_of(value: Any) -> str:
-    if isinstance(value, dict):
-        return str(value.get("detector", DEFAULT_DETECTOR))
-    return str(getattr(value, "detector", DEFAULT_DETECTOR))
-
-
 ConceptConfig = Annotated[
-    Annotated[ADWINConfig, Tag("ADWIN")]
-    | Annotated[DDMConfig, Tag("DDM")]
-    | Annotated[EDDMConfig, Tag("EDDM")]
-    | Annotated[HDDMAConfig, Tag("HDDM_A")]
-    | Annotated[HDDMWConfig, Tag("HDDM_W")]
-    | Annotated[KSWINConfig, Tag("KSWIN")]
-    | Annotated[PageHinkleyConfig, Tag("PageHinkley")]
-    | Annotated[RDDMConfig, Tag("RDDM")],
-    Discriminator(
-        _detector_of,
-        custom_error_type="unknown_detector",
-        custom_error_message="unknown detector; one of ADWIN, DDM, EDDM, HDDM_A, HDDM_W, KSWIN, PageHinkley, RDDM",
-    ),
+    ADWINConfig | DDMConfig | EDDMConfig | HDDMAConfig | HDDMWConfig | KSWINConfig | PageHinkleyConfig | RDDMConfig,
+    Field(discriminator="detector"),
 ]
 """The configuration of any detector of the catalogue, chosen by ``detector``."""
 

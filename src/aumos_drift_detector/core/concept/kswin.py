@@ -104,7 +104,11 @@ class KSWIN(DriftDetector):
         """KSWIN's parameters, with River's names and defaults."""
 
         alpha: OpenUnit = Field(0.005, description="Significance level of the KS test.")
-        window_size: PositiveInteger = Field(100, description="Length of the sliding window, at least 2 * stat_size.")
+        window_size: PositiveInteger = Field(
+            100,
+            le=1_000_000,
+            description="Length of the sliding window, at least 2 * stat_size (allocated whole: 8 MB at the bound).",
+        )
         stat_size: PositiveInteger = Field(
             30, le=MAX_STAT_SIZE, description="Size of the recent sample and of the random sample."
         )

@@ -76,7 +76,11 @@ class RDDM(DriftDetector):
         max_concept_size: PositiveInteger = Field(
             40_000, description="Concept length beyond which the statistics are recomputed from the buffer."
         )
-        min_stable_concept_size: PositiveInteger = Field(7_000, description="Length of the buffer of recent values.")
+        min_stable_concept_size: PositiveInteger = Field(
+            7_000,
+            le=1_000_000,
+            description="Length of the buffer of recent values (allocated whole: 8 MB at the bound).",
+        )
         warning_limit: PositiveInteger = Field(1_400, description="Length of a warning after which a drift is forced.")
 
         @model_validator(mode="after")

@@ -125,7 +125,14 @@ class WindowSpec(DomainModel):
 
     last_rows: int | None = Field(default=10_000, ge=1, le=MAX_WINDOW_ROWS, description="null: no row cap")
     last_seconds: int | None = Field(default=None, ge=1, le=MAX_WINDOW_SECONDS, description="null: no time bound")
-    min_rows: int = Field(default=30, ge=1, description="Fewer usable rows make the run insufficient_data")
+    # Validated when left at its default too: {"last_rows": 10} must be refused, not stored unreadable.
+    min_rows: int = Field(
+        default=30,
+        ge=1,
+        le=MAX_WINDOW_ROWS,
+        validate_default=True,
+        description="Fewer usable rows make the run insufficient_data",
+    )
 
     @field_validator("min_rows")
     @classmethod

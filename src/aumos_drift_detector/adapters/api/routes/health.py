@@ -24,7 +24,13 @@ async def live() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/health/ready", summary="The dependencies answer", responses={503: {"description": "A dependency failed"}})
+@router.get(
+    "/health/ready",
+    summary="The dependencies answer",
+    responses={
+        503: {"description": "A dependency failed", "content": {"application/json": {"schema": {"type": "object"}}}}
+    },
+)
 async def ready(request: Request) -> JSONResponse:
     """Check every dependency; 200 when all answer, 503 naming the ones that failed."""
     context: ApiContext = request.app.state.context
@@ -46,7 +52,12 @@ async def ready(request: Request) -> JSONResponse:
     return JSONResponse(body, status_code=200 if healthy else 503)
 
 
-@router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
+)
 async def metrics(request: Request) -> Response:
     """Expose the service's Prometheus metrics."""
     context: ApiContext = request.app.state.context

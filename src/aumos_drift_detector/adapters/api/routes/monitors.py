@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from aumos_drift_detector.adapters.api.auth import Admin, Operator, Viewer
 from aumos_drift_detector.adapters.api.deps import Context
+from aumos_drift_detector.adapters.api.media_types import JsonMediaType
+from aumos_drift_detector.adapters.api.params import IdempotencyKey, ModelIdFilter, PageCursor, PageLimit
 from aumos_drift_detector.adapters.api.schemas.detections import (
     ConceptStatusOut,
     DetectionOut,
@@ -17,16 +18,22 @@ from aumos_drift_detector.adapters.api.schemas.detections import (
     OutcomesOut,
     ReferenceOut,
 )
+from aumos_drift_detector.adapters.api.schemas.errors import AUTHENTICATED, error_responses
 from aumos_drift_detector.adapters.api.schemas.monitors import MonitorCreate, MonitorOut, MonitorPage, MonitorUpdate
 from aumos_drift_detector.adapters.api.uploads import UPLOAD_BODY, read_upload
 
-router = APIRouter(prefix="/monitors", tags=["monitors"])
+router = APIRouter(prefix="/monitors", tags=["monitors"], responses=error_responses(*AUTHENTICATED))
 
-MonitorId = Annotated[uuid.UUID, "the monitor's id"]
+#: Error statuses of the routes that name one monitor; writes may also conflict with stored state.
+ONE = error_responses(404)
+WRITE = error_responses(404, 409, 415)
+UPLOAD = error_responses(404, 409, 413, 415)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, summary="Create a monitor (admin)")
-async def create_monitor(body: MonitorCreate, principal: Admin, context: Context) -> MonitorOut:
+@router.post(
+    "", status_code=status.HTTP_201_CREATED, summary="Create a monitor (admin)", responses=error_responses(409, 415)
+)
+async def create_monitor(body: MonitorCreate, principal: Admin, context: Context, _json: JsonMediaType) -> MonitorOut:
     """Create a monitor for a deployed model."""
     return MonitorOut.of(await context.services.monitors.create(principal, body.draft()))
 
@@ -35,28 +42,32 @@ async def create_monitor(body: MonitorCreate, principal: Admin, context: Context
 async def list_monitors(
     principal: Viewer,
     context: Context,
-    model_id: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    cursor: str | None = None,
+    model_id: ModelIdFilter = None,
+    limit: PageLimit = 50,
+    cursor: PageCursor = None,
 ) -> MonitorPage:
     """List the tenant's monitors, newest first."""
     page = await context.services.monitors.list(principal, model_id=model_id, limit=limit, cursor=cursor)
     return MonitorPage(items=[MonitorOut.of(item) for item in page.items], next_cursor=page.next_cursor)
 
 
-@router.get("/{monitor_id}", summary="Get a monitor (viewer)")
+@router.get("/{monitor_id}", summary="Get a monitor (viewer)", responses=ONE)
 async def get_monitor(monitor_id: uuid.UUID, principal: Viewer, context: Context) -> MonitorOut:
     """Return one monitor."""
     return MonitorOut.of(await context.services.monitors.get(principal, monitor_id))
 
 
-@router.patch("/{monitor_id}", summary="Change a monitor (admin)")
-async def update_monitor(monitor_id: uuid.UUID, body: MonitorUpdate, principal: Admin, context: Context) -> MonitorOut:
+@router.patch("/{monitor_id}", summary="Change a monitor (admin)", responses=WRITE)
+async def update_monitor(
+    monitor_id: uuid.UUID, body: MonitorUpdate, principal: Admin, context: Context, _json: JsonMediaType
+) -> MonitorOut:
     """Change the fields given in the body; the rest stay."""
     return MonitorOut.of(await context.services.monitors.update(principal, monitor_id, body.changes()))
 
 
-@router.delete("/{monitor_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a monitor (admin)")
+@router.delete(
+    "/{monitor_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a monitor (admin)", responses=ONE
+)
 async def delete_monitor(monitor_id: uuid.UUID, principal: Admin, context: Context) -> Response:
     """Delete a monitor; it stops running, and its detections and alerts stay readable."""
     await context.services.monitors.delete(principal, monitor_id)
@@ -68,6 +79,7 @@ async def delete_monitor(monitor_id: uuid.UUID, principal: Admin, context: Conte
     status_code=status.HTTP_201_CREATED,
     summary="Upload reference data (operator)",
     openapi_extra=UPLOAD_BODY,
+    responses=UPLOAD,
 )
 async def put_reference(monitor_id: uuid.UUID, request: Request, principal: Operator, context: Context) -> ReferenceOut:
     """Store the body as the monitor's newest reference version; earlier versions are kept."""
@@ -76,7 +88,7 @@ async def put_reference(monitor_id: uuid.UUID, request: Request, principal: Oper
     return ReferenceOut.of(reference, missing_values=dict(upload.missing_values))
 
 
-@router.get("/{monitor_id}/reference", summary="Describe the current reference data (viewer)")
+@router.get("/{monitor_id}/reference", summary="Describe the current reference data (viewer)", responses=ONE)
 async def get_reference(monitor_id: uuid.UUID, principal: Viewer, context: Context) -> ReferenceOut:
     """Return the metadata of the newest reference version."""
     return ReferenceOut.of(await context.services.datasets.current_reference(principal, monitor_id))
@@ -87,13 +99,14 @@ async def get_reference(monitor_id: uuid.UUID, principal: Viewer, context: Conte
     status_code=status.HTTP_202_ACCEPTED,
     summary="Send production rows (operator)",
     openapi_extra=UPLOAD_BODY,
+    responses=UPLOAD,
 )
 async def post_observations(
     monitor_id: uuid.UUID,
     request: Request,
     principal: Operator,
     context: Context,
-    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> IngestOut:
     """Store a batch of production rows; a retried batch with the same ``Idempotency-Key`` counts once."""
     upload = await read_upload(request, limit=context.settings.max_upload_bytes, name="observations")
@@ -101,28 +114,39 @@ async def post_observations(
     return IngestOut.of(result)
 
 
-@router.post("/{monitor_id}/runs", status_code=status.HTTP_201_CREATED, summary="Run a drift check now (operator)")
+@router.post(
+    "/{monitor_id}/runs",
+    status_code=status.HTTP_201_CREATED,
+    summary="Run a drift check now (operator)",
+    responses=error_responses(404, 409),
+)
 async def run_monitor(monitor_id: uuid.UUID, principal: Operator, context: Context) -> DetectionOut:
     """Check the current window against the reference now and return the stored detection."""
     return DetectionOut.of(await context.services.runs.run_now(principal, monitor_id))
 
 
 @router.post(
-    "/{monitor_id}/outcomes", status_code=status.HTTP_202_ACCEPTED, summary="Send prediction outcomes (operator)"
+    "/{monitor_id}/outcomes",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Send prediction outcomes (operator)",
+    responses=WRITE,
 )
 async def post_outcomes(
     monitor_id: uuid.UUID,
     body: OutcomesIn,
     principal: Operator,
     context: Context,
-    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+    _json: JsonMediaType,
+    idempotency_key: IdempotencyKey = None,
 ) -> OutcomesOut:
     """Feed outcomes to the monitor's concept-drift detector; each drift becomes a concept detection."""
     result = await context.services.concept.ingest(principal, monitor_id, body.values, idempotency_key=idempotency_key)
     return OutcomesOut.of(result)
 
 
-@router.get("/{monitor_id}/concept", summary="Concept-drift detector state (viewer)")
+@router.get(
+    "/{monitor_id}/concept", summary="Concept-drift detector state (viewer)", responses=error_responses(404, 409)
+)
 async def get_concept(monitor_id: uuid.UUID, principal: Viewer, context: Context) -> ConceptStatusOut:
     """Return the detector's counters, warning flag and last drift."""
     return ConceptStatusOut.of(await context.services.concept.status(principal, monitor_id))

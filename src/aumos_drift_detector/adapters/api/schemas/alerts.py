@@ -5,12 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, ConfigDict
 
+from aumos_drift_detector.adapters.api.schemas.fields import Instant, Note
 from aumos_drift_detector.core.alerts.model import AlertAction, AlertEvent, AlertSignal, AlertStatus, DriftAlert
 from aumos_drift_detector.core.severity import Severity
-
-MAX_NOTE_LENGTH = 2000
 
 
 class AlertOut(BaseModel):
@@ -77,11 +76,15 @@ class AlertPage(BaseModel):
 class NoteIn(BaseModel):
     """Body of acknowledge and resolve: an optional note stored in the history."""
 
-    note: str = Field(default="", max_length=MAX_NOTE_LENGTH)
+    model_config = ConfigDict(extra="forbid")
+
+    note: Note = ""
 
 
 class SnoozeIn(BaseModel):
     """Body of snooze: until when (ISO 8601 with offset), and an optional note."""
 
-    until: AwareDatetime
-    note: str = Field(default="", max_length=MAX_NOTE_LENGTH)
+    model_config = ConfigDict(extra="forbid")
+
+    until: Instant
+    note: Note = ""

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, Strict
 
 from aumos_drift_detector.core.detections.model import (
     ConceptDetection,
@@ -127,7 +127,8 @@ class IngestOut(BaseModel):
         )
 
 
-Outcome = Annotated[StrictFloat | StrictInt, Field(allow_inf_nan=False)]
+#: One outcome: a finite JSON number (``true`` and ``"1"`` are refused, not read as 1).
+Outcome = Annotated[float, Strict(), Field(allow_inf_nan=False)]
 
 
 class OutcomesIn(BaseModel):
