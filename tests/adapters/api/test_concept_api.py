@@ -11,6 +11,9 @@ import pytest
 from river import drift as river_drift
 
 from aumos_drift_detector.bootstrap import Container
+from aumos_drift_detector.core.concept.config import parse_concept
+from aumos_drift_detector.core.outcomes.direction import follow
+from aumos_drift_detector.core.outcomes.stretch import OutcomeStretch
 from tests.api_client import MINIMAL_MONITOR, api, auth
 from tests.conftest import DatabaseTarget
 
@@ -72,6 +75,87 @@ async def test_batches_across_restarts_give_rivers_drift_indices(database: Datab
     assert {item["kind"] for item in stored} == {"concept"}
     assert sorted(item["concept"]["stream_index"] for item in stored) == expected
     assert {(item["concept"]["detector"], len(item["features"])) for item in stored} == {("ADWIN", 0)}
+
+
+def bernoulli(seed: int, before: float, after: float) -> list[float]:
+    rng = np.random.default_rng(seed)
+    return [float(x) for x in np.concatenate([rng.random(2000) < before, rng.random(1000) < after])]
+
+
+def expected_figures(detector: str, stream: list[float]) -> list[dict[str, Any]]:
+    """The direction and the before/after figures of each drift, from the core library on the whole stream."""
+    built = parse_concept({"detector": detector}).build()
+    values = np.asarray(stream)
+    figures, _ = follow(OutcomeStretch.empty(0), values, built.update_many(values).drifts)
+    return [
+        {
+            "direction": f.direction.value,
+            "before": f.before.model_dump(mode="json"),
+            "after": f.after.model_dump(mode="json"),
+        }
+        for f in figures
+    ]
+
+
+async def test_concept_detections_carry_their_direction_and_only_degradations_alert(database: DatabaseTarget) -> None:
+    streams = {"DDM": bernoulli(5, 0.1, 0.3), "ADWIN": bernoulli(5, 0.4, 0.05)}
+    monitors: dict[str, str] = {}
+    for part in range(2):
+        # Two service lifetimes on one database; the batches are cut at arbitrary points.
+        async with api(database.url) as (client, container):
+            admin = auth(container.settings)
+            for detector, stream in streams.items():
+                if detector not in monitors:
+                    body = {**MINIMAL_MONITOR, "concept": {"detector": detector}}
+                    monitors[detector] = (await client.post("/api/v1/monitors", json=body, headers=admin)).json()["id"]
+                url = f"/api/v1/monitors/{monitors[detector]}/outcomes"
+                for chunk in np.array_split(np.asarray(stream), [777, 1500, 2090, 2500])[part * 3 : part * 3 + 3]:
+                    response = await client.post(url, json={"values": chunk.tolist()}, headers=admin)
+                    assert response.status_code == 202, response.text
+            found = {
+                detector: (await client.get("/api/v1/detections", params={"monitor_id": monitor}, headers=admin)).json()
+                for detector, monitor in monitors.items()
+            }
+            alerts = {
+                detector: (await client.get("/api/v1/alerts", params={"monitor_id": monitor}, headers=admin)).json()
+                for detector, monitor in monitors.items()
+            }
+            status = (await client.get(f"/api/v1/monitors/{monitors['ADWIN']}/concept", headers=admin)).json()
+    for detector, stream in streams.items():
+        items = sorted(found[detector]["items"], key=lambda item: item["concept"]["stream_index"])
+        figures = [{name: item["concept"][name] for name in ("direction", "before", "after")} for item in items]
+        assert figures == expected_figures(detector, stream)
+    degradation, improvement = found["DDM"]["items"][-1], found["ADWIN"]["items"][0]
+    assert (degradation["concept"]["direction"], degradation["severity"]) == ("degradation", "high")
+    assert degradation["concept"]["after"]["low"] <= 0.3 <= degradation["concept"]["after"]["high"]
+    assert (improvement["concept"]["direction"], improvement["severity"], improvement["is_drift"]) == (
+        "improvement",
+        "none",
+        True,
+    )
+    assert [alert["severity"] for alert in alerts["DDM"]["items"]] == ["high"]
+    assert alerts["ADWIN"]["items"] == []
+    after = improvement["concept"]["after"]
+    assert (status["current"]["start"], status["current"]["n"]) == (after["start"], 3000 - after["start"])
+    assert status["current"]["interval"] == "wilson"
+
+
+async def test_the_alert_policy_names_the_concept_directions_it_alerts_on(
+    service: tuple[httpx.AsyncClient, Container],
+) -> None:
+    client, container = service
+    admin = auth(container.settings)
+    default = await client.post("/api/v1/monitors", json=MINIMAL_MONITOR, headers=admin)
+    assert default.json()["alert_policy"]["concept_directions"] == ["degradation"]
+    opted_in = {**MINIMAL_MONITOR, "alert_policy": {"concept_directions": ["degradation", "improvement"]}}
+    created = await client.post("/api/v1/monitors", json=opted_in, headers=admin)
+    assert created.json()["alert_policy"]["concept_directions"] == ["degradation", "improvement"]
+    sideways = {**MINIMAL_MONITOR, "alert_policy": {"concept_directions": ["sideways"]}}
+    refused = await client.post("/api/v1/monitors", json=sideways, headers=admin)
+    assert refused.status_code == 422
+    assert refused.json()["error"]["message"].startswith("alert_policy.concept_directions[0]: Input should be")
+    schema = (await client.get("/openapi.json")).json()["components"]["schemas"]["AlertPolicy"]
+    assert schema["properties"]["concept_directions"]["default"] == ["degradation"]
 
 
 async def test_a_retried_batch_counts_once(service: tuple[httpx.AsyncClient, Container]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import uuid
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 from google.protobuf import json_format
 
 from aumos_drift_detector.adapters.messaging import protobuf_schema
+from aumos_drift_detector.core.detections.model import ConceptDirection, IntervalMethod, OutcomeMean
 from aumos_drift_detector.core.events.builders import drift_detected
 from aumos_drift_detector.core.events.model import EventType
 from tests.core.builders import T0, make_concept_detection, make_monitor
@@ -60,3 +62,31 @@ def test_a_concept_drift_event_carries_its_stream_position_in_protobuf() -> None
     assert int(decoded["concept"]["stream_index"]) == 1000
     assert int(decoded["concept"]["change_start"]) == 900
     assert "warning_start" not in decoded["concept"]
+
+
+def test_a_concept_drift_event_carries_its_direction_and_error_rates_in_protobuf() -> None:
+    monitor = make_monitor()
+    detection = make_concept_detection(monitor, T0)
+    rate = {"interval": IntervalMethod.WILSON, "confidence": 0.95}
+    stream = detection.stream.model_copy(
+        update={
+            "direction": ConceptDirection.IMPROVEMENT,
+            "before": OutcomeMean(start=0, n=900, mean=0.4, low=0.37, high=0.43, **rate),
+            "after": OutcomeMean(start=900, n=1, mean=0.0, low=None, high=None, **rate),
+        }
+    )
+    event = drift_detected(uuid.uuid4(), monitor, dataclasses.replace(detection, stream=stream))
+    decoded = protobuf_schema.decode_data(event.type, protobuf_schema.encode_data(event.type, event.payload()))
+    concept = decoded["concept"]
+    assert concept["direction"] == "improvement"
+    assert (int(concept["before"]["n"]), concept["before"]["mean"], concept["before"]["interval"]) == (
+        900,
+        0.4,
+        "wilson",
+    )
+    assert (int(concept["after"]["start"]), concept["after"]["mean"], concept["after"]["confidence"]) == (
+        900,
+        0.0,
+        0.95,
+    )
+    assert "low" not in concept["after"]

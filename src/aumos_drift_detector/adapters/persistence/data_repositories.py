@@ -198,8 +198,16 @@ def _applied(entry: Any) -> AppliedBatch:
     return AppliedBatch(str(entry), "")
 
 
+#: The key of the outcome stretch inside the ``state`` column, beside the detector's own state.
+STRETCH_KEY = "outcome_stretch"
+
+
 class SqlAlchemyConceptStateRepository:
-    """Detector checkpoints in ``drf_concept_states``."""
+    """Detector checkpoints in ``drf_concept_states``.
+
+    The ``state`` column holds the detector's ``to_state()`` document and, under :data:`STRETCH_KEY`,
+    the checkpoint's outcome stretch (absent in rows written before it was kept, read back as ``None``).
+    """
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -213,13 +221,16 @@ class SqlAlchemyConceptStateRepository:
             row = (await self._session.scalars(query)).one_or_none()
         if row is None:
             return None
+        state = dict(row.state)
+        stretch = state.pop(STRETCH_KEY, None)
         return ConceptCheckpoint(
             monitor_id=row.monitor_id,
             tenant_id=row.tenant_id,
             detector=row.detector,
-            state=dict(row.state),
+            state=state,
             recent_batches=tuple(_applied(entry) for entry in row.recent_keys),
             updated_at=row.updated_at,
+            stretch=dict(stretch) if isinstance(stretch, dict) else None,
         )
 
     async def save(self, checkpoint: ConceptCheckpoint) -> None:
@@ -231,6 +242,7 @@ class SqlAlchemyConceptStateRepository:
                 self._session.add(row)
             row.tenant_id = checkpoint.tenant_id
             row.detector = checkpoint.detector
-            row.state = checkpoint.state
+            stretch = {} if checkpoint.stretch is None else {STRETCH_KEY: checkpoint.stretch}
+            row.state = {**checkpoint.state, **stretch}
             row.recent_keys = [[batch.key, batch.digest] for batch in checkpoint.recent_batches]
             row.updated_at = checkpoint.updated_at

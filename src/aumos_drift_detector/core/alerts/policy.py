@@ -6,7 +6,11 @@ Every field is optional and defaults to the value documented on :class:`AlertPol
 Severity of a detection (:meth:`AlertPolicy.assess`):
 
 * a failed or insufficient-data run, or a concept detection without drift: ``none``;
-* a concept detection with drift: ``severity.concept`` (default ``high``);
+* a concept drift in one of the policy's ``concept_directions`` (default: only ``degradation``, the
+  error rate or loss went up), or one recorded before directions were measured: ``severity.concept``
+  (default ``high``);
+* a concept drift in another direction (by default an ``improvement``): ``none``. It never breaches,
+  and :meth:`AlertPolicy.acts_on` tells the outcome handler not to trigger retraining for it either;
 * a statistical detection whose dataset verdict is "no drift": ``low`` if some feature drifted, else ``none``;
 * a drifted statistical detection: by drift share — ``critical`` from ``severity.critical_share`` (0.75),
   ``high`` from ``severity.high_share`` (0.5), ``medium`` from ``severity.medium_share`` (0.25), ``low``
@@ -16,6 +20,8 @@ Severity of a detection (:meth:`AlertPolicy.assess`):
 
 >>> AlertPolicy.model_validate({"min_severity": "high", "m_of_n": {"m": 2, "n": 3}}).m_of_n
 MOfN(m=2, n=3)
+>>> AlertPolicy.model_validate({"concept_directions": ["improvement"]}).concept_directions
+(<ConceptDirection.IMPROVEMENT: 'improvement'>,)
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from pydantic import Field, ValidationInfo, field_validator
 
 from aumos_drift_detector.core.detections.model import (
     ConceptDetection,
+    ConceptDirection,
     DetectionStatus,
     DriftDetection,
     FeatureResult,
@@ -137,15 +144,40 @@ class AlertPolicy(DomainModel):
         description="A breach this soon after resolution reopens the same alert; 0: never",
     )
     severity: SeverityBands = Field(default_factory=SeverityBands, description="How severity is derived")
+    concept_directions: Annotated[tuple[Annotated[ConceptDirection, ByValue], ...], ByValue] = Field(
+        default=(ConceptDirection.DEGRADATION,),
+        description="Directions of concept drift that raise alerts and may trigger retraining: 'degradation' "
+        "(the error rate or loss went up), 'improvement' (it went down). A concept drift in another direction "
+        "is recorded with severity none and published on drift.detected only; [] alerts on no concept drift",
+    )
 
     _min_level = field_validator("min_severity")(require_level)
+
+    @field_validator("concept_directions")
+    @classmethod
+    def _each_direction_once(cls, value: tuple[ConceptDirection, ...]) -> tuple[ConceptDirection, ...]:
+        if len(set(value)) != len(value):
+            msg = "must name each direction at most once"
+            raise ValueError(msg)
+        return value
+
+    def acts_on(self, detection: DriftDetection) -> bool:
+        """Whether a detection may raise an alert or a retraining trigger under this policy.
+
+        Only a concept drift whose direction is not in ``concept_directions`` is left out (it is
+        recorded and published on ``drift.detected``); a concept drift recorded before directions were
+        measured counts as a degradation.
+        """
+        if not isinstance(detection, ConceptDetection) or detection.stream.direction is None:
+            return True
+        return detection.stream.direction in self.concept_directions
 
     def assess(self, detection: DriftDetection) -> Severity:
         """Return the severity of a detection under this policy (rules in the module docstring)."""
         if detection.status is not DetectionStatus.SUCCEEDED:
             return Severity.NONE
         if isinstance(detection, ConceptDetection):
-            return self.severity.concept if detection.is_drift else Severity.NONE
+            return self.severity.concept if detection.is_drift and self.acts_on(detection) else Severity.NONE
         drifted = [feature for feature in detection.features if feature.drift_detected]
         if not detection.is_drift:
             return Severity.LOW if drifted else Severity.NONE

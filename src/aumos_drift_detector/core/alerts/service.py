@@ -29,7 +29,10 @@ log = structlog.get_logger(__name__)
 def alert_title(monitor: Monitor, detection: DriftDetection) -> str:
     """The one-line summary of an alert raised by a detection."""
     if not isinstance(detection, StatisticalDetection):
-        return f"Concept drift on monitor '{monitor.name}' (model {monitor.model_id})"
+        change = detection.stream.change()
+        return f"Concept drift on monitor '{monitor.name}' (model {monitor.model_id})" + (
+            f": {change}" if change else ""
+        )
     return (
         f"Data drift on monitor '{monitor.name}' (model {monitor.model_id}): "
         f"{len(detection.drifted_features)} of {len(detection.features)} features drifted"

@@ -91,14 +91,75 @@ class StatisticalSummary(DomainModel):
     n_features: int = Field(default=0, ge=0)
 
 
+class ConceptDirection(StrEnum):
+    """Which way a concept drift moved the outcomes (errors or losses, so up is worse)."""
+
+    DEGRADATION = "degradation"
+    IMPROVEMENT = "improvement"
+
+
+class IntervalMethod(StrEnum):
+    """How the confidence interval of a mean outcome is computed."""
+
+    WILSON = "wilson"
+    """Wilson score interval, for 0/1 outcomes (an error rate)."""
+    STUDENT_T = "student_t"
+    """Student's t interval around the sample mean, for real-valued outcomes (a mean error or loss)."""
+
+
+class OutcomeMean(DomainModel):
+    """The mean outcome over a stretch of the stream (the error rate of a 0/1 stream), with its interval."""
+
+    start: int = Field(ge=0, description="Stream index of the stretch's first value")
+    n: int = Field(ge=0, description="Number of values the figures are computed from")
+    mean: float | None = Field(description="Mean of the values (the error rate of a 0/1 stream); null when n is 0")
+    low: float | None = Field(description="Lower confidence bound; null when n is too small to tell")
+    high: float | None = Field(description="Upper confidence bound; null when n is too small to tell")
+    interval: Annotated[IntervalMethod, ByValue] = Field(description="How the interval is computed")
+    confidence: float = Field(gt=0, lt=1, description="Confidence level of the interval, e.g. 0.95")
+
+
 class ConceptStream(DomainModel):
-    """Where on the stream of prediction outcomes a concept-drift detector raised a drift."""
+    """Where on the stream of prediction outcomes a concept-drift detector raised a drift, and which way it went.
+
+    ``direction``, ``before`` and ``after`` are null on detections recorded before they were measured.
+    """
 
     detector: str = Field(description="The detector's name, e.g. ADWIN")
     stream_index: int = Field(ge=0, description="Position of the drift in the monitor's outcome stream")
     change_start: int | None = Field(description="Estimated start of the change, when the detector tells")
     warning_start: int | None = Field(description="Start of the warning zone before the drift, if any")
     n_detections: int = Field(ge=0, description="Drifts the detector has raised so far, this one included")
+    direction: Annotated[ConceptDirection, ByValue] | None = Field(
+        default=None, description="degradation: the mean outcome (errors, losses) went up; improvement: it did not"
+    )
+    before: OutcomeMean | None = Field(
+        default=None,
+        description="The outcomes of the concept that ended: from the previous drift's change (or the stream "
+        "start) to this change",
+    )
+    after: OutcomeMean | None = Field(
+        default=None,
+        description="The outcomes from the change to the drift; after.start is where the stream was split, the "
+        "likeliest change point at or after change_start",
+    )
+
+    def change(self) -> str | None:
+        """The move in words, e.g. ``"error rate up from 0.1 to 0.31"``; ``None`` when not measured.
+
+        >>> rate = {"interval": "wilson", "confidence": 0.95, "low": None, "high": None}
+        >>> ConceptStream(detector="DDM", stream_index=9, change_start=5, warning_start=None, n_detections=1,
+        ...     direction="improvement", before={"start": 0, "n": 5, "mean": 0.4, **rate},
+        ...     after={"start": 5, "n": 5, "mean": 0.05, **rate}).change()
+        'error rate down from 0.4 to 0.05'
+        """
+        if self.direction is None or self.before is None or self.after is None:
+            return None
+        if self.before.mean is None or self.after.mean is None:
+            return None
+        what = "error rate" if self.after.interval is IntervalMethod.WILSON else "mean outcome"
+        way = "up" if self.after.mean > self.before.mean else "down"
+        return f"{what} {way} from {self.before.mean:.3g} to {self.after.mean:.3g}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

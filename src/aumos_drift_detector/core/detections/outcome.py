@@ -63,15 +63,29 @@ class DetectionOutcomeHandler:
         if detection.is_drift:
             await uow.outbox.add(events.drift_detected(self._new_id(), monitor, detection))
         depth = max(monitor.alert_policy.m_of_n.n, monitor.retraining_policy.consecutive_runs or 1)
-        history = await self._history(uow, detection, depth)
+        history = await self._history(uow, monitor, detection, depth)
         await self._alerts.on_detection(uow, monitor, detection, history)
-        await self._retraining.on_detection(uow, monitor, detection, history)
+        # A drift the alert policy leaves out (a concept improvement, by default) has severity none: for
+        # an open alert it is a healthy run, and it never triggers retraining.
+        if monitor.alert_policy.acts_on(detection):
+            await self._retraining.on_detection(uow, monitor, detection, history)
 
     @staticmethod
-    async def _history(uow: UnitOfWork, detection: DriftDetection, depth: int) -> list[DriftDetection]:
-        """The monitor's newest succeeded detections of this kind, newest first, this one at the head."""
+    async def _history(
+        uow: UnitOfWork, monitor: Monitor, detection: DriftDetection, depth: int
+    ) -> list[DriftDetection]:
+        """The monitor's newest succeeded detections of this kind, newest first, this one at the head.
+
+        Detections its alert policy does not act on (``AlertPolicy.acts_on``) are left out.
+        """
         recent = await uow.detections.recent(
             detection.tenant_id, detection.monitor_id, limit=2 * depth + 1, kind=detection.kind
         )
-        earlier = [past for past in recent if past.id != detection.id and past.status is DetectionStatus.SUCCEEDED]
+        earlier = [
+            past
+            for past in recent
+            if past.id != detection.id
+            and past.status is DetectionStatus.SUCCEEDED
+            and monitor.alert_policy.acts_on(past)
+        ]
         return [detection, *earlier][:depth]

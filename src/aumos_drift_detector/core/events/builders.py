@@ -6,13 +6,14 @@ import uuid
 from datetime import datetime
 
 from aumos_drift_detector.core.alerts.model import AlertAction, DriftAlert
-from aumos_drift_detector.core.detections.model import ConceptDetection, DriftDetection, FeatureResult
+from aumos_drift_detector.core.detections.model import ConceptDetection, DriftDetection, FeatureResult, OutcomeMean
 from aumos_drift_detector.core.events.model import Event, EventType
 from aumos_drift_detector.core.events.payloads import (
     AlertRaisedData,
     ConceptPayload,
     DriftDetectedData,
     FeaturePayload,
+    OutcomeMeanPayload,
     RetrainingRequiredData,
 )
 from aumos_drift_detector.core.monitors.model import Monitor
@@ -35,6 +36,11 @@ def _feature(feature: FeatureResult) -> FeaturePayload:
     )
 
 
+def _outcome_mean(mean: OutcomeMean | None) -> OutcomeMeanPayload | None:
+    """The payload of a mean outcome: the same fields (a field added to one and not the other is an error)."""
+    return None if mean is None else OutcomeMeanPayload.model_validate(mean.model_dump(mode="json"))
+
+
 def drift_detected(event_id: uuid.UUID, monitor: Monitor, detection: DriftDetection) -> Event:
     """Build the ``drift.detected`` event of a drifted detection."""
     if isinstance(detection, ConceptDetection):
@@ -46,6 +52,9 @@ def drift_detected(event_id: uuid.UUID, monitor: Monitor, detection: DriftDetect
             change_start=stream.change_start,
             warning_start=stream.warning_start,
             n_detections=stream.n_detections,
+            direction=stream.direction.value if stream.direction else None,
+            before=_outcome_mean(stream.before),
+            after=_outcome_mean(stream.after),
         )
     else:
         features, concept = tuple(_feature(feature) for feature in detection.features), None

@@ -24,14 +24,29 @@ class FeaturePayload(DomainModel):
     drift_detected: bool
 
 
+class OutcomeMeanPayload(DomainModel):
+    """The mean outcome over a stretch of the stream (an error rate on 0/1 streams) and its interval."""
+
+    start: int
+    n: int
+    mean: float | None = None
+    low: float | None = None
+    high: float | None = None
+    interval: str = Field(description="wilson or student_t")
+    confidence: float
+
+
 class ConceptPayload(DomainModel):
-    """Where a concept-drift detector raised the drift of a ``drift.detected`` event."""
+    """Where a concept-drift detector raised the drift of a ``drift.detected`` event, and which way it went."""
 
     detector: str
     stream_index: int
     change_start: int | None = None
     warning_start: int | None = None
     n_detections: int
+    direction: str | None = Field(default=None, description="degradation or improvement")
+    before: OutcomeMeanPayload | None = None
+    after: OutcomeMeanPayload | None = None
 
 
 class DriftDetectedData(DomainModel):

@@ -8,6 +8,8 @@ from datetime import datetime
 
 from pydantic import JsonValue
 
+from aumos_drift_detector.core.detections.model import OutcomeMean
+
 
 @dataclass(frozen=True, slots=True)
 class AppliedBatch:
@@ -33,6 +35,8 @@ class ConceptCheckpoint:
         state: The detector's ``to_state()`` document.
         recent_batches: The latest batches applied under an idempotency key, oldest first.
         updated_at: Time of the last update.
+        stretch: The ``OutcomeStretch.to_state()`` document of the outcomes since the current concept
+            began; ``None`` in checkpoints stored before it was kept.
     """
 
     monitor_id: uuid.UUID
@@ -41,6 +45,7 @@ class ConceptCheckpoint:
     state: dict[str, JsonValue]
     recent_batches: tuple[AppliedBatch, ...]
     updated_at: datetime
+    stretch: dict[str, JsonValue] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +98,7 @@ class ConceptStatus:
         n_warnings: Warnings raised in total.
         warning: Whether the detector is in a warning state.
         last_drift: The latest drift, if any.
+        current: The mean outcome since the current concept began (the previous drift's change start).
         updated_at: When the state was last stored (``None`` before the first batch).
     """
 
@@ -103,4 +109,5 @@ class ConceptStatus:
     n_warnings: int
     warning: bool
     last_drift: DriftPoint | None
+    current: OutcomeMean
     updated_at: datetime | None

@@ -2,8 +2,10 @@
 
 Each monitor with a ``concept`` configuration keeps one detector whose state is checkpointed in the
 database after every batch, so it survives restarts and is shared by replicas (batches of one monitor
-are serialised on the monitor's row). Each drift the detector raises becomes a concept detection, with
-the same alerts and events as a statistical one.
+are serialised on the monitor's row). Each drift the detector raises becomes a concept detection with
+its direction and the mean outcome before and after the change (:mod:`.direction`, kept across batches
+by the checkpoint's :class:`~.stretch.OutcomeStretch`); the monitor's alert policy decides which
+directions raise alerts and retraining (by default degradations only).
 
 A batch sent again under the same ``Idempotency-Key`` is applied once; the same key with other values
 is refused (409), since applying it would silently drop the new values or apply the old ones twice.
@@ -30,6 +32,7 @@ from aumos_drift_detector.core.detections.model import (
 from aumos_drift_detector.core.detections.outcome import DetectionOutcomeHandler
 from aumos_drift_detector.core.errors import ConflictError, ValidationError
 from aumos_drift_detector.core.monitors.model import Monitor
+from aumos_drift_detector.core.outcomes.direction import DEFAULT_CONFIDENCE, ChangeFigures, follow, outcome_mean
 from aumos_drift_detector.core.outcomes.model import (
     AppliedBatch,
     ConceptCheckpoint,
@@ -37,6 +40,7 @@ from aumos_drift_detector.core.outcomes.model import (
     DriftPoint,
     OutcomeResult,
 )
+from aumos_drift_detector.core.outcomes.stretch import OutcomeStretch
 from aumos_drift_detector.core.principal import Principal, Role
 from aumos_drift_detector.core.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
@@ -54,7 +58,8 @@ def _values(values: Sequence[float]) -> np.ndarray[tuple[int], np.dtype[np.float
     return np.asarray(values, dtype=np.float64)
 
 
-def _restore(monitor: Monitor, checkpoint: ConceptCheckpoint | None) -> DriftDetector:
+def _restore(monitor: Monitor, checkpoint: ConceptCheckpoint | None) -> tuple[DriftDetector, OutcomeStretch]:
+    """The monitor's detector and its stretch of outcomes, as checkpointed or fresh."""
     if monitor.concept is None:
         raise ConflictError(
             "this monitor has no concept detector: set 'concept' on the monitor first",
@@ -62,11 +67,24 @@ def _restore(monitor: Monitor, checkpoint: ConceptCheckpoint | None) -> DriftDet
         )
     fresh = monitor.concept.build()
     if checkpoint is None:
-        return fresh
+        return fresh, OutcomeStretch.empty(0)
     restored = DriftDetector.from_state(checkpoint.state)
     # A changed configuration starts a new stream; an unchanged one continues bit-identically.
     same = checkpoint.state.get("params") == fresh.to_state()["params"] and type(restored) is type(fresh)
-    return restored if same else fresh
+    if not same:
+        return fresh, OutcomeStretch.empty(0)
+    return restored, _stretch(checkpoint, restored.n_seen)
+
+
+def _stretch(checkpoint: ConceptCheckpoint, n_seen: int) -> OutcomeStretch:
+    """The checkpoint's stretch; checkpoints stored before stretches were kept start one at the next value."""
+    if checkpoint.stretch is None:
+        return OutcomeStretch.empty(n_seen)
+    stretch = OutcomeStretch.from_state(checkpoint.stretch)
+    if stretch.end != n_seen:
+        log.warning("outcome_stretch_restarted", monitor_id=str(checkpoint.monitor_id), end=stretch.end, n_seen=n_seen)
+        return OutcomeStretch.empty(n_seen)
+    return stretch
 
 
 def _point(drift: DriftEvent) -> DriftPoint:
@@ -80,12 +98,23 @@ class ConceptMonitoring:
         uow_factory: Makes the unit of work of each batch.
         clock: The time source.
         outcome: Severity, alerts, retraining and events of each concept detection.
+        confidence: Confidence level of the intervals around the mean outcomes, in ``(0, 1)``.
     """
 
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, outcome: DetectionOutcomeHandler) -> None:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        outcome: DetectionOutcomeHandler,
+        *,
+        confidence: float = DEFAULT_CONFIDENCE,
+    ) -> None:
+        if not 0 < confidence < 1:
+            raise ValueError(f"confidence must lie in (0, 1), got {confidence!r}")
         self._uow_factory = uow_factory
         self._clock = clock
         self._outcome = outcome
+        self._confidence = confidence
 
     async def ingest(
         self, principal: Principal, monitor_id: uuid.UUID, values: Sequence[float], *, idempotency_key: str | None
@@ -103,15 +132,21 @@ class ConceptMonitoring:
             await uow.monitors.lock(principal.tenant_id, monitor_id)
             monitor = await uow.monitors.get(principal.tenant_id, monitor_id)
             checkpoint = await uow.concept_states.get(principal.tenant_id, monitor_id)
-            detector = _restore(monitor, checkpoint)
+            detector, stretch = _restore(monitor, checkpoint)
             if _applied(checkpoint, idempotency_key, digest):
                 name = type(detector).__name__
                 return OutcomeResult(
                     accepted=0, duplicate=True, detector=name, n_seen=detector.n_seen, warning=detector.warning_detected
                 )
             batch = detector.update_many(array)
-            detections = [await self._record(uow, monitor, detector, drift) for drift in batch.drifts]
-            await uow.concept_states.save(self._checkpoint(monitor, detector, checkpoint, idempotency_key, digest))
+            changes, stretch = follow(stretch, array, batch.drifts, confidence=self._confidence)
+            first = detector.n_detections - len(batch.drifts)
+            detections = [
+                await self._record(uow, monitor, _stream(detector, drift, change, first + number))
+                for number, (drift, change) in enumerate(zip(batch.drifts, changes, strict=True), start=1)
+            ]
+            applied = AppliedBatch(idempotency_key, digest) if idempotency_key else None
+            await uow.concept_states.save(self._checkpoint(monitor, detector, stretch, checkpoint, applied))
             await uow.commit()
         log.info("outcomes_ingested", monitor_id=str(monitor_id), values=len(array), drifts=len(detections))
         return OutcomeResult(
@@ -128,11 +163,11 @@ class ConceptMonitoring:
         self,
         monitor: Monitor,
         detector: DriftDetector,
+        stretch: OutcomeStretch,
         previous: ConceptCheckpoint | None,
-        key: str | None,
-        digest: str,
+        applied: AppliedBatch | None,
     ) -> ConceptCheckpoint:
-        batches = [*(previous.recent_batches if previous else ()), *([AppliedBatch(key, digest)] if key else [])]
+        batches = [*(previous.recent_batches if previous else ()), *([applied] if applied else [])]
         return ConceptCheckpoint(
             monitor_id=monitor.id,
             tenant_id=monitor.tenant_id,
@@ -140,11 +175,10 @@ class ConceptMonitoring:
             state=detector.to_state(),
             recent_batches=tuple(batches[-RECENT_KEYS:]),
             updated_at=self._clock.now(),
+            stretch=stretch.to_state(),
         )
 
-    async def _record(
-        self, uow: UnitOfWork, monitor: Monitor, detector: DriftDetector, drift: DriftEvent
-    ) -> ConceptDetection:
+    async def _record(self, uow: UnitOfWork, monitor: Monitor, stream: ConceptStream) -> ConceptDetection:
         now = self._clock.now()
         detection = ConceptDetection(
             id=uuid.uuid4(),
@@ -158,13 +192,7 @@ class ConceptMonitoring:
             finished_at=now,
             is_drift=True,
             drift_share=1.0,
-            stream=ConceptStream(
-                detector=type(detector).__name__,
-                stream_index=drift.index,
-                change_start=drift.change_start,
-                warning_start=drift.warning_start,
-                n_detections=detector.n_detections,
-            ),
+            stream=stream,
         )
         detection = dataclasses.replace(detection, severity=self._outcome.assess(monitor, detection))
         await uow.detections.add(detection)
@@ -177,8 +205,9 @@ class ConceptMonitoring:
         async with self._uow_factory() as uow:
             monitor = await uow.monitors.get(principal.tenant_id, monitor_id)
             checkpoint = await uow.concept_states.get(principal.tenant_id, monitor_id)
-        detector = _restore(monitor, checkpoint)
+        detector, stretch = _restore(monitor, checkpoint)
         last = detector.last_drift
+        current = outcome_mean(stretch.whole(), self._confidence)
         return ConceptStatus(
             detector=type(detector).__name__,
             params=detector.to_state()["params"],
@@ -187,8 +216,23 @@ class ConceptMonitoring:
             n_warnings=detector.n_warnings,
             warning=detector.warning_detected,
             last_drift=None if last is None else _point(last),
+            current=current,
             updated_at=checkpoint.updated_at if checkpoint else None,
         )
+
+
+def _stream(detector: DriftDetector, drift: DriftEvent, change: ChangeFigures, n_detections: int) -> ConceptStream:
+    """Where a drift lies on the stream, and which way it moved the outcomes."""
+    return ConceptStream(
+        detector=type(detector).__name__,
+        stream_index=drift.index,
+        change_start=drift.change_start,
+        warning_start=drift.warning_start,
+        n_detections=n_detections,
+        direction=change.direction,
+        before=change.before,
+        after=change.after,
+    )
 
 
 def _applied(checkpoint: ConceptCheckpoint | None, key: str | None, digest: str) -> bool:

@@ -15,6 +15,7 @@ from aumos_drift_detector.core.detections.model import (
     DetectionStatus,
     DriftDetection,
     FeatureResult,
+    OutcomeMean,
     RunTrigger,
     StatisticalSummary,
 )
@@ -41,7 +42,10 @@ class DetectionOut(BaseModel):
     error: str | None
     features: list[FeatureResult] = Field(description="Statistical detections: per feature, strongest drift first")
     summary: StatisticalSummary | None = Field(description="Statistical detections: row counts and the rule applied")
-    concept: ConceptStream | None = Field(description="Concept detections: the detector and the stream position")
+    concept: ConceptStream | None = Field(
+        description="Concept detections: the detector, the stream position, the direction and the mean outcome "
+        "before and after the change"
+    )
 
     @classmethod
     def of(cls, detection: DriftDetection) -> DetectionOut:
@@ -134,8 +138,9 @@ Outcome = Annotated[float, Strict(), Field(allow_inf_nan=False)]
 class OutcomesIn(BaseModel):
     """A batch of prediction outcomes, oldest first.
 
-    Error-stream detectors (DDM, EDDM, HDDM_A, RDDM) take 1 for a wrong prediction and 0 for a right one;
-    real-valued detectors (ADWIN, HDDM_W, PageHinkley, KSWIN) take any finite value, such as a loss.
+    DDM, EDDM and RDDM take 1 for a wrong prediction and 0 for a right one; HDDM_A and HDDM_W any value in
+    [0, 1] (an error or a bounded loss); ADWIN, KSWIN and PageHinkley any finite value, such as a loss.
+    Higher is worse: a drift whose mean outcome rises is a degradation, one whose mean falls an improvement.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -191,6 +196,10 @@ class ConceptStatusOut(BaseModel):
     n_warnings: int
     warning: bool
     last_drift: DriftPointOut | None
+    current: OutcomeMean = Field(
+        description="The mean outcome (the error rate of a 0/1 stream) since the current concept began: "
+        "where the latest drift's change was found, or the stream start"
+    )
     updated_at: datetime | None
 
     @classmethod
@@ -204,5 +213,6 @@ class ConceptStatusOut(BaseModel):
             n_warnings=status.n_warnings,
             warning=status.warning,
             last_drift=DriftPointOut.of(status.last_drift) if status.last_drift else None,
+            current=status.current,
             updated_at=status.updated_at,
         )
