@@ -87,7 +87,7 @@ class Container:
         return Services(
             monitors=MonitorService(self.unit_of_work, self.clock, self.calendar),
             datasets=DatasetService(self.unit_of_work, self.clock),
-            runs=RunService(self.unit_of_work, self.clock, outcome),
+            runs=RunService(self.unit_of_work, self.clock, outcome, self.calendar),
             detections=DetectionQueries(self.unit_of_work),
             concept=ConceptMonitoring(self.unit_of_work, self.clock, outcome),
             alerts=AlertWorkflow(self.unit_of_work, self.clock),

@@ -13,6 +13,7 @@ from aumos_drift_detector.adapters.persistence import migrator
 from aumos_drift_detector.adapters.persistence.database import create_engine, create_session_factory
 from aumos_drift_detector.adapters.persistence.outbox_repository import SqlAlchemyOutboxStore
 from aumos_drift_detector.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
+from aumos_drift_detector.adapters.scheduling.croniter_calendar import CroniterCalendar
 from aumos_drift_detector.core.alerts.policy import AlertPolicy
 from aumos_drift_detector.core.clock import FixedClock
 from aumos_drift_detector.core.detections.model import (
@@ -27,6 +28,7 @@ from aumos_drift_detector.core.detections.model import (
     StatisticalSummary,
 )
 from aumos_drift_detector.core.detections.outcome import DetectionOutcomeHandler
+from aumos_drift_detector.core.detections.runs import RunService
 from aumos_drift_detector.core.events.model import Event, EventType
 from aumos_drift_detector.core.events.payloads import (
     AlertRaisedData,
@@ -80,9 +82,9 @@ def _missing() -> MissingValues:
     )
 
 
-def make_feature(name: str, *, drift: bool, strong: bool = False) -> FeatureResult:
-    """A KS result at threshold 0.05: p = 0.01 when drifted (1e-9 when strong), 0.4 otherwise."""
-    p_value = (1e-9 if strong else 0.01) if drift else 0.4
+def make_feature(name: str, *, drift: bool, effect: float = 0.3) -> FeatureResult:
+    """A KS result at threshold 0.05: p = 1e-9 and the given effect (in reference sd) when drifted, else p = 0.4."""
+    p_value = 1e-9 if drift else 0.4
     return FeatureResult(
         name=name,
         kind="numerical",
@@ -98,6 +100,8 @@ def make_feature(name: str, *, drift: bool, strong: bool = False) -> FeatureResu
         n_reference=500,
         n_current=500,
         missing=_missing(),
+        effect_size=effect if drift else 0.01,
+        effect_unit="reference_sd",
     )
 
 
@@ -110,9 +114,14 @@ def make_detection(
     status: DetectionStatus = DetectionStatus.SUCCEEDED,
     rule_share: float = 0.5,
 ) -> StatisticalDetection:
-    """A detection over the monitor's four features of which ``drifted`` drifted (KS, threshold 0.05)."""
+    """A detection over the monitor's four features of which ``drifted`` drifted (KS, threshold 0.05).
+
+    The drifted features' effect is ``0.15 * drifted`` reference standard deviations (medium, high, high,
+    critical for 1 to 4), or 0.6 (critical) when ``strong``.
+    """
+    effect = 0.6 if strong else 0.15 * drifted
     features = tuple(
-        make_feature(spec.name, drift=index < drifted, strong=strong) for index, spec in enumerate(monitor.features)
+        make_feature(spec.name, drift=index < drifted, effect=effect) for index, spec in enumerate(monitor.features)
     )
     share = drifted / len(monitor.features)
     return StatisticalDetection(
@@ -174,6 +183,7 @@ class Harness:
         self.outbox = outbox
         self.clock = FixedClock(T0)
         self.handler = DetectionOutcomeHandler(self.clock)
+        self.runs = RunService(uow_factory, self.clock, self.handler, CroniterCalendar())
 
     @classmethod
     def in_memory(cls) -> Harness:
@@ -194,7 +204,9 @@ class Harness:
         return monitor
 
     async def store(self, monitor: Monitor, detection: DriftDetection) -> DriftDetection:
-        """Assess and store a detection with its consequences."""
+        """Decide and store a detection with its consequences, as the service does."""
+        if isinstance(detection, StatisticalDetection):
+            return await self.runs.store(monitor, detection, None)
         assessed = dataclasses.replace(detection, severity=self.handler.assess(monitor, detection))
         async with self.uow_factory() as uow:
             await uow.detections.add(assessed)

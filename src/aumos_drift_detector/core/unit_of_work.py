@@ -6,6 +6,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from aumos_drift_detector.core.alerts.ports import AlertEventRepository, AlertRepository
+from aumos_drift_detector.core.decisions.ports import DecisionStateRepository
 from aumos_drift_detector.core.detections.ports import DetectionRepository
 from aumos_drift_detector.core.events.ports import OutboxRepository
 from aumos_drift_detector.core.ingest.ports import ObservationRepository, ReferenceRepository
@@ -29,6 +30,7 @@ class UnitOfWork(Protocol):
     references: ReferenceRepository
     observations: ObservationRepository
     concept_states: ConceptStateRepository
+    decision_states: DecisionStateRepository
 
     async def __aenter__(self) -> Self:
         """Begin the transaction."""

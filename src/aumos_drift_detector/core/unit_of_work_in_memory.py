@@ -18,6 +18,9 @@ from typing import Any, Self, TypeVar
 from aumos_drift_detector.core.alerts.in_memory import InMemoryAlertEventRepository, InMemoryAlertRepository
 from aumos_drift_detector.core.alerts.model import AlertEvent, DriftAlert
 from aumos_drift_detector.core.alerts.ports import AlertEventRepository, AlertRepository
+from aumos_drift_detector.core.decisions.in_memory import InMemoryDecisionStateRepository
+from aumos_drift_detector.core.decisions.ports import DecisionStateRepository
+from aumos_drift_detector.core.decisions.state import DecisionState
 from aumos_drift_detector.core.detections.in_memory import InMemoryDetectionRepository
 from aumos_drift_detector.core.detections.model import DriftDetection
 from aumos_drift_detector.core.detections.ports import DetectionRepository
@@ -58,6 +61,7 @@ class InMemoryStorage:
         self.references: dict[uuid.UUID, ReferenceDataset] = {}
         self.observations: dict[uuid.UUID, StoredBatch] = {}
         self.concept_states: dict[uuid.UUID, ConceptCheckpoint] = {}
+        self.decision_states: dict[uuid.UUID, DecisionState] = {}
         self.locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self.outbox_store = InMemoryOutboxStore(self.outbox)
 
@@ -106,6 +110,7 @@ class InMemoryUnitOfWork:
         self.references: ReferenceRepository = InMemoryReferenceRepository(view(store.references))
         self.observations: ObservationRepository = InMemoryObservationRepository(view(store.observations), self._lock)
         self.concept_states: ConceptStateRepository = InMemoryConceptStateRepository(view(store.concept_states))
+        self.decision_states: DecisionStateRepository = InMemoryDecisionStateRepository(view(store.decision_states))
         return self
 
     async def __aexit__(

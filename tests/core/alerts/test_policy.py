@@ -30,7 +30,8 @@ def test_defaults_round_trip_through_json_documents() -> None:
         ({"min_severity": "severe"}, "alert_policy.min_severity: Input should be"),
         ({"min_severity": "none"}, "alert_policy.min_severity: must be one of low, medium, high, critical"),
         ({"renotify_interval_seconds": 0}, "alert_policy.renotify_interval_seconds: Input should be greater than"),
-        ({"severity": {"medium_share": 0.6, "high_share": 0.5}}, "alert_policy.severity.high_share"),
+        ({"severity": {"medium_effect_sd": 0.6, "high_effect_sd": 0.5}}, "alert_policy.severity.high_effect_sd"),
+        ({"budget": {"false_alerts_per_year": 0}}, "alert_policy.budget.false_alerts_per_year"),
         ({"min_severty": "high"}, "alert_policy.min_severty: Extra inputs are not permitted"),
         ({"auto_resolve_after": True}, "alert_policy.auto_resolve_after: Input should be a valid integer"),
         ({"auto_resolve_after": "3"}, "alert_policy.auto_resolve_after: Input should be a valid integer"),
@@ -54,12 +55,13 @@ def test_invalid_retraining_policy_names_the_field() -> None:
         (0, False, Severity.NONE),
         (1, False, Severity.LOW),
         (2, False, Severity.HIGH),
-        (3, False, Severity.CRITICAL),
+        (3, False, Severity.HIGH),
+        (4, False, Severity.CRITICAL),
         (2, True, Severity.CRITICAL),
         (1, True, Severity.LOW),
     ],
 )
-def test_severity_follows_drift_share_and_strong_features(drifted: int, strong: bool, expected: Severity) -> None:
+def test_severity_follows_the_largest_drifted_effect(drifted: int, strong: bool, expected: Severity) -> None:
     monitor = make_monitor()
     detection = make_detection(monitor, T0, drifted=drifted, strong=strong)
     assert AlertPolicy().assess(detection) is expected

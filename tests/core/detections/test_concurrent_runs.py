@@ -42,7 +42,7 @@ async def test_concurrent_runs_of_a_drifting_monitor_share_one_alert_and_one_not
     assert monitor.alert_policy.renotify_interval_seconds == AlertPolicy().renotify_interval_seconds == 4 * 3600
     detections = await asyncio.gather(*(services.runs.run_now(OPERATOR, monitor.id) for _ in range(CONCURRENT_RUNS)))
     assert all(item.status is DetectionStatus.SUCCEEDED for item in detections)
-    breaching = [item for item in detections if monitor.alert_policy.breaches(item.severity)]
+    breaching = [item for item in detections if monitor.alert_policy.breaches(item)]
     assert len(breaching) == CONCURRENT_RUNS
     (alert,) = storage.alerts.values()
     assert (alert.status, alert.occurrences) == (AlertStatus.OPEN, len(breaching))

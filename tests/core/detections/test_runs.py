@@ -109,9 +109,9 @@ async def test_a_window_like_the_reference_is_no_drift_and_raises_nothing(
 @pytest.mark.parametrize(
     ("bands", "severity", "retrains"),
     [
-        (SeverityBands(), Severity.CRITICAL, True),  # share 0.5 is high, raised by a strong p-value
-        (SeverityBands(strong_p_value_factor=0.0), Severity.HIGH, True),
-        (SeverityBands(strong_p_value_factor=0.0, high_share=0.6, critical_share=0.9), Severity.MEDIUM, False),
+        (SeverityBands(), Severity.CRITICAL, True),  # age moved 0.8 reference sd: critical from 0.5
+        (SeverityBands(critical_effect_sd=1.0), Severity.HIGH, True),
+        (SeverityBands(high_effect_sd=0.9, critical_effect_sd=1.0), Severity.MEDIUM, False),
     ],
 )
 async def test_severity_follows_the_alert_policy_and_retraining_its_floor(

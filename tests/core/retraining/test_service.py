@@ -65,5 +65,5 @@ async def test_every_drifted_detection_and_only_those_emit_drift_detected(harnes
     await harness.run(monitor, drifted=1)
     (event,) = await harness.events(EventType.DRIFT_DETECTED)
     assert event.payload()["detection_id"] == str(drifted.id)
-    assert event.payload()["severity"] == "critical"
+    assert event.payload()["severity"] == "high"
     assert [f["drift_detected"] for f in event.payload()["features"]] == [True, True, True, False]

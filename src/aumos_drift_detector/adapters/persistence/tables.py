@@ -276,3 +276,19 @@ class ConceptStateRow(Base):
     updated_at: Mapped[datetime]
 
     __table_args__ = (Index(None, "tenant_id", "monitor_id"),)
+
+
+class DecisionStateRow(Base):
+    """A row of ``drf_decision_states``: the levels of a monitor's sequential detectors after its latest check."""
+
+    __tablename__ = "drf_decision_states"
+
+    monitor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("drf_monitors.id", ondelete="CASCADE"), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(String(64))
+    reference_version: Mapped[int] = mapped_column(Integer)
+    levels: Mapped[dict[str, Any]]
+    checks: Mapped[int] = mapped_column(Integer)
+    alarms: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime]
+
+    __table_args__ = (Index(None, "tenant_id", "monitor_id"),)

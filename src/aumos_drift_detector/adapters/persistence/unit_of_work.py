@@ -16,6 +16,7 @@ from aumos_drift_detector.adapters.persistence.data_repositories import (
     SqlAlchemyObservationRepository,
     SqlAlchemyReferenceRepository,
 )
+from aumos_drift_detector.adapters.persistence.decision_repository import SqlAlchemyDecisionStateRepository
 from aumos_drift_detector.adapters.persistence.errors import storage_errors
 from aumos_drift_detector.adapters.persistence.outbox_repository import SqlAlchemyOutboxRepository
 from aumos_drift_detector.adapters.persistence.repositories import (
@@ -24,6 +25,7 @@ from aumos_drift_detector.adapters.persistence.repositories import (
     SqlAlchemyMonitorRepository,
 )
 from aumos_drift_detector.core.alerts.ports import AlertEventRepository, AlertRepository
+from aumos_drift_detector.core.decisions.ports import DecisionStateRepository
 from aumos_drift_detector.core.detections.ports import DetectionRepository
 from aumos_drift_detector.core.events.ports import OutboxRepository
 from aumos_drift_detector.core.ingest.ports import ObservationRepository, ReferenceRepository
@@ -63,6 +65,7 @@ class SqlAlchemyUnitOfWork:
         self.references: ReferenceRepository = SqlAlchemyReferenceRepository(self._session)
         self.observations: ObservationRepository = SqlAlchemyObservationRepository(self._session)
         self.concept_states: ConceptStateRepository = SqlAlchemyConceptStateRepository(self._session)
+        self.decision_states: DecisionStateRepository = SqlAlchemyDecisionStateRepository(self._session)
         return self
 
     async def __aexit__(

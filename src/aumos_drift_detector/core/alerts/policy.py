@@ -1,9 +1,9 @@
 """The alert policy of a monitor: how severe a detection is, and when it opens, renotifies or resolves an alert.
 
 Every field is optional and defaults to the value documented on :class:`AlertPolicy` (see
-``docs/alerts-and-events.md``).
+``docs/alerts-and-events.md`` and ``docs/decisions.md``).
 
-Severity of a detection (:meth:`AlertPolicy.assess`):
+Severity of a detection (:meth:`AlertPolicy.assess`) follows the size of the shift, not the p-value:
 
 * a failed or insufficient-data run, or a concept detection without drift: ``none``;
 * a concept drift in one of the policy's ``concept_directions`` (default: only ``degradation``, the
@@ -12,11 +12,15 @@ Severity of a detection (:meth:`AlertPolicy.assess`):
 * a concept drift in another direction (by default an ``improvement``): ``none``. It never breaches,
   and :meth:`AlertPolicy.acts_on` tells the outcome handler not to trigger retraining for it either;
 * a statistical detection whose dataset verdict is "no drift": ``low`` if some feature drifted, else ``none``;
-* a drifted statistical detection: by drift share — ``critical`` from ``severity.critical_share`` (0.75),
-  ``high`` from ``severity.high_share`` (0.5), ``medium`` from ``severity.medium_share`` (0.25), ``low``
-  below — then one level higher (at most ``critical``) when any drifted feature is *strong*: a p-value
-  test with ``p_value <= threshold * severity.strong_p_value_factor`` (0.001) or a distance test with
-  ``statistic >= threshold * severity.strong_distance_factor`` (2.0).
+* a drifted statistical detection: the level of its largest drifted effect — for a numerical feature
+  ``critical`` from ``severity.critical_effect_sd`` (0.5 reference standard deviations), ``high`` from
+  ``severity.high_effect_sd`` (0.25), ``medium`` from ``severity.medium_effect_sd`` (0.1), ``low``
+  below; for a categorical one the same from 0.2, 0.1 and 0.05 of total variation — then one level
+  higher (at most ``critical``) when a drifted feature is marked critical.
+
+A statistical detection **breaches** when it is at least ``min_severity`` and, with the alert budget
+on (the default), when a feature's sequential detector alarmed (``detection.alarm``): the budget, not
+each check, decides when people are paged (``core/decisions``).
 
 >>> AlertPolicy.model_validate({"min_severity": "high", "m_of_n": {"m": 2, "n": 3}}).m_of_n
 MOfN(m=2, n=3)
@@ -53,57 +57,70 @@ def require_level(value: Severity | None) -> Severity | None:
 
 
 class SeverityBands(DomainModel):
-    """How a detection's drift share and feature statistics map to a severity level."""
+    """How a drifted detection's effect sizes map to a severity level."""
 
-    medium_share: float = Field(default=0.25, ge=0, le=1, description="Drift share from which a drift is medium")
     # The bands are checked against each other when left at their defaults too.
-    high_share: float = Field(
-        default=0.5, ge=0, le=1, validate_default=True, description="Drift share from which a drift is high"
+    medium_effect_sd: float = Field(default=0.1, ge=0, description="Numerical shift (reference sd) that is medium")
+    high_effect_sd: float = Field(
+        default=0.25, ge=0, validate_default=True, description="Numerical shift (reference sd) that is high"
     )
-    critical_share: float = Field(
-        default=0.75, ge=0, le=1, validate_default=True, description="Drift share from which a drift is critical"
+    critical_effect_sd: float = Field(
+        default=0.5, ge=0, validate_default=True, description="Numerical shift (reference sd) that is critical"
     )
-    strong_p_value_factor: float = Field(
-        default=0.001, ge=0, le=1, description="A drifted p-value test is strong when p_value <= threshold * factor"
-    )
-    strong_distance_factor: float = Field(
-        default=2.0, ge=1, description="A drifted distance test is strong when statistic >= threshold * factor"
+    medium_tv: float = Field(default=0.05, ge=0, le=1, description="Total variation that is medium")
+    high_tv: float = Field(default=0.1, ge=0, le=1, validate_default=True, description="Total variation that is high")
+    critical_tv: float = Field(
+        default=0.2, ge=0, le=1, validate_default=True, description="Total variation that is critical"
     )
     concept: Level = Field(default=Severity.HIGH, description="Severity of a concept-drift detection")
 
-    @field_validator("high_share")
+    @field_validator("high_effect_sd", "high_tv")
     @classmethod
     def _high_above_medium(cls, value: float, info: ValidationInfo) -> float:
-        if "medium_share" in info.data and value < info.data["medium_share"]:
-            msg = "must be >= medium_share"
+        medium = info.data.get("medium_effect_sd" if info.field_name == "high_effect_sd" else "medium_tv")
+        if medium is not None and value < medium:
+            msg = f"must be >= the medium band ({medium})"
             raise ValueError(msg)
         return value
 
-    @field_validator("critical_share")
+    @field_validator("critical_effect_sd", "critical_tv")
     @classmethod
     def _critical_above_high(cls, value: float, info: ValidationInfo) -> float:
-        if "high_share" in info.data and value < info.data["high_share"]:
-            msg = "must be >= high_share"
+        high = info.data.get("high_effect_sd" if info.field_name == "critical_effect_sd" else "high_tv")
+        if high is not None and value < high:
+            msg = f"must be >= the high band ({high})"
             raise ValueError(msg)
         return value
 
     _concept_level = field_validator("concept")(require_level)
 
-    def is_strong(self, feature: FeatureResult) -> bool:
-        """Whether a drifted feature's statistic is far past its threshold."""
-        if not feature.drift_detected:
-            return False
-        if feature.p_value is not None:
-            return feature.p_value <= feature.threshold * self.strong_p_value_factor
-        return feature.statistic is not None and feature.statistic >= feature.threshold * self.strong_distance_factor
-
-    def level(self, share: float) -> Severity:
-        """The severity of a drifted detection by its drift share alone."""
-        if share >= self.critical_share:
+    def level(self, feature: FeatureResult) -> Severity:
+        """The severity of one drifted feature by its effect size (an unmeasured effect is critical)."""
+        if feature.effect_size is None:
             return Severity.CRITICAL
-        if share >= self.high_share:
-            return Severity.HIGH
-        return Severity.MEDIUM if share >= self.medium_share else Severity.LOW
+        numerical = feature.effect_unit == "reference_sd"
+        bands = (
+            (self.critical_effect_sd, self.high_effect_sd, self.medium_effect_sd)
+            if numerical
+            else (self.critical_tv, self.high_tv, self.medium_tv)
+        )
+        for bound, severity in zip(bands, (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM), strict=True):
+            if feature.effect_size >= bound:
+                return severity
+        return Severity.LOW
+
+
+class AlertBudget(DomainModel):
+    """How many false alerts a year the monitor tolerates under no drift, and whether the budget decides."""
+
+    false_alerts_per_year: float = Field(
+        default=1.0, gt=0, le=100_000, description="Expected false alerts per year under no drift"
+    )
+    sequential: bool = Field(
+        default=True,
+        description="Alert when a feature's sequential detector alarms (holding the budget); false: on every "
+        "drifted check (no control over time)",
+    )
 
 
 class MOfN(DomainModel):
@@ -150,6 +167,7 @@ class AlertPolicy(DomainModel):
         "(the error rate or loss went up), 'improvement' (it went down). A concept drift in another direction "
         "is recorded with severity none and published on drift.detected only; [] alerts on no concept drift",
     )
+    budget: AlertBudget = Field(default_factory=AlertBudget, description="The alert budget over time")
 
     _min_level = field_validator("min_severity")(require_level)
 
@@ -181,11 +199,21 @@ class AlertPolicy(DomainModel):
         drifted = [feature for feature in detection.features if feature.drift_detected]
         if not detection.is_drift:
             return Severity.LOW if drifted else Severity.NONE
-        level = self.severity.level(detection.drift_share)
-        if any(self.severity.is_strong(feature) for feature in drifted):
+        level = max(
+            (self.severity.level(feature) for feature in drifted), key=lambda item: item.rank, default=Severity.LOW
+        )
+        if any(feature.critical for feature in drifted):
             level = level.raised()
         return level
 
-    def breaches(self, severity: Severity) -> bool:
-        """Whether a detection of this severity counts as a breach."""
-        return severity.rank >= self.min_severity.rank
+    def healthy(self, detection: DriftDetection) -> bool:
+        """Whether a detection is healthy: below ``min_severity`` at this check, whatever the budget says."""
+        return detection.severity.rank < self.min_severity.rank
+
+    def breaches(self, detection: DriftDetection) -> bool:
+        """Whether a detection counts as a breach (rules in the module docstring)."""
+        if detection.severity.rank < self.min_severity.rank:
+            return False
+        if isinstance(detection, ConceptDetection) or not self.budget.sequential:
+            return True
+        return detection.alarm

@@ -66,14 +66,16 @@ class AlertService:
         """
         policy = monitor.alert_policy
         key = dedup_key(detection.tenant_id, monitor.id, AlertSignal(detection.kind.value), None)
-        breach = policy.breaches(detection.severity)
+        breach = policy.breaches(detection)
         now = self._clock.now()
         alert = await uow.alerts.find_unresolved(detection.tenant_id, key)
         if alert is not None:
             if breach:
                 await self._absorb(uow, alert, monitor, detection, now)
-            else:
+            elif policy.healthy(detection):
                 await self._count_healthy(uow, alert, detection, policy, now)
+            else:
+                await self._still_drifting(uow, alert, now)
             return
         if not breach:
             return
@@ -170,6 +172,12 @@ class AlertService:
             if last is None or now - last >= timedelta(seconds=policy.renotify_interval_seconds):
                 return alert, AlertAction.RENOTIFIED
         return alert, None
+
+    @staticmethod
+    async def _still_drifting(uow: UnitOfWork, alert: DriftAlert, now: datetime) -> None:
+        """A drifting check that did not alarm: the alert stays, its healthy streak restarts, nobody is paged."""
+        if alert.healthy_streak:
+            await uow.alerts.update(dataclasses.replace(alert, healthy_streak=0, updated_at=now))
 
     async def _count_healthy(
         self, uow: UnitOfWork, alert: DriftAlert, detection: DriftDetection, policy: AlertPolicy, now: datetime

@@ -58,6 +58,19 @@ class MissingValues(DomainModel):
     drift_detected: bool
 
 
+EffectUnit = Literal["reference_sd", "total_variation"]
+"""An effect's unit: standard deviations of the reference (numerical), or a share of the mass (categorical)."""
+
+
+class FeatureEvidence(DomainModel):
+    """One feature's sequential detector after a check (``core/decisions/sequential.py``)."""
+
+    e_value: float = Field(ge=0, description="The check's evidence against no drift (e-value of its p-value)")
+    level: float = Field(description="The detector's log level after the check")
+    log_threshold: float = Field(description="The log level at which the detector alarms")
+    alarm: bool = Field(description="Whether the detector crossed its threshold at this check")
+
+
 class FeatureResult(DomainModel):
     """What one run found for one feature."""
 
@@ -76,6 +89,15 @@ class FeatureResult(DomainModel):
     n_current: int = Field(ge=0)
     missing: MissingValues
     details: dict[str, JsonValue] = Field(default_factory=dict, description="Test-specific figures (bins, counts)")
+    effect_size: float | None = Field(
+        default=None, description="The size of the shift in its unit; null when not finite or not measured"
+    )
+    effect_unit: EffectUnit | None = Field(default=None, description="reference_sd or total_variation")
+    practical: bool = Field(default=True, description="Whether the effect reached the dataset rule's floor")
+    critical: bool = Field(default=False, description="Whether the monitor marks this feature critical")
+    evidence: FeatureEvidence | None = Field(
+        default=None, description="The feature's sequential detector after this check (p-value tests only)"
+    )
 
 
 class StatisticalSummary(DomainModel):
@@ -89,6 +111,8 @@ class StatisticalSummary(DomainModel):
     correction: Annotated[MultipleTestingCorrection, ByValue]
     n_drifted: int = Field(default=0, ge=0)
     n_features: int = Field(default=0, ge=0)
+    checks_per_year: float | None = Field(default=None, description="The check rate the alert budget assumes")
+    false_alerts_per_year: float | None = Field(default=None, description="The monitor's alert budget")
 
 
 class ConceptDirection(StrEnum):
@@ -206,12 +230,15 @@ class StatisticalDetection(Detection):
     Attributes:
         features: Per-feature results, strongest drift first.
         summary: Row counts, reference version, the dataset rule applied.
+        alarm: Whether a feature's sequential detector crossed its threshold: the budget-controlled signal
+            that opens alerts (``is_drift`` is this check's verdict alone).
     """
 
     kind: ClassVar[DetectionKind] = DetectionKind.STATISTICAL
 
     summary: StatisticalSummary
     features: tuple[FeatureResult, ...] = ()
+    alarm: bool = False
 
     @property
     def drifted_features(self) -> tuple[FeatureResult, ...]:

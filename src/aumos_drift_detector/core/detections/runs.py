@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 import structlog
 
 from aumos_drift_detector.core.clock import Clock
+from aumos_drift_detector.core.decisions.judge import judge_detection
+from aumos_drift_detector.core.decisions.rate import checks_per_year
 from aumos_drift_detector.core.detections.model import (
     DetectionStatus,
     FeatureResult,
@@ -24,6 +26,7 @@ from aumos_drift_detector.core.detections.results import feature_result
 from aumos_drift_detector.core.errors import ConflictError, InsufficientDataError, ValidationError
 from aumos_drift_detector.core.ingest.model import ObservationWindow, ReferenceDataset
 from aumos_drift_detector.core.ingest.service import feature_specs
+from aumos_drift_detector.core.monitors.calendar import Calendar
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.principal import Principal, Role
 from aumos_drift_detector.core.statistical import DatasetDriftResult, ReferenceProfile, evaluate
@@ -59,12 +62,16 @@ class RunService:
         uow_factory: Makes the units of work.
         clock: The time source.
         outcome: Severity, alerts, retraining and events of each detection.
+        calendar: Evaluates the monitor's schedule (the check rate its alert budget is spread over).
     """
 
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, outcome: DetectionOutcomeHandler) -> None:
+    def __init__(
+        self, uow_factory: UnitOfWorkFactory, clock: Clock, outcome: DetectionOutcomeHandler, calendar: Calendar
+    ) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
         self._outcome = outcome
+        self._calendar = calendar
 
     async def run_now(self, principal: Principal, monitor_id: uuid.UUID) -> StatisticalDetection:
         """Run a check on demand (operator). A monitor without reference data is a conflict."""
@@ -83,8 +90,7 @@ class RunService:
                 details={"monitor_id": str(monitor_id)},
             )
         detection = await self._check(inputs, trigger, started)
-        await self.store(inputs.monitor, detection, slot)
-        return detection
+        return await self.store(inputs.monitor, detection, slot)
 
     async def _load(self, tenant_id: str, monitor_id: uuid.UUID, started: datetime) -> _Inputs:
         async with self._uow_factory() as uow:
@@ -104,7 +110,8 @@ class RunService:
 
     def failed(self, monitor: Monitor, trigger: RunTrigger, started: datetime, error: str) -> StatisticalDetection:
         """A failed detection of a monitor: the run could not be done, for the reason given."""
-        return self._detection(monitor, trigger, started, _summary(monitor, None, None), DetectionStatus.FAILED, error)
+        summary = _summary(monitor, None, None)
+        return self._detection(monitor, trigger, started, summary, DetectionStatus.FAILED, error)
 
     def _detection(
         self,
@@ -144,14 +151,13 @@ class RunService:
         except ValidationError as exc:
             return self._detection(monitor, trigger, started, summary, DetectionStatus.FAILED, exc.message)
         features: tuple[FeatureResult, ...] = tuple(feature_result(item) for item in result.features)
-        detection = dataclasses.replace(
+        return dataclasses.replace(
             self._detection(monitor, trigger, started, summary, DetectionStatus.SUCCEEDED),
             is_drift=result.drift_detected,
             drift_share=result.share_drifted,
             features=features,
             summary=summary.model_copy(update={"n_drifted": result.n_drifted, "n_features": result.n_features}),
         )
-        return dataclasses.replace(detection, severity=self._outcome.assess(monitor, detection))
 
     @staticmethod
     async def _evaluate(monitor: Monitor, reference: ReferenceDataset, window: ObservationWindow) -> DatasetDriftResult:
@@ -165,9 +171,24 @@ class RunService:
             correction=monitor.dataset_rule.correction.engine_name,
         )
 
-    async def store(self, monitor: Monitor, detection: StatisticalDetection, slot: ScheduledSlot | None) -> None:
-        """Stage the detection with its consequences, record the run on the monitor, and commit."""
+    async def store(
+        self, monitor: Monitor, detection: StatisticalDetection, slot: ScheduledSlot | None
+    ) -> StatisticalDetection:
+        """Decide the detection under the monitor's rules, stage it with its consequences, record the run, commit.
+
+        The decision reads and advances the monitor's sequential detectors while the monitor's row is
+        locked, so concurrent runs of one monitor advance them one after the other.
+
+        Returns:
+            The detection as decided and stored.
+        """
         async with self._uow_factory() as uow:
+            await uow.monitors.lock(monitor.tenant_id, monitor.id)
+            state = await uow.decision_states.get(monitor.tenant_id, monitor.id)
+            rate = checks_per_year(self._calendar, monitor.schedule, detection.started_at)
+            detection, state = judge_detection(monitor, detection, state, checks_per_year=rate, now=self._clock.now())
+            if state is not None:
+                await uow.decision_states.save(state)
             await uow.detections.add(detection)
             await self._outcome.handle(uow, monitor, detection)
             if slot is not None:
@@ -186,8 +207,10 @@ class RunService:
             is_drift=detection.is_drift,
             drift_share=round(detection.drift_share, 4),
             severity=detection.severity.value,
+            alarm=detection.alarm,
             error=detection.error,
         )
+        return detection
 
 
 def _summary(

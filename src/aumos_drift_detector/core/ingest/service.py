@@ -27,7 +27,9 @@ log = structlog.get_logger(__name__)
 def feature_specs(monitor: Monitor) -> list[FeatureSpec]:
     """The statistical engine's view of a monitor's features."""
     return [
-        FeatureSpec(feature.name, kind=feature.kind, test=feature.test, threshold=feature.threshold)
+        FeatureSpec(
+            feature.name, kind=feature.kind, test=feature.test, threshold=feature.threshold, weight=feature.importance
+        )
         for feature in monitor.features
     ]
 

@@ -67,6 +67,13 @@ class FeatureConfig(DomainModel):
         json_schema_extra={"enum": [*sorted(CATALOGUE), None]},
     )
     threshold: float | None = Field(default=None, gt=0, description="Override the test's default threshold")
+    importance: float = Field(
+        default=1.0,
+        gt=0,
+        le=1000,
+        description="Weight in the drifted share and in the split of the alert budget (higher: detected sooner)",
+    )
+    critical: bool = Field(default=False, description="When this feature drifts, the dataset drifts")
 
     @field_validator("test")
     @classmethod
@@ -110,14 +117,46 @@ def check_feature_names(features: FeatureList) -> FeatureList:
 
 
 class DatasetRule(DomainModel):
-    """How per-feature results become the dataset verdict."""
+    """How per-feature results become the dataset verdict (``docs/decisions.md`` writes the rules down)."""
 
     drift_share: float = Field(
-        default=0.5, gt=0, le=1, description="Drift when at least this share of features drifted"
+        default=0.5, gt=0, le=1, description="Drift when at least this importance-weighted share of features drifted"
     )
     correction: Annotated[MultipleTestingCorrection, ByValue] = Field(
-        default=MultipleTestingCorrection.NONE, description="Multiple-testing correction across p-value tests"
+        default=MultipleTestingCorrection.BENJAMINI_HOCHBERG,
+        description="Multiple-testing correction across the p-value tests of one check",
     )
+    effect_floor_sd: float = Field(
+        default=0.05,
+        ge=0,
+        description="A numerical feature drifts only if its shift (Wasserstein distance in reference standard "
+        "deviations) reaches this",
+    )
+    effect_floor_tv: float = Field(
+        default=0.02, ge=0, le=1, description="A categorical feature drifts only if its total variation reaches this"
+    )
+    large_effect_sd: float = Field(
+        default=0.5,
+        gt=0,
+        validate_default=True,
+        description="One numerical feature drifted this far makes the dataset drift",
+    )
+    large_effect_tv: float = Field(
+        default=0.2,
+        gt=0,
+        le=1,
+        validate_default=True,
+        description="One categorical feature drifted this far makes the dataset drift",
+    )
+
+    @field_validator("large_effect_sd", "large_effect_tv")
+    @classmethod
+    def _large_above_floor(cls, value: float, info: ValidationInfo) -> float:
+        floor = info.data.get("effect_floor_sd" if info.field_name == "large_effect_sd" else "effect_floor_tv")
+        if floor is not None and value < floor:
+            msg = f"must be >= the effect floor ({floor})"
+            raise ValueError(msg)
+        return value
 
 
 class WindowSpec(DomainModel):

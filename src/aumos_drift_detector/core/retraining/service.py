@@ -13,7 +13,7 @@ from datetime import timedelta
 import structlog
 
 from aumos_drift_detector.core.clock import Clock
-from aumos_drift_detector.core.detections.model import DetectionStatus, DriftDetection
+from aumos_drift_detector.core.detections.model import DetectionStatus, DriftDetection, StatisticalDetection
 from aumos_drift_detector.core.events import builders as events
 from aumos_drift_detector.core.events.model import IdSource
 from aumos_drift_detector.core.monitors.model import Monitor
@@ -62,6 +62,12 @@ class RetrainingService:
         """
         if detection.status is not DetectionStatus.SUCCEEDED or not detection.is_drift:
             return None
+        if (
+            isinstance(detection, StatisticalDetection)
+            and monitor.alert_policy.budget.sequential
+            and not detection.alarm
+        ):
+            return None  # the alert budget has not alarmed: not enough evidence to retrain on
         policy = monitor.retraining_policy
         streak = drift_streak(history)
         reasons = policy.reasons(detection.severity, streak)

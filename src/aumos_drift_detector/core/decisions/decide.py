@@ -1,0 +1,97 @@
+"""The decision of one statistical check: the verdict, each feature's evidence, and the budget's alarm.
+
+:func:`decide` is the one function the service, the ``check`` command and the backtest call, so a
+history replayed offline is judged exactly as the service judges it live.
+
+A check **alarms** when
+
+* a feature's sequential detector crosses its threshold (:mod:`.sequential`; features tested by a
+  p-value), or
+* a feature drifted that the budget cannot weigh: its share of missing values moved past its limit,
+  or its test is a distance without a p-value (these alarm at the check where they drift).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from aumos_drift_detector.core.alerts.policy import AlertBudget
+from aumos_drift_detector.core.decisions.evidence import check_evidence
+from aumos_drift_detector.core.decisions.sequential import DetectorStep, advance, log_thresholds
+from aumos_drift_detector.core.decisions.verdict import dataset_drifted, judge_feature, weighted_share
+from aumos_drift_detector.core.detections.model import FeatureEvidence, FeatureResult
+from aumos_drift_detector.core.monitors.config import DatasetRule
+
+
+@dataclass(frozen=True, slots=True)
+class CheckDecision:
+    """What one check decided.
+
+    Attributes:
+        features: The features, judged, each with its detector's step when it has evidence.
+        is_drift: The check's dataset verdict.
+        drift_share: The importance-weighted share of drifted features.
+        alarm: Whether the check alarms (the signal that opens alerts when the budget decides).
+        levels: Every feature's detector level after the check, to keep for the next one.
+    """
+
+    features: tuple[FeatureResult, ...]
+    is_drift: bool
+    drift_share: float
+    alarm: bool
+    levels: dict[str, float]
+
+
+def _alarms_without_evidence(feature: FeatureResult) -> bool:
+    return feature.drift_detected and (feature.missing.drift_detected or feature.p_value is None)
+
+
+def decide(
+    features: Sequence[FeatureResult],
+    *,
+    rule: DatasetRule,
+    critical: frozenset[str],
+    budget: AlertBudget,
+    checks_per_year: float,
+    levels: Mapping[str, float],
+) -> CheckDecision:
+    """Judge one check's features, advance their detectors and decide whether it alarms.
+
+    Args:
+        features: The engine's per-feature results (``weight`` is the feature's importance).
+        rule: The monitor's dataset rule.
+        critical: Names of the features marked critical.
+        budget: The monitor's alert budget.
+        checks_per_year: How often the monitor is checked.
+        levels: Each feature's detector level after the previous check (empty for a first check).
+    """
+    judged = [judge_feature(feature, rule, critical=feature.name in critical) for feature in features]
+    weights = {feature.name: feature.weight for feature in judged}
+    thresholds = log_thresholds(weights, checks_per_year=checks_per_year, budget=budget.false_alerts_per_year)
+    e_values = {
+        feature.name: check_evidence(feature.p_value, practical=feature.practical)
+        for feature in judged
+        if feature.p_value is not None and math.isfinite(feature.p_value)
+    }
+    after, steps = advance(levels, e_values, thresholds)
+    decided = tuple(
+        feature.model_copy(update={"evidence": _evidence(steps[feature.name]) if feature.name in steps else None})
+        for feature in judged
+    )
+    alarm = any(step.alarm for step in steps.values()) or any(_alarms_without_evidence(f) for f in decided)
+    return CheckDecision(decided, dataset_drifted(decided, rule), weighted_share(decided), alarm, after)
+
+
+#: The lowest detector level reported (any level below 0 acts as 0; an e-value of 0 has level -inf).
+_LOWEST_LEVEL = -1000.0
+
+
+def _evidence(step: DetectorStep) -> FeatureEvidence:
+    return FeatureEvidence(
+        e_value=math.exp(step.log_e_value) if step.log_e_value > _LOWEST_LEVEL else 0.0,
+        level=max(step.level, _LOWEST_LEVEL),
+        log_threshold=step.log_threshold,
+        alarm=step.alarm,
+    )

@@ -1,0 +1,75 @@
+"""Applying a monitor's decision rules to one of its statistical detections, with the detectors' state.
+
+Used by the drift run (inside the transaction that holds the monitor's lock, so concurrent runs advance
+the detectors one after the other) and by the backtest (over a replayed history).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+
+from aumos_drift_detector.core.decisions.decide import decide
+from aumos_drift_detector.core.decisions.state import DecisionState
+from aumos_drift_detector.core.detections.model import DetectionStatus, FeatureResult, StatisticalDetection
+from aumos_drift_detector.core.monitors.model import Monitor
+
+
+def judge_detection(
+    monitor: Monitor,
+    detection: StatisticalDetection,
+    state: DecisionState | None,
+    *,
+    checks_per_year: float,
+    now: datetime,
+) -> tuple[StatisticalDetection, DecisionState | None]:
+    """The detection decided under the monitor's rules, its severity assessed, and the detectors' new state.
+
+    A detection that did not succeed is returned assessed and the state unchanged. A state gathered
+    against another reference version restarts from zero.
+    """
+    if detection.status is not DetectionStatus.SUCCEEDED:
+        return dataclasses.replace(detection, severity=monitor.alert_policy.assess(detection)), state
+    version = detection.summary.reference_version or 0
+    fresh = state is None or state.reference_version != version
+    levels = {} if fresh or state is None else state.levels
+    budget = monitor.alert_policy.budget
+    decision = decide(
+        detection.features,
+        rule=monitor.dataset_rule,
+        critical=frozenset(feature.name for feature in monitor.features if feature.critical),
+        budget=budget,
+        checks_per_year=checks_per_year,
+        levels=levels,
+    )
+    summary = detection.summary.model_copy(
+        update={
+            "n_drifted": sum(feature.drift_detected for feature in decision.features),
+            "checks_per_year": checks_per_year,
+            "false_alerts_per_year": budget.false_alerts_per_year,
+        }
+    )
+    decided = dataclasses.replace(
+        detection,
+        features=tuple(sorted(decision.features, key=_order)),
+        is_drift=decision.is_drift,
+        drift_share=decision.drift_share,
+        alarm=decision.alarm,
+        summary=summary,
+    )
+    decided = dataclasses.replace(decided, severity=monitor.alert_policy.assess(decided))
+    previous = state if state is not None and not fresh else None
+    return decided, DecisionState(
+        monitor_id=monitor.id,
+        tenant_id=monitor.tenant_id,
+        reference_version=version,
+        levels=decision.levels,
+        checks=(previous.checks if previous else 0) + 1,
+        alarms=(previous.alarms if previous else 0) + int(decision.alarm),
+        updated_at=now,
+    )
+
+
+def _order(feature: FeatureResult) -> tuple[bool, float, str]:
+    """Drifted features first, the strongest first."""
+    return (not feature.drift_detected, -(feature.strength or 0.0), feature.name)
