@@ -1,13 +1,14 @@
 """One pass over the current data: every feature tested once against its reference profile.
 
 :func:`evaluate` reads each current column once. A numerical column is cleaned (missing values
-dropped and counted) and sorted once, then merged once with the profile's pre-sorted reference values
-(:mod:`.merge_pass`); that merge gives the effect size (:mod:`.effect_size`) and serves the tests that
-read it (KS, Wasserstein, energy distance), while the other tests' sorted kernels take the two sorted
-samples. Numerical features run on a thread pool, since numpy's sort and the compiled merge release
-the GIL. A categorical column is counted once (through integer codes where the container has them)
-and aligned with the profile's counts, which give both the test and the effect size. The per-feature
-results then go through the multiple-testing correction and the dataset rule of :mod:`.verdict`.
+dropped and counted) and sorted once, then handed with the profile's pre-sorted reference values to
+the test's sorted kernel and to the effect size (:mod:`.effect_size`). For the tests that merge the
+two sorted samples (KS, Wasserstein, energy distance, :mod:`.merge_pass`) the engine makes that merge
+once and the test and the effect size share it. Numerical features run on a thread pool, since
+numpy's sort and the compiled kernels release the GIL. A categorical column is counted once (through
+integer codes where the container has them) and aligned with the profile's counts, which give both
+the test and the effect size. The per-feature results then go through the multiple-testing
+correction and the dataset rule of :mod:`.verdict`.
 """
 
 from __future__ import annotations
@@ -96,14 +97,18 @@ def _plan(profile: ReferenceProfile, features: Iterable[FeatureSpec | str] | Non
     return tasks
 
 
-def _shared_merge(reference: NumericalProfile, current_sorted: npt.NDArray[np.float64]) -> MergeResult | None:
-    """The merge with integrals that the effect size and the merging tests share; ``None`` with infinities.
+def _shared_merge(task: _Task, current_sorted: npt.NDArray[np.float64]) -> MergeResult | None:
+    """The merge with integrals that a merging test and the effect size share, or ``None``.
 
-    KS merges the samples infinities included, Wasserstein and energy distance their finite parts: one
-    merge serves all of them only when no value is infinite (the usual case, checked at the ends of
-    the sorted samples).
+    ``None`` when the test does not merge the samples (the effect size then walks the quantile
+    functions, which is cheaper than a merge) or when a value is infinite: KS merges the samples
+    infinities included, Wasserstein, energy distance and the effect size their finite parts.
     """
-    if reference.n_neg_inf or reference.n_pos_inf or np.isinf(current_sorted[0]) or np.isinf(current_sorted[-1]):
+    reference = task.profile
+    assert isinstance(reference, NumericalProfile)
+    if not task.test.merges or reference.n_neg_inf or reference.n_pos_inf:
+        return None
+    if np.isinf(current_sorted[0]) or np.isinf(current_sorted[-1]):
         return None
     return merge_pass(reference.sorted_values, current_sorted)
 
@@ -119,7 +124,7 @@ def _check_numerical(task: _Task, source: ColumnSource, min_samples: int, max_sh
     require_min_samples(
         reference.n_values, current_sorted.size, min_samples=min_samples, feature=reference.name, test=task.test.name
     )
-    merged = _shared_merge(reference, current_sorted)
+    merged = _shared_merge(task, current_sorted)
     result = run_sorted(
         task.test, reference.sorted_values, current_sorted, threshold=task.threshold, bins=reference.bins,
         edges=reference.edges, reference_std=reference.summary.get("population_std"), merged=merged,
