@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from aumos_drift_detector.core.statistical.effect_size import EffectUnit
 from aumos_drift_detector.core.statistical.features import FeatureKind
 from aumos_drift_detector.core.statistical.missing import MissingShare
 from aumos_drift_detector.core.statistical.result import StatTestResult
@@ -36,6 +37,10 @@ class FeatureDriftResult:
             share moved past its limit.
         strength: How far past the decision boundary the test lies (1 = on it); used for ordering.
         weight: Importance weight in the dataset verdict.
+        effect_size: How far the feature moved, whatever the test (:mod:`.effect_size`): the first
+            Wasserstein distance in reference standard deviations for a numerical feature, the total
+            variation distance for a categorical or binary one; ``inf`` in the documented edge cases.
+        effect_unit: ``"reference_sd"`` (numerical) or ``"total_variation"`` (categorical, binary).
     """
 
     name: str
@@ -47,6 +52,8 @@ class FeatureDriftResult:
     drift_detected: bool
     strength: float
     weight: float = 1.0
+    effect_size: float = field(kw_only=True)
+    effect_unit: EffectUnit = field(kw_only=True)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping (non-finite numbers become ``None``)."""
@@ -57,6 +64,8 @@ class FeatureDriftResult:
             "statistic": _json_float(self.result.statistic),
             "p_value": _json_float(self.result.p_value),
             "adjusted_p_value": _json_float(self.adjusted_p_value),
+            "effect_size": _json_float(self.effect_size),
+            "effect_unit": self.effect_unit,
             "threshold": self.result.threshold,
             "test_drift_detected": self.test_drift_detected,
             "drift_detected": self.drift_detected,

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from aumos_drift_detector.core.statistical.cdf_gap import finite_pair
-from aumos_drift_detector.core.statistical.merge_pass import merge_pass
+from aumos_drift_detector.core.statistical.merge_pass import MergeResult, merge_pass
 from aumos_drift_detector.core.statistical.result import StatTestResult
 from aumos_drift_detector.core.statistical.samples import (
     DEFAULT_MIN_SAMPLES,
@@ -68,6 +68,7 @@ def energy_distance_sorted(
     *,
     threshold: float = DEFAULT_THRESHOLD,
     reference_std: float | None = None,
+    merged: MergeResult | None = None,
 ) -> StatTestResult:
     """Kernel of :func:`energy_distance` on clean samples sorted ascending.
 
@@ -79,6 +80,8 @@ def energy_distance_sorted(
         threshold: Normalised distance at or above which drift is declared.
         reference_std: The population standard deviation of the finite reference values when
             already known (a profile stores it); computed otherwise.
+        merged: The merge of the finite parts of these two samples, with its integrals, when
+            already made (:mod:`.merge_pass`); made otherwise.
 
     Returns:
         The result.
@@ -88,7 +91,7 @@ def energy_distance_sorted(
         2.44949
     """
     reference, current, dropped = finite_pair(reference_sorted, current_sorted, test=TEST_NAME)
-    raw = math.sqrt(2.0 * merge_pass(reference, current).l2)
+    raw = math.sqrt(2.0 * (merge_pass(reference, current) if merged is None else merged).l2)
     scale = float(np.std(reference)) if reference_std is None else reference_std
     statistic = raw / math.sqrt(scale) if scale > 0 else (0.0 if raw == 0 else math.inf)
     return StatTestResult(
@@ -112,5 +115,6 @@ SPEC = StatTestSpec(
     kind="distance",
     feature_kinds=frozenset({"numerical"}),
     scaled=True,
+    merges=True,
 )
 """How the engine calls this test (listed in :data:`.catalogue.CATALOGUE`)."""

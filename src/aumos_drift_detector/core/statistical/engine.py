@@ -2,11 +2,13 @@
 
 :func:`evaluate` reads each current column once. A numerical column is cleaned (missing values
 dropped and counted) and sorted once, then handed with the profile's pre-sorted reference values to
-the test's sorted kernel (KS, Wasserstein and energy distance need one merge of the two sorted
-samples, :mod:`.merge_pass`); numerical features run on a thread pool, since numpy's sort and the
-compiled merge release the GIL. A categorical column is counted once (through integer codes where the
-container has them) and aligned with the profile's counts. The per-feature results then go through
-the multiple-testing correction and the dataset rule of :mod:`.verdict`.
+the test's sorted kernel and to the effect size (:mod:`.effect_size`). For the tests that merge the
+two sorted samples (KS, Wasserstein, energy distance, :mod:`.merge_pass`) the engine makes that merge
+once and the test and the effect size share it. Numerical features run on a thread pool, since
+numpy's sort and the compiled kernels release the GIL. A categorical column is counted once (through
+integer codes where the container has them) and aligned with the profile's counts, which give both
+the test and the effect size. The per-feature results then go through the multiple-testing
+correction and the dataset rule of :mod:`.verdict`.
 """
 
 from __future__ import annotations
@@ -18,14 +20,23 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from aumos_drift_detector.core.errors import ValidationError
 from aumos_drift_detector.core.statistical.catalogue import StatTestSpec
 from aumos_drift_detector.core.statistical.columns import ColumnSource, as_columns
 from aumos_drift_detector.core.statistical.drift_result import DatasetDriftResult, FeatureDriftResult
-from aumos_drift_detector.core.statistical.feature_profile import CategoricalProfile, FeatureProfile
+from aumos_drift_detector.core.statistical.effect_size import (
+    CATEGORICAL_UNIT,
+    NUMERICAL_UNIT,
+    EffectUnit,
+    categorical_effect_size,
+    numerical_effect_size,
+)
+from aumos_drift_detector.core.statistical.feature_profile import CategoricalProfile, FeatureProfile, NumericalProfile
 from aumos_drift_detector.core.statistical.features import FeatureSpec
 from aumos_drift_detector.core.statistical.kernels import resolve_test, run_counts, run_sorted
+from aumos_drift_detector.core.statistical.merge_pass import MergeResult, merge_pass
 from aumos_drift_detector.core.statistical.missing import DEFAULT_MAX_MISSING_SHIFT, MissingShare, check_max_shift
 from aumos_drift_detector.core.statistical.profile import ReferenceProfile
 from aumos_drift_detector.core.statistical.result import StatTestResult
@@ -52,6 +63,16 @@ class _Task:
     weight: float
 
 
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """What checking one feature measured, before the dataset's correction."""
+
+    result: StatTestResult
+    missing: MissingShare
+    effect_size: float
+    effect_unit: EffectUnit
+
+
 def _plan(profile: ReferenceProfile, features: Iterable[FeatureSpec | str] | None, source: ColumnSource) -> list[_Task]:
     specs = [FeatureSpec(item) if isinstance(item, str) else item for item in features or profile.names]
     present = set(source.names)
@@ -76,9 +97,25 @@ def _plan(profile: ReferenceProfile, features: Iterable[FeatureSpec | str] | Non
     return tasks
 
 
-def _check_numerical(task: _Task, source: ColumnSource, min_samples: int, max_shift: float | None) -> Any:
+def _shared_merge(task: _Task, current_sorted: npt.NDArray[np.float64]) -> MergeResult | None:
+    """The merge with integrals that a merging test and the effect size share, or ``None``.
+
+    ``None`` when the test does not merge the samples (the effect size then walks the quantile
+    functions, which is cheaper than a merge) or when a value is infinite: KS merges the samples
+    infinities included, Wasserstein, energy distance and the effect size their finite parts.
+    """
     reference = task.profile
-    assert not isinstance(reference, CategoricalProfile)
+    assert isinstance(reference, NumericalProfile)
+    if not task.test.merges or reference.n_neg_inf or reference.n_pos_inf:
+        return None
+    if np.isinf(current_sorted[0]) or np.isinf(current_sorted[-1]):
+        return None
+    return merge_pass(reference.sorted_values, current_sorted)
+
+
+def _check_numerical(task: _Task, source: ColumnSource, min_samples: int, max_shift: float | None) -> _Outcome:
+    reference = task.profile
+    assert isinstance(reference, NumericalProfile)
     values = source.numeric(reference.name)
     missing = np.isnan(values)
     n_missing = int(np.count_nonzero(missing))
@@ -87,18 +124,22 @@ def _check_numerical(task: _Task, source: ColumnSource, min_samples: int, max_sh
     require_min_samples(
         reference.n_values, current_sorted.size, min_samples=min_samples, feature=reference.name, test=task.test.name
     )
+    merged = _shared_merge(task, current_sorted)
     result = run_sorted(
-        task.test, reference.sorted_values, current_sorted, threshold=task.threshold,
-        bins=reference.bins, edges=reference.edges, reference_std=reference.summary.get("population_std"),
+        task.test, reference.sorted_values, current_sorted, threshold=task.threshold, bins=reference.bins,
+        edges=reference.edges, reference_std=reference.summary.get("population_std"), merged=merged,
     )  # fmt: skip
+    effect = numerical_effect_size(
+        reference.sorted_values, current_sorted, reference_sd=reference.summary.get("std"), merged=merged
+    )
     share = MissingShare.compare(
         reference_missing=reference.n_missing, reference_total=reference.n_total,
         current_missing=n_missing, current_total=int(values.size), max_shift=max_shift,
     )  # fmt: skip
-    return result, share
+    return _Outcome(result, share, effect, NUMERICAL_UNIT)
 
 
-def _check_categorical(task: _Task, source: ColumnSource, min_samples: int, max_shift: float | None) -> Any:
+def _check_categorical(task: _Task, source: ColumnSource, min_samples: int, max_shift: float | None) -> _Outcome:
     reference = task.profile
     assert isinstance(reference, CategoricalProfile)
     found = source.category_counts(reference.name)
@@ -117,18 +158,17 @@ def _check_categorical(task: _Task, source: ColumnSource, min_samples: int, max_
         reference_missing=reference.n_missing, reference_total=reference.n_total,
         current_missing=found.n_missing, current_total=n_current + found.n_missing, max_shift=max_shift,
     )  # fmt: skip
-    return result, share
+    return _Outcome(result, share, categorical_effect_size(reference_counts, current_counts), CATEGORICAL_UNIT)
 
 
-def _check(task: _Task, source: ColumnSource, min_samples: int, max_shift: float | None) -> Any:
+def _check(task: _Task, source: ColumnSource, min_samples: int, max_shift: float | None) -> _Outcome:
     if isinstance(task.profile, CategoricalProfile):
         return _check_categorical(task, source, min_samples, max_shift)
     return _check_numerical(task, source, min_samples, max_shift)
 
 
-def _feature_result(
-    task: _Task, result: StatTestResult, share: MissingShare, p_adjusted: float | None
-) -> FeatureDriftResult:
+def _feature_result(task: _Task, outcome: _Outcome, p_adjusted: float | None) -> FeatureDriftResult:
+    result, share = outcome.result, outcome.missing
     test_drift = result.drift_detected if p_adjusted is None else p_value_drifts(p_adjusted, result.threshold)
     p_used = p_adjusted if p_adjusted is not None else result.p_value
     return FeatureDriftResult(
@@ -141,27 +181,29 @@ def _feature_result(
         drift_detected=bool(test_drift or share.drift_detected),
         strength=strength(result.statistic, p_used if task.test.kind == "p_value" else None, result.threshold),
         weight=task.weight,
+        effect_size=outcome.effect_size,
+        effect_unit=outcome.effect_unit,
     )
 
 
 def _assemble(
     tasks: Sequence[_Task],
-    outcomes: Sequence[tuple[StatTestResult, MissingShare]],
+    outcomes: Sequence[_Outcome],
     correction: Correction,
     drift_share: float,
 ) -> DatasetDriftResult:
     tested = [
         index
         for index, task in enumerate(tasks)
-        if task.test.kind == "p_value" and outcomes[index][0].p_value is not None
+        if task.test.kind == "p_value" and outcomes[index].result.p_value is not None
     ]
     adjusted: dict[int, float] = {}
     if correction != "none":
-        raw = [float(outcomes[index][0].p_value or 0.0) for index in tested]
+        raw = [float(outcomes[index].result.p_value or 0.0) for index in tested]
         adjusted = {index: float(p) for index, p in zip(tested, adjust_p_values(raw, correction), strict=True)}
     features = [
-        _feature_result(task, result, share, adjusted.get(index))
-        for index, (task, (result, share)) in enumerate(zip(tasks, outcomes, strict=True))
+        _feature_result(task, outcome, adjusted.get(index))
+        for index, (task, outcome) in enumerate(zip(tasks, outcomes, strict=True))
     ]
     features.sort(key=lambda item: (not item.drift_detected, -item.strength, item.name))
     share_drifted = weighted_share([item.drift_detected for item in features], [item.weight for item in features])

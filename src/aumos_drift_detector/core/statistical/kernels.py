@@ -8,6 +8,7 @@ aligned over the union of reference and current categories.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -16,6 +17,7 @@ from aumos_drift_detector.core.errors import ValidationError
 from aumos_drift_detector.core.statistical.catalogue import StatTestSpec, get_test
 from aumos_drift_detector.core.statistical.features import FeatureKind
 from aumos_drift_detector.core.statistical.histogram import DEFAULT_BINS, quantile_edges
+from aumos_drift_detector.core.statistical.merge_pass import MergeResult
 from aumos_drift_detector.core.statistical.result import StatTestResult
 
 FloatArray = npt.NDArray[np.float64]
@@ -60,21 +62,24 @@ def run_sorted(
     bins: int = DEFAULT_BINS,
     edges: FloatArray | None = None,
     reference_std: float | None = None,
+    merged: MergeResult | None = None,
 ) -> StatTestResult:
-    """Run a test's sorted kernel with what the profile pre-computed for it.
+    """Run a test's sorted kernel with what the profile and the engine pre-computed for it.
 
     Binned tests (``spec.binned``) get the profile's bin count and, when quantile-binned, its edges;
     tests scaled by the reference standard deviation (``spec.scaled``) get it (``None``: the kernel
-    computes it).
+    computes it); tests that merge the two samples (``spec.merges``) get the engine's merge of these
+    very samples, with its integrals (``None``: the kernel merges them itself).
     """
     if spec.sorted_kernel is None:  # pragma: no cover - excluded by resolve_test
         raise ValidationError(f"test {spec.name!r} has no numeric kernel", details={"test": spec.name})
     if spec.binned:
         precomputed = edges if edges is not None and edges.size else None
         return spec.sorted_kernel(reference_sorted, current_sorted, threshold=threshold, bins=bins, edges=precomputed)
+    shared: dict[str, Any] = {"merged": merged} if spec.merges else {}
     if spec.scaled:
-        return spec.sorted_kernel(reference_sorted, current_sorted, threshold=threshold, reference_std=reference_std)
-    return spec.sorted_kernel(reference_sorted, current_sorted, threshold=threshold)
+        shared["reference_std"] = reference_std
+    return spec.sorted_kernel(reference_sorted, current_sorted, threshold=threshold, **shared)
 
 
 def run_counts(

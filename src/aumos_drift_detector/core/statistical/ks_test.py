@@ -10,7 +10,7 @@ from aumos_drift_detector.core.statistical.ks_distribution import (
     exact_p_value,
     exact_statistic,
 )
-from aumos_drift_detector.core.statistical.merge_pass import merge_pass
+from aumos_drift_detector.core.statistical.merge_pass import MergeResult, merge_pass
 from aumos_drift_detector.core.statistical.result import StatTestResult
 from aumos_drift_detector.core.statistical.samples import (
     DEFAULT_MIN_SAMPLES,
@@ -98,6 +98,7 @@ def ks_test_sorted(
     *,
     threshold: float = DEFAULT_THRESHOLD,
     method: Method = "auto",
+    merged: MergeResult | None = None,
 ) -> StatTestResult:
     """Kernel of :func:`ks_test` on clean samples already sorted ascending (no copies, no re-sorting).
 
@@ -106,6 +107,7 @@ def ks_test_sorted(
         current_sorted: Current values sorted ascending, no NaN, at least one value.
         threshold: Significance level.
         method: ``"auto"``, ``"exact"`` or ``"asymp"``.
+        merged: The merge of these two samples when already made (:mod:`.merge_pass`); made otherwise.
 
     Returns:
         The result.
@@ -117,7 +119,7 @@ def ks_test_sorted(
         (1.0, 0.1)
     """
     n_reference, n_current = int(reference_sorted.size), int(current_sorted.size)
-    d, location = ks_statistic_sorted(reference_sorted, current_sorted)
+    d, location = ks_statistic_sorted(reference_sorted, current_sorted) if merged is None else merged.ks
     use_exact = method == "exact" or (method == "auto" and max(n_reference, n_current) <= MAX_EXACT_N)
     if use_exact:
         d, h = exact_statistic(d, n_reference, n_current)
@@ -144,5 +146,6 @@ SPEC = StatTestSpec(
     default_threshold=DEFAULT_THRESHOLD,
     kind="p_value",
     feature_kinds=frozenset({"numerical"}),
+    merges=True,
 )
 """How the engine calls this test (listed in :data:`.catalogue.CATALOGUE`)."""

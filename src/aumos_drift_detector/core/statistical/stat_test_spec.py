@@ -39,6 +39,8 @@ class StatTestSpec:
             profile's precomputed ``edges``.
         scaled: Whether ``sorted_kernel`` divides by the reference standard deviation and takes the
             profile's precomputed ``reference_std``.
+        merges: Whether ``sorted_kernel`` reads the merge of the two sorted samples
+            (:mod:`.merge_pass`) and takes one the engine already made as ``merged``.
     """
 
     name: str
@@ -50,3 +52,4 @@ class StatTestSpec:
     feature_kinds: frozenset[FeatureKind]
     binned: bool = False
     scaled: bool = False
+    merges: bool = False

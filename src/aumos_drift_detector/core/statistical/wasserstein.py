@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from aumos_drift_detector.core.statistical.cdf_gap import finite_pair
-from aumos_drift_detector.core.statistical.merge_pass import merge_pass
+from aumos_drift_detector.core.statistical.merge_pass import MergeResult, merge_pass
 from aumos_drift_detector.core.statistical.result import StatTestResult
 from aumos_drift_detector.core.statistical.samples import (
     DEFAULT_MIN_SAMPLES,
@@ -71,6 +71,7 @@ def wasserstein_sorted(
     *,
     threshold: float = DEFAULT_THRESHOLD,
     reference_std: float | None = None,
+    merged: MergeResult | None = None,
 ) -> StatTestResult:
     """Kernel of :func:`wasserstein` on clean samples sorted ascending.
 
@@ -82,6 +83,8 @@ def wasserstein_sorted(
         threshold: Normalised distance at or above which drift is declared.
         reference_std: The population standard deviation of the finite reference values when
             already known (a profile stores it); computed otherwise.
+        merged: The merge of the finite parts of these two samples, with its integrals, when
+            already made (:mod:`.merge_pass`); made otherwise.
 
     Returns:
         The result.
@@ -91,7 +94,7 @@ def wasserstein_sorted(
         1.0
     """
     reference, current, dropped = finite_pair(reference_sorted, current_sorted, test=TEST_NAME)
-    raw = merge_pass(reference, current).l1
+    raw = (merge_pass(reference, current) if merged is None else merged).l1
     scale = float(np.std(reference)) if reference_std is None else reference_std
     statistic = raw / scale if scale > 0 else (0.0 if raw == 0 else math.inf)
     return StatTestResult(
@@ -115,5 +118,6 @@ SPEC = StatTestSpec(
     kind="distance",
     feature_kinds=frozenset({"numerical"}),
     scaled=True,
+    merges=True,
 )
 """How the engine calls this test (listed in :data:`.catalogue.CATALOGUE`)."""
