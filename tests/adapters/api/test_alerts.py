@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -14,7 +13,6 @@ from aumos_drift_detector.adapters.api.auth import issue_token
 from aumos_drift_detector.adapters.messaging.in_memory_publisher import InMemoryEventPublisher
 from aumos_drift_detector.bootstrap import Container, bootstrap, build_app
 from aumos_drift_detector.core.clock import FixedClock
-from aumos_drift_detector.core.detections.outcome import DetectionOutcomeHandler
 from aumos_drift_detector.settings import load_settings
 from tests.core.builders import T0, make_detection, make_monitor
 
@@ -36,13 +34,10 @@ class Api:
         clock.advance(timedelta(minutes=1))
         monitor = make_monitor(tenant)
         detection = make_detection(monitor, clock.now() - timedelta(seconds=1), drifted=2)
-        handler = DetectionOutcomeHandler(clock)
-        detection = dataclasses.replace(detection, severity=handler.assess(monitor, detection))
         async with self.container.unit_of_work() as uow:
             await uow.monitors.add(monitor)
-            await uow.detections.add(detection)
-            await handler.handle(uow, monitor, detection)
             await uow.commit()
+        await self.container.services().runs.store(monitor, detection, None)
         page = (await self.http.get("/api/v1/alerts", headers=self.auth("viewer", tenant))).json()
         return str(page["items"][0]["id"])
 

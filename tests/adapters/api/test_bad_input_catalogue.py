@@ -221,12 +221,12 @@ BODIES = [
         {"json": {"window": {"last_rows": 1}}},
     ),
     BadInput(
-        "medium_share above the default high_share",
+        "medium effect band above the default high band",
         "PATCH",
         MONITOR,
         422,
-        ("alert_policy.severity.high_share",),
-        {"json": {"alert_policy": {"severity": {"medium_share": 0.9}}}},
+        ("alert_policy.severity.high_effect_sd",),
+        {"json": {"alert_policy": {"severity": {"medium_effect_sd": 0.9}}}},
     ),
     BadInput(
         "m above the default n",

@@ -15,6 +15,7 @@ import pytest
 
 from aumos_drift_detector.bootstrap import Container
 from aumos_drift_detector.core.alerts.policy import AlertPolicy
+from aumos_drift_detector.core.monitors.config import DatasetRule
 from aumos_drift_detector.core.statistical import choose_test
 from tests.api_client import MINIMAL_MONITOR, api, auth, churn_rows, csv_bytes
 from tests.conftest import DatabaseTarget
@@ -54,9 +55,11 @@ async def test_minimal_monitor_is_created_read_listed_changed_and_deleted(
     assert uuid.UUID(monitor_id)
     assert created["status"] == "active"
     assert created["features"] == [
-        {**feature, "test": None, "threshold": None} for feature in MINIMAL_MONITOR["features"]
+        {**feature, "test": None, "threshold": None, "importance": 1.0, "critical": False}
+        for feature in MINIMAL_MONITOR["features"]
     ]
-    assert created["dataset_rule"] == {"drift_share": 0.5, "correction": "none"}
+    assert created["dataset_rule"] == DatasetRule().model_dump(mode="json")
+    assert created["dataset_rule"]["correction"] == "benjamini_hochberg"
     assert created["next_run_at"] is None
 
     fetched = await client.get(f"/api/v1/monitors/{monitor_id}", headers=admin)

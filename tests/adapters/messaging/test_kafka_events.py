@@ -57,7 +57,7 @@ async def test_each_topic_receives_its_json_envelope(broker: servers.Broker, har
             "data": event.payload(),
         }
     detected = staged[EventType.DRIFT_DETECTED].payload()
-    assert (detected["kind"], detected["severity"], detected["drift_share"]) == ("statistical", "critical", 0.75)
+    assert (detected["kind"], detected["severity"], detected["drift_share"]) == ("statistical", "high", 0.75)
     assert staged[EventType.ALERT_RAISED].payload()["action"] == "opened"
     assert staged[EventType.RETRAINING_REQUIRED].payload()["consecutive_drift_runs"] == 1
 

@@ -145,6 +145,7 @@ def detection_to_row(detection: DriftDetection) -> DetectionRow:
         status=detection.status.value,
         trigger=detection.trigger.value,
         is_drift=detection.is_drift,
+        alarm=detection.alarm if isinstance(detection, StatisticalDetection) else detection.is_drift,
         drift_share=detection.drift_share,
         severity=detection.severity.value,
         features=features,
@@ -177,6 +178,7 @@ def detection_from_row(row: DetectionRow) -> DriftDetection:
         return ConceptDetection(**common, stream=ConceptStream.model_validate(stream))
     return StatisticalDetection(
         **common,
+        alarm=row.alarm,
         features=_FEATURE_RESULTS.validate_python(row.features),
         summary=StatisticalSummary.model_validate(row.summary),
     )

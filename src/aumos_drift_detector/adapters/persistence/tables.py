@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -100,6 +101,7 @@ class DetectionRow(Base):
     status: Mapped[str] = mapped_column(String(24))
     trigger: Mapped[str] = mapped_column(String(16))
     is_drift: Mapped[bool] = mapped_column(Boolean)
+    alarm: Mapped[bool] = mapped_column(Boolean, server_default=false())
     drift_share: Mapped[float] = mapped_column(Float)
     severity: Mapped[str] = mapped_column(String(16))
     features: Mapped[list[Any]]

@@ -66,4 +66,6 @@ def feature_result(item: FeatureDriftResult) -> FeatureResult:
             drift_detected=missing.drift_detected,
         ),
         details={str(key): _json(value) for key, value in item.result.details.items()},
+        effect_size=_finite(item.effect_size),
+        effect_unit=item.effect_unit,
     )

@@ -34,7 +34,8 @@ class DetectionOut(BaseModel):
     kind: DetectionKind
     status: DetectionStatus
     trigger: RunTrigger
-    is_drift: bool
+    is_drift: bool = Field(description="This check's verdict (docs/decisions.md)")
+    alarm: bool = Field(description="Whether the alert budget's detectors alarmed: the signal that pages people")
     drift_share: float
     severity: Severity
     started_at: datetime
@@ -61,6 +62,7 @@ class DetectionOut(BaseModel):
             status=detection.status,
             trigger=detection.trigger,
             is_drift=detection.is_drift,
+            alarm=statistical.alarm if statistical else detection.is_drift,
             drift_share=detection.drift_share,
             severity=detection.severity,
             started_at=detection.started_at,

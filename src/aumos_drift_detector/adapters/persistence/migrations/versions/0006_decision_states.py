@@ -1,4 +1,4 @@
-"""The levels of each monitor's sequential detectors (the alert budget over time).
+"""The levels of each monitor's sequential detectors (the alert budget over time), and each detection's alarm.
 
 Revision ID: 0006
 Revises: 0005
@@ -20,6 +20,7 @@ JSON_DOC = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 
 def upgrade() -> None:
+    op.add_column("drf_detections", sa.Column("alarm", sa.Boolean(), server_default=sa.false(), nullable=False))
     op.create_table(
         "drf_decision_states",
         sa.Column("monitor_id", sa.Uuid(), nullable=False),
@@ -44,3 +45,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("drf_decision_states")
+    with op.batch_alter_table("drf_detections") as batch:
+        batch.drop_column("alarm")
