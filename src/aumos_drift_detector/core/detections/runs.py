@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 import structlog
 
 from aumos_drift_detector.core.clock import Clock
+from aumos_drift_detector.core.decisions.default_tests import check_specs
 from aumos_drift_detector.core.decisions.judge import judge_detection
 from aumos_drift_detector.core.decisions.rate import checks_per_year
 from aumos_drift_detector.core.detections.model import (
@@ -25,7 +26,6 @@ from aumos_drift_detector.core.detections.outcome import DetectionOutcomeHandler
 from aumos_drift_detector.core.detections.results import feature_result
 from aumos_drift_detector.core.errors import ConflictError, InsufficientDataError, ValidationError
 from aumos_drift_detector.core.ingest.model import ObservationWindow, ReferenceDataset
-from aumos_drift_detector.core.ingest.service import feature_specs
 from aumos_drift_detector.core.monitors.calendar import Calendar
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.principal import Principal, Role
@@ -166,7 +166,7 @@ class RunService:
             evaluate,
             profile,
             window.table,
-            features=feature_specs(monitor),
+            features=check_specs(monitor, profile),
             drift_share=monitor.dataset_rule.drift_share,
             correction=monitor.dataset_rule.correction.engine_name,
         )
