@@ -116,40 +116,21 @@ class CurrentStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         """Ignore the stream the base class stores; the current one is looked up on each write."""
 
 
-def configure_logging(*, level: str = "INFO", json: bool = False) -> None:
-    """Configure structlog and route stdlib logging through it.
+def _renderer(json: bool) -> Processor:
+    if json:
+        return structlog.processors.JSONRenderer()
+    return structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty(), exception_formatter=structlog.dev.plain_traceback)
 
-    Calling it again reconfigures (tests do); the last call wins.
 
-    Args:
-        level: Minimum level name, e.g. ``"INFO"``.
-        json: Whether to render JSON lines (production) instead of console lines.
-    """
-    renderer: Processor = (
-        structlog.processors.JSONRenderer()
-        if json
-        else structlog.dev.ConsoleRenderer(
-            colors=sys.stderr.isatty(), exception_formatter=structlog.dev.plain_traceback
-        )
-    )
-    shared = _shared_processors()
-    structlog.configure(
-        processors=[
-            *shared,
-            structlog.stdlib.PositionalArgumentsFormatter(),
-            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
-        ],
-        logger_factory=structlog.stdlib.LoggerFactory(),
-        wrapper_class=structlog.stdlib.BoundLogger,
-        cache_logger_on_first_use=False,
-    )
+def _stdlib_config(level: str, shared: list[Processor], renderer: Processor) -> dict[str, Any]:
+    """The stdlib logging configuration: one handler on stderr formatting every record like structlog's."""
     formatter_processors: list[Processor] = [
         structlog.stdlib.ProcessorFormatter.remove_processors_meta,
         structlog.processors.format_exc_info,
         redact_secrets,
         renderer,
     ]
-    config: dict[str, Any] = {
+    return {
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {
@@ -168,4 +149,26 @@ def configure_logging(*, level: str = "INFO", json: bool = False) -> None:
             **{name: {"level": "WARNING"} for name in _QUIET_LOGGERS},
         },
     }
-    logging.config.dictConfig(config)
+
+
+def configure_logging(*, level: str = "INFO", json: bool = False) -> None:
+    """Configure structlog and route stdlib logging through it.
+
+    Calling it again reconfigures (tests do); the last call wins.
+
+    Args:
+        level: Minimum level name, e.g. ``"INFO"``.
+        json: Whether to render JSON lines (production) instead of console lines.
+    """
+    shared = _shared_processors()
+    structlog.configure(
+        processors=[
+            *shared,
+            structlog.stdlib.PositionalArgumentsFormatter(),
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+        ],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=False,
+    )
+    logging.config.dictConfig(_stdlib_config(level, shared, _renderer(json)))
