@@ -2,8 +2,8 @@
 
 Sub-commands: ``serve`` (run the HTTP service), ``migrate`` (apply schema migrations), ``demo``
 (a monitor with synthetic data, checked once), ``token`` (mint a development token) and ``check``
-(compare two data files, no server needed). Exit codes:
-0 success, 1 a failure of the operation (or drift found, for ``check``), 2 bad input.
+(compare two data files, no server needed) and ``backtest`` (replay a history file through the decision
+logic). Exit codes: 0 success, 1 a failure of the operation (or drift found, for ``check``), 2 bad input.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from aumos_drift_detector import __version__
 from aumos_drift_detector.adapters.api.auth import issue_token
 from aumos_drift_detector.adapters.persistence.database import create_engine
+from aumos_drift_detector.backtest_command import add_backtest_parser, run_backtest
 from aumos_drift_detector.bootstrap import Container, bootstrap, build_app
 from aumos_drift_detector.check_command import add_check_parser, run_check
 from aumos_drift_detector.core.errors import DriftDetectorError
@@ -127,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     token.set_defaults(handler=_token)
 
     add_check_parser(commands)
+    add_backtest_parser(commands)
     return parser
 
 
@@ -134,9 +136,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command == "check":
+    if args.command in ("check", "backtest"):  # local commands: no settings, warnings only
         configure_logging(level="WARNING")
-        return run_check(args)
+        return run_check(args) if args.command == "check" else run_backtest(args)
     try:
         settings = load_settings()
     except SettingsError as exc:

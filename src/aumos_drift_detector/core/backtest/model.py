@@ -71,6 +71,7 @@ class BacktestSummary(DomainModel):
 class BacktestReport(DomainModel):
     """Every replayed check, oldest first, and the summary."""
 
+    every: str = Field(description="The period: one check at the end of each (30m, 12h, 1d, 7d)")
     checks: tuple[BacktestCheck, ...]
     alerts: int = Field(ge=0, description="Alerts raised (the summary's count)")
     summary: BacktestSummary

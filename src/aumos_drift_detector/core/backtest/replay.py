@@ -26,6 +26,7 @@ import structlog
 
 from aumos_drift_detector.core.backtest.calendar import PeriodCalendar, period_schedule
 from aumos_drift_detector.core.backtest.model import BacktestReport, Period
+from aumos_drift_detector.core.backtest.period import format_period
 from aumos_drift_detector.core.backtest.report import read_report
 from aumos_drift_detector.core.clock import FixedClock
 from aumos_drift_detector.core.decisions.rate import checks_per_year
@@ -70,6 +71,7 @@ class Replay:
         if draft.schedule is None:
             draft, calendar = dataclasses.replace(draft, schedule=period_schedule(every)), PeriodCalendar(every)
         self._draft = draft
+        self._every = every
         self._calendar = calendar
         self._principal = Principal("backtest", tenant_id, frozenset({Role.ADMIN}))
         self._progress_every = progress_every
@@ -101,7 +103,7 @@ class Replay:
             if index % self._progress_every == 0:
                 log.info("backtest_progress", checks=index, of=len(periods), at=period.end.isoformat())
         rate = checks_per_year(self._calendar, monitor.schedule, periods[0].end)
-        return read_report(self.storage, monitor, periods, checks_per_year=rate)
+        return read_report(self.storage, monitor, periods, every=format_period(self._every), checks_per_year=rate)
 
     async def _store_reference(
         self, datasets: DatasetService, monitor: Monitor, reference: Upload | ReferenceDataset

@@ -45,7 +45,7 @@ def _check(period: Period, detection: StatisticalDetection, *, alert: bool) -> B
 
 
 def read_report(
-    storage: InMemoryStorage, monitor: Monitor, periods: Sequence[Period], *, checks_per_year: float
+    storage: InMemoryStorage, monitor: Monitor, periods: Sequence[Period], *, every: str, checks_per_year: float
 ) -> BacktestReport:
     """The report of a replay: one check per period, from the monitor's stored detections, oldest first.
 
@@ -53,6 +53,7 @@ def read_report(
         storage: The replay's storage.
         monitor: The replayed monitor.
         periods: The replayed periods, oldest first.
+        every: The period, as written (``1d``).
         checks_per_year: The check rate the budget was spread over (reported when no check succeeded;
             otherwise the rate the detections recorded).
 
@@ -89,4 +90,4 @@ def read_report(
         feature_flags=flags,
         checks_per_year=rates[0] if rates else checks_per_year,
     )
-    return BacktestReport(checks=checks, alerts=summary.alerts, summary=summary)
+    return BacktestReport(every=every, checks=checks, alerts=summary.alerts, summary=summary)
