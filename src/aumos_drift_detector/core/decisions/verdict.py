@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
 
 from aumos_drift_detector.core.detections.model import FeatureResult
 from aumos_drift_detector.core.monitors.config import DatasetRule
@@ -54,13 +56,31 @@ def weighted_share(features: Sequence[FeatureResult]) -> float:
     return drifted / total if total > 0 else 0.0
 
 
+@dataclass(frozen=True, slots=True)
+class DriftRule:
+    """One rule by which a dataset drifted.
+
+    Attributes:
+        rule: ``share`` (the weighted share of drifted features reached the rule's), ``critical`` (a
+            critical feature drifted) or ``large_effect`` (a feature drifted by a large effect).
+        feature: The feature concerned (``None`` for ``share``).
+    """
+
+    rule: Literal["share", "critical", "large_effect"]
+    feature: str | None = None
+
+
+def drift_rules(features: Sequence[FeatureResult], rule: DatasetRule) -> tuple[DriftRule, ...]:
+    """Every rule by which judged features make the dataset drift (none: it did not drift)."""
+    fired = [DriftRule("share")] if weighted_share(features) >= rule.drift_share else []
+    for feature in features:
+        if feature.drift_detected and feature.critical:
+            fired.append(DriftRule("critical", feature.name))
+        if feature.drift_detected and reaches(feature, rule.large_effect_sd, rule.large_effect_tv):
+            fired.append(DriftRule("large_effect", feature.name))
+    return tuple(fired)
+
+
 def dataset_drifted(features: Sequence[FeatureResult], rule: DatasetRule) -> bool:
     """The dataset verdict of judged features (rules in the module docstring)."""
-    if weighted_share(features) >= rule.drift_share:
-        return True
-    for feature in features:
-        if feature.drift_detected and (
-            feature.critical or reaches(feature, rule.large_effect_sd, rule.large_effect_tv)
-        ):
-            return True
-    return False
+    return bool(drift_rules(features, rule))

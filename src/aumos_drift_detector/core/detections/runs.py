@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import uuid
 from dataclasses import dataclass
@@ -12,24 +11,22 @@ from datetime import datetime, timedelta
 import structlog
 
 from aumos_drift_detector.core.clock import Clock
-from aumos_drift_detector.core.decisions.default_tests import check_specs
 from aumos_drift_detector.core.decisions.judge import judge_detection
 from aumos_drift_detector.core.decisions.rate import checks_per_year
+from aumos_drift_detector.core.detections.evaluation import evaluate_check, statistical_detection
 from aumos_drift_detector.core.detections.model import (
     DetectionStatus,
-    FeatureResult,
     RunTrigger,
     StatisticalDetection,
     StatisticalSummary,
 )
 from aumos_drift_detector.core.detections.outcome import DetectionOutcomeHandler
-from aumos_drift_detector.core.detections.results import feature_result
 from aumos_drift_detector.core.errors import ConflictError, InsufficientDataError, ValidationError
 from aumos_drift_detector.core.ingest.model import ObservationWindow, ReferenceDataset
 from aumos_drift_detector.core.monitors.calendar import Calendar
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.principal import Principal, Role
-from aumos_drift_detector.core.statistical import DatasetDriftResult, ReferenceProfile, evaluate
+from aumos_drift_detector.core.statistical import DatasetDriftResult, ReferenceProfile
 from aumos_drift_detector.core.unit_of_work import UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)
@@ -121,20 +118,13 @@ class RunService:
         summary: StatisticalSummary,
         status: DetectionStatus,
         error: str | None = None,
+        result: DatasetDriftResult | None = None,
     ) -> StatisticalDetection:
-        return StatisticalDetection(
-            id=uuid.uuid4(),
-            tenant_id=monitor.tenant_id,
-            monitor_id=monitor.id,
-            model_id=monitor.model_id,
-            model_version=monitor.model_version,
-            status=status,
-            trigger=trigger,
-            started_at=started,
-            finished_at=self._clock.now(),
-            summary=summary,
-            error=error,
-        )
+        finished = self._clock.now()
+        return statistical_detection(
+            monitor, summary, trigger=trigger, started=started, finished=finished, status=status, error=error,
+            result=result,
+        )  # fmt: skip
 
     async def _check(self, inputs: _Inputs, trigger: RunTrigger, started: datetime) -> StatisticalDetection:
         monitor, reference, window = inputs.monitor, inputs.reference, inputs.window
@@ -150,26 +140,12 @@ class RunService:
             return self._detection(monitor, trigger, started, summary, DetectionStatus.INSUFFICIENT_DATA, exc.message)
         except ValidationError as exc:
             return self._detection(monitor, trigger, started, summary, DetectionStatus.FAILED, exc.message)
-        features: tuple[FeatureResult, ...] = tuple(feature_result(item) for item in result.features)
-        return dataclasses.replace(
-            self._detection(monitor, trigger, started, summary, DetectionStatus.SUCCEEDED),
-            is_drift=result.drift_detected,
-            drift_share=result.share_drifted,
-            features=features,
-            summary=summary.model_copy(update={"n_drifted": result.n_drifted, "n_features": result.n_features}),
-        )
+        return self._detection(monitor, trigger, started, summary, DetectionStatus.SUCCEEDED, result=result)
 
     @staticmethod
     async def _evaluate(monitor: Monitor, reference: ReferenceDataset, window: ObservationWindow) -> DatasetDriftResult:
         profile = ReferenceProfile.from_bytes(reference.profile)
-        return await asyncio.to_thread(
-            evaluate,
-            profile,
-            window.table,
-            features=check_specs(monitor, profile),
-            drift_share=monitor.dataset_rule.drift_share,
-            correction=monitor.dataset_rule.correction.engine_name,
-        )
+        return await asyncio.to_thread(evaluate_check, monitor, profile, window.table)
 
     async def store(
         self, monitor: Monitor, detection: StatisticalDetection, slot: ScheduledSlot | None
