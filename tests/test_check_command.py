@@ -53,31 +53,38 @@ def test_no_drift_exits_zero_and_prints_the_table(files, capsys):
     out = capsys.readouterr().out
     assert code == 0
     assert out.splitlines()[0].split() == [
-        "feature",
-        "kind",
-        "test",
-        "statistic",
-        "p-value",
-        "threshold",
-        "missing",
-        "drift",
-    ]
+        "feature", "kind", "test", "statistic", "p-value", "p", "adj.", "effect", "threshold", "missing", "drift",
+    ]  # fmt: skip
     assert "No dataset drift: 0 of 3 features drifted" in out
+    assert "Severity: none (nothing drifted)." in out
+    assert "Correction: Benjamini-Hochberg across 3 p-value tests" in out
 
 
 def test_drift_exits_one_and_writes_json(files, capsys, tmp_path):
     out_path = tmp_path / "result.json"
-    code = _run(
-        "--reference", str(files["reference"]), "--current", str(files["drifted"]), "--json", str(out_path),
-        "--correction", "bh",
-    )  # fmt: skip
+    code = _run("--reference", str(files["reference"]), "--current", str(files["drifted"]), "--json", str(out_path))
     out = capsys.readouterr().out
     assert code == 1
-    assert "Dataset drift detected: 2 of 3 features drifted" in out
-    assert "p (bh)" in out
+    # age moved by 1.5 reference sd and plan's mix by 0.4 of its mass: both past the large-effect bounds.
+    assert "Dataset drift detected by the share rule: 2 of 3 features drifted" in out
+    assert "the large-effect rule: 'age' moved 1." in out
+    assert "Severity: critical" in out
     payload = json.loads(out_path.read_text())
-    assert payload["drift_detected"] is True
+    assert (payload["drift_detected"], payload["severity"], payload["alarm"], payload["alert"]) == (
+        True, "critical", True, True,
+    )  # fmt: skip
+    assert payload["rules"] == [
+        {"rule": "share", "feature": None},
+        {"rule": "large_effect", "feature": "age"},
+        {"rule": "large_effect", "feature": "plan"},
+    ]
+    assert payload["correction"] == "benjamini_hochberg"
+    features = {item["name"]: item for item in payload["features"]}
     assert [item["name"] for item in payload["features"]][2] == "score"
+    assert features["age"]["effect_unit"] == "reference_sd"
+    assert features["age"]["effect_size"] > 1.2
+    assert features["plan"]["effect_unit"] == "total_variation"
+    assert features["score"]["adjusted_p_value"] >= features["score"]["p_value"]
 
 
 def test_feature_subset_limits_the_check(files, capsys):

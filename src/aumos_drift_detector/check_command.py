@@ -1,14 +1,20 @@
-"""The ``aumos-drift check`` command: compare two files and say whether the data drifted.
+"""The ``aumos-drift check`` command: compare two files and decide, as the service would, whether the data drifted.
 
-    aumos-drift check --reference train.parquet --current today.csv [--features a,b] [--json OUT]
+    aumos-drift check --reference train.parquet --current today.csv [--features a,b | --monitor M.json]
+                      [--json OUT] [--html OUT]
 
-It profiles the reference file, checks the current file against the profile, prints one row per
-feature (strongest drift first) and the dataset verdict, and exits with
+The files are checked as a monitor: the one in ``--monitor`` (the body of ``POST /api/v1/monitors``),
+or one whose features are the reference's columns (or ``--features``) with every default. The check
+runs the service's own path: the monitor's tests (:mod:`~aumos_drift_detector.core.decisions.default_tests`),
+the engine, then :func:`~aumos_drift_detector.core.decisions.judge.judge_detection` — the multiple-testing
+correction (Benjamini–Hochberg by default), the effect floors, the dataset rules, severity by effect
+size, and the alert budget as a first check. It prints one row per feature (drifted first), the
+verdict with the rule that made it, and exits with
 
 * 0 when the dataset did not drift,
 * 1 when it drifted,
-* 2 on bad input (unreadable file, missing column, too few values...), with a one-line reason on
-  stderr naming the file and the column,
+* 2 on bad input (unreadable file, missing column, too few values, a bad monitor file...), with a
+  one-line reason on stderr naming the file and the column or field,
 * 3 on an unexpected internal failure (never for a drift decision), so CI pipelines can tell a
   crash from drift.
 
@@ -18,30 +24,41 @@ No server or database is involved, so it runs in a notebook shell or a CI step.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 
 from aumos_drift_detector.adapters.files.tabular import read_table
 from aumos_drift_detector.adapters.reports.html_report import render_report
+from aumos_drift_detector.adapters.scheduling.croniter_calendar import CroniterCalendar
+from aumos_drift_detector.check_report import CheckOutcome, check_document, render_table, verdict_line
+from aumos_drift_detector.core.decisions.judge import judge_detection
+from aumos_drift_detector.core.decisions.rate import checks_per_year
+from aumos_drift_detector.core.decisions.verdict import drift_rules
+from aumos_drift_detector.core.detections.evaluation import evaluate_check, statistical_detection
+from aumos_drift_detector.core.detections.model import DetectionStatus, RunTrigger, StatisticalSummary
 from aumos_drift_detector.core.errors import DriftDetectorError
-from aumos_drift_detector.core.statistical import (
-    CORRECTIONS,
-    DEFAULT_DRIFT_SHARE,
-    DEFAULT_MAX_MISSING_SHIFT,
-    DEFAULT_MIN_SAMPLES,
-    DatasetDriftResult,
-    FeatureDriftResult,
-    ReferenceProfile,
-    evaluate,
-)
+from aumos_drift_detector.core.ingest.service import feature_specs
+from aumos_drift_detector.core.monitors.config import DatasetRule, MultipleTestingCorrection
+from aumos_drift_detector.core.monitors.model import Monitor
+from aumos_drift_detector.core.monitors.service import MonitorDraft
+from aumos_drift_detector.core.statistical import DEFAULT_MAX_MISSING_SHIFT, DEFAULT_MIN_SAMPLES, ReferenceProfile
+from aumos_drift_detector.core.validation import parse
+from aumos_drift_detector.monitor_file import columns_monitor, local_monitor, read_monitor_file
 
 EXIT_NO_DRIFT: Final[int] = 0
 EXIT_DRIFT: Final[int] = 1
 EXIT_BAD_INPUT: Final[int] = 2
 EXIT_INTERNAL_ERROR: Final[int] = 3
 _PROGRAM = "aumos-drift check"
+#: ``--correction`` values, with the short name ``bh`` for Benjamini–Hochberg.
+CORRECTION_NAMES: Final[dict[str, MultipleTestingCorrection]] = {
+    **{item.value: item for item in MultipleTestingCorrection},
+    "bh": MultipleTestingCorrection.BENJAMINI_HOCHBERG,
+}
 
 
 class _BadInputError(Exception):
@@ -64,16 +81,18 @@ def add_check_parser(subparsers: argparse._SubParsersAction) -> None:  # type: i
     parser = subparsers.add_parser(
         "check",
         help="compare a current data file with a reference file",
-        description="Compare a current CSV/Parquet/JSON file with a reference file, feature by feature. "
-        "Exit status: 0 no drift, 1 drift, 2 bad input.",
+        description="Compare a current CSV/Parquet/JSON file with a reference file and decide, as the service "
+        "would, whether the data drifted. Exit status: 0 no drift, 1 drift, 2 bad input, 3 internal error.",
     )
     parser.add_argument("--reference", required=True, type=Path, metavar="FILE", help="reference data file")
     parser.add_argument("--current", required=True, type=Path, metavar="FILE", help="current data file")
-    parser.add_argument("--features", type=_feature_list, metavar="A,B", help="features to check (default: all)")
+    chosen = parser.add_mutually_exclusive_group()
+    chosen.add_argument("--features", type=_feature_list, metavar="A,B", help="features to check (default: all)")
+    chosen.add_argument("--monitor", type=Path, metavar="MONITOR.json", help="the monitor (POST /monitors body)")
     parser.add_argument("--json", dest="json_out", type=Path, metavar="OUT", help="also write the result as JSON")
     parser.add_argument("--html", dest="html_out", type=Path, metavar="OUT", help="also write an HTML report")
-    parser.add_argument("--drift-share", type=float, default=DEFAULT_DRIFT_SHARE, help="share of drifted features")
-    parser.add_argument("--correction", choices=CORRECTIONS, default="none", help="multiple-testing correction")
+    parser.add_argument("--drift-share", type=float, help="override the dataset rule's share of drifted features")
+    parser.add_argument("--correction", choices=sorted(CORRECTION_NAMES), help="override the dataset rule's correction")
     parser.add_argument("--min-samples", type=int, default=DEFAULT_MIN_SAMPLES, help="fewest values per feature")
     parser.add_argument(
         "--max-missing-shift", type=float, default=DEFAULT_MAX_MISSING_SHIFT, help="tolerated change of missing share"
@@ -81,85 +100,105 @@ def add_check_parser(subparsers: argparse._SubParsersAction) -> None:  # type: i
     parser.set_defaults(handler=run_check)
 
 
-def _format_number(value: float | None, spec: str) -> str:
-    return "-" if value is None else format(value, spec)
+def _rule(args: argparse.Namespace, rule: DatasetRule) -> DatasetRule:
+    """The monitor's dataset rule with the command line's overrides, validated like a request body."""
+    changes: dict[str, object] = {}
+    if getattr(args, "drift_share", None) is not None:
+        changes["drift_share"] = args.drift_share
+    if getattr(args, "correction", None) is not None:
+        changes["correction"] = CORRECTION_NAMES[args.correction].value
+    if not changes:
+        return rule
+    return parse(DatasetRule, {**rule.model_dump(mode="json"), **changes}, path="dataset_rule")
 
 
-def _row(item: FeatureDriftResult, with_adjusted: bool) -> list[str]:
-    result = item.result
-    marker = "DRIFT" if item.test_drift_detected else "DRIFT (missing)" if item.drift_detected else "-"
-    missing = f"{item.missing.reference_share:.1%} -> {item.missing.current_share:.1%}"
-    row = [item.name, item.kind, result.test, _format_number(result.statistic, ".4g")]
-    row.append(_format_number(result.p_value, ".3g"))
-    if with_adjusted:
-        row.append(_format_number(item.adjusted_p_value, ".3g"))
-    return [*row, format(result.threshold, "g"), missing, marker]
-
-
-def render_table(result: DatasetDriftResult) -> str:
-    """The human-readable report: one row per feature and the verdict line."""
-    with_adjusted = result.correction != "none"
-    header = ["feature", "kind", "test", "statistic", "p-value"]
-    header += [f"p ({result.correction})"] if with_adjusted else []
-    header += ["threshold", "missing", "drift"]
-    rows = [header, *(_row(item, with_adjusted) for item in result.features)]
-    widths = [max(len(row[index]) for row in rows) for index in range(len(header))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
-    lines.insert(1, "  ".join("-" * width for width in widths))
-    comparison = ">=" if result.drift_detected else "<"
-    verdict = "Dataset drift detected" if result.drift_detected else "No dataset drift"
-    lines.append("")
-    lines.append(
-        f"{verdict}: {result.n_drifted} of {result.n_features} features drifted "
-        f"(share {result.share_drifted:.2f} {comparison} {result.drift_share:.2f})."
-    )
-    return "\n".join(lines) + "\n"
-
-
-def _check(args: argparse.Namespace) -> DatasetDriftResult:
-    features = args.features
-    try:
-        reference = read_table(args.reference, columns=features)
-        profile = ReferenceProfile.from_data(reference, features, min_samples=args.min_samples)
-    except DriftDetectorError as exc:
-        raise _BadInputError(_prefixed(args.reference, exc.message)) from exc
-    try:
-        current = read_table(args.current, columns=features)
-        return evaluate(
-            profile,
-            current,
-            drift_share=args.drift_share,
-            correction=args.correction,
-            max_missing_shift=args.max_missing_shift,
-        )
-    except DriftDetectorError as exc:
-        raise _BadInputError(_prefixed(args.current, exc.message)) from exc
-
-
-def _json_default(value: object) -> object:
-    """Numpy scalars and arrays that test details may carry, as plain JSON values."""
-    tolist = getattr(value, "tolist", None)
-    if callable(tolist):
-        return tolist()
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+def _draft(args: argparse.Namespace, draft: MonitorDraft) -> MonitorDraft:
+    return dataclasses.replace(draft, dataset_rule=_rule(args, draft.dataset_rule))
 
 
 def _prefixed(path: Path, message: str) -> str:
     return message if message.startswith(str(path)) else f"{path}: {message}"
 
 
-def _html(args: argparse.Namespace, result: DatasetDriftResult) -> str:
+def decide_check(
+    monitor: Monitor,
+    profile: ReferenceProfile,
+    current: object,
+    *,
+    reference_rows: int,
+    current_rows: int,
+    max_missing_shift: float | None = DEFAULT_MAX_MISSING_SHIFT,
+    now: datetime,
+) -> CheckOutcome:
+    """Check ``current`` against the reference profile and decide it under the monitor's rules, as a first check.
+
+    Raises:
+        DriftDetectorError: A column of ``current`` is missing or unusable, or has too few values.
+    """
+    result = evaluate_check(monitor, profile, current, max_missing_shift=max_missing_shift)
+    summary = StatisticalSummary(
+        reference_version=None, reference_rows=reference_rows, current_rows=current_rows,
+        current_batches=1, drift_share_threshold=monitor.dataset_rule.drift_share,
+        correction=monitor.dataset_rule.correction,
+    )  # fmt: skip
+    detection = statistical_detection(
+        monitor, summary, trigger=RunTrigger.MANUAL, started=now, finished=now, status=DetectionStatus.SUCCEEDED,
+        result=result,
+    )  # fmt: skip
+    rate = checks_per_year(CroniterCalendar(), monitor.schedule, now)
+    decided, _ = judge_detection(monitor, detection, None, checks_per_year=rate, now=now)
+    rules = drift_rules(decided.features, monitor.dataset_rule)
+    return CheckOutcome(monitor, decided, rules, monitor.alert_policy.breaches(decided), rate)
+
+
+def _check(args: argparse.Namespace) -> CheckOutcome:
+    now = datetime.now(UTC)
+    monitor_path = getattr(args, "monitor", None)
+    draft = read_monitor_file(monitor_path).draft if monitor_path is not None else None
+    columns = args.features if draft is None else [feature.name for feature in draft.features]
+    try:
+        reference = read_table(args.reference, columns=columns)
+        monitor = local_monitor(_draft(args, draft or columns_monitor(reference.column_names)), now)
+        profile = ReferenceProfile.from_data(reference, feature_specs(monitor), min_samples=args.min_samples)
+    except DriftDetectorError as exc:
+        raise _BadInputError(_prefixed(args.reference, exc.message)) from exc
+    try:
+        current = read_table(args.current, columns=monitor.feature_names)
+        return decide_check(
+            monitor, profile, current, reference_rows=reference.num_rows, current_rows=current.num_rows,
+            max_missing_shift=args.max_missing_shift, now=now,
+        )  # fmt: skip
+    except DriftDetectorError as exc:
+        raise _BadInputError(_prefixed(args.current, exc.message)) from exc
+
+
+def _html(args: argparse.Namespace, outcome: CheckOutcome) -> str:
+    detection = outcome.detection
     facts = {
         "reference": str(args.reference),
         "current": str(args.current),
-        "drift share": result.share_drifted,
-        "drift share threshold": result.drift_share,
-        "correction": result.correction,
+        "verdict": verdict_line(outcome),
+        "severity": detection.severity.value,
+        "alert": "yes" if outcome.alert else "no",
+        "drift share": detection.drift_share,
+        "drift share threshold": outcome.monitor.dataset_rule.drift_share,
+        "correction": outcome.monitor.dataset_rule.correction.value,
     }
-    features = [item.to_dict() for item in result.features]
+    features = [feature.model_dump(mode="json") for feature in detection.features]
     return render_report(
-        f"{args.current} against {args.reference}", facts, is_drift=result.drift_detected, features=features
+        f"{args.current} against {args.reference}", facts, is_drift=detection.is_drift, features=features
     )
+
+
+def _json(_args: argparse.Namespace, outcome: CheckOutcome) -> str:
+    return json.dumps(check_document(outcome), indent=2) + "\n"
+
+
+def _write(target: Path, text: str) -> None:
+    if str(target) == "-":
+        sys.stdout.write(text)
+    else:
+        target.write_text(text, encoding="utf-8")
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -171,17 +210,15 @@ def run_check(args: argparse.Namespace) -> int:
     Returns:
         0 no drift, 1 drift, 2 bad input, 3 internal error.
     """
+    target: Path | None = None
     try:
-        result = _check(args)
-        target = args.json_out
-        if target is not None:
-            text = json.dumps(result.to_dict(), indent=2, default=_json_default)
-            target.write_text(text + "\n", encoding="utf-8")
-        target = getattr(args, "html_out", None)
-        if target is not None:
-            target.write_text(_html(args, result), encoding="utf-8")
-    except _BadInputError as exc:
-        sys.stderr.write(f"{_PROGRAM}: error: {exc}\n")
+        outcome = _check(args)
+        for target, render in ((getattr(args, "json_out", None), _json), (getattr(args, "html_out", None), _html)):
+            if target is not None:
+                _write(target, render(args, outcome))
+    except (_BadInputError, DriftDetectorError) as exc:
+        message = exc.message if isinstance(exc, DriftDetectorError) else str(exc)
+        sys.stderr.write(f"{_PROGRAM}: error: {message}\n")
         return EXIT_BAD_INPUT
     except OSError as exc:
         sys.stderr.write(f"{_PROGRAM}: error: cannot write {target}: {exc.strerror or exc}\n")
@@ -189,5 +226,6 @@ def run_check(args: argparse.Namespace) -> int:
     except Exception as exc:
         sys.stderr.write(f"{_PROGRAM}: internal error: {type(exc).__name__}: {exc}\n")
         return EXIT_INTERNAL_ERROR
-    sys.stdout.write(render_table(result))
-    return EXIT_DRIFT if result.drift_detected else EXIT_NO_DRIFT
+    if "-" not in (str(getattr(args, "json_out", None)), str(getattr(args, "html_out", None))):
+        sys.stdout.write(render_table(outcome))
+    return EXIT_DRIFT if outcome.detection.is_drift else EXIT_NO_DRIFT

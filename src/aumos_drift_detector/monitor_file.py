@@ -8,9 +8,12 @@ feature of kind ``auto`` with the defaults of every policy.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from pydantic import ValidationError as PydanticValidationError
@@ -19,6 +22,7 @@ from aumos_drift_detector.adapters.api.schemas.monitors import MonitorCreate
 from aumos_drift_detector.adapters.scheduling.croniter_calendar import CroniterCalendar
 from aumos_drift_detector.core.errors import ValidationError
 from aumos_drift_detector.core.monitors.config import FeatureConfig
+from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.monitors.service import MonitorDraft
 from aumos_drift_detector.core.validation import problems
 
@@ -85,3 +89,9 @@ def columns_monitor(columns: Sequence[str]) -> MonitorDraft:
         model_version=LOCAL_NAMES["model_version"],
         features=tuple(FeatureConfig(name=column) for column in columns),
     )
+
+
+def local_monitor(draft: MonitorDraft, now: datetime) -> Monitor:
+    """The monitor of a draft, created now, for a check that stores nothing."""
+    fields = {item.name: getattr(draft, item.name) for item in dataclasses.fields(draft)}
+    return Monitor(id=uuid.uuid4(), tenant_id=LOCAL_NAMES["name"], created_at=now, updated_at=now, **fields)
