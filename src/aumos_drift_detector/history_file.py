@@ -17,9 +17,10 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from aumos_drift_detector.core.backtest.model import Period, ReceivedRows
+from aumos_drift_detector.core.backtest.model import Period
 from aumos_drift_detector.core.backtest.period import first_start, period_count
 from aumos_drift_detector.core.errors import ValidationError
+from aumos_drift_detector.core.ingest.model import ReceivedBatch
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -93,6 +94,6 @@ def cut_periods(table: pa.Table, column: str, every: timedelta, *, name: str, fe
     for number in range(count):
         begin = start + number * every
         low, high = int(bounds[number]), int(bounds[number + 1])
-        batches = (ReceivedRows(begin, rows.slice(low, high - low)),) if high > low else ()
+        batches = (ReceivedBatch(begin, rows.slice(low, high - low)),) if high > low else ()
         periods.append(Period(begin, begin + every, batches))
     return periods

@@ -8,7 +8,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from aumos_drift_detector.core.backtest.model import Period, ReceivedRows
+from aumos_drift_detector.core.backtest.model import Period
+from aumos_drift_detector.core.ingest.model import ReceivedBatch
 from aumos_drift_detector.core.monitors.config import WindowSpec
 from tests.core.inputs import churn_rows
 
@@ -36,6 +37,6 @@ def daily_periods(
     for day in range(days):
         start = DAY0 + day * DAY
         shift = (shifts or {}).get(day, 8.0 if shift_from is not None and day >= shift_from else 0.0)
-        batches = (ReceivedRows(start, pa.table(day_rows(day, age_shift=shift, n=n))),) if n else ()
+        batches = (ReceivedBatch(start, pa.table(day_rows(day, age_shift=shift, n=n))),) if n else ()
         periods.append(Period(start, start + DAY, batches))
     return periods

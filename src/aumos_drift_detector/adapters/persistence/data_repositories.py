@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import pyarrow as pa
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,7 +18,7 @@ from aumos_drift_detector.adapters.persistence.errors import storage_errors
 from aumos_drift_detector.adapters.persistence.locks import dialect_name
 from aumos_drift_detector.adapters.persistence.tables import ConceptStateRow, ObservationBatchRow, ReferenceRow
 from aumos_drift_detector.core.errors import ConflictError, NotFoundError
-from aumos_drift_detector.core.ingest.model import ObservationWindow, ReferenceDataset
+from aumos_drift_detector.core.ingest.model import ObservationWindow, ReceivedBatch, ReferenceDataset
 from aumos_drift_detector.core.ingest.table import Table
 from aumos_drift_detector.core.outcomes.model import AppliedBatch, ConceptCheckpoint
 
@@ -81,6 +81,11 @@ def _insert_ignoring_key(session: AsyncSession) -> Any:
     """An ``INSERT`` that does nothing when the monitor's idempotency key exists (waiting for a racing insert)."""
     dialect = postgresql if dialect_name(session) == "postgresql" else sqlite
     return dialect.insert(ObservationBatchRow).on_conflict_do_nothing(index_elements=["monitor_id", "idempotency_key"])
+
+
+def _decoded(payload: bytes, columns: Sequence[str]) -> pa.Table:
+    """A stored batch with the named columns (absent ones null)."""
+    return combine_tables([decode_table(payload)], columns)
 
 
 class SqlAlchemyObservationRepository:
@@ -181,6 +186,48 @@ class SqlAlchemyObservationRepository:
             oldest=min(stamps, default=None),
             newest=max(stamps, default=None),
         )
+
+    @staticmethod
+    def _received(
+        query: Any, tenant_id: str, monitor_id: uuid.UUID, since: datetime | None, until: datetime | None
+    ) -> Any:
+        query = query.where(ObservationBatchRow.tenant_id == tenant_id, ObservationBatchRow.monitor_id == monitor_id)
+        if since is not None:
+            query = query.where(ObservationBatchRow.received_at >= since)
+        if until is not None:
+            query = query.where(ObservationBatchRow.received_at < until)
+        return query
+
+    async def received_rows(
+        self, tenant_id: str, monitor_id: uuid.UUID, *, since: datetime | None, until: datetime | None
+    ) -> int:
+        """Count the rows received in ``[since, until)`` (from the batches' row counts, no data read)."""
+        total = select(func.coalesce(func.sum(ObservationBatchRow.rows), 0))
+        query = self._received(total, tenant_id, monitor_id, since, until)
+        with storage_errors("count observations"):
+            return int((await self._session.execute(query)).scalar_one())
+
+    async def received_batches(
+        self,
+        tenant_id: str,
+        monitor_id: uuid.UUID,
+        *,
+        columns: Sequence[str],
+        since: datetime | None,
+        until: datetime | None,
+    ) -> list[ReceivedBatch]:
+        """The batches received in ``[since, until)``, oldest first, each decoded with ``columns``."""
+        query = self._received(
+            select(ObservationBatchRow.data, ObservationBatchRow.received_at), tenant_id, monitor_id, since, until
+        ).order_by(ObservationBatchRow.received_at, ObservationBatchRow.id)
+        found: list[ReceivedBatch] = []
+        with storage_errors("load observations"):
+            result = await self._session.stream(query.execution_options(yield_per=self._scan_batch))
+            async for data, received_at in result:
+                table = await asyncio.to_thread(_decoded, data, columns)
+                found.append(ReceivedBatch(received_at, table))
+            await result.close()
+        return found
 
     async def purge_before(self, cutoff: datetime) -> int:
         """Delete batches received before ``cutoff``."""

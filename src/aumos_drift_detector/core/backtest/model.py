@@ -8,22 +8,9 @@ from datetime import datetime
 from pydantic import Field
 
 from aumos_drift_detector.core.detections.model import DetectionStatus
-from aumos_drift_detector.core.ingest.table import Table
+from aumos_drift_detector.core.ingest.model import ReceivedBatch
 from aumos_drift_detector.core.severity import Severity
 from aumos_drift_detector.core.validation import DomainModel
-
-
-@dataclass(frozen=True, slots=True)
-class ReceivedRows:
-    """Production rows as they arrived: one batch and its receipt time.
-
-    Attributes:
-        received_at: When the service received them (the backtest ingests them at that moment).
-        table: The rows.
-    """
-
-    received_at: datetime
-    table: Table
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,12 +20,12 @@ class Period:
     Attributes:
         start: Start of the period (inclusive).
         end: End of the period (exclusive), when its check runs.
-        batches: The rows received in the period, oldest first.
+        batches: The rows received in the period, oldest first (the replay ingests each at its receipt time).
     """
 
     start: datetime
     end: datetime
-    batches: tuple[ReceivedRows, ...]
+    batches: tuple[ReceivedBatch, ...]
 
 
 class BacktestCheck(DomainModel):

@@ -10,7 +10,7 @@ from typing import Any
 
 from aumos_drift_detector.core.errors import ConflictError, NotFoundError
 from aumos_drift_detector.core.ingest.column_table import ColumnTable
-from aumos_drift_detector.core.ingest.model import ObservationWindow, ReferenceDataset
+from aumos_drift_detector.core.ingest.model import ObservationWindow, ReceivedBatch, ReferenceDataset
 from aumos_drift_detector.core.ingest.table import Table
 from aumos_drift_detector.core.staged_table import StagedTable
 
@@ -136,6 +136,39 @@ class InMemoryObservationRepository:
             table = table.slice_last(last_rows)
         stamps = [batch.received_at for batch in used]
         return ObservationWindow(table, table.num_rows, len(used), min(stamps, default=None), max(stamps, default=None))
+
+    def _received(
+        self, tenant_id: str, monitor_id: uuid.UUID, since: datetime | None, until: datetime | None
+    ) -> list[StoredBatch]:
+        found = [
+            batch
+            for batch in self._batches.values()
+            if (batch.tenant_id, batch.monitor_id) == (tenant_id, monitor_id)
+            and (since is None or batch.received_at >= since)
+            and (until is None or batch.received_at < until)
+        ]
+        return sorted(found, key=lambda batch: (batch.received_at, batch.id))
+
+    async def received_rows(
+        self, tenant_id: str, monitor_id: uuid.UUID, *, since: datetime | None, until: datetime | None
+    ) -> int:
+        """Count the rows received in ``[since, until)``."""
+        return sum(batch.rows for batch in self._received(tenant_id, monitor_id, since, until))
+
+    async def received_batches(
+        self,
+        tenant_id: str,
+        monitor_id: uuid.UUID,
+        *,
+        columns: Sequence[str],
+        since: datetime | None,
+        until: datetime | None,
+    ) -> list[ReceivedBatch]:
+        """The batches received in ``[since, until)``, oldest first, each with ``columns``."""
+        return [
+            ReceivedBatch(batch.received_at, ColumnTable.concat([batch.columns], columns))
+            for batch in self._received(tenant_id, monitor_id, since, until)
+        ]
 
     async def purge_before(self, cutoff: datetime) -> int:
         """Delete batches received before ``cutoff``."""

@@ -61,6 +61,19 @@ class ObservationWindow:
 
 
 @dataclass(frozen=True, slots=True)
+class ReceivedBatch:
+    """A batch of production rows as it arrived.
+
+    Attributes:
+        received_at: When the service received it.
+        table: The rows.
+    """
+
+    received_at: datetime
+    table: Table
+
+
+@dataclass(frozen=True, slots=True)
 class Upload:
     """A parsed upload.
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from aumos_drift_detector.core.ingest.model import ObservationWindow, ReferenceDataset
+from aumos_drift_detector.core.ingest.model import ObservationWindow, ReceivedBatch, ReferenceDataset
 from aumos_drift_detector.core.ingest.table import Table
 
 
@@ -57,6 +57,27 @@ class ObservationRepository(Protocol):
         since: datetime | None,
     ) -> ObservationWindow:
         """Return the newest rows: at most ``last_rows``, received at or after ``since``."""
+        ...
+
+    async def received_rows(
+        self, tenant_id: str, monitor_id: uuid.UUID, *, since: datetime | None, until: datetime | None
+    ) -> int:
+        """Count the rows of the batches received at or after ``since`` and before ``until`` (``None``: open)."""
+        ...
+
+    async def received_batches(
+        self,
+        tenant_id: str,
+        monitor_id: uuid.UUID,
+        *,
+        columns: Sequence[str],
+        since: datetime | None,
+        until: datetime | None,
+    ) -> list[ReceivedBatch]:
+        """The batches received at or after ``since`` and before ``until``, oldest first, with their receipt times.
+
+        Each batch holds ``columns`` in that order; a column it was stored without is all missing.
+        """
         ...
 
     async def purge_before(self, cutoff: datetime) -> int:
