@@ -33,6 +33,7 @@ from aumos_drift_detector.adapters.persistence.outbox_repository import SqlAlche
 from aumos_drift_detector.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from aumos_drift_detector.adapters.scheduling.croniter_calendar import CroniterCalendar
 from aumos_drift_detector.core.alerts.workflow import AlertWorkflow
+from aumos_drift_detector.core.backtest.service import BacktestService
 from aumos_drift_detector.core.clock import Clock, SystemClock
 from aumos_drift_detector.core.detections.outcome import DetectionOutcomeHandler
 from aumos_drift_detector.core.detections.queries import DetectionQueries
@@ -91,6 +92,7 @@ class Container:
             detections=DetectionQueries(self.unit_of_work),
             concept=ConceptMonitoring(self.unit_of_work, self.clock, outcome),
             alerts=AlertWorkflow(self.unit_of_work, self.clock),
+            backtests=BacktestService(self.unit_of_work, self.calendar),
         )
 
     def scheduler(self, *, owner: str | None = None) -> Scheduler:

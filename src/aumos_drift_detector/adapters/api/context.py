@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from prometheus_client import CollectorRegistry
 
 from aumos_drift_detector.core.alerts.workflow import AlertWorkflow
+from aumos_drift_detector.core.backtest.service import BacktestService
 from aumos_drift_detector.core.detections.queries import DetectionQueries
 from aumos_drift_detector.core.detections.runs import RunService
 from aumos_drift_detector.core.health import HealthCheck
@@ -27,6 +28,7 @@ class Services:
     detections: DetectionQueries
     concept: ConceptMonitoring
     alerts: AlertWorkflow
+    backtests: BacktestService
 
 
 @dataclass(slots=True)

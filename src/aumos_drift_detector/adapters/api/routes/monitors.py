@@ -10,6 +10,7 @@ from aumos_drift_detector.adapters.api.auth import Admin, Operator, Viewer
 from aumos_drift_detector.adapters.api.deps import Context
 from aumos_drift_detector.adapters.api.media_types import JsonMediaType
 from aumos_drift_detector.adapters.api.params import IdempotencyKey, ModelIdFilter, PageCursor, PageLimit
+from aumos_drift_detector.adapters.api.schemas.backtest import BacktestIn, BacktestOut
 from aumos_drift_detector.adapters.api.schemas.detections import (
     ConceptStatusOut,
     DetectionOut,
@@ -123,6 +124,25 @@ async def post_observations(
 async def run_monitor(monitor_id: uuid.UUID, principal: Operator, context: Context) -> DetectionOut:
     """Check the current window against the reference now and return the stored detection."""
     return DetectionOut.of(await context.services.runs.run_now(principal, monitor_id))
+
+
+@router.post(
+    "/{monitor_id}/backtest",
+    summary="Replay the stored history through the monitor's decision rules (viewer)",
+    responses=error_responses(404, 409, 415),
+)
+async def backtest_monitor(
+    monitor_id: uuid.UUID, body: BacktestIn, principal: Viewer, context: Context, _json: JsonMediaType
+) -> BacktestOut:
+    """Replay the monitor's stored observations through its decision rules and report what they decide.
+
+    The observations are grouped by receipt time into periods of ``every`` and checked at the end of each
+    against the monitor's current reference and configuration. Nothing is stored: the replay runs on its
+    own in-memory storage, so viewers may run it. The detectors start from zero. At most 1,000 periods and
+    500,000 stored rows per backtest (422 naming ``every`` or ``since``); a monitor without reference data
+    answers 409.
+    """
+    return BacktestOut.of(await context.services.backtests.backtest(principal, monitor_id, body.request()))
 
 
 @router.post(
