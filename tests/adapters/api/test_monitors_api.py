@@ -237,7 +237,7 @@ async def test_heavy_work_runs_off_the_event_loop(
 
         return wrapper
 
-    monkeypatch.setattr(runs, "evaluate", watched("evaluate", runs.evaluate))
+    monkeypatch.setattr(runs, "evaluate_check", watched("evaluate", runs.evaluate_check))
     monkeypatch.setattr(data_repositories, "decode_table", watched("decode", data_repositories.decode_table))
     monkeypatch.setattr(datasets.ReferenceProfile, "from_data", watched("profile", datasets.ReferenceProfile.from_data))
     monitor = await create_monitor(client, admin)
