@@ -6,6 +6,7 @@ import dataclasses
 from datetime import timedelta
 
 import pytest
+import structlog.testing
 
 from aumos_drift_detector.adapters.scheduling.croniter_calendar import CroniterCalendar
 from aumos_drift_detector.core.backtest.model import Period
@@ -89,3 +90,14 @@ async def test_a_stored_reference_profile_replays_like_its_upload() -> None:
 async def test_a_history_without_periods_is_refused() -> None:
     with pytest.raises(ValidationError, match="no periods"):
         await replay().run(upload(REFERENCE), [])
+
+
+async def test_progress_is_logged_every_n_checks() -> None:
+    engine = Replay(draft(window=ONE_DAY), every=DAY, calendar=CroniterCalendar(), progress_every=2)
+    with structlog.testing.capture_logs() as logs:
+        await engine.run(upload(REFERENCE), daily_periods(5))
+    progress = [entry for entry in logs if entry["event"] == "backtest_progress"]
+    assert [(entry["checks"], entry["of"], entry["log_level"]) for entry in progress] == [
+        (2, 5, "info"),
+        (4, 5, "info"),
+    ]
