@@ -100,6 +100,20 @@ def test_token_rejects_an_unknown_role_and_production(
     assert "production" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("flag", "value", "claim"),
+    [("--tenant", " ", "tenant_id"), ("--tenant", "t" * 65, "tenant_id"), ("--subject", "bad\x00", "sub")],
+)
+def test_token_refuses_claims_the_service_would_refuse(
+    flag: str, value: str, claim: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arguments = {"--tenant": "acme", "--subject": "alice"} | {flag: value}
+    assert main(["token", "--role", "admin", *[item for pair in arguments.items() for item in pair]]) == 2
+    err = capsys.readouterr().err
+    assert f"token claim '{claim}'" in err
+    assert len(err.strip().splitlines()) == 1
+
+
 def test_demo_creates_a_drifting_monitor_with_an_alert(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--tenant", "demo-tenant"]) == 0
     out = capsys.readouterr().out

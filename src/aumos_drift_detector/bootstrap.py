@@ -31,6 +31,7 @@ from aumos_drift_detector.adapters.persistence.database import (
 from aumos_drift_detector.adapters.persistence.migrator import ensure_schema
 from aumos_drift_detector.adapters.persistence.outbox_repository import SqlAlchemyOutboxStore
 from aumos_drift_detector.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
+from aumos_drift_detector.adapters.reports.detection_report import HtmlDetectionReport
 from aumos_drift_detector.adapters.scheduling.croniter_calendar import CroniterCalendar
 from aumos_drift_detector.core.alerts.workflow import AlertWorkflow
 from aumos_drift_detector.core.backtest.service import BacktestService
@@ -207,6 +208,7 @@ def build_app(container: Container) -> FastAPI:
     context = ApiContext(
         settings=container.settings,
         services=container.services(),
+        reports=HtmlDetectionReport(),
         health_checks=container.health_checks,
         registry=container.registry,
         on_startup=[container.prepare_schema, container.start_background],

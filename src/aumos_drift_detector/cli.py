@@ -93,9 +93,12 @@ def _token(args: argparse.Namespace, settings: Settings) -> int:
         return _fail(f"token: --role must be viewer, operator or admin, got {args.role!r}", EXIT_BAD_INPUT)
     if args.hours <= 0:
         return _fail("token: --hours must be positive", EXIT_BAD_INPUT)
-    token = issue_token(
-        settings, tenant_id=args.tenant, roles=roles, subject=args.subject, ttl=timedelta(hours=args.hours)
-    )
+    try:
+        token = issue_token(
+            settings, tenant_id=args.tenant, roles=roles, subject=args.subject, ttl=timedelta(hours=args.hours)
+        )
+    except DriftDetectorError as exc:
+        return _fail(f"token: {exc.message}", EXIT_BAD_INPUT)
     sys.stdout.write(f"{token}\n")
     return EXIT_OK
 

@@ -118,9 +118,15 @@ def _roles(raw: object) -> frozenset[Role]:
 def issue_token(
     settings: Settings, *, tenant_id: str, roles: list[str], subject: str, ttl: timedelta = timedelta(hours=12)
 ) -> str:
-    """Sign a development token with the configured HS256 secret (``aumos-drift token``)."""
+    """Sign a development token with the configured HS256 secret (``aumos-drift token``).
+
+    Raises:
+        AuthenticationError: ``tenant_id`` or ``subject`` is a value the service would refuse in a token.
+    """
     now = datetime.now(UTC)
     claims = {"sub": subject, "tenant_id": tenant_id, "roles": roles, "iat": now, "exp": now + ttl}
+    _identifier(claims, "sub", MAX_SUBJECT_LENGTH)
+    _identifier(claims, "tenant_id", MAX_TENANT_ID_LENGTH)
     if settings.jwt_audience:
         claims["aud"] = settings.jwt_audience
     return jwt.encode(claims, settings.jwt_secret, algorithm="HS256")

@@ -9,6 +9,7 @@ from prometheus_client import CollectorRegistry
 
 from aumos_drift_detector.core.alerts.workflow import AlertWorkflow
 from aumos_drift_detector.core.backtest.service import BacktestService
+from aumos_drift_detector.core.detections.ports import DetectionReportRenderer
 from aumos_drift_detector.core.detections.queries import DetectionQueries
 from aumos_drift_detector.core.detections.runs import RunService
 from aumos_drift_detector.core.health import HealthCheck
@@ -38,6 +39,7 @@ class ApiContext:
     Attributes:
         settings: The service settings.
         services: The use cases.
+        reports: Renders a detection as the page ``GET /detections/{id}/report`` serves.
         health_checks: Dependencies the readiness probe checks, in order.
         registry: Prometheus registry exposed at ``/metrics``.
         on_startup: Awaited in order when the app starts (migrations, background loops).
@@ -46,6 +48,7 @@ class ApiContext:
 
     settings: Settings
     services: Services
+    reports: DetectionReportRenderer
     health_checks: Sequence[HealthCheck]
     registry: CollectorRegistry = field(default_factory=CollectorRegistry)
     on_startup: list[Callable[[], Awaitable[None]]] = field(default_factory=list)

@@ -29,6 +29,18 @@ def _number(value: Any) -> str:
     return escape(str(value))
 
 
+_UNITS = {"reference_sd": "σ", "total_variation": "TV"}
+
+
+def _effect(feature: Mapping[str, Any]) -> str:
+    """The effect size with its unit: reference standard deviations or total variation."""
+    size = feature.get("effect_size")
+    if size is None:
+        return "–"
+    unit = _UNITS.get(str(feature.get("effect_unit")), "")
+    return f"{_number(size)} {unit}".rstrip()
+
+
 def _row(feature: Mapping[str, Any]) -> str:
     drifted = bool(feature.get("drift_detected"))
     cells = [
@@ -38,6 +50,7 @@ def _row(feature: Mapping[str, Any]) -> str:
         _number(feature.get("statistic")),
         _number(feature.get("p_value")),
         _number(feature.get("threshold")),
+        _effect(feature),
         '<span class="drift">drift</span>' if drifted else '<span class="ok">no drift</span>',
     ]
     return "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
@@ -53,7 +66,7 @@ def render_report(
         facts: Label/value pairs shown under the verdict (status, times, row counts).
         is_drift: The dataset verdict.
         features: Per-feature results (``name``, ``kind``, ``test``, ``statistic``, ``p_value``,
-            ``threshold``, ``drift_detected``), strongest drift first.
+            ``threshold``, ``drift_detected``, optionally ``effect_size`` and ``effect_unit``), strongest drift first.
 
     Returns:
         A complete HTML document.
@@ -67,7 +80,7 @@ def render_report(
     drifted = sum(bool(item.get("drift_detected")) for item in features)
     facts_html = "".join(f"<dt>{escape(str(k))}</dt><dd>{_number(v)}</dd>" for k, v in facts.items())
     header = "".join(
-        f"<th>{name}</th>" for name in ("feature", "kind", "test", "statistic", "p-value", "threshold", "")
+        f"<th>{name}</th>" for name in ("feature", "kind", "test", "statistic", "p-value", "threshold", "effect", "")
     )
     rows = "".join(_row(item) for item in features)
     return (

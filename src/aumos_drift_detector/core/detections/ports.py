@@ -45,3 +45,11 @@ class DetectionRepository(Protocol):
     ) -> Sequence[DriftDetection]:
         """Return the monitor's newest detections (staged ones included), newest first."""
         ...
+
+
+class DetectionReportRenderer(Protocol):
+    """Renders one stored detection as a self-contained HTML page people can read and attach."""
+
+    def render(self, detection: DriftDetection) -> str:
+        """The page of the detection (the monitor's verdict, facts and every feature's result)."""
+        ...

@@ -14,8 +14,6 @@ from aumos_drift_detector.adapters.api.params import ModelIdFilter, PageCursor, 
 from aumos_drift_detector.adapters.api.schemas.detections import DetectionOut, DetectionPage
 from aumos_drift_detector.adapters.api.schemas.errors import AUTHENTICATED, error_responses
 from aumos_drift_detector.adapters.api.schemas.fields import Instant
-from aumos_drift_detector.adapters.reports.html_report import render_report
-from aumos_drift_detector.core.detections.model import ConceptDetection
 from aumos_drift_detector.core.detections.ports import DetectionFilter
 
 router = APIRouter(prefix="/detections", tags=["detections"], responses=error_responses(*AUTHENTICATED))
@@ -55,21 +53,5 @@ async def get_detection(detection_id: uuid.UUID, principal: Viewer, context: Con
 async def get_detection_report(detection_id: uuid.UUID, principal: Viewer, context: Context) -> HTMLResponse:
     """Render the detection as a self-contained HTML page."""
     detection = await context.services.detections.get(principal, detection_id)
-    facts: dict[str, object] = {
-        "status": detection.status.value,
-        "kind": detection.kind.value,
-        "severity": detection.severity.value,
-        "model": f"{detection.model_id} v{detection.model_version}",
-        "started": detection.started_at.isoformat(),
-        "drift share": detection.drift_share,
-        "error": detection.error,
-    }
-    if isinstance(detection, ConceptDetection):
-        stream = detection.stream
-        facts |= {"detector": stream.detector, "stream index": stream.stream_index, "change start": stream.change_start}
-        features: list[dict[str, object]] = []
-    else:
-        facts |= {"reference rows": detection.summary.reference_rows, "current rows": detection.summary.current_rows}
-        features = [feature.model_dump() for feature in detection.features]
-    page = render_report(f"Detection {detection.id}", facts, is_drift=detection.is_drift, features=features)
+    page = context.reports.render(detection)
     return HTMLResponse(page)
