@@ -116,6 +116,16 @@ def test_a_parquet_history_with_text_times_is_read(reference: Path, tmp_path: Pa
     assert "3 checks, 0 alerts raised; 0 checks drifted" in capsys.readouterr().out
 
 
+def test_a_parquet_history_with_nanosecond_times_is_read(reference: Path, tmp_path: Path, capsys) -> None:
+    """pandas writes nanosecond timestamps; they are truncated to the microsecond, not refused."""
+    columns = _history(3, shift_day=None)
+    nanos = columns["ts"].cast(pa.int64()).to_numpy() * 1_000_000_000 + 123
+    columns["ts"] = pa.array(nanos, pa.timestamp("ns", tz="UTC"))
+    pq.write_table(pa.table(columns), tmp_path / "history.parquet")
+    assert _backtest(reference, tmp_path / "history.parquet", every="1d") == 0
+    assert "3 checks, 0 alerts raised; 0 checks drifted" in capsys.readouterr().out
+
+
 def _error(capsys: pytest.CaptureFixture[str]) -> str:
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1, err

@@ -61,8 +61,13 @@ def time_micros(table: pa.Table, column: str, *, name: str) -> npt.NDArray[np.in
     kind = values.type
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         return _micros_of_text(values, name=name, column=column)
-    if pa.types.is_timestamp(kind) or pa.types.is_date(kind):
-        stamps = values.cast(pa.timestamp("us", tz=kind.tz) if pa.types.is_timestamp(kind) else pa.timestamp("us"))
+    if pa.types.is_timestamp(kind):
+        # Nanosecond stamps (pandas' default) are truncated to the microsecond, as the service stores times.
+        target = pa.timestamp("us", tz=kind.tz)
+        stamps = pc.cast(values, options=pc.CastOptions(target, allow_time_truncate=True))
+        return np.asarray(pc.cast(stamps, pa.int64()).to_numpy(), dtype=np.int64)
+    if pa.types.is_date(kind):
+        stamps = values.cast(pa.timestamp("us"))
         return np.asarray(pc.cast(stamps, pa.int64()).to_numpy(), dtype=np.int64)
     raise ValidationError(
         f"{name}: column {column!r} holds {kind}, not times; give timestamps or ISO 8601 text such as "
