@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from aumos_drift_detector.check_command import add_check_parser, run_check
+from aumos_drift_detector.commands.check import add_check_parser, run_check
 
 
 def _run(*argv: str) -> int:
@@ -126,7 +126,7 @@ def test_missing_file_exits_two(tmp_path, files, capsys):
 def test_subprocess_run_reports_drift_with_exit_status_one(files):
     script = (
         "import argparse, sys\n"
-        "from aumos_drift_detector.check_command import add_check_parser\n"
+        "from aumos_drift_detector.commands.check import add_check_parser\n"
         "parser = argparse.ArgumentParser(prog='aumos-drift')\n"
         "add_check_parser(parser.add_subparsers(dest='command', required=True))\n"
         "args = parser.parse_args(sys.argv[1:])\n"

@@ -19,10 +19,10 @@ import pyarrow as pa
 import pytest
 from sklearn.datasets import load_diabetes
 
-from aumos_drift_detector.check_command import add_check_parser, decide_check
+from aumos_drift_detector.commands.check import add_check_parser, decide_check
+from aumos_drift_detector.commands.monitor_file import columns_monitor, local_monitor
 from aumos_drift_detector.core.ingest.service import feature_specs
 from aumos_drift_detector.core.statistical import ReferenceProfile
-from aumos_drift_detector.monitor_file import columns_monitor, local_monitor
 
 #: A split whose chance differences flag age (p 0.044) and sex (p 0.028) under the naive rule, as in the issue.
 SPLIT_SEED = 122

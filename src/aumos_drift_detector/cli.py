@@ -20,9 +20,9 @@ from sqlalchemy.engine import make_url
 from aumos_drift_detector import __version__
 from aumos_drift_detector.adapters.api.auth import issue_token
 from aumos_drift_detector.adapters.persistence.database import create_engine
-from aumos_drift_detector.backtest_command import add_backtest_parser, run_backtest
 from aumos_drift_detector.bootstrap import Container, bootstrap, build_app
-from aumos_drift_detector.check_command import add_check_parser, run_check
+from aumos_drift_detector.commands.backtest import add_backtest_parser, run_backtest
+from aumos_drift_detector.commands.check import add_check_parser, run_check
 from aumos_drift_detector.core.errors import DriftDetectorError
 from aumos_drift_detector.core.principal import Role
 from aumos_drift_detector.demo import demo

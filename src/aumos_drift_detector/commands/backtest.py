@@ -30,6 +30,9 @@ import pyarrow as pa
 
 from aumos_drift_detector.adapters.files.tabular import read_table
 from aumos_drift_detector.adapters.scheduling.croniter_calendar import CroniterCalendar
+from aumos_drift_detector.commands.history_file import cut_periods
+from aumos_drift_detector.commands.monitor_file import columns_monitor, read_monitor_file
+from aumos_drift_detector.commands.text_table import text_table
 from aumos_drift_detector.core.backtest.model import BacktestCheck, BacktestReport
 from aumos_drift_detector.core.backtest.period import parse_period
 from aumos_drift_detector.core.backtest.replay import Replay
@@ -37,9 +40,6 @@ from aumos_drift_detector.core.errors import DriftDetectorError, ValidationError
 from aumos_drift_detector.core.ingest.model import Upload
 from aumos_drift_detector.core.monitors.config import WindowSpec
 from aumos_drift_detector.core.monitors.service import MonitorDraft
-from aumos_drift_detector.history_file import cut_periods
-from aumos_drift_detector.monitor_file import columns_monitor, read_monitor_file
-from aumos_drift_detector.text_table import text_table
 
 EXIT_DONE: Final[int] = 0
 EXIT_BAD_INPUT: Final[int] = 2

@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from aumos_drift_detector.commands.text_table import text_table
 from aumos_drift_detector.core.decisions.verdict import DriftRule
 from aumos_drift_detector.core.detections.model import FeatureResult, StatisticalDetection
 from aumos_drift_detector.core.monitors.config import DatasetRule, MultipleTestingCorrection
 from aumos_drift_detector.core.monitors.model import Monitor
-from aumos_drift_detector.text_table import text_table
 
 _CORRECTIONS = {
     MultipleTestingCorrection.NONE: "none",

@@ -34,7 +34,8 @@ from typing import Final
 from aumos_drift_detector.adapters.files.tabular import read_table
 from aumos_drift_detector.adapters.reports.html_report import render_report
 from aumos_drift_detector.adapters.scheduling.croniter_calendar import CroniterCalendar
-from aumos_drift_detector.check_report import CheckOutcome, check_document, render_table, verdict_line
+from aumos_drift_detector.commands.check_report import CheckOutcome, check_document, render_table, verdict_line
+from aumos_drift_detector.commands.monitor_file import columns_monitor, local_monitor, read_monitor_file
 from aumos_drift_detector.core.decisions.judge import judge_detection
 from aumos_drift_detector.core.decisions.rate import checks_per_year
 from aumos_drift_detector.core.decisions.verdict import drift_rules
@@ -47,7 +48,6 @@ from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.monitors.service import MonitorDraft
 from aumos_drift_detector.core.statistical import DEFAULT_MAX_MISSING_SHIFT, DEFAULT_MIN_SAMPLES, ReferenceProfile
 from aumos_drift_detector.core.validation import parse
-from aumos_drift_detector.monitor_file import columns_monitor, local_monitor, read_monitor_file
 
 EXIT_NO_DRIFT: Final[int] = 0
 EXIT_DRIFT: Final[int] = 1
