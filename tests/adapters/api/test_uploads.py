@@ -17,7 +17,7 @@ import pyarrow.csv as pa_csv
 import pytest
 from starlette.requests import Request
 
-from aumos_drift_detector.adapters.api.uploads import read_upload
+from aumos_drift_detector.adapters.api.uploads import receive_upload
 from aumos_drift_detector.adapters.persistence import data_repositories
 from aumos_drift_detector.bootstrap import Container
 from tests.api_client import MINIMAL_MONITOR, api, auth, churn_rows, csv_bytes
@@ -172,17 +172,33 @@ def _generated_csv(blocks: int) -> Iterator[bytes]:
         yield _BLOCK
 
 
+class _RowCounter:
+    """A consumer that keeps nothing of the batches but their size."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+
+    def start(self, names: Any) -> bool:
+        self.rows = 0
+        return True
+
+    def add(self, batch: Any) -> None:
+        self.rows += batch.num_rows
+
+
 async def test_reading_an_upload_does_not_hold_the_body_in_python_memory() -> None:
     blocks = 300
     size = sum(len(chunk) for chunk in _generated_csv(blocks))
     assert size > 60_000_000
+    counter = _RowCounter()
     tracemalloc.start()
     try:
-        upload = await read_upload(_request(_generated_csv(blocks)), limit=size, name="reference")
+        with await receive_upload(_request(_generated_csv(blocks)), limit=size, name="reference") as upload:
+            scanned = await asyncio.to_thread(upload.scan, counter)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert upload.rows == blocks * _BLOCK_ROWS
+    assert scanned.rows == counter.rows == blocks * _BLOCK_ROWS
     assert peak < size * 0.75, f"peak {peak:,} bytes of Python memory for a body of {size:,} bytes"
 
 
@@ -190,4 +206,4 @@ async def test_streamed_body_over_the_limit_without_content_length_is_refused() 
     from aumos_drift_detector.core.errors import PayloadTooLargeError
 
     with pytest.raises(PayloadTooLargeError, match="more than the limit of 1000 bytes"):
-        await read_upload(_request(_generated_csv(1)), limit=1000, name="reference")
+        await receive_upload(_request(_generated_csv(1)), limit=1000, name="reference")

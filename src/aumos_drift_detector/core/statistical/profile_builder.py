@@ -49,6 +49,8 @@ FloatArray = npt.NDArray[np.float64]
 
 #: Values of a batch looked at to tell a column with many distinct values without counting them all.
 _PREVIEW: int = 1024
+#: Values per block of :class:`_Values`: a little over 32 MiB, the size from which glibc always maps.
+_BLOCK_VALUES: int = (1 << 22) + 512
 
 
 class _Categories:
@@ -72,6 +74,38 @@ class _Categories:
         return CategoryCounts(tuple(self.counts), counts, self.n_missing)
 
 
+class _Values:
+    """Float64 values copied out of the batches into large blocks.
+
+    A batch's own arrays are let go as soon as it is read (a column source may hand out views of
+    them), and the blocks are large enough to be mapped by the allocator on their own, so freeing
+    one returns its memory to the system instead of leaving a heap fragmented by small arrays.
+    """
+
+    def __init__(self) -> None:
+        self._blocks: list[FloatArray] = []
+        self._used = 0  # values in the last block
+
+    def append(self, values: FloatArray) -> None:
+        start = 0
+        while start < values.size:
+            if not self._blocks or self._used == self._blocks[-1].size:
+                self._blocks.append(np.empty(_BLOCK_VALUES, dtype=np.float64))
+                self._used = 0
+            count = min(values.size - start, _BLOCK_VALUES - self._used)
+            self._blocks[-1][self._used : self._used + count] = values[start : start + count]
+            self._used += count
+            start += count
+
+    def take(self) -> FloatArray:
+        """All values in one array, which the caller owns (one block is handed over, several are joined)."""
+        blocks, self._blocks = self._blocks, []
+        if not blocks:
+            return np.zeros(0, dtype=np.float64)
+        blocks[-1] = blocks[-1][: self._used]
+        return blocks[0] if len(blocks) == 1 else np.concatenate(blocks)
+
+
 class _Column:
     """What one feature keeps of the batches: category counts, or values as numbers.
 
@@ -85,14 +119,14 @@ class _Column:
         self.is_numeric = source.is_numeric(spec.name)
         self.is_boolean = source.is_boolean(spec.name)
         self.numbers = takes_numbers(spec, is_numeric=self.is_numeric, is_boolean=self.is_boolean)
-        self.chunks: list[FloatArray] = []
+        self.values = _Values()
         self.categories: _Categories | None = _Categories() if not self.numbers or spec.kind == "auto" else None
 
     def add(self, source: ColumnSource) -> None:
         name = self.spec.name
         if self.numbers:
             values = source.numeric(name)
-            self.chunks.append(values)
+            self.values.append(values)
             if self.categories is not None and _has_many_values(values):
                 self.categories = None
         if self.categories is not None:
@@ -101,9 +135,9 @@ class _Column:
                 self.categories = None
 
     def take_values(self) -> FloatArray:
-        """All values in one new array (which the caller may sort); the batches' values are let go."""
-        chunks, self.chunks = self.chunks, []
-        return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float64)
+        """All values in one array of their own (which the caller may sort)."""
+        values, self.values = self.values, _Values()
+        return values.take()
 
     def categories_of(self, sorted_values: FloatArray, n_missing: int) -> CategoryCounts:
         """The category counts of the column.
