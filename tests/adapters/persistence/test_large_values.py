@@ -1,5 +1,5 @@
-"""Large values (profiles, observation batches) are written a slice at a time and read back whole,
-on every storage; on PostgreSQL no large object outlives its transaction."""
+"""Large values (profiles, observation batches) are read back whole on every storage; on PostgreSQL,
+where they are written a slice at a time through a large object, none outlives its transaction."""
 
 from __future__ import annotations
 

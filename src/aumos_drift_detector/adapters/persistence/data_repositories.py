@@ -57,7 +57,7 @@ class SqlAlchemyReferenceRepository:
             await self._session.execute(
                 insert(ReferenceRow).values(**{**values, "columns": list(reference.columns), "profile": profile.value})
             )
-            await profile.write(self._session, ReferenceRow.profile, ReferenceRow.id == reference.id)
+            await profile.release(self._session)
 
     async def latest(self, tenant_id: str, monitor_id: uuid.UUID) -> ReferenceDataset | None:
         """Return the newest version, if any."""
@@ -113,11 +113,10 @@ class SqlAlchemyObservationRepository:
         """
         if idempotency_key is not None and await self._seen(monitor_id, idempotency_key, digest):
             return False
-        batch_id = uuid.uuid4()
         with storage_errors("store observations"):
             data = await stage_large_value(self._session, await asyncio.to_thread(encode_table, table))
             values = {
-                "id": batch_id,
+                "id": uuid.uuid4(),
                 "tenant_id": tenant_id,
                 "monitor_id": monitor_id,
                 "idempotency_key": idempotency_key,
@@ -128,15 +127,16 @@ class SqlAlchemyObservationRepository:
             }
             if idempotency_key is None:
                 await self._session.execute(insert(ObservationBatchRow).values(**values))
+                inserted = True
             else:
                 result = await self._session.execute(
                     _insert_ignoring_key(self._session).values(**values).returning(ObservationBatchRow.id)
                 )
-                if result.first() is None:
-                    await data.discard(self._session)
-                    return not await self._seen(monitor_id, idempotency_key, digest)
-            await data.write(self._session, ObservationBatchRow.data, ObservationBatchRow.id == batch_id)
-        return True
+                inserted = result.first() is not None
+            await data.release(self._session)
+        if inserted or idempotency_key is None:
+            return True
+        return not await self._seen(monitor_id, idempotency_key, digest)
 
     async def _seen(self, monitor_id: uuid.UUID, key: str, digest: str) -> bool:
         query = select(ObservationBatchRow.content_digest).where(
