@@ -104,6 +104,22 @@ async def test_bad_values_are_refused_naming_column_and_row_and_store_nothing(
 
 
 @pytest.mark.integration
+async def test_an_upload_to_an_unknown_monitor_is_not_found_before_its_body_is_parsed(
+    service: tuple[httpx.AsyncClient, Container], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, container = service
+    admin = auth(container.settings)
+    parsed: list[str] = []
+    monkeypatch.setattr(pa_csv, "open_csv", lambda *args, **kwargs: parsed.append("csv"))
+    base = f"/api/v1/monitors/{uuid.uuid4()}"
+    body = b"age,plan\ninf,pro\n"
+    for method, url in [("PUT", "reference"), ("POST", "observations")]:
+        response = await client.request(method, f"{base}/{url}", content=body, headers={**admin, **CSV})
+        assert response.status_code == 404, response.text
+    assert parsed == []
+
+
+@pytest.mark.integration
 async def test_valid_upload_is_stored_unchanged_with_the_body_checksum(
     service: tuple[httpx.AsyncClient, Container],
 ) -> None:

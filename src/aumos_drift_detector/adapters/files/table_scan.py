@@ -105,8 +105,10 @@ class _Pass:
 
 def _parquet(source: SharedFile, fmt: TabularFormat, name: str, scan: _Pass) -> ScanResult:
     with reading(fmt, name):
-        parquet = pq.ParquetFile(source.reader())
-    return scan(parquet.schema_arrow, guarded(parquet.iter_batches(), fmt, name))
+        # reading column chunks as they are decoded, on this thread, holds about half the memory of
+        # buffering a row group's chunks ahead and decoding its columns in parallel, as fast
+        parquet = pq.ParquetFile(source.reader(), pre_buffer=False)
+    return scan(parquet.schema_arrow, guarded(parquet.iter_batches(use_threads=False), fmt, name))
 
 
 def _json(source: SharedFile, fmt: TabularFormat, name: str, scan: _Pass) -> ScanResult:
