@@ -14,7 +14,8 @@ body (about ``--mb`` MB of CSV, default 200, and the same rows as Parquet) and r
 measured otherwise is whatever ``aumos_drift_detector`` the interpreter imports (``PYTHONPATH``).
 
 Run: ``.venv/bin/python benchmarks/bench_upload_memory.py [--mb 200] [--route reference|observations]
-[--format csv|parquet] [--database sqlite|postgresql] [--compare OTHER/src]``.
+[--format csv|parquet] [--database sqlite|postgresql] [--compare OTHER/src]`` (the list options may be
+repeated: ``--database sqlite --database postgresql`` measures both).
 """
 
 from __future__ import annotations
@@ -242,7 +243,7 @@ def _describe(bodies: dict[str, Path]) -> str:
     )
 
 
-def run(megabytes: float, routes: list[str], formats: list[str], database: str, compare: str | None) -> None:
+def run(megabytes: float, routes: list[str], formats: list[str], databases: list[str], compare: str | None) -> None:
     rng = np.random.default_rng(20261130)
     versions = [("baseline", compare), ("current", None)] if compare else [("current", None)]
     with tempfile.TemporaryDirectory() as name:
@@ -250,14 +251,15 @@ def run(megabytes: float, routes: list[str], formats: list[str], database: str, 
         bodies = write_bodies(folder, "upload", megabytes, rng)
         warm_ups = write_bodies(folder, "warm_up", 0.5, rng)
         print(_describe(bodies))
-        print(f"a fresh server and {database} database per line; baseline = {compare or '-'}")
-        for route in routes:
-            for fmt in formats:
-                method, path = ROUTES[route]
-                print(f"{method} /{path}, {fmt.upper()} body")
-                for label, src in versions:
-                    figures = measure_case(Case(route, fmt, src, database), folder, bodies[fmt], warm_ups[fmt])
-                    print(_line(label, figures), flush=True)
+        print(f"a fresh server and database per line; baseline = {compare or '-'}")
+        for database in databases:
+            for route in routes:
+                for fmt in formats:
+                    method, path = ROUTES[route]
+                    print(f"{database}: {method} /{path}, {fmt.upper()} body")
+                    for label, src in versions:
+                        figures = measure_case(Case(route, fmt, src, database), folder, bodies[fmt], warm_ups[fmt])
+                        print(_line(label, figures), flush=True)
 
 
 def main() -> None:
@@ -265,10 +267,11 @@ def main() -> None:
     parser.add_argument("--mb", type=float, default=200.0, help="size of the generated CSV in MB (default 200)")
     parser.add_argument("--route", choices=sorted(ROUTES), action="append", help="route(s) to measure (default both)")
     parser.add_argument("--format", choices=sorted(MEDIA_TYPES), action="append", help="body format(s) (default both)")
-    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite", help="(default sqlite)")
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], action="append", help="(default sqlite)")
     parser.add_argument("--compare", metavar="SRC", help="another checkout's src folder, measured first as baseline")
     args = parser.parse_args()
-    run(args.mb, args.route or list(ROUTES), args.format or list(MEDIA_TYPES), args.database, args.compare)
+    databases = args.database or ["sqlite"]
+    run(args.mb, args.route or list(ROUTES), args.format or list(MEDIA_TYPES), databases, args.compare)
 
 
 if __name__ == "__main__":
