@@ -19,6 +19,7 @@ from starlette.requests import Request
 
 from aumos_drift_detector.adapters.api.uploads import receive_upload
 from aumos_drift_detector.adapters.persistence import data_repositories
+from aumos_drift_detector.adapters.persistence.arrow_codec import ArrowIpcTableWriter
 from aumos_drift_detector.bootstrap import Container
 from tests.api_client import MINIMAL_MONITOR, api, auth, churn_rows, csv_bytes
 from tests.conftest import DatabaseTarget
@@ -159,6 +160,7 @@ async def test_parsing_and_compression_run_off_the_event_loop(
     for reader in ("read_csv", "open_csv"):
         monkeypatch.setattr(pa_csv, reader, watched("parse", getattr(pa_csv, reader)))
     monkeypatch.setattr(data_repositories, "encode_table", watched("encode", data_repositories.encode_table))
+    monkeypatch.setattr(ArrowIpcTableWriter, "add", watched("compress", ArrowIpcTableWriter.add))
     base = f"/api/v1/monitors/{await _monitor(client, admin)}"
     body = csv_bytes(churn_rows(np.random.default_rng(12), 500))
     assert (await client.put(f"{base}/reference", content=body, headers={**admin, **CSV})).status_code == 201
@@ -166,6 +168,8 @@ async def test_parsing_and_compression_run_off_the_event_loop(
     assert calls["parse"]
     assert not any(calls["parse"])
     assert calls["encode"] == [False]
+    assert calls["compress"]
+    assert not any(calls["compress"])
 
 
 def _request(chunks: Iterator[bytes]) -> Request:

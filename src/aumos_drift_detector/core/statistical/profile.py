@@ -138,6 +138,12 @@ def sort_with_missing_last(values: FloatArray) -> int:
     return n_missing
 
 
+def _infinities(sorted_values: FloatArray) -> tuple[int, int]:
+    """How many ``-inf`` and ``+inf`` a sorted array holds (at its two ends)."""
+    n_neg_inf = int(np.searchsorted(sorted_values, -np.inf, side="right"))
+    return n_neg_inf, int(sorted_values.size - np.searchsorted(sorted_values, np.inf, side="left"))
+
+
 def numerical_profile(
     values: FloatArray,
     n_missing: int,
@@ -164,8 +170,7 @@ def numerical_profile(
         return categorical_profile(found, spec, is_numeric=True, is_boolean=False, min_samples=min_samples)
     _check_size(spec.name, sorted_values.size, values.size, min_samples)
     test, threshold = _test_for(spec, kind, sorted_values.size)
-    n_neg_inf = int(np.searchsorted(sorted_values, -np.inf, side="right"))
-    n_pos_inf = int(sorted_values.size - np.searchsorted(sorted_values, np.inf, side="left"))
+    n_neg_inf, n_pos_inf = _infinities(sorted_values)
     edges = bin_edges(sorted_values, n_bins, n_distinct)
     sorted_values.setflags(write=False)
     edges.setflags(write=False)
