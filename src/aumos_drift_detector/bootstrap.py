@@ -23,6 +23,7 @@ from aumos_drift_detector.adapters.messaging.kafka_publisher import KafkaEventPu
 from aumos_drift_detector.adapters.messaging.log_publisher import LogEventPublisher
 from aumos_drift_detector.adapters.messaging.outbox_health import OutboxLagCheck
 from aumos_drift_detector.adapters.messaging.outbox_relay import OutboxRelay
+from aumos_drift_detector.adapters.persistence.arrow_codec import ArrowIpcTableWriter
 from aumos_drift_detector.adapters.persistence.database import (
     DatabaseHealthCheck,
     create_engine,
@@ -88,7 +89,7 @@ class Container:
         outcome = DetectionOutcomeHandler(self.clock)
         return Services(
             monitors=MonitorService(self.unit_of_work, self.clock, self.calendar),
-            datasets=DatasetService(self.unit_of_work, self.clock),
+            datasets=DatasetService(self.unit_of_work, self.clock, ArrowIpcTableWriter),
             runs=RunService(self.unit_of_work, self.clock, outcome, self.calendar),
             detections=DetectionQueries(self.unit_of_work),
             concept=ConceptMonitoring(self.unit_of_work, self.clock, outcome),

@@ -239,13 +239,15 @@ async def test_heavy_work_runs_off_the_event_loop(
 
     monkeypatch.setattr(runs, "evaluate_check", watched("evaluate", runs.evaluate_check))
     monkeypatch.setattr(data_repositories, "decode_table", watched("decode", data_repositories.decode_table))
-    monkeypatch.setattr(datasets.ReferenceProfile, "from_data", watched("profile", datasets.ReferenceProfile.from_data))
+    monkeypatch.setattr(datasets.ProfileBuilder, "add", watched("scan", datasets.ProfileBuilder.add))
+    monkeypatch.setattr(datasets.ProfileBuilder, "payload", watched("profile", datasets.ProfileBuilder.payload))
     monitor = await create_monitor(client, admin)
     rng = np.random.default_rng(9)
     base = f"/api/v1/monitors/{monitor['id']}"
     await client.put(f"{base}/reference", content=csv_bytes(churn_rows(rng, 500)), headers={**admin, **CSV})
     await client.post(f"{base}/observations", content=csv_bytes(churn_rows(rng, 500)), headers={**admin, **CSV})
     assert (await client.post(f"{base}/runs", headers=admin)).json()["status"] == "succeeded"
+    assert calls.pop("scan") == [False]
     assert calls == {"profile": [False], "decode": [False], "evaluate": [False]}
 
 

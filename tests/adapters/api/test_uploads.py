@@ -17,8 +17,9 @@ import pyarrow.csv as pa_csv
 import pytest
 from starlette.requests import Request
 
-from aumos_drift_detector.adapters.api.uploads import read_upload
+from aumos_drift_detector.adapters.api.uploads import receive_upload
 from aumos_drift_detector.adapters.persistence import data_repositories
+from aumos_drift_detector.adapters.persistence.arrow_codec import ArrowIpcTableWriter
 from aumos_drift_detector.bootstrap import Container
 from tests.api_client import MINIMAL_MONITOR, api, auth, churn_rows, csv_bytes
 from tests.conftest import DatabaseTarget
@@ -104,6 +105,22 @@ async def test_bad_values_are_refused_naming_column_and_row_and_store_nothing(
 
 
 @pytest.mark.integration
+async def test_an_upload_to_an_unknown_monitor_is_not_found_before_its_body_is_parsed(
+    service: tuple[httpx.AsyncClient, Container], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, container = service
+    admin = auth(container.settings)
+    parsed: list[str] = []
+    monkeypatch.setattr(pa_csv, "open_csv", lambda *args, **kwargs: parsed.append("csv"))
+    base = f"/api/v1/monitors/{uuid.uuid4()}"
+    body = b"age,plan\ninf,pro\n"
+    for method, url in [("PUT", "reference"), ("POST", "observations")]:
+        response = await client.request(method, f"{base}/{url}", content=body, headers={**admin, **CSV})
+        assert response.status_code == 404, response.text
+    assert parsed == []
+
+
+@pytest.mark.integration
 async def test_valid_upload_is_stored_unchanged_with_the_body_checksum(
     service: tuple[httpx.AsyncClient, Container],
 ) -> None:
@@ -143,6 +160,7 @@ async def test_parsing_and_compression_run_off_the_event_loop(
     for reader in ("read_csv", "open_csv"):
         monkeypatch.setattr(pa_csv, reader, watched("parse", getattr(pa_csv, reader)))
     monkeypatch.setattr(data_repositories, "encode_table", watched("encode", data_repositories.encode_table))
+    monkeypatch.setattr(ArrowIpcTableWriter, "add", watched("compress", ArrowIpcTableWriter.add))
     base = f"/api/v1/monitors/{await _monitor(client, admin)}"
     body = csv_bytes(churn_rows(np.random.default_rng(12), 500))
     assert (await client.put(f"{base}/reference", content=body, headers={**admin, **CSV})).status_code == 201
@@ -150,6 +168,8 @@ async def test_parsing_and_compression_run_off_the_event_loop(
     assert calls["parse"]
     assert not any(calls["parse"])
     assert calls["encode"] == [False]
+    assert calls["compress"]
+    assert not any(calls["compress"])
 
 
 def _request(chunks: Iterator[bytes]) -> Request:
@@ -172,17 +192,33 @@ def _generated_csv(blocks: int) -> Iterator[bytes]:
         yield _BLOCK
 
 
+class _RowCounter:
+    """A consumer that keeps nothing of the batches but their size."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+
+    def start(self, names: Any) -> bool:
+        self.rows = 0
+        return True
+
+    def add(self, batch: Any) -> None:
+        self.rows += batch.num_rows
+
+
 async def test_reading_an_upload_does_not_hold_the_body_in_python_memory() -> None:
     blocks = 300
     size = sum(len(chunk) for chunk in _generated_csv(blocks))
     assert size > 60_000_000
+    counter = _RowCounter()
     tracemalloc.start()
     try:
-        upload = await read_upload(_request(_generated_csv(blocks)), limit=size, name="reference")
+        with await receive_upload(_request(_generated_csv(blocks)), limit=size, name="reference") as upload:
+            scanned = await asyncio.to_thread(upload.scan, counter)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert upload.rows == blocks * _BLOCK_ROWS
+    assert scanned.rows == counter.rows == blocks * _BLOCK_ROWS
     assert peak < size * 0.75, f"peak {peak:,} bytes of Python memory for a body of {size:,} bytes"
 
 
@@ -190,4 +226,4 @@ async def test_streamed_body_over_the_limit_without_content_length_is_refused() 
     from aumos_drift_detector.core.errors import PayloadTooLargeError
 
     with pytest.raises(PayloadTooLargeError, match="more than the limit of 1000 bytes"):
-        await read_upload(_request(_generated_csv(1)), limit=1000, name="reference")
+        await receive_upload(_request(_generated_csv(1)), limit=1000, name="reference")

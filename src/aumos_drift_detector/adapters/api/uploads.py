@@ -1,32 +1,33 @@
-"""Reading an uploaded table from a request body: size limit, media type, parsing, checksum.
+"""Receiving an uploaded table from a request body: media type, size limit, checksum, then one parse.
 
 The body is never held in memory whole: it is streamed into a temporary file (in memory up to
 :data:`SPOOL_IN_MEMORY_BYTES`, on disk in the temporary directory beyond), checked against the size
-limit chunk by chunk (also without a ``Content-Length``), then hashed and parsed in a worker
-thread, so the event loop keeps serving other requests. Parsing streams too (see
-:mod:`aumos_drift_detector.adapters.files.tabular`), which keeps a request's memory near the size of
-the parsed table. Bad values are counted as missing (``Upload.missing_values``) or refused with a
-422 naming column and row; the policy is written in
+limit and hashed chunk by chunk (also without a ``Content-Length``). The use case then parses it
+once, in a worker thread so the event loop keeps serving, straight into what it stores
+(:class:`SpooledUpload`, :mod:`aumos_drift_detector.adapters.files.table_scan`): the rows are read a
+block at a time and never all held. Bad values are counted as missing (``missing_values``) or
+refused with a 422 naming column and row; the policy is written in
 :mod:`aumos_drift_detector.adapters.files.tabular`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import tempfile
+from collections.abc import Mapping
 from typing import IO, Final
 
+import pyarrow as pa
 from fastapi import Request
 
 from aumos_drift_detector.adapters.api.errors import UnsupportedMediaTypeError
-from aumos_drift_detector.adapters.files.tabular import ParsedTable, TabularFormat, read_tabular
+from aumos_drift_detector.adapters.files.table_scan import TabularFormat, scan_tabular
 from aumos_drift_detector.core.errors import PayloadTooLargeError, ValidationError
-from aumos_drift_detector.core.ingest.model import Upload
+from aumos_drift_detector.core.ingest.upload import BatchConsumer, ColumnFacts, ScannedTable
+from aumos_drift_detector.core.statistical.arrow_columns import arrow_kind
 
 #: Bodies up to this size are spooled in memory; larger ones go to a temporary file.
 SPOOL_IN_MEMORY_BYTES: Final[int] = 1 << 20
-_READ_CHUNK: Final[int] = 1 << 20
 
 MEDIA_TYPES: dict[str, TabularFormat] = {
     "text/csv": "csv",
@@ -69,69 +70,105 @@ def _format(request: Request) -> tuple[str, TabularFormat]:
     return media_type, MEDIA_TYPES[media_type]
 
 
-async def _spool(request: Request, limit: int) -> IO[bytes]:
-    """Stream the body into a temporary file, refusing it as soon as it passes ``limit`` bytes."""
+class SpooledUpload:
+    """A request body in a temporary file, read once by a use case (an ``UploadedTable``).
+
+    Closed by :meth:`scan` when it is done, or by leaving the ``with`` block if it never ran.
+    """
+
+    def __init__(self, spool: IO[bytes], fmt: TabularFormat, content_type: str, checksum: str, name: str) -> None:
+        self._spool = spool
+        self._fmt: TabularFormat = fmt
+        self._content_type = content_type
+        self._checksum = checksum
+        self._name = name
+        self._missing: dict[str, int] = {}
+        self._scanned = False
+
+    @property
+    def content_type(self) -> str:
+        """Media type it arrived as."""
+        return self._content_type
+
+    @property
+    def checksum(self) -> str:
+        """SHA-256 of the body."""
+        return self._checksum
+
+    @property
+    def missing_values(self) -> Mapping[str, int]:
+        """Missing values per column (only columns that have some), once scanned."""
+        return self._missing
+
+    def scan(self, consumer: BatchConsumer) -> ScannedTable:
+        """Parse the body into ``consumer``, then close it (blocking: run it in a worker thread).
+
+        Raises:
+            ValidationError: A malformed body or a refused value (naming column and row).
+        """
+        self._scanned = True
+        with self._spool:
+            found = scan_tabular(self._spool, self._fmt, name=self._name, consumer=consumer)
+        self._missing = found.missing_values
+        return ScannedTable(found.rows, tuple(_facts(field, found.missing_values) for field in found.schema))
+
+    def __enter__(self) -> SpooledUpload:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if not self._scanned:  # a scan still running in its thread closes the file itself
+            self._spool.close()
+
+
+def _facts(field: pa.Field, missing: Mapping[str, int]) -> ColumnFacts:
+    kind = arrow_kind(field.type)
+    return ColumnFacts(
+        field.name, numeric=kind != "other", boolean=kind == "boolean", missing=missing.get(field.name, 0)
+    )
+
+
+async def _spool(request: Request, limit: int, name: str) -> tuple[IO[bytes], str]:
+    """Stream the body into a temporary file, refusing it as soon as it passes ``limit`` bytes.
+
+    Returns:
+        The file and the SHA-256 of the body.
+
+    Raises:
+        PayloadTooLargeError: The body is larger than ``limit``.
+        ValidationError: The body is empty or only white space.
+    """
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLargeError(
             f"body: {declared} bytes exceed the limit of {limit} bytes", details={"limit": limit}
         )
-    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY_BYTES)  # noqa: SIM115 - closed by _parse
+    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY_BYTES)  # noqa: SIM115 - closed by the caller
     try:
-        size = 0
+        size, digest, blank = 0, hashlib.sha256(), True
         async for chunk in request.stream():
             size += len(chunk)
             if size > limit:
                 raise PayloadTooLargeError(f"body: more than the limit of {limit} bytes", details={"limit": limit})
             spool.write(chunk)
+            digest.update(chunk)
+            blank = blank and not chunk.strip()
+        if blank:
+            raise ValidationError(f"{name}: the body is empty", details={"field": "body"})
     except BaseException:
         spool.close()
         raise
-    return spool
+    spool.seek(0)
+    return spool, digest.hexdigest()
 
 
-def _checksum(file: IO[bytes]) -> tuple[str, bool]:
-    """SHA-256 of the file, and whether it holds only white space."""
-    file.seek(0)
-    digest = hashlib.sha256()
-    blank = True
-    while chunk := file.read(_READ_CHUNK):
-        digest.update(chunk)
-        blank = blank and not chunk.strip()
-    return digest.hexdigest(), blank
-
-
-def parse_spooled_body(spool: IO[bytes], fmt: TabularFormat, name: str) -> tuple[ParsedTable, str]:
-    """Hash and parse a spooled body, then close it (run in a worker thread).
-
-    Returns:
-        The parsed table and the SHA-256 of the body.
-
-    Raises:
-        ValidationError: The body is empty or cannot be read.
-    """
-    with spool:
-        checksum, blank = _checksum(spool)
-        if blank:
-            raise ValidationError(f"{name}: the body is empty", details={"field": "body"})
-        return read_tabular(spool, fmt, name=name), checksum
-
-
-async def read_upload(request: Request, *, limit: int, name: str) -> Upload:
-    """Read, size-check and parse the body into an :class:`Upload`.
+async def receive_upload(request: Request, *, limit: int, name: str) -> SpooledUpload:
+    """Check the media type and size of the body and spool it; the use case parses it.
 
     Raises:
         UnsupportedMediaTypeError: The ``Content-Type`` is not a table format (HTTP 415).
         PayloadTooLargeError: The body exceeds ``limit`` bytes (HTTP 413).
-        ValidationError: An empty or malformed body, a refused value (HTTP 422).
+        ValidationError: An empty body (HTTP 422).
     """
     media_type, fmt = _format(request)
-    spool = await _spool(request, limit)
-    parsed, checksum = await asyncio.to_thread(parse_spooled_body, spool, fmt, name)
-    return Upload(
-        table=parsed.table,
-        rows=parsed.table.num_rows,
-        content_type=media_type,
-        checksum=checksum,
-        missing_values=parsed.missing_values,
-    )
+    spool, checksum = await _spool(request, limit, name)
+    return SpooledUpload(spool, fmt, media_type, checksum, name)

@@ -15,7 +15,8 @@ Whatever the format, a table that was read is checked column by column before an
   that large are sentinels, which belong in a missing cell), and a NUL character in a column name or
   a text value (PostgreSQL cannot store it, and it is never part of a real label).
 
-Checks run on whole Arrow arrays; only the row of the first refused value is looked up.
+Checks run on whole Arrow arrays, a batch at a time (:class:`ValueChecks`), and report what a check of
+the whole table reports; only the row of the first refused value is looked up.
 """
 
 from __future__ import annotations
@@ -31,15 +32,12 @@ from aumos_drift_detector.core.errors import ValidationError
 MAX_MAGNITUDE: Final[float] = 1e100
 
 
-def _first_true(mask: pa.ChunkedArray) -> int | None:
+def first_true(mask: pa.Array | pa.ChunkedArray) -> int | None:
     """Index of the first true value of a boolean array, or ``None``."""
-    offset = 0
-    for chunk in mask.chunks:
-        filled = pc.fill_null(chunk, False)
-        if pc.any(filled).as_py():
-            return offset + int(pc.index(filled, True).as_py())
-        offset += len(chunk)
-    return None
+    filled = pc.fill_null(mask, False)
+    if not pc.any(filled).as_py():
+        return None
+    return int(pc.index(filled, True).as_py())
 
 
 def not_finite_error(name: str, column: str, where: str, value: float, row: int) -> ValidationError:
@@ -52,56 +50,104 @@ def not_finite_error(name: str, column: str, where: str, value: float, row: int)
     )
 
 
-def refuse_infinite_values(table: pa.Table, name: str) -> None:
-    """Refuse a table with an infinite value in any floating-point column.
+def _nul_error(name: str, column: str, row: int, value: object) -> ValidationError:
+    return ValidationError(
+        f"{name}: column {column!r}, row {row}: {value!r} contains a NUL character",
+        details={"column": column, "row": row, "problem": "nul"},
+    )
 
-    Raises:
-        ValidationError: Naming the first such column, its row (1-based) and the value.
+
+def _huge_error(name: str, column: str, row: int, value: object) -> ValidationError:
+    return ValidationError(
+        f"{name}: column {column!r}, row {row}: {value!r} lies beyond ±{MAX_MAGNITUDE:g}, "
+        "where the statistical tests overflow; send a sentinel value as an empty cell or null (missing)",
+        details={"column": column, "row": row, "problem": "too_large", "limit": MAX_MAGNITUDE},
+    )
+
+
+def _text_type(data_type: pa.DataType) -> pa.DataType | None:
+    """The text type of a (dictionary-encoded) string column, or ``None`` for another type."""
+    value_type = data_type.value_type if pa.types.is_dictionary(data_type) else data_type
+    return value_type if pa.types.is_string(value_type) or pa.types.is_large_string(value_type) else None
+
+
+def _count_missing(column: pa.Array | pa.ChunkedArray) -> int:
+    missing = int(column.null_count)
+    if pa.types.is_floating(column.type):
+        missing += int(pc.sum(pc.is_nan(column)).as_py() or 0)
+    return missing
+
+
+class ValueChecks:
+    """The bad-value policy applied to a table read batch by batch, in the order of a whole-table check.
+
+    Each batch adds its missing counts and the first refused value of each kind and column (with its
+    row in the file); :meth:`refuse` then raises the error a check of the whole table would have
+    raised first: an infinity (the first column that has one), else a NUL in a column name, a NUL in
+    a text value or a number beyond ±:data:`MAX_MAGNITUDE` (the first column that has one).
+
+    Args:
+        name: The name to use in error messages.
+        schema: The columns of every batch.
     """
-    for column, field in zip(table.columns, table.schema, strict=True):
-        if not pa.types.is_floating(field.type):
-            continue
-        row = _first_true(pc.is_inf(column))
-        if row is not None:
-            raise not_finite_error(name, field.name, f"row {row + 1}", column[row].as_py(), row + 1)
 
+    def __init__(self, name: str, schema: pa.Schema) -> None:
+        self._name = name
+        self._schema = schema
+        self._missing = [0] * len(schema)
+        self._infinite: dict[int, tuple[int, float]] = {}
+        self._unrepresentable: dict[int, ValidationError] = {}
+        self._rows = 0
 
-def refuse_unrepresentable_values(table: pa.Table, name: str) -> None:
-    """Refuse NUL in a column name or text value, and numbers beyond ±:data:`MAX_MAGNITUDE`.
+    @property
+    def refused(self) -> bool:
+        """Whether a batch so far holds a value the policy refuses."""
+        return bool(self._infinite or self._unrepresentable)
 
-    Raises:
-        ValidationError: Naming the first such column, its row (1-based) and the value.
-    """
-    for index, (column, field) in enumerate(zip(table.columns, table.schema, strict=True)):
-        if "\x00" in field.name:
-            raise ValidationError(
-                f"{name}: the name of column {index + 1} ({field.name!r}) contains a NUL character",
-                details={"column": field.name, "problem": "nul_in_name"},
-            )
-        value_type = field.type.value_type if pa.types.is_dictionary(field.type) else field.type
-        if pa.types.is_string(value_type) or pa.types.is_large_string(value_type):
-            _refuse_nul(column.cast(value_type), field.name, name)
-        elif pa.types.is_floating(value_type):
-            _refuse_huge(column, field.name, name)
+    def add(self, batch: pa.RecordBatch | pa.Table) -> None:
+        """Check one batch (or a whole table), the next rows of the file."""
+        for index, (column, field) in enumerate(zip(batch.columns, self._schema, strict=True)):
+            self._missing[index] += _count_missing(column)
+            if pa.types.is_floating(field.type):
+                self._check_numbers(index, column)
+            elif (text := _text_type(field.type)) is not None and index not in self._unrepresentable:
+                row = first_true(pc.match_substring(column.cast(text), "\x00"))
+                if row is not None:
+                    error = _nul_error(self._name, field.name, self._rows + row + 1, column[row].as_py())
+                    self._unrepresentable[index] = error
+        self._rows += batch.num_rows
 
+    def _check_numbers(self, index: int, column: pa.Array | pa.ChunkedArray) -> None:
+        if index not in self._infinite and (row := first_true(pc.is_inf(column))) is not None:
+            self._infinite[index] = (self._rows + row + 1, column[row].as_py())
+        if index not in self._unrepresentable:
+            row = first_true(pc.greater(pc.abs(column), MAX_MAGNITUDE))
+            if row is not None:
+                field = self._schema.field(index)
+                error = _huge_error(self._name, field.name, self._rows + row + 1, column[row].as_py())
+                self._unrepresentable[index] = error
 
-def _refuse_nul(column: pa.ChunkedArray, column_name: str, name: str) -> None:
-    row = _first_true(pc.match_substring(column, "\x00"))
-    if row is not None:
-        raise ValidationError(
-            f"{name}: column {column_name!r}, row {row + 1}: {column[row].as_py()!r} contains a NUL character",
-            details={"column": column_name, "row": row + 1, "problem": "nul"},
-        )
+    def refuse(self) -> None:
+        """Raise the error of the first refused value, if any batch had one.
 
+        Raises:
+            ValidationError: Naming the column, its row (1-based) and the value.
+        """
+        for index in sorted(self._infinite):
+            row, value = self._infinite[index]
+            raise not_finite_error(self._name, self._schema.field(index).name, f"row {row}", value, row)
+        for index, field in enumerate(self._schema):
+            if "\x00" in field.name:
+                raise ValidationError(
+                    f"{self._name}: the name of column {index + 1} ({field.name!r}) contains a NUL character",
+                    details={"column": field.name, "problem": "nul_in_name"},
+                )
+            if index in self._unrepresentable:
+                raise self._unrepresentable[index]
 
-def _refuse_huge(column: pa.ChunkedArray, column_name: str, name: str) -> None:
-    row = _first_true(pc.greater(pc.abs(column), MAX_MAGNITUDE))
-    if row is not None:
-        raise ValidationError(
-            f"{name}: column {column_name!r}, row {row + 1}: {column[row].as_py()!r} lies beyond ±{MAX_MAGNITUDE:g}, "
-            "where the statistical tests overflow; send a sentinel value as an empty cell or null (missing)",
-            details={"column": column_name, "row": row + 1, "problem": "too_large", "limit": MAX_MAGNITUDE},
-        )
+    def missing_values(self) -> dict[str, int]:
+        """Missing values per column so far: nulls, and NaN in floating-point columns (columns with some)."""
+        return {field.name: count for field, count in zip(self._schema, self._missing, strict=True) if count}
 
 
 def missing_values(table: pa.Table) -> dict[str, int]:
@@ -110,11 +156,5 @@ def missing_values(table: pa.Table) -> dict[str, int]:
     Returns:
         The columns that have missing values, in table order, with their counts.
     """
-    counts: dict[str, int] = {}
-    for column, field in zip(table.columns, table.schema, strict=True):
-        missing = column.null_count
-        if pa.types.is_floating(field.type):
-            missing += int(pc.sum(pc.is_nan(column)).as_py() or 0)
-        if missing:
-            counts[field.name] = missing
-    return counts
+    counts = {field.name: _count_missing(column) for column, field in zip(table.columns, table.schema, strict=True)}
+    return {name: count for name, count in counts.items() if count}

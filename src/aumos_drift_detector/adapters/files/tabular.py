@@ -1,11 +1,12 @@
 """Reading tabular files (CSV, Parquet, JSON records) into pyarrow Tables, in bounded memory.
 
-Used by the ``check`` command for files on disk and by the REST API for uploaded bodies (spooled to
-a temporary file first), so a source is an open binary file, a path, or raw bytes plus a format.
-Every reader streams: CSV block by block (:mod:`.csv_reader`), Parquet row group by row group, JSON
-record by record or block by block (:mod:`.json_records`); the peak memory is the resulting table
-plus a block, not a copy of the file. Parser failures are wrapped into
-:class:`~aumos_drift_detector.core.errors.ValidationError` whose message starts with the file's name.
+Used by the ``check`` command for files on disk, so a source is an open binary file, a path, or raw
+bytes plus a format. Every reader streams (:mod:`.table_scan`): CSV block by block
+(:mod:`.csv_reader`), Parquet record batch by record batch, JSON record by record or block by block
+(:mod:`.json_records`); the peak memory is the resulting table plus a block, not a copy of the file.
+The REST API reads uploads with the same scan, into what it stores rather than into a table.
+Parser failures are wrapped into :class:`~aumos_drift_detector.core.errors.ValidationError` whose
+message starts with the file's name.
 
 Bad values are never altered or dropped in silence; each is either counted as missing (and the
 count reported) or refused with a message naming the column and the row:
@@ -31,23 +32,16 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Final, Literal, TypeAlias
+from typing import IO, Any, Final
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
-from aumos_drift_detector.adapters.files.bad_values import (
-    missing_values,
-    refuse_infinite_values,
-    refuse_unrepresentable_values,
-)
-from aumos_drift_detector.adapters.files.csv_reader import DEFAULT_BLOCK_SIZE, read_csv
-from aumos_drift_detector.adapters.files.json_records import read_json
-from aumos_drift_detector.adapters.files.shared_file import SharedFile
+from aumos_drift_detector.adapters.files.csv_reader import DEFAULT_BLOCK_SIZE
+from aumos_drift_detector.adapters.files.table_scan import FORMATS, TabularFormat, scan_tabular
 from aumos_drift_detector.core.errors import ValidationError
 
-TabularFormat: TypeAlias = Literal["csv", "parquet", "json"]
-FORMATS: Final[tuple[TabularFormat, ...]] = ("csv", "parquet", "json")
+__all__ = ["FORMATS", "ParsedTable", "TabularFormat", "detect_format", "read_table", "read_tabular"]
+
 _SUFFIXES: Final[dict[str, TabularFormat]] = {
     ".csv": "csv",
     ".parquet": "parquet",
@@ -89,33 +83,18 @@ def detect_format(name: str) -> TabularFormat:
     return _SUFFIXES[suffix]
 
 
-def _read_parquet(source: SharedFile) -> pa.Table:
-    parquet = pq.ParquetFile(source.reader())
-    return pa.Table.from_batches(list(parquet.iter_batches()), schema=parquet.schema_arrow)
+class _Batches:
+    """Keeps every batch of a pass (a consumer for :func:`scan_tabular`)."""
 
+    def __init__(self) -> None:
+        self.batches: list[pa.RecordBatch] = []
 
-def _parse(file: IO[bytes], fmt: TabularFormat, name: str, csv_block_size: int) -> pa.Table:
-    source = SharedFile(file)
-    if fmt == "parquet":
-        return _read_parquet(source)
-    if fmt == "csv":
-        return read_csv(source, name=name, block_size=csv_block_size)
-    return read_json(source, name=name)
+    def start(self, names: Sequence[str]) -> bool:
+        self.batches = []
+        return True
 
-
-def _select(table: pa.Table, columns: Sequence[str] | None, name: str) -> pa.Table:
-    names = table.schema.names
-    duplicated = sorted({column for column in names if names.count(column) > 1})
-    if duplicated:
-        raise ValidationError(f"{name}: column {duplicated[0]!r} appears more than once", details={"file": name})
-    if columns is None:
-        return table
-    for column in columns:
-        if column not in names:
-            raise ValidationError(
-                f"{name}: no column {column!r} (columns: {', '.join(names)})", details={"file": name, "column": column}
-            )
-    return table.select(list(columns))
+    def add(self, batch: Any) -> None:
+        self.batches.append(batch)
 
 
 def read_tabular(
@@ -142,19 +121,10 @@ def read_tabular(
         ValidationError: Unreadable or empty file, unknown format, a missing or duplicated column,
             or a refused value; the message starts with ``name``.
     """
-    if fmt not in FORMATS:
-        raise ValidationError(f"{name}: unknown format {fmt!r}", details={"file": name, "format": fmt})
-    try:
-        table = _parse(file, fmt, name, csv_block_size)
-    except (pa.ArrowException, ValueError, OSError, TypeError) as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ValidationError(f"{name}: cannot read {fmt.upper()}: {reason}", details={"file": name}) from exc
-    if table.num_rows == 0 or table.num_columns == 0:
-        raise ValidationError(f"{name}: no rows", details={"file": name})
-    table = _select(table, columns, name)
-    refuse_infinite_values(table, name)
-    refuse_unrepresentable_values(table, name)
-    return ParsedTable(table=table, missing_values=missing_values(table))
+    batches = _Batches()
+    scanned = scan_tabular(file, fmt, name=name, consumer=batches, columns=columns, csv_block_size=csv_block_size)
+    table = pa.Table.from_batches(batches.batches, schema=scanned.schema)
+    return ParsedTable(table=table, missing_values=scanned.missing_values)
 
 
 def read_table(

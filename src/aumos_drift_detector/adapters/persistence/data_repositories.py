@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aumos_drift_detector.adapters.persistence.arrow_codec import combine_tables, decode_table, encode_table
 from aumos_drift_detector.adapters.persistence.errors import storage_errors
+from aumos_drift_detector.adapters.persistence.large_values import stage_large_value
 from aumos_drift_detector.adapters.persistence.locks import dialect_name
 from aumos_drift_detector.adapters.persistence.tables import ConceptStateRow, ObservationBatchRow, ReferenceRow
 from aumos_drift_detector.core.errors import ConflictError, NotFoundError
@@ -49,9 +50,14 @@ class SqlAlchemyReferenceRepository:
         self._session = session
 
     async def add(self, reference: ReferenceDataset) -> None:
-        """Stage a new version."""
+        """Stage a new version (its profile written a slice at a time)."""
         values = {name: getattr(reference, name) for name in _REFERENCE_FIELDS}
-        self._session.add(ReferenceRow(**{**values, "columns": list(reference.columns)}))
+        with storage_errors("store reference"):
+            profile = await stage_large_value(self._session, reference.profile)
+            await self._session.execute(
+                insert(ReferenceRow).values(**{**values, "columns": list(reference.columns), "profile": profile.value})
+            )
+            await profile.release(self._session)
 
     async def latest(self, tenant_id: str, monitor_id: uuid.UUID) -> ReferenceDataset | None:
         """Return the newest version, if any."""
@@ -112,25 +118,30 @@ class SqlAlchemyObservationRepository:
         """
         if idempotency_key is not None and await self._seen(monitor_id, idempotency_key, digest):
             return False
-        values = {
-            "id": uuid.uuid4(),
-            "tenant_id": tenant_id,
-            "monitor_id": monitor_id,
-            "idempotency_key": idempotency_key,
-            "content_digest": digest,
-            "rows": table.num_rows,
-            "data": await asyncio.to_thread(encode_table, table),
-            "received_at": received_at,
-        }
         with storage_errors("store observations"):
+            data = await stage_large_value(self._session, await asyncio.to_thread(encode_table, table))
+            values = {
+                "id": uuid.uuid4(),
+                "tenant_id": tenant_id,
+                "monitor_id": monitor_id,
+                "idempotency_key": idempotency_key,
+                "content_digest": digest,
+                "rows": table.num_rows,
+                "data": data.value,
+                "received_at": received_at,
+            }
             if idempotency_key is None:
                 await self._session.execute(insert(ObservationBatchRow).values(**values))
-                return True
-            result = await self._session.execute(
-                _insert_ignoring_key(self._session).values(**values).returning(ObservationBatchRow.id)
-            )
-            inserted = result.first() is not None
-        return inserted or not await self._seen(monitor_id, idempotency_key, digest)
+                inserted = True
+            else:
+                result = await self._session.execute(
+                    _insert_ignoring_key(self._session).values(**values).returning(ObservationBatchRow.id)
+                )
+                inserted = result.first() is not None
+            await data.release(self._session)
+        if inserted or idempotency_key is None:
+            return True
+        return not await self._seen(monitor_id, idempotency_key, digest)
 
     async def _seen(self, monitor_id: uuid.UUID, key: str, digest: str) -> bool:
         query = select(ObservationBatchRow.content_digest).where(

@@ -7,7 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import numpy as np
+
 from aumos_drift_detector.core.ingest.table import Table
+from aumos_drift_detector.core.ingest.upload import BatchConsumer, ColumnFacts, ScannedTable
+from aumos_drift_detector.core.statistical.columns import ColumnSource, as_columns
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -75,7 +79,7 @@ class ReceivedBatch:
 
 @dataclass(frozen=True, slots=True)
 class Upload:
-    """A parsed upload.
+    """An upload already parsed into a table in memory (an :class:`~.upload.UploadedTable`).
 
     Attributes:
         table: The rows, column-oriented.
@@ -90,6 +94,19 @@ class Upload:
     content_type: str
     checksum: str
     missing_values: Mapping[str, int] = field(default_factory=dict)
+
+    def scan(self, consumer: BatchConsumer) -> ScannedTable:
+        """Hand the whole table to ``consumer`` as one batch."""
+        source = as_columns(self.table)
+        if consumer.start(source.names):
+            consumer.add(self.table)
+        return ScannedTable(self.rows, tuple(_facts(source, name) for name in source.names))
+
+
+def _facts(source: ColumnSource, name: str) -> ColumnFacts:
+    numeric = source.is_numeric(name)
+    missing = int(np.isnan(source.numeric(name)).sum()) if numeric else source.category_counts(name).n_missing
+    return ColumnFacts(name, numeric=numeric, boolean=source.is_boolean(name), missing=missing)
 
 
 @dataclass(frozen=True, slots=True)

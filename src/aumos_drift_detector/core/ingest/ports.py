@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeAlias
 
 from aumos_drift_detector.core.ingest.model import ObservationWindow, ReceivedBatch, ReferenceDataset
 from aumos_drift_detector.core.ingest.table import Table
+from aumos_drift_detector.core.ingest.upload import BatchConsumer
+
+
+class TableWriter(BatchConsumer, Protocol):
+    """Gathers the batches of an upload into the table an :class:`ObservationRepository` stores.
+
+    It keeps only its columns, in the form storage wants (a repository may then store it as it is).
+    """
+
+    def finish(self) -> Table:
+        """The table of the batches taken (blocking: run it in a worker thread)."""
+        ...
+
+
+#: Makes the writer of one batch of observations, given the columns to keep.
+TableWriterFactory: TypeAlias = Callable[[Sequence[str]], TableWriter]
 
 
 class ReferenceRepository(Protocol):

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Sequence
 
 import structlog
 
 from aumos_drift_detector.core.clock import Clock
 from aumos_drift_detector.core.errors import NotFoundError, ValidationError
-from aumos_drift_detector.core.ingest.model import IngestResult, ReferenceDataset, Upload
+from aumos_drift_detector.core.ingest.model import IngestResult, ReferenceDataset
+from aumos_drift_detector.core.ingest.ports import TableWriterFactory
+from aumos_drift_detector.core.ingest.upload import ColumnFacts, UploadedTable
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.principal import Principal, Role
-from aumos_drift_detector.core.statistical import FeatureSpec, ReferenceProfile
-from aumos_drift_detector.core.statistical.columns import ColumnSource, as_columns
+from aumos_drift_detector.core.statistical import FeatureSpec
+from aumos_drift_detector.core.statistical.profile_builder import ProfileBuilder
 from aumos_drift_detector.core.unit_of_work import UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)
@@ -34,64 +37,72 @@ def feature_specs(monitor: Monitor) -> list[FeatureSpec]:
     ]
 
 
-def check_columns(source: ColumnSource, monitor: Monitor, *, what: str) -> tuple[str, ...]:
+def check_columns(columns: Sequence[ColumnFacts], monitor: Monitor, *, what: str) -> tuple[str, ...]:
     """Check every declared feature is present with a usable type; return the undeclared columns.
 
     Raises:
         ValidationError: A declared feature is missing, a numerical one is not numeric, or a
             categorical one holds NaN.
     """
-    names = set(source.names)
+    found = {column.name: column for column in columns}
     for feature in monitor.features:
         name, kind = feature.name, feature.kind
-        if name not in names:
+        column = found.get(name)
+        if column is None:
             raise ValidationError(
                 f"{what}: column {name!r} is missing (declared as a {kind} feature)",
                 details={"column": name, "problem": "missing"},
             )
-        if kind == "numerical" and not source.is_numeric(name):
+        if kind == "numerical" and not column.numeric:
             raise ValidationError(
                 f"{what}: column {name!r} must be numeric for a numerical feature", details={"column": name}
             )
-        if kind in ("categorical", "binary") and source.is_numeric(name) and not source.is_boolean(name):
-            values = source.numeric(name)
-            if values.size and bool((values != values).any()):  # NaN is the only value unequal to itself
-                raise ValidationError(
-                    f"{what}: column {name!r} holds NaN in a {kind} feature; send missing categories as empty values",
-                    details={"column": name},
-                )
-    return tuple(sorted(names - set(monitor.feature_names)))
+        if kind in ("categorical", "binary") and column.numeric and not column.boolean and column.missing:
+            # read as numbers, a missing value is NaN
+            raise ValidationError(
+                f"{what}: column {name!r} holds NaN in a {kind} feature; send missing categories as empty values",
+                details={"column": name},
+            )
+    return tuple(sorted(set(found) - set(monitor.feature_names)))
 
 
 class DatasetService:
     """Stores reference versions and production batches for monitors.
 
+    An upload is read once, in a worker thread, straight into what is stored of it: the reference
+    profile, or the table of the declared columns in storage's form; so the rows are never all in
+    memory, and the event loop keeps serving meanwhile.
+
     Args:
         uow_factory: Makes the unit of work of each call.
         clock: The time source.
+        table_writer: Makes the writer of a batch of observations, given the columns to keep.
     """
 
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, table_writer: TableWriterFactory) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
+        self._table_writer = table_writer
 
     async def _monitor(self, principal: Principal, monitor_id: uuid.UUID) -> Monitor:
         async with self._uow_factory() as uow:
             return await uow.monitors.get(principal.tenant_id, monitor_id)
 
-    async def replace_reference(self, principal: Principal, monitor_id: uuid.UUID, upload: Upload) -> ReferenceDataset:
+    async def replace_reference(
+        self, principal: Principal, monitor_id: uuid.UUID, upload: UploadedTable
+    ) -> ReferenceDataset:
         """Profile an upload and store it as the monitor's newest reference version (operator).
 
         Older versions stay, so earlier detections keep pointing at the data they used.
         """
         principal.require(Role.OPERATOR)
         monitor = await self._monitor(principal, monitor_id)
-        if upload.rows == 0:
+        builder = ProfileBuilder(feature_specs(monitor))
+        scanned = await asyncio.to_thread(upload.scan, builder)
+        if scanned.rows == 0:
             raise ValidationError("reference: the upload has no rows", details={"rows": 0})
-        source = as_columns(upload.table)
-        check_columns(source, monitor, what="reference")
-        profile = await asyncio.to_thread(ReferenceProfile.from_data, upload.table, feature_specs(monitor))
-        payload = await asyncio.to_thread(profile.to_bytes)  # hundreds of MB for a large reference
+        check_columns(scanned.columns, monitor, what="reference")
+        payload = await asyncio.to_thread(builder.payload)  # hundreds of MB for a large reference
         async with self._uow_factory() as uow:
             await uow.monitors.lock(principal.tenant_id, monitor_id)
             latest = await uow.references.latest(principal.tenant_id, monitor_id)
@@ -100,17 +111,17 @@ class DatasetService:
                 tenant_id=principal.tenant_id,
                 monitor_id=monitor_id,
                 version=(latest.version + 1) if latest else 1,
-                rows=upload.rows,
+                rows=scanned.rows,
                 checksum=upload.checksum,
                 content_type=upload.content_type,
-                columns=tuple(source.names),
+                columns=scanned.names,
                 profile=payload,
                 uploaded_by=principal.subject,
                 created_at=self._clock.now(),
             )
             await uow.references.add(reference)
             await uow.commit()
-        log.info("reference_stored", monitor_id=str(monitor_id), version=reference.version, rows=upload.rows)
+        log.info("reference_stored", monitor_id=str(monitor_id), version=reference.version, rows=scanned.rows)
         return reference
 
     async def current_reference(self, principal: Principal, monitor_id: uuid.UUID) -> ReferenceDataset:
@@ -124,7 +135,7 @@ class DatasetService:
         return reference
 
     async def ingest(
-        self, principal: Principal, monitor_id: uuid.UUID, upload: Upload, *, idempotency_key: str | None
+        self, principal: Principal, monitor_id: uuid.UUID, upload: UploadedTable, *, idempotency_key: str | None
     ) -> IngestResult:
         """Store a batch of production rows (operator); a repeated idempotency key stores nothing.
 
@@ -133,10 +144,12 @@ class DatasetService:
         """
         principal.require(Role.OPERATOR)
         monitor = await self._monitor(principal, monitor_id)
-        if upload.rows == 0:
+        writer = self._table_writer(monitor.feature_names)
+        scanned = await asyncio.to_thread(upload.scan, writer)
+        if scanned.rows == 0:
             raise ValidationError("observations: the batch has no rows", details={"rows": 0})
-        ignored = check_columns(as_columns(upload.table), monitor, what="observations")
-        table = upload.table.select(monitor.feature_names)
+        ignored = check_columns(scanned.columns, monitor, what="observations")
+        table = await asyncio.to_thread(writer.finish)
         async with self._uow_factory() as uow:
             added = await uow.observations.add_batch(
                 principal.tenant_id,
@@ -147,7 +160,7 @@ class DatasetService:
                 received_at=self._clock.now(),
             )
             await uow.commit()
-        accepted = upload.rows if added else 0
+        accepted = scanned.rows if added else 0
         log.info("observations_ingested", monitor_id=str(monitor_id), rows=accepted, duplicate=not added)
         return IngestResult(
             accepted_rows=accepted,

@@ -1,7 +1,8 @@
 """Reference profiles: everything a drift check needs from the reference data, computed once.
 
-:meth:`ReferenceProfile.from_data` reads each reference column once and keeps, per feature (the
-records of :mod:`.feature_profile`),
+:meth:`ReferenceProfile.from_data` reads each reference column once (through the
+:class:`~aumos_drift_detector.core.statistical.profile_builder.ProfileBuilder`, which also takes the rows
+batch by batch) and keeps, per feature (the records of :mod:`.feature_profile`),
 
 * for a numerical feature: the non-missing values sorted ascending (float64, infinities kept at the
   ends, as the tests' cleaning does), the quantile bin edges of the binned tests (PSI,
@@ -18,8 +19,7 @@ rescans the raw reference data.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from aumos_drift_detector.core.errors import InsufficientDataError, ValidationError
-from aumos_drift_detector.core.statistical.columns import ColumnSource, as_columns
+from aumos_drift_detector.core.statistical.columns import CategoryCounts, as_columns
 from aumos_drift_detector.core.statistical.feature_profile import CategoricalProfile, FeatureProfile, NumericalProfile
 from aumos_drift_detector.core.statistical.features import FeatureKind, FeatureSpec, normalise_specs
 from aumos_drift_detector.core.statistical.kernels import DEFAULT_BINS, bin_edges, resolve_test
@@ -67,6 +67,18 @@ def count_distinct_sorted(sorted_values: FloatArray) -> int:
     return 1 + int(np.count_nonzero(sorted_values[1:] != sorted_values[:-1]))
 
 
+def check_settings(min_samples: int, n_bins: int) -> None:
+    """Refuse a profile's settings that no data could satisfy.
+
+    Raises:
+        ValidationError: ``min_samples`` or ``n_bins`` below 1.
+    """
+    if min_samples < 1:
+        raise ValidationError("min_samples must be at least 1", details={"min_samples": min_samples})
+    if n_bins < 1:
+        raise ValidationError("n_bins must be at least 1", details={"n_bins": n_bins})
+
+
 def _check_size(name: str, n_values: int, n_total: int, min_samples: int) -> None:
     if n_values < min_samples:
         raise InsufficientDataError(
@@ -76,21 +88,22 @@ def _check_size(name: str, n_values: int, n_total: int, min_samples: int) -> Non
         )
 
 
-def _categorical(source: ColumnSource, spec: FeatureSpec, min_samples: int) -> CategoricalProfile:
-    found = source.category_counts(spec.name)
+def categorical_profile(
+    found: CategoryCounts, spec: FeatureSpec, *, is_numeric: bool, is_boolean: bool, min_samples: int
+) -> CategoricalProfile:
+    """The profile of a categorical or binary feature from its category counts.
+
+    Raises:
+        InsufficientDataError: Fewer than ``min_samples`` non-missing values.
+        ValidationError: The configured kind does not fit the column.
+    """
     order = sorted(range(len(found.labels)), key=lambda index: found.labels[index])
     labels = tuple(found.labels[index] for index in order)
     counts = found.counts[order] if order else np.zeros(0, dtype=np.int64)
     n_values = int(counts.sum())
     n_total = n_values + found.n_missing
     _check_size(spec.name, n_values, n_total, min_samples)
-    kind = resolve_kind(
-        spec.kind,
-        name=spec.name,
-        is_numeric=source.is_numeric(spec.name),
-        is_boolean=source.is_boolean(spec.name),
-        n_distinct=len(labels),
-    )
+    kind = resolve_kind(spec.kind, name=spec.name, is_numeric=is_numeric, is_boolean=is_boolean, n_distinct=len(labels))
     test, threshold = _test_for(spec, kind, n_values)
     counts.setflags(write=False)
     return CategoricalProfile(
@@ -112,23 +125,52 @@ def _test_for(spec: FeatureSpec, kind: FeatureKind, n_values: int) -> tuple[str,
     return entry.name, spec.threshold if spec.threshold is not None else entry.default_threshold
 
 
-def _profile_feature(source: ColumnSource, spec: FeatureSpec, min_samples: int, n_bins: int) -> FeatureProfile:
-    numeric = source.is_numeric(spec.name)
-    boolean = source.is_boolean(spec.name) and spec.kind != "numerical"
-    if spec.kind in ("categorical", "binary") or not numeric or boolean:
-        return _categorical(source, spec, min_samples)
-    values = source.numeric(spec.name)
-    missing = np.isnan(values)
-    n_missing = int(np.count_nonzero(missing))
-    sorted_values = np.sort(values[~missing] if n_missing else values)
+def takes_numbers(spec: FeatureSpec, *, is_numeric: bool, is_boolean: bool) -> bool:
+    """Whether a feature is profiled from its values as numbers (else from its category counts)."""
+    boolean = is_boolean and spec.kind != "numerical"
+    return spec.kind not in ("categorical", "binary") and is_numeric and not boolean
+
+
+def sort_with_missing_last(values: FloatArray) -> int:
+    """Sort a float64 array in place (NaN sorts last) and return how many NaN it holds."""
+    n_missing = int(np.count_nonzero(np.isnan(values)))
+    values.sort()
+    return n_missing
+
+
+def _infinities(sorted_values: FloatArray) -> tuple[int, int]:
+    """How many ``-inf`` and ``+inf`` a sorted array holds (at its two ends)."""
+    n_neg_inf = int(np.searchsorted(sorted_values, -np.inf, side="right"))
+    return n_neg_inf, int(sorted_values.size - np.searchsorted(sorted_values, np.inf, side="left"))
+
+
+def numerical_profile(
+    values: FloatArray,
+    n_missing: int,
+    spec: FeatureSpec,
+    *,
+    categories: Callable[[FloatArray, int], CategoryCounts],
+    min_samples: int,
+    n_bins: int,
+) -> FeatureProfile:
+    """The profile of a feature read as numbers, from its values sorted by :func:`sort_with_missing_last`.
+
+    An automatic kind may still turn out categorical or binary (few distinct values); its profile
+    then comes from ``categories``, called with the sorted non-missing values and the missing count.
+
+    Raises:
+        InsufficientDataError: Fewer than ``min_samples`` non-missing values.
+        ValidationError: The configured kind or test does not fit the column.
+    """
+    sorted_values = values[: values.size - n_missing]
     n_distinct = count_distinct_sorted(sorted_values)
     kind = resolve_kind(spec.kind, name=spec.name, is_numeric=True, is_boolean=False, n_distinct=n_distinct)
     if kind != "numerical":
-        return _categorical(source, spec, min_samples)
+        found = categories(sorted_values, n_missing)
+        return categorical_profile(found, spec, is_numeric=True, is_boolean=False, min_samples=min_samples)
     _check_size(spec.name, sorted_values.size, values.size, min_samples)
     test, threshold = _test_for(spec, kind, sorted_values.size)
-    n_neg_inf = int(np.searchsorted(sorted_values, -np.inf, side="right"))
-    n_pos_inf = int(sorted_values.size - np.searchsorted(sorted_values, np.inf, side="left"))
+    n_neg_inf, n_pos_inf = _infinities(sorted_values)
     edges = bin_edges(sorted_values, n_bins, n_distinct)
     sorted_values.setflags(write=False)
     edges.setflags(write=False)
@@ -190,17 +232,15 @@ class ReferenceProfile:
             ValidationError: Unsupported data, unknown column or test, a kind that does not fit.
             InsufficientDataError: A feature with fewer than ``min_samples`` usable values.
         """
-        if min_samples < 1:
-            raise ValidationError("min_samples must be at least 1", details={"min_samples": min_samples})
-        if n_bins < 1:
-            raise ValidationError("n_bins must be at least 1", details={"n_bins": n_bins})
+        from aumos_drift_detector.core.statistical.profile_builder import ProfileBuilder
+
+        check_settings(min_samples, n_bins)
         source = as_columns(data, columns)
-        specs = normalise_specs(features, source.names)
-        if not specs:
-            raise ValidationError("no features to profile", details={})
-        with ThreadPoolExecutor(max_workers=max_workers) as pool:
-            profiles = list(pool.map(lambda spec: _profile_feature(source, spec, min_samples, n_bins), specs))
-        return cls(tuple(profiles), min_samples)
+        builder = ProfileBuilder(
+            normalise_specs(features, source.names), min_samples=min_samples, n_bins=n_bins, max_workers=max_workers
+        )
+        builder.add_columns(source)
+        return cls(tuple(builder.features()), min_samples)
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -24,6 +24,7 @@ version it found and which it reads.
 
 from __future__ import annotations
 
+import io
 import json
 import struct
 from typing import Any, Final
@@ -40,26 +41,36 @@ MAGIC: Final[bytes] = b"AUMOSRP\x00"
 FORMAT_VERSION: Final[int] = 1
 _PREFIX = struct.Struct("<8sII")
 _DTYPES: Final[frozenset[str]] = frozenset({"<f8", "<i8"})
+_WRITE_SLICE: Final[int] = 1 << 22
 
 
 def _pad(size: int) -> int:
     return -size % 8
 
 
-class _DataWriter:
+class _DataSection:
+    """Lays out the arrays of the data section, then writes them, letting go of each once written."""
+
     def __init__(self) -> None:
-        self.chunks: list[bytes] = []
+        self.arrays: list[npt.NDArray[Any]] = []
         self.size = 0
 
     def add(self, array: npt.NDArray[Any], dtype: str) -> dict[str, Any]:
-        raw = np.ascontiguousarray(array, dtype=np.dtype(dtype)).tobytes()
         descriptor = {"dtype": dtype, "offset": self.size, "count": int(array.size)}
-        self.chunks.extend([raw, b"\x00" * _pad(len(raw))])
-        self.size += len(raw) + _pad(len(raw))
+        self.arrays.append(np.ascontiguousarray(array, dtype=np.dtype(dtype)))
+        self.size += array.size * 8  # both dtypes are 8 bytes wide: every array ends aligned
         return descriptor
 
+    def write_to(self, sink: io.BytesIO) -> None:
+        arrays, self.arrays = self.arrays, []
+        arrays.reverse()
+        while arrays:
+            raw = arrays.pop().data.cast("B")
+            for start in range(0, len(raw), _WRITE_SLICE):  # short copies leave other threads their turn
+                sink.write(raw[start : start + _WRITE_SLICE])
 
-def _feature_header(item: FeatureProfile, data: _DataWriter) -> dict[str, Any]:
+
+def _feature_header(item: FeatureProfile, data: _DataSection) -> dict[str, Any]:
     header: dict[str, Any] = {
         "name": item.name,
         "kind": item.kind,
@@ -86,12 +97,26 @@ def _feature_header(item: FeatureProfile, data: _DataWriter) -> dict[str, Any]:
 
 def dump_profile(profile: ReferenceProfile) -> bytes:
     """Serialise ``profile`` to format version 1."""
-    data = _DataWriter()
-    header = {"min_samples": profile.min_samples, "features": [_feature_header(f, data) for f in profile.features]}
+    return dump_features(profile.min_samples, list(profile.features))
+
+
+def dump_features(min_samples: int, features: list[FeatureProfile]) -> bytes:
+    """Serialise a profile's parts to format version 1, emptying ``features`` on the way.
+
+    Once the header is written the feature profiles are dropped from the list, and each array of the
+    data section is dropped as soon as it is copied out, so a caller that holds the features only in
+    ``features`` needs memory for about one copy of the profile, not two.
+    """
+    data = _DataSection()
+    header = {"min_samples": min_samples, "features": [_feature_header(f, data) for f in features]}
+    features.clear()
     encoded = json.dumps(header, separators=(",", ":"), allow_nan=False).encode("utf-8")
-    prefix = _PREFIX.pack(MAGIC, FORMAT_VERSION, len(encoded))
-    padding = b"\x00" * _pad(len(prefix) + len(encoded))
-    return b"".join([prefix, encoded, padding, *data.chunks])
+    sink = io.BytesIO()
+    sink.write(_PREFIX.pack(MAGIC, FORMAT_VERSION, len(encoded)))
+    sink.write(encoded)
+    sink.write(b"\x00" * _pad(_PREFIX.size + len(encoded)))
+    data.write_to(sink)
+    return sink.getvalue()  # hands over the buffer without a copy
 
 
 def _array(payload: bytes, start: int, descriptor: Any, feature: str) -> npt.NDArray[Any]:

@@ -21,7 +21,7 @@ from aumos_drift_detector.adapters.api.schemas.detections import (
 )
 from aumos_drift_detector.adapters.api.schemas.errors import AUTHENTICATED, error_responses
 from aumos_drift_detector.adapters.api.schemas.monitors import MonitorCreate, MonitorOut, MonitorPage, MonitorUpdate
-from aumos_drift_detector.adapters.api.uploads import UPLOAD_BODY, read_upload
+from aumos_drift_detector.adapters.api.uploads import UPLOAD_BODY, receive_upload
 
 router = APIRouter(prefix="/monitors", tags=["monitors"], responses=error_responses(*AUTHENTICATED))
 
@@ -84,8 +84,8 @@ async def delete_monitor(monitor_id: uuid.UUID, principal: Admin, context: Conte
 )
 async def put_reference(monitor_id: uuid.UUID, request: Request, principal: Operator, context: Context) -> ReferenceOut:
     """Store the body as the monitor's newest reference version; earlier versions are kept."""
-    upload = await read_upload(request, limit=context.settings.max_upload_bytes, name="reference")
-    reference = await context.services.datasets.replace_reference(principal, monitor_id, upload)
+    with await receive_upload(request, limit=context.settings.max_upload_bytes, name="reference") as upload:
+        reference = await context.services.datasets.replace_reference(principal, monitor_id, upload)
     return ReferenceOut.of(reference, missing_values=dict(upload.missing_values))
 
 
@@ -110,8 +110,8 @@ async def post_observations(
     idempotency_key: IdempotencyKey = None,
 ) -> IngestOut:
     """Store a batch of production rows; a retried batch with the same ``Idempotency-Key`` counts once."""
-    upload = await read_upload(request, limit=context.settings.max_upload_bytes, name="observations")
-    result = await context.services.datasets.ingest(principal, monitor_id, upload, idempotency_key=idempotency_key)
+    with await receive_upload(request, limit=context.settings.max_upload_bytes, name="observations") as upload:
+        result = await context.services.datasets.ingest(principal, monitor_id, upload, idempotency_key=idempotency_key)
     return IngestOut.of(result)
 
 

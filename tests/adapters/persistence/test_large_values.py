@@ -1,0 +1,81 @@
+"""Large values (profiles, observation batches) are read back whole on every storage; on PostgreSQL,
+where they are written a slice at a time through a large object, none outlives its transaction."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+
+import numpy as np
+import pyarrow as pa
+import pytest
+from sqlalchemy import text
+
+from aumos_drift_detector.adapters.persistence.large_values import SLICE_BYTES, SMALL_VALUE_BYTES
+from aumos_drift_detector.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
+from aumos_drift_detector.core.ingest.model import ReferenceDataset
+from tests.adapters.persistence.conftest import Storage
+from tests.adapters.persistence.test_repositories import T0, _add, make_monitor
+
+pytestmark = pytest.mark.integration
+
+
+def _reference(monitor_id: uuid.UUID, profile: bytes) -> ReferenceDataset:
+    return ReferenceDataset(
+        id=uuid.uuid4(),
+        tenant_id="acme",
+        monitor_id=monitor_id,
+        version=1,
+        rows=10,
+        checksum="0" * 64,
+        content_type="text/csv",
+        columns=("age", "plan"),
+        profile=profile,
+        uploaded_by="olga",
+        created_at=T0,
+    )
+
+
+async def _large_objects(storage: Storage) -> int:
+    async with storage.unit_of_work() as uow:
+        assert isinstance(uow, SqlAlchemyUnitOfWork)
+        return int((await uow.session.execute(text("SELECT count(*) FROM pg_largeobject_metadata"))).scalar_one())
+
+
+async def test_a_large_profile_is_stored_whole(storage: Storage) -> None:
+    monitor = make_monitor()
+    await _add(storage, monitor)
+    profile = os.urandom(2 * SLICE_BYTES + SMALL_VALUE_BYTES // 3 + 5)
+    async with storage.unit_of_work() as uow:
+        await uow.references.add(_reference(monitor.id, profile))
+        await uow.commit()
+    async with storage.unit_of_work() as uow:
+        stored = await uow.references.latest("acme", monitor.id)
+    assert stored is not None
+    assert stored.profile == profile
+    if storage.backend == "postgresql":
+        assert await _large_objects(storage) == 0
+
+
+async def test_a_large_batch_raced_under_one_key_is_stored_once_and_whole(storage: Storage) -> None:
+    monitor = make_monitor()
+    await _add(storage, monitor)
+    rows = 1_500_000  # compressed, well over one slice
+    table = pa.table({"age": np.random.default_rng(2).normal(40, 10, rows), "plan": pa.nulls(rows, pa.string())})
+
+    async def send() -> bool:
+        async with storage.unit_of_work() as uow:
+            added = await uow.observations.add_batch(
+                "acme", monitor.id, table, idempotency_key="k", digest="d", received_at=T0
+            )
+            await uow.commit()
+        return added
+
+    assert sorted(await asyncio.gather(send(), send())) == [False, True]
+    async with storage.unit_of_work() as uow:
+        window = await uow.observations.load_window("acme", monitor.id, columns=["age"], last_rows=None, since=None)
+    assert (window.rows, window.batches) == (rows, 1)
+    assert np.array_equal(np.asarray(window.table["age"]), table.column("age").to_numpy())
+    if storage.backend == "postgresql":
+        assert await _large_objects(storage) == 0
