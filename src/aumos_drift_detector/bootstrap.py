@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aumos_drift_detector.adapters.api.app import create_app
 from aumos_drift_detector.adapters.api.context import ApiContext, Services
+from aumos_drift_detector.adapters.files.spooled_upload import SpooledTableFile
 from aumos_drift_detector.adapters.messaging.envelope import WireFormat
 from aumos_drift_detector.adapters.messaging.kafka_health import KafkaHealthCheck
 from aumos_drift_detector.adapters.messaging.kafka_publisher import KafkaEventPublisher
@@ -94,7 +95,7 @@ class Container:
             detections=DetectionQueries(self.unit_of_work),
             concept=ConceptMonitoring(self.unit_of_work, self.clock, outcome),
             alerts=AlertWorkflow(self.unit_of_work, self.clock),
-            backtests=BacktestService(self.unit_of_work, self.calendar),
+            backtests=BacktestService(self.unit_of_work, self.calendar, ArrowIpcTableWriter),
         )
 
     def scheduler(self, *, owner: str | None = None) -> Scheduler:
@@ -210,6 +211,7 @@ def build_app(container: Container) -> FastAPI:
         settings=container.settings,
         services=container.services(),
         reports=HtmlDetectionReport(),
+        open_upload=SpooledTableFile,
         health_checks=container.health_checks,
         registry=container.registry,
         on_startup=[container.prepare_schema, container.start_background],

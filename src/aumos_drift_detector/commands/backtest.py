@@ -29,6 +29,7 @@ from typing import Final
 import pyarrow as pa
 
 from aumos_drift_detector.adapters.files.tabular import read_table
+from aumos_drift_detector.adapters.persistence.arrow_codec import ArrowIpcTableWriter
 from aumos_drift_detector.adapters.scheduling.croniter_calendar import CroniterCalendar
 from aumos_drift_detector.commands.history_file import cut_periods
 from aumos_drift_detector.commands.monitor_file import columns_monitor, read_monitor_file
@@ -103,7 +104,7 @@ def backtest(args: argparse.Namespace) -> BacktestReport:
     features = [feature.name for feature in draft.features]
     history = read_table(args.history, columns=[*features, args.time_column])
     periods = cut_periods(history, args.time_column, every, name=str(args.history), features=features)
-    replay = Replay(draft, every=every, calendar=CroniterCalendar())
+    replay = Replay(draft, every=every, calendar=CroniterCalendar(), table_writer=ArrowIpcTableWriter)
     return asyncio.run(replay.run(_upload(args.reference, reference), periods))
 
 

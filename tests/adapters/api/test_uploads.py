@@ -8,6 +8,7 @@ import hashlib
 import tracemalloc
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import closing
 from typing import Any
 
 import httpx
@@ -18,6 +19,7 @@ import pytest
 from starlette.requests import Request
 
 from aumos_drift_detector.adapters.api.uploads import receive_upload
+from aumos_drift_detector.adapters.files.spooled_upload import SpooledTableFile
 from aumos_drift_detector.adapters.persistence import data_repositories
 from aumos_drift_detector.adapters.persistence.arrow_codec import ArrowIpcTableWriter
 from aumos_drift_detector.bootstrap import Container
@@ -213,7 +215,10 @@ async def test_reading_an_upload_does_not_hold_the_body_in_python_memory() -> No
     counter = _RowCounter()
     tracemalloc.start()
     try:
-        with await receive_upload(_request(_generated_csv(blocks)), limit=size, name="reference") as upload:
+        upload = await receive_upload(
+            _request(_generated_csv(blocks)), limit=size, name="reference", opener=SpooledTableFile
+        )
+        with closing(upload):
             scanned = await asyncio.to_thread(upload.scan, counter)
         _, peak = tracemalloc.get_traced_memory()
     finally:
@@ -226,4 +231,4 @@ async def test_streamed_body_over_the_limit_without_content_length_is_refused() 
     from aumos_drift_detector.core.errors import PayloadTooLargeError
 
     with pytest.raises(PayloadTooLargeError, match="more than the limit of 1000 bytes"):
-        await receive_upload(_request(_generated_csv(1)), limit=1000, name="reference")
+        await receive_upload(_request(_generated_csv(1)), limit=1000, name="reference", opener=SpooledTableFile)

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 import structlog.testing
 
+from aumos_drift_detector.adapters.persistence.arrow_codec import ArrowIpcTableWriter
 from aumos_drift_detector.adapters.scheduling.croniter_calendar import CroniterCalendar
 from aumos_drift_detector.core.backtest.model import Period
 from aumos_drift_detector.core.backtest.replay import Replay
@@ -22,7 +23,12 @@ REFERENCE = churn_rows(1, 2000)
 
 
 def replay(every: timedelta = DAY, **fields: object) -> Replay:
-    return Replay(draft(**{"window": ONE_DAY, **fields}), every=every, calendar=CroniterCalendar())
+    return Replay(
+        draft(**{"window": ONE_DAY, **fields}),
+        every=every,
+        calendar=CroniterCalendar(),
+        table_writer=ArrowIpcTableWriter,
+    )
 
 
 async def test_a_shift_raises_one_alert_at_the_first_shifted_check() -> None:
@@ -93,7 +99,13 @@ async def test_a_history_without_periods_is_refused() -> None:
 
 
 async def test_progress_is_logged_every_n_checks() -> None:
-    engine = Replay(draft(window=ONE_DAY), every=DAY, calendar=CroniterCalendar(), progress_every=2)
+    engine = Replay(
+        draft(window=ONE_DAY),
+        every=DAY,
+        calendar=CroniterCalendar(),
+        table_writer=ArrowIpcTableWriter,
+        progress_every=2,
+    )
     with structlog.testing.capture_logs() as logs:
         await engine.run(upload(REFERENCE), daily_periods(5))
     progress = [entry for entry in logs if entry["event"] == "backtest_progress"]

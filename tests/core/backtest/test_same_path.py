@@ -10,6 +10,7 @@ accumulate evidence over checks), then back again.
 from __future__ import annotations
 
 from aumos_drift_detector.adapters.api.context import Services
+from aumos_drift_detector.adapters.persistence.arrow_codec import ArrowIpcTableWriter
 from aumos_drift_detector.adapters.scheduling.croniter_calendar import CroniterCalendar
 from aumos_drift_detector.bootstrap import Container
 from aumos_drift_detector.core.alerts.model import AlertAction
@@ -58,7 +59,7 @@ async def test_the_backtest_reports_what_the_live_service_decided(
     raising = (AlertAction.OPENED, AlertAction.REOPENED)
     live_alerts = sum(event.action in raising for event in storage.alert_events.values())
 
-    report = await Replay(monitor, every=DAY, calendar=CroniterCalendar()).run(
+    report = await Replay(monitor, every=DAY, calendar=CroniterCalendar(), table_writer=ArrowIpcTableWriter).run(
         _reference(), daily_periods(DAYS, shifts=SHIFTS)
     )
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 
 from aumos_drift_detector.adapters.api.context import Services
+from aumos_drift_detector.adapters.persistence.arrow_codec import ArrowIpcTableWriter
 from aumos_drift_detector.bootstrap import Container
 from aumos_drift_detector.core.backtest.service import BacktestRequest, BacktestService
 from aumos_drift_detector.core.clock import FixedClock
@@ -54,7 +55,7 @@ async def test_more_rows_than_the_bound_are_refused_naming_since(
     container: Container, services: Services, clock: FixedClock
 ) -> None:
     monitor_id = await _stored_history(services, clock, 3)
-    bounded = BacktestService(container.unit_of_work, container.calendar, max_rows=299)
+    bounded = BacktestService(container.unit_of_work, container.calendar, ArrowIpcTableWriter, max_rows=299)
     with pytest.raises(
         ValidationError, match=r"^since: the range holds 300 stored rows; a backtest replays at most 299"
     ):
@@ -67,7 +68,7 @@ async def test_more_periods_than_the_bound_are_refused_naming_every(
     container: Container, services: Services, clock: FixedClock
 ) -> None:
     monitor_id = await _stored_history(services, clock, 3)
-    bounded = BacktestService(container.unit_of_work, container.calendar, max_periods=47)
+    bounded = BacktestService(container.unit_of_work, container.calendar, ArrowIpcTableWriter, max_periods=47)
     with pytest.raises(ValidationError, match=r"^every: 1h makes 49 periods over this range; at most 47"):
         await bounded.backtest(VIEWER, _uuid(monitor_id), BacktestRequest(every=timedelta(hours=1)))
 

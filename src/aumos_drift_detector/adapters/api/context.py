@@ -14,6 +14,7 @@ from aumos_drift_detector.core.detections.queries import DetectionQueries
 from aumos_drift_detector.core.detections.runs import RunService
 from aumos_drift_detector.core.health import HealthCheck
 from aumos_drift_detector.core.ingest.service import DatasetService
+from aumos_drift_detector.core.ingest.upload import UploadOpener
 from aumos_drift_detector.core.monitors.service import MonitorService
 from aumos_drift_detector.core.outcomes.service import ConceptMonitoring
 from aumos_drift_detector.settings import Settings
@@ -40,6 +41,7 @@ class ApiContext:
         settings: The service settings.
         services: The use cases.
         reports: Renders a detection as the page ``GET /detections/{id}/report`` serves.
+        open_upload: Makes the uploaded table of a received body (parsed by the use case that reads it).
         health_checks: Dependencies the readiness probe checks, in order.
         registry: Prometheus registry exposed at ``/metrics``.
         on_startup: Awaited in order when the app starts (migrations, background loops).
@@ -49,6 +51,7 @@ class ApiContext:
     settings: Settings
     services: Services
     reports: DetectionReportRenderer
+    open_upload: UploadOpener
     health_checks: Sequence[HealthCheck]
     registry: CollectorRegistry = field(default_factory=CollectorRegistry)
     on_startup: list[Callable[[], Awaitable[None]]] = field(default_factory=list)

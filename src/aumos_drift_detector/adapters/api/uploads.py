@@ -4,32 +4,28 @@ The body is never held in memory whole: it is streamed into a temporary file (in
 :data:`SPOOL_IN_MEMORY_BYTES`, on disk in the temporary directory beyond), checked against the size
 limit and hashed chunk by chunk (also without a ``Content-Length``). The use case then parses it
 once, in a worker thread so the event loop keeps serving, straight into what it stores
-(:class:`SpooledUpload`, :mod:`aumos_drift_detector.adapters.files.table_scan`): the rows are read a
+(the upload opener the composition root hands over, core's ``UploadOpener``): the rows are read a
 block at a time and never all held. Bad values are counted as missing (``missing_values``) or
 refused with a 422 naming column and row; the policy is written in
-:mod:`aumos_drift_detector.adapters.files.tabular`.
+the files adapter.
 """
 
 from __future__ import annotations
 
 import hashlib
 import tempfile
-from collections.abc import Mapping
 from typing import IO, Final
 
-import pyarrow as pa
 from fastapi import Request
 
 from aumos_drift_detector.adapters.api.errors import UnsupportedMediaTypeError
-from aumos_drift_detector.adapters.files.table_scan import TabularFormat, scan_tabular
 from aumos_drift_detector.core.errors import PayloadTooLargeError, ValidationError
-from aumos_drift_detector.core.ingest.upload import BatchConsumer, ColumnFacts, ScannedTable
-from aumos_drift_detector.core.statistical.arrow_columns import arrow_kind
+from aumos_drift_detector.core.ingest.upload import SpooledUpload, TableFormat, UploadOpener
 
 #: Bodies up to this size are spooled in memory; larger ones go to a temporary file.
 SPOOL_IN_MEMORY_BYTES: Final[int] = 1 << 20
 
-MEDIA_TYPES: dict[str, TabularFormat] = {
+MEDIA_TYPES: dict[str, TableFormat] = {
     "text/csv": "csv",
     "application/csv": "csv",
     "application/vnd.apache.parquet": "parquet",
@@ -59,7 +55,7 @@ UPLOAD_BODY = {
 }
 
 
-def _format(request: Request) -> tuple[str, TabularFormat]:
+def _format(request: Request) -> tuple[str, TableFormat]:
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type not in MEDIA_TYPES:
         known = ", ".join(sorted(MEDIA_TYPES))
@@ -68,63 +64,6 @@ def _format(request: Request) -> tuple[str, TabularFormat]:
             details={"field": "Content-Type"},
         )
     return media_type, MEDIA_TYPES[media_type]
-
-
-class SpooledUpload:
-    """A request body in a temporary file, read once by a use case (an ``UploadedTable``).
-
-    Closed by :meth:`scan` when it is done, or by leaving the ``with`` block if it never ran.
-    """
-
-    def __init__(self, spool: IO[bytes], fmt: TabularFormat, content_type: str, checksum: str, name: str) -> None:
-        self._spool = spool
-        self._fmt: TabularFormat = fmt
-        self._content_type = content_type
-        self._checksum = checksum
-        self._name = name
-        self._missing: dict[str, int] = {}
-        self._scanned = False
-
-    @property
-    def content_type(self) -> str:
-        """Media type it arrived as."""
-        return self._content_type
-
-    @property
-    def checksum(self) -> str:
-        """SHA-256 of the body."""
-        return self._checksum
-
-    @property
-    def missing_values(self) -> Mapping[str, int]:
-        """Missing values per column (only columns that have some), once scanned."""
-        return self._missing
-
-    def scan(self, consumer: BatchConsumer) -> ScannedTable:
-        """Parse the body into ``consumer``, then close it (blocking: run it in a worker thread).
-
-        Raises:
-            ValidationError: A malformed body or a refused value (naming column and row).
-        """
-        self._scanned = True
-        with self._spool:
-            found = scan_tabular(self._spool, self._fmt, name=self._name, consumer=consumer)
-        self._missing = found.missing_values
-        return ScannedTable(found.rows, tuple(_facts(field, found.missing_values) for field in found.schema))
-
-    def __enter__(self) -> SpooledUpload:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        if not self._scanned:  # a scan still running in its thread closes the file itself
-            self._spool.close()
-
-
-def _facts(field: pa.Field, missing: Mapping[str, int]) -> ColumnFacts:
-    kind = arrow_kind(field.type)
-    return ColumnFacts(
-        field.name, numeric=kind != "other", boolean=kind == "boolean", missing=missing.get(field.name, 0)
-    )
 
 
 async def _spool(request: Request, limit: int, name: str) -> tuple[IO[bytes], str]:
@@ -161,8 +100,10 @@ async def _spool(request: Request, limit: int, name: str) -> tuple[IO[bytes], st
     return spool, digest.hexdigest()
 
 
-async def receive_upload(request: Request, *, limit: int, name: str) -> SpooledUpload:
+async def receive_upload(request: Request, *, limit: int, name: str, opener: UploadOpener) -> SpooledUpload:
     """Check the media type and size of the body and spool it; the use case parses it.
+
+    The caller closes the upload when the use case is done (a scan that ran closes it itself).
 
     Raises:
         UnsupportedMediaTypeError: The ``Content-Type`` is not a table format (HTTP 415).
@@ -171,4 +112,4 @@ async def receive_upload(request: Request, *, limit: int, name: str) -> SpooledU
     """
     media_type, fmt = _format(request)
     spool, checksum = await _spool(request, limit, name)
-    return SpooledUpload(spool, fmt, media_type, checksum, name)
+    return opener(spool, fmt, content_type=media_type, checksum=checksum, name=name)

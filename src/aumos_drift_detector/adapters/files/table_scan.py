@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import IO, Final, Literal, TypeAlias
+from typing import IO, Final, TypeAlias
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -25,9 +25,9 @@ from aumos_drift_detector.adapters.files.json_records import read_json
 from aumos_drift_detector.adapters.files.shared_file import SharedFile
 from aumos_drift_detector.adapters.files.unreadable import guarded, reading
 from aumos_drift_detector.core.errors import ValidationError
-from aumos_drift_detector.core.ingest.upload import BatchConsumer
+from aumos_drift_detector.core.ingest.upload import BatchConsumer, TableFormat
 
-TabularFormat: TypeAlias = Literal["csv", "parquet", "json"]
+TabularFormat: TypeAlias = TableFormat
 FORMATS: Final[tuple[TabularFormat, ...]] = ("csv", "parquet", "json")
 
 

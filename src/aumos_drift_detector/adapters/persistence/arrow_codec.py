@@ -8,7 +8,7 @@ decoding take a while for large batches; callers run them in a worker thread.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import pyarrow as pa
@@ -74,9 +74,16 @@ class ArrowIpcTableWriter:
         self._sink, self._writer, self._schema, self._rows = io.BytesIO(), None, None, 0
         return set(self._columns) <= set(names)
 
-    def add(self, batch: pa.RecordBatch | pa.Table) -> None:
-        """Compress the next batch's columns into the stream."""
-        part = batch.select(self._columns)
+    def add(self, batch: pa.RecordBatch | pa.Table | Mapping[str, Any]) -> None:
+        """Compress the next batch's columns into the stream.
+
+        A batch that is not Arrow (core's ``ColumnTable``, read back from in-memory storage) is a mapping
+        of column names to arrays.
+        """
+        if isinstance(batch, pa.RecordBatch | pa.Table):
+            part = batch.select(self._columns)
+        else:
+            part = pa.table({name: batch[name] for name in self._columns})
         if self._writer is None:
             self._schema = part.schema
             self._writer = pa.ipc.new_stream(pa.PythonFile(self._sink, mode="w"), part.schema, options=_OPTIONS)

@@ -35,6 +35,7 @@ from aumos_drift_detector.core.detections.outcome import DetectionOutcomeHandler
 from aumos_drift_detector.core.detections.runs import RunService
 from aumos_drift_detector.core.errors import ValidationError
 from aumos_drift_detector.core.ingest.model import ReferenceDataset, Upload
+from aumos_drift_detector.core.ingest.ports import TableWriterFactory
 from aumos_drift_detector.core.ingest.service import DatasetService
 from aumos_drift_detector.core.monitors.calendar import Calendar
 from aumos_drift_detector.core.monitors.model import Monitor
@@ -55,6 +56,7 @@ class Replay:
         draft: The monitor to replay, as it would be created.
         every: The period: one check at the end of each.
         calendar: Evaluates the monitor's cron schedule, when it has one.
+        table_writer: Makes the writer of a batch of observations (the service's own: rows stored as it stores them).
         tenant_id: The tenant the replayed rows belong to (the storage is the replay's own).
         progress_every: Log progress every this many checks.
     """
@@ -65,12 +67,14 @@ class Replay:
         *,
         every: timedelta,
         calendar: Calendar,
+        table_writer: TableWriterFactory,
         tenant_id: str = "backtest",
         progress_every: int = 100,
     ) -> None:
         if draft.schedule is None:
             draft, calendar = dataclasses.replace(draft, schedule=period_schedule(every)), PeriodCalendar(every)
         self._draft = draft
+        self._table_writer = table_writer
         self._every = every
         self._calendar = calendar
         self._principal = Principal("backtest", tenant_id, frozenset({Role.ADMIN}))
@@ -92,8 +96,8 @@ class Replay:
         clock = FixedClock(periods[0].start)
         uow = self.storage.unit_of_work
         monitor = await MonitorService(uow, clock, self._calendar).create(self._principal, self._draft)
-        await self._store_reference(DatasetService(uow, clock), monitor, reference)
-        datasets = DatasetService(uow, clock)
+        datasets = DatasetService(uow, clock, self._table_writer)
+        await self._store_reference(datasets, monitor, reference)
         runs = RunService(uow, clock, DetectionOutcomeHandler(clock), self._calendar)
         for index, period in enumerate(periods, start=1):
             await self._ingest(datasets, clock, monitor, period)

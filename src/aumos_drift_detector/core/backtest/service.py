@@ -25,6 +25,7 @@ from aumos_drift_detector.core.backtest.period import first_start, format_period
 from aumos_drift_detector.core.backtest.replay import Replay
 from aumos_drift_detector.core.errors import ConflictError, ValidationError
 from aumos_drift_detector.core.ingest.model import ReceivedBatch, ReferenceDataset
+from aumos_drift_detector.core.ingest.ports import TableWriterFactory
 from aumos_drift_detector.core.monitors.calendar import Calendar
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.monitors.service import MonitorDraft
@@ -98,12 +99,14 @@ class BacktestService:
         self,
         uow_factory: UnitOfWorkFactory,
         calendar: Calendar,
+        table_writer: TableWriterFactory,
         *,
         max_periods: int = MAX_PERIODS,
         max_rows: int = MAX_ROWS,
     ) -> None:
         self._uow_factory = uow_factory
         self._calendar = calendar
+        self._table_writer = table_writer
         self._max_periods = max_periods
         self._max_rows = max_rows
 
@@ -121,7 +124,13 @@ class BacktestService:
             raise ValidationError("until: must be later than since", details={"field": "until"})
         monitor, reference, batches = await self._history(principal.tenant_id, monitor_id, request)
         periods = _periods(batches, request, max_periods=self._max_periods)
-        replay = Replay(draft_of(monitor), every=request.every, calendar=self._calendar, tenant_id=monitor.tenant_id)
+        replay = Replay(
+            draft_of(monitor),
+            every=request.every,
+            calendar=self._calendar,
+            table_writer=self._table_writer,
+            tenant_id=monitor.tenant_id,
+        )
         return await replay.run(reference, periods)
 
     async def _history(

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import IO, Any, Literal, Protocol, TypeAlias
+
+#: The table formats an upload can come in.
+TableFormat: TypeAlias = Literal["csv", "parquet", "json"]
 
 
 class BatchConsumer(Protocol):
@@ -89,5 +92,31 @@ class UploadedTable(Protocol):
 
         Raises:
             ValidationError: A malformed table or a refused value (naming column and row).
+        """
+        ...
+
+
+class SpooledUpload(UploadedTable, Protocol):
+    """An uploaded table kept in a file until a use case reads it; :meth:`close` frees it if nobody did."""
+
+    def close(self) -> None:
+        """Free the file unless a scan has taken it over (a scan closes it when done)."""
+        ...
+
+
+class UploadOpener(Protocol):
+    """Makes an uploaded table of a received body (the files adapter parses it when it is scanned)."""
+
+    def __call__(
+        self, spool: IO[bytes], fmt: TableFormat, *, content_type: str, checksum: str, name: str
+    ) -> SpooledUpload:
+        """The upload of ``spool``, a seekable binary file at its start, in format ``fmt``.
+
+        Args:
+            spool: The body.
+            fmt: Its table format.
+            content_type: The media type it arrived as.
+            checksum: SHA-256 of the body.
+            name: What error messages call it (``reference``, ``observations``).
         """
         ...

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from contextlib import closing
 
 from fastapi import APIRouter, Request, Response, status
 
@@ -84,7 +85,10 @@ async def delete_monitor(monitor_id: uuid.UUID, principal: Admin, context: Conte
 )
 async def put_reference(monitor_id: uuid.UUID, request: Request, principal: Operator, context: Context) -> ReferenceOut:
     """Store the body as the monitor's newest reference version; earlier versions are kept."""
-    with await receive_upload(request, limit=context.settings.max_upload_bytes, name="reference") as upload:
+    upload = await receive_upload(
+        request, limit=context.settings.max_upload_bytes, name="reference", opener=context.open_upload
+    )
+    with closing(upload):
         reference = await context.services.datasets.replace_reference(principal, monitor_id, upload)
     return ReferenceOut.of(reference, missing_values=dict(upload.missing_values))
 
@@ -110,7 +114,10 @@ async def post_observations(
     idempotency_key: IdempotencyKey = None,
 ) -> IngestOut:
     """Store a batch of production rows; a retried batch with the same ``Idempotency-Key`` counts once."""
-    with await receive_upload(request, limit=context.settings.max_upload_bytes, name="observations") as upload:
+    upload = await receive_upload(
+        request, limit=context.settings.max_upload_bytes, name="observations", opener=context.open_upload
+    )
+    with closing(upload):
         result = await context.services.datasets.ingest(principal, monitor_id, upload, idempotency_key=idempotency_key)
     return IngestOut.of(result)
 
