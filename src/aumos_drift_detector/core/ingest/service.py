@@ -15,11 +15,12 @@ import structlog
 from aumos_drift_detector.core.clock import Clock
 from aumos_drift_detector.core.errors import NotFoundError, ValidationError
 from aumos_drift_detector.core.ingest.model import IngestResult, ReferenceDataset, Upload
+from aumos_drift_detector.core.ingest.table import Table
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.principal import Principal, Role
 from aumos_drift_detector.core.statistical import FeatureSpec, ReferenceProfile
 from aumos_drift_detector.core.statistical.columns import ColumnSource, as_columns
-from aumos_drift_detector.core.unit_of_work import UnitOfWorkFactory
+from aumos_drift_detector.core.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)
 
@@ -133,25 +134,62 @@ class DatasetService:
         """
         principal.require(Role.OPERATOR)
         monitor = await self._monitor(principal, monitor_id)
-        if upload.rows == 0:
-            raise ValidationError("observations: the batch has no rows", details={"rows": 0})
-        ignored = check_columns(as_columns(upload.table), monitor, what="observations")
-        table = upload.table.select(monitor.feature_names)
+        ignored, table = _accepted(monitor, upload)
         async with self._uow_factory() as uow:
-            added = await uow.observations.add_batch(
-                principal.tenant_id,
-                monitor_id,
-                table,
-                idempotency_key=idempotency_key,
-                digest=upload.checksum,
-                received_at=self._clock.now(),
-            )
+            added = await self._add(uow, principal, monitor_id, table, upload.checksum, idempotency_key)
             await uow.commit()
         accepted = upload.rows if added else 0
         log.info("observations_ingested", monitor_id=str(monitor_id), rows=accepted, duplicate=not added)
-        return IngestResult(
-            accepted_rows=accepted,
-            duplicate=not added,
-            ignored_columns=ignored,
-            missing_values=dict(upload.missing_values),
+        return _result(upload, ignored, accepted=accepted)
+
+    async def stage_ingest(
+        self, uow: UnitOfWork, principal: Principal, monitor_id: uuid.UUID, upload: Upload
+    ) -> IngestResult:
+        """Stage a batch of production rows in the caller's unit of work (operator); the caller commits.
+
+        Everything is checked before anything is staged, so a refused batch leaves the unit of work as it was.
+
+        Raises:
+            NotFoundError: No such monitor for the principal's tenant.
+            ValidationError: The batch is empty or a declared feature is missing or of the wrong type.
+        """
+        principal.require(Role.OPERATOR)
+        monitor = await uow.monitors.get(principal.tenant_id, monitor_id)
+        ignored, table = _accepted(monitor, upload)
+        await self._add(uow, principal, monitor_id, table, upload.checksum, None)
+        return _result(upload, ignored, accepted=upload.rows)
+
+    async def _add(
+        self,
+        uow: UnitOfWork,
+        principal: Principal,
+        monitor_id: uuid.UUID,
+        table: Table,
+        digest: str,
+        idempotency_key: str | None,
+    ) -> bool:
+        return await uow.observations.add_batch(
+            principal.tenant_id,
+            monitor_id,
+            table,
+            idempotency_key=idempotency_key,
+            digest=digest,
+            received_at=self._clock.now(),
         )
+
+
+def _accepted(monitor: Monitor, upload: Upload) -> tuple[tuple[str, ...], Table]:
+    """The undeclared columns of a batch of production rows, and its declared ones to store."""
+    if upload.rows == 0:
+        raise ValidationError("observations: the batch has no rows", details={"rows": 0})
+    ignored = check_columns(as_columns(upload.table), monitor, what="observations")
+    return ignored, upload.table.select(monitor.feature_names)
+
+
+def _result(upload: Upload, ignored: tuple[str, ...], *, accepted: int) -> IngestResult:
+    return IngestResult(
+        accepted_rows=accepted,
+        duplicate=accepted == 0,
+        ignored_columns=ignored,
+        missing_values=dict(upload.missing_values),
+    )
