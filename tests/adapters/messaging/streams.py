@@ -1,0 +1,114 @@
+"""What the stream consumer tests share: seeded records, topics on the broker, and reading what was stored."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from confluent_kafka import Producer
+from confluent_kafka.admin import AdminClient, NewTopic
+
+from aumos_drift_detector.bootstrap import Container, bootstrap
+from aumos_drift_detector.core.concept.config import parse_concept
+from aumos_drift_detector.core.streams.model import Partition
+from aumos_drift_detector.settings import Settings, load_settings
+from tests.core.inputs import ADMIN, draft
+
+OBSERVATIONS, OUTCOMES, DEAD_LETTERS = "drift.observations", "drift.outcomes", "drift.ingest.dead_letter"
+GROUP = "aumos-drift-ingest"
+PARTITIONS = 3
+
+
+@dataclass(frozen=True)
+class Produced:
+    """A record as produced: its topic, key and value."""
+
+    topic: str
+    key: bytes
+    value: bytes
+
+
+def stream_settings(database_url: str, bootstrap_servers: str) -> dict[str, str]:
+    """The consumer's settings as environment variables: small batches, a short session timeout."""
+    return {
+        "AUMOS_DRIFT_DATABASE_URL": database_url,
+        "AUMOS_DRIFT_KAFKA_BOOTSTRAP_SERVERS": bootstrap_servers,
+        "AUMOS_DRIFT_KAFKA_CONSUMER_MAX_RECORDS": "7",
+        "AUMOS_DRIFT_KAFKA_CONSUMER_MAX_WAIT_SECONDS": "0.2",
+        "AUMOS_DRIFT_KAFKA_CONSUMER_SESSION_TIMEOUT_MS": "1500",
+        "AUMOS_DRIFT_SCHEDULER_ENABLED": "false",
+        "AUMOS_DRIFT_LOG_LEVEL": "WARNING",
+    }
+
+
+def settings_of(environment: dict[str, str]) -> Settings:
+    """The same settings, built in this process."""
+    prefix = "AUMOS_DRIFT_"
+    return load_settings(**{name.removeprefix(prefix).lower(): value for name, value in environment.items()})
+
+
+def create_topics(bootstrap_servers: str, *names: str) -> None:
+    """Create the topics with :data:`PARTITIONS` partitions each."""
+    admin = AdminClient({"bootstrap.servers": bootstrap_servers})
+    futures = admin.create_topics([NewTopic(name, num_partitions=PARTITIONS, replication_factor=1) for name in names])
+    for future in futures.values():
+        future.result(15)
+
+
+def produce(bootstrap_servers: str, records: Sequence[Produced]) -> None:
+    """Produce the records in order (idempotent producer, every one acknowledged)."""
+    producer = Producer({"bootstrap.servers": bootstrap_servers, "enable.idempotence": True, "acks": "all"})
+    failures: list[str] = []
+    for record in records:
+        producer.produce(
+            record.topic,
+            key=record.key,
+            value=record.value,
+            on_delivery=lambda error, _message: failures.append(str(error)) if error else None,
+        )
+    assert producer.flush(30) == 0
+    assert failures == []
+
+
+async def concept_monitors(container: Container, count: int) -> list[uuid.UUID]:
+    """Monitors of the churn example with an ADWIN concept detector."""
+    services = container.services()
+    concept = parse_concept({"detector": "ADWIN"})
+    return [(await services.monitors.create(ADMIN, draft(name=f"churn-{n}", concept=concept))).id for n in range(count)]
+
+
+def seeded_records(monitors: Sequence[uuid.UUID], *, per_topic: int, seed: int) -> list[Produced]:
+    """Observation and outcome records for the monitors, interleaved; the error rate rises half way."""
+    rng = np.random.default_rng(seed)
+    records: list[Produced] = []
+    for n in range(per_topic):
+        monitor_id = monitors[int(rng.integers(len(monitors)))]
+        key = str(monitor_id).encode()
+        ages = np.round(rng.normal(40, 10, int(rng.integers(1, 12))), 1)
+        rows = [{"age": float(age), "plan": str(rng.choice(["basic", "pro", "team"]))} for age in ages]
+        body = {"tenant_id": "acme", "monitor_id": str(monitor_id), "rows": rows}
+        records.append(Produced(OBSERVATIONS, key, json.dumps(body).encode()))
+        error_rate = 0.1 if n < per_topic // 2 else 0.6
+        values = [int(x) for x in rng.random(int(rng.integers(20, 80))) < error_rate]
+        body = {"tenant_id": "acme", "monitor_id": str(monitor_id), "values": values}
+        records.append(Produced(OUTCOMES, key, json.dumps(body).encode()))
+    return records
+
+
+def all_partitions(*topics: str) -> list[Partition]:
+    """Every partition of the topics."""
+    return [Partition(topic, number) for topic in topics for number in range(PARTITIONS)]
+
+
+async def consumed(container: Container, *topics: str) -> int:
+    """How many records the group has applied (the stored next offsets summed over the partitions)."""
+    async with container.unit_of_work() as uow:
+        return sum((await uow.consumer_offsets.positions(GROUP, all_partitions(*topics))).values())
+
+
+def container_of(environment: dict[str, str]) -> Container:
+    """A container on the test's database, without background loops."""
+    return bootstrap(settings_of(environment))
