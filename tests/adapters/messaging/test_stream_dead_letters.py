@@ -1,0 +1,103 @@
+"""Poisoned records on the real broker go to the dead-letter topic with their reason; the later ones are applied."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+
+import pytest
+
+from aumos_drift_detector.adapters.messaging.dead_letter import ERROR_HEADER, REASON_HEADER
+from aumos_drift_detector.bootstrap import Container
+from aumos_drift_detector.core.streams.model import DeadLetterReason
+from tests import servers
+from tests.adapters.messaging.streams import (
+    DEAD_LETTERS,
+    OBSERVATIONS,
+    OUTCOMES,
+    Produced,
+    concept_monitors,
+    consumed,
+    container_of,
+    create_topics,
+    produce,
+    stream_settings,
+)
+from tests.conftest import DatabaseTarget
+from tests.core.inputs import ADMIN
+
+pytestmark = pytest.mark.integration
+
+
+def record(topic: str, monitor_id: uuid.UUID, value: bytes) -> Produced:
+    return Produced(topic, str(monitor_id).encode(), value)
+
+
+def outcomes(monitor_id: uuid.UUID, values: list[object]) -> bytes:
+    return json.dumps({"tenant_id": "acme", "monitor_id": str(monitor_id), "values": values}).encode()
+
+
+def rows(monitor_id: uuid.UUID, ages: list[object]) -> bytes:
+    body = {"tenant_id": "acme", "monitor_id": str(monitor_id), "rows": [{"age": a, "plan": "pro"} for a in ages]}
+    return json.dumps(body).encode()
+
+
+async def consume_until(container: Container, expected: int) -> None:
+    """Run the consumer in this process until the group has applied ``expected`` records."""
+    stop = asyncio.Event()
+    task = asyncio.create_task(container.consume(stop))
+    deadline = time.monotonic() + 60
+    try:
+        while await consumed(container, OBSERVATIONS, OUTCOMES) < expected:
+            assert not task.done(), task.exception()
+            assert time.monotonic() < deadline, "the consumer did not finish within 60 s"
+            await asyncio.sleep(0.05)
+    finally:
+        stop.set()
+        await task
+
+
+async def test_poisoned_records_are_dead_lettered_with_their_reason_and_do_not_block_the_partition(
+    database: DatabaseTarget, broker: servers.Broker
+) -> None:
+    container = container_of(stream_settings(database.url, broker.bootstrap_servers))
+    await container.prepare_schema()
+    try:
+        (monitor_id,) = await concept_monitors(container, 1)
+        poisoned = {
+            b'{"tenant_id": "acme", "values": [0, 1': DeadLetterReason.UNPARSEABLE,
+            outcomes(uuid.uuid4(), [0, 1]): DeadLetterReason.UNKNOWN_MONITOR,
+            outcomes(monitor_id, [0, "one"]): DeadLetterReason.INVALID_RECORD,
+        }
+        sent = [record(OUTCOMES, monitor_id, outcomes(monitor_id, [0, 1, 0]))]
+        sent += [record(OUTCOMES, monitor_id, value) for value in poisoned]
+        sent += [record(OUTCOMES, monitor_id, outcomes(monitor_id, [1, 1]))]
+        sent += [
+            record(OBSERVATIONS, monitor_id, rows(monitor_id, [30.5, 41])),
+            record(OBSERVATIONS, monitor_id, rows(monitor_id, ["old"])),
+        ]
+        sent += [record(OBSERVATIONS, monitor_id, rows(monitor_id, [52]))]
+        create_topics(broker.bootstrap_servers, OBSERVATIONS, OUTCOMES)
+        produce(broker.bootstrap_servers, sent)
+
+        await consume_until(container, len(sent))
+
+        letters = servers.consume_all(broker.bootstrap_servers, DEAD_LETTERS, expected=4)
+        found = {message.value(): dict(message.headers()) for message in letters}
+        expected = {**poisoned, rows(monitor_id, ["old"]): DeadLetterReason.REJECTED}
+        assert {value: headers[REASON_HEADER].decode() for value, headers in found.items()} == {
+            value: reason.value for value, reason in expected.items()
+        }
+        assert b"'age'" in found[rows(monitor_id, ["old"])][ERROR_HEADER]
+        assert all(message.key() == str(monitor_id).encode() for message in letters)
+        status = await container.services().concept.status(ADMIN, monitor_id)
+        assert status.n_seen == 5  # [0, 1, 0] before the poison and [1, 1] after it
+        async with container.unit_of_work() as uow:
+            assert await uow.observations.received_rows("acme", monitor_id, since=None, until=None) == 3
+        for reason in DeadLetterReason:
+            count = container.registry.get_sample_value("aumos_drift_stream_dead_letters_total", {"reason": reason})
+            assert count == (list(expected.values()).count(reason) or None)
+    finally:
+        await container.close()
