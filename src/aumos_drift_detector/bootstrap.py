@@ -206,7 +206,7 @@ class Container:
 
 def read_rows(rows: Sequence[object]) -> Upload:
     """Read the rows of an observation record by the rules of a JSON upload (the stream's ``RowsReader``)."""
-    body = json.dumps(rows, allow_nan=False).encode()
+    body = json.dumps(rows).encode()  # NaN stays NaN: a missing value, as in a JSON upload
     parsed = read_tabular(io.BytesIO(body), "json", name="observations")
     return Upload(
         table=parsed.table,

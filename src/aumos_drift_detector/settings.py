@@ -106,6 +106,13 @@ class Settings(BaseSettings):
                 raise ValueError(msg)
         return self
 
+    @model_validator(mode="after")
+    def _consumer_needs_kafka(self) -> Settings:
+        if self.kafka_consume_in_serve and self.kafka_bootstrap_servers is None:
+            msg = "AUMOS_DRIFT_KAFKA_CONSUME_IN_SERVE: needs AUMOS_DRIFT_KAFKA_BOOTSTRAP_SERVERS to be set"
+            raise ValueError(msg)
+        return self
+
     @property
     def is_production(self) -> bool:
         """Whether the service runs in production mode."""

@@ -6,6 +6,7 @@ import asyncio
 import json
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -96,8 +97,39 @@ async def test_poisoned_records_are_dead_lettered_with_their_reason_and_do_not_b
         assert status.n_seen == 5  # [0, 1, 0] before the poison and [1, 1] after it
         async with container.unit_of_work() as uow:
             assert await uow.observations.received_rows("acme", monitor_id, since=None, until=None) == 3
+        lags = [
+            sample.value
+            for metric in container.registry.collect()
+            if metric.name == "aumos_drift_stream_lag"
+            for sample in metric.samples
+        ]
+        assert lags, "the lag of each consumed partition is published"
+        assert all(lag == 0 for lag in lags)
         for reason in DeadLetterReason:
             count = container.registry.get_sample_value("aumos_drift_stream_dead_letters_total", {"reason": reason})
             assert count == (list(expected.values()).count(reason) or None)
+    finally:
+        await container.close()
+
+
+async def test_serve_runs_the_consumer_among_its_background_loops_when_enabled(
+    tmp_path: Path, broker: servers.Broker
+) -> None:
+    environment = stream_settings(f"sqlite+aiosqlite:///{tmp_path / 'drift.db'}", broker.bootstrap_servers)
+    container = container_of({**environment, "AUMOS_DRIFT_KAFKA_CONSUME_IN_SERVE": "true"})
+    await container.prepare_schema()
+    try:
+        (monitor_id,) = await concept_monitors(container, 1)
+        create_topics(broker.bootstrap_servers, OBSERVATIONS, OUTCOMES)
+        produce(broker.bootstrap_servers, [record(OUTCOMES, monitor_id, outcomes(monitor_id, [0, 1, 1]))])
+        await container.start_background()
+        try:
+            deadline = time.monotonic() + 60
+            while await consumed(container, OBSERVATIONS, OUTCOMES) < 1:
+                assert time.monotonic() < deadline, "serve's consumer applied nothing within 60 s"
+                await asyncio.sleep(0.05)
+        finally:
+            await container.stop_background()
+        assert (await container.services().concept.status(ADMIN, monitor_id)).n_seen == 3
     finally:
         await container.close()

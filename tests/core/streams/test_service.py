@@ -125,17 +125,23 @@ async def test_rows_the_ingest_refuses_are_dead_lettered_with_the_column_named(
     other_tenant = rows_record(monitor_id, [30], tenant="globex")
     missing_plan = json.dumps({"tenant_id": "acme", "monitor_id": str(monitor_id), "rows": [{"age": 3}]}).encode()
     text_age = rows_record(monitor_id, ["old"])
-    values = [rows_record(monitor_id, [30]), other_tenant, missing_plan, text_age, rows_record(monitor_id, [40, 50])]
-    await ingest.apply(on(OBSERVATIONS, values))
+    huge = rows_record(monitor_id, [2**70])
+    nan_is_missing = (
+        b'{"tenant_id": "acme", "monitor_id": "%s", "rows": [{"age": NaN, "plan": "pro"}]}' % str(monitor_id).encode()
+    )
+    values = [rows_record(monitor_id, [30]), other_tenant, missing_plan, text_age, huge, nan_is_missing]
+    result = await ingest.apply(on(OBSERVATIONS, [*values, rows_record(monitor_id, [40, 50])]))
     reasons = [(letter.record.offset, letter.reason) for letter in sink.letters]
     assert reasons == [
         (1, DeadLetterReason.UNKNOWN_MONITOR),
         (2, DeadLetterReason.REJECTED),
         (3, DeadLetterReason.REJECTED),
+        (4, DeadLetterReason.REJECTED),
     ]
     assert "'plan'" in sink.letters[1].message
     assert "'age'" in sink.letters[2].message
-    assert stored_rows(storage, monitor_id) == 3
+    assert "'age'" in sink.letters[3].message
+    assert (stored_rows(storage, monitor_id), result.applied) == (4, 3)
 
 
 async def test_nothing_is_committed_when_a_dead_letter_cannot_be_delivered(
