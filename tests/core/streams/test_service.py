@@ -103,6 +103,14 @@ async def test_bad_records_go_to_the_dead_letter_sink_and_the_good_ones_around_t
         None: DeadLetterReason.UNPARSEABLE,
         b"[1, 2]": DeadLetterReason.INVALID_RECORD,
         values_record(monitor_id, [0, "1"]): DeadLetterReason.INVALID_RECORD,
+        values_record(monitor_id, [0, True]): DeadLetterReason.INVALID_RECORD,
+        values_record(monitor_id, []): DeadLetterReason.INVALID_RECORD,
+        json.dumps({"tenant_id": "ac\x00me", "monitor_id": str(monitor_id), "values": [0]}).encode(): (
+            DeadLetterReason.INVALID_RECORD
+        ),
+        json.dumps({"tenant_id": "acme", "monitor_id": "churn", "values": [0]}).encode(): (
+            DeadLetterReason.INVALID_RECORD
+        ),
         values_record(uuid.uuid4(), [0, 1]): DeadLetterReason.UNKNOWN_MONITOR,
         values_record(monitor_id, [0.5]): DeadLetterReason.REJECTED,  # DDM takes 0 or 1 only
         values_record(without_concept, [0, 1]): DeadLetterReason.REJECTED,

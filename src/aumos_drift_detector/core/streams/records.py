@@ -27,6 +27,9 @@ from dataclasses import dataclass
 
 from aumos_drift_detector.core.streams.model import DeadLetterReason, StreamKind
 
+#: The longest tenant id, as in a token's ``tenant_id`` claim.
+MAX_TENANT_ID_LENGTH = 64
+
 
 class RecordError(Exception):
     """A record that cannot be decoded.
@@ -78,8 +81,10 @@ def _document(value: bytes | None) -> dict[str, object]:
 
 def _owner(document: dict[str, object]) -> tuple[str, uuid.UUID]:
     tenant_id, monitor_id = document.get("tenant_id"), document.get("monitor_id")
-    if not isinstance(tenant_id, str) or not tenant_id:
+    if not isinstance(tenant_id, str) or not tenant_id.strip():
         raise _invalid("tenant_id: must be a non-empty string")
+    if len(tenant_id) > MAX_TENANT_ID_LENGTH or not tenant_id.isprintable():
+        raise _invalid(f"tenant_id: must be at most {MAX_TENANT_ID_LENGTH} printable characters")
     if not isinstance(monitor_id, str):
         raise _invalid("monitor_id: must be a UUID string")
     try:
