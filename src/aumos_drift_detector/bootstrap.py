@@ -167,6 +167,7 @@ class Container:
         )
         if self._stream_metrics is None:
             self._stream_metrics = StreamMetrics(self.registry)
+        session_ms = settings.kafka_consumer_session_timeout_ms
         consumer = KafkaStreamConsumer(
             ingest,
             settings.kafka_bootstrap_servers,
@@ -174,7 +175,7 @@ class Container:
             client_id=settings.kafka_client_id,
             max_records=settings.kafka_consumer_max_records,
             max_wait_seconds=settings.kafka_consumer_max_wait_seconds,
-            config={"session.timeout.ms": settings.kafka_consumer_session_timeout_ms},
+            config={"session.timeout.ms": session_ms, "heartbeat.interval.ms": min(3000, session_ms // 3)},
         )
         try:
             await consumer.run(stop)

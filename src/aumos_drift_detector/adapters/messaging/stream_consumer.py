@@ -100,6 +100,9 @@ class KafkaStreamConsumer:
                 if records and not await self._apply(consumer, records):
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(stop.wait(), self._retry_seconds)
+        except Exception:
+            log.exception("stream_consumer_failed", group=self._ingest.group)
+            raise
         finally:
             await asyncio.to_thread(consumer.close)
             log.info("stream_consumer_stopped", group=self._ingest.group)
