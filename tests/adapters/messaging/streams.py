@@ -112,3 +112,14 @@ async def consumed(container: Container, *topics: str) -> int:
 def container_of(environment: dict[str, str]) -> Container:
     """A container on the test's database, without background loops."""
     return bootstrap(settings_of(environment))
+
+
+def outcomes(monitor_id: uuid.UUID, values: list[object]) -> bytes:
+    """An outcome record's value."""
+    return json.dumps({"tenant_id": "acme", "monitor_id": str(monitor_id), "values": values}).encode()
+
+
+def rows(monitor_id: uuid.UUID, ages: list[object]) -> bytes:
+    """An observation record's value: rows of the churn example with these ages."""
+    body = {"tenant_id": "acme", "monitor_id": str(monitor_id), "rows": [{"age": a, "plan": "pro"} for a in ages]}
+    return json.dumps(body).encode()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 import uuid
 from pathlib import Path
@@ -23,7 +22,9 @@ from tests.adapters.messaging.streams import (
     consumed,
     container_of,
     create_topics,
+    outcomes,
     produce,
+    rows,
     stream_settings,
 )
 from tests.conftest import DatabaseTarget
@@ -34,15 +35,6 @@ pytestmark = pytest.mark.integration
 
 def record(topic: str, monitor_id: uuid.UUID, value: bytes) -> Produced:
     return Produced(topic, str(monitor_id).encode(), value)
-
-
-def outcomes(monitor_id: uuid.UUID, values: list[object]) -> bytes:
-    return json.dumps({"tenant_id": "acme", "monitor_id": str(monitor_id), "values": values}).encode()
-
-
-def rows(monitor_id: uuid.UUID, ages: list[object]) -> bytes:
-    body = {"tenant_id": "acme", "monitor_id": str(monitor_id), "rows": [{"age": a, "plan": "pro"} for a in ages]}
-    return json.dumps(body).encode()
 
 
 async def consume_until(container: Container, expected: int) -> None:
