@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from confluent_kafka import Producer
 from confluent_kafka.admin import AdminClient, NewTopic
+from sqlalchemy import func, select
 
-from aumos_drift_detector.bootstrap import Container, bootstrap
+from aumos_drift_detector.adapters.persistence.tables import DetectionRow
+from aumos_drift_detector.bootstrap import Container, bootstrap, read_rows
 from aumos_drift_detector.core.concept.config import parse_concept
-from aumos_drift_detector.core.streams.model import Partition
+from aumos_drift_detector.core.streams.in_memory import InMemoryDeadLetterSink
+from aumos_drift_detector.core.streams.model import Partition, StreamKind, StreamRecord
+from aumos_drift_detector.core.streams.service import StreamIngest
+from aumos_drift_detector.core.unit_of_work_in_memory import InMemoryStorage
 from aumos_drift_detector.settings import Settings, load_settings
 from tests.core.inputs import ADMIN, draft
 
 OBSERVATIONS, OUTCOMES, DEAD_LETTERS = "drift.observations", "drift.outcomes", "drift.ingest.dead_letter"
 GROUP = "aumos-drift-ingest"
 PARTITIONS = 3
+#: How long a test waits for the broker and the consumers before it fails.
+WAIT_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -29,6 +38,7 @@ class Produced:
     topic: str
     key: bytes
     value: bytes
+    partition: int | None = None
 
 
 def stream_settings(database_url: str, bootstrap_servers: str) -> dict[str, str]:
@@ -63,11 +73,13 @@ def produce(bootstrap_servers: str, records: Sequence[Produced]) -> None:
     producer = Producer({"bootstrap.servers": bootstrap_servers, "enable.idempotence": True, "acks": "all"})
     failures: list[str] = []
     for record in records:
+        placed = {} if record.partition is None else {"partition": record.partition}
         producer.produce(
             record.topic,
             key=record.key,
             value=record.value,
             on_delivery=lambda error, _message: failures.append(str(error)) if error else None,
+            **placed,
         )
     assert producer.flush(30) == 0
     assert failures == []
@@ -123,3 +135,68 @@ def rows(monitor_id: uuid.UUID, ages: list[object]) -> bytes:
     """An observation record's value: rows of the churn example with these ages."""
     body = {"tenant_id": "acme", "monitor_id": str(monitor_id), "rows": [{"age": a, "plan": "pro"} for a in ages]}
     return json.dumps(body).encode()
+
+
+async def uninterrupted(
+    container: Container, monitors: Sequence[uuid.UUID], records: Sequence[Produced]
+) -> tuple[Container, InMemoryStorage]:
+    """The same records applied in one go, in production order, on in-memory storage."""
+    storage = InMemoryStorage()
+    async with container.unit_of_work() as source, storage.unit_of_work() as target:
+        for monitor_id in monitors:
+            await target.monitors.add(await source.monitors.get("acme", monitor_id))
+        await target.commit()
+    reference = bootstrap(load_settings(kafka_bootstrap_servers=None, scheduler_enabled=False), storage=storage)
+    services = reference.services()
+    topics = {OBSERVATIONS: StreamKind.OBSERVATIONS, OUTCOMES: StreamKind.OUTCOMES}
+    sink = InMemoryDeadLetterSink()
+    ingest = StreamIngest(
+        storage.unit_of_work, services.datasets, services.concept, sink, read_rows, group=GROUP, topics=topics
+    )
+    result = await ingest.apply([StreamRecord(r.topic, 0, n, r.key, r.value) for n, r in enumerate(records)])
+    assert (result.applied, result.dead_letters) == (len(records), ())
+    return reference, storage
+
+
+async def detections_stored(container: Container) -> int:
+    assert container.engine is not None
+    async with container.engine.connect() as connection:
+        return int((await connection.execute(select(func.count()).select_from(DetectionRow))).scalar_one())
+
+
+async def stored(container: Container, monitors: Sequence[uuid.UUID]) -> dict[uuid.UUID, tuple[int, int, object]]:
+    """Per monitor: stored rows, stored batches, and the concept detector's state."""
+    found = {}
+    async with container.unit_of_work() as uow:
+        for monitor_id in monitors:
+            rows = await uow.observations.received_rows("acme", monitor_id, since=None, until=None)
+            batches = await uow.observations.received_batches(
+                "acme", monitor_id, columns=["age"], since=None, until=None
+            )
+            checkpoint = await uow.concept_states.get("acme", monitor_id)
+            found[monitor_id] = (rows, len(batches), checkpoint.state if checkpoint else None)
+    return found
+
+
+async def eventually(condition: Callable[[], Awaitable[bool]], what: str) -> None:
+    """Wait until ``condition()`` holds, failing with ``what`` after :data:`WAIT_SECONDS`."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not await condition():
+        assert time.monotonic() < deadline, f"{what}: not within {WAIT_SECONDS} s"
+        await asyncio.sleep(0.05)
+
+
+async def run_until_applied(container: Container, run: Callable[[asyncio.Event], Awaitable[None]], count: int) -> None:
+    """Run a consumer (``run(stop)``) in this process until the group has applied ``count`` records, then stop it."""
+    stop = asyncio.Event()
+    task = asyncio.create_task(run(stop))
+
+    async def applied() -> bool:
+        assert not task.done(), task.exception()
+        return await consumed(container, OBSERVATIONS, OUTCOMES) >= count
+
+    try:
+        await eventually(applied, f"{count} records applied")
+    finally:
+        stop.set()
+        await task

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 
 from aumos_drift_detector.adapters.messaging.dead_letter import ERROR_HEADER, REASON_HEADER
-from aumos_drift_detector.bootstrap import Container
 from aumos_drift_detector.core.streams.model import DeadLetterReason
 from tests import servers
 from tests.adapters.messaging.streams import (
@@ -22,9 +19,11 @@ from tests.adapters.messaging.streams import (
     consumed,
     container_of,
     create_topics,
+    eventually,
     outcomes,
     produce,
     rows,
+    run_until_applied,
     stream_settings,
 )
 from tests.conftest import DatabaseTarget
@@ -35,21 +34,6 @@ pytestmark = pytest.mark.integration
 
 def record(topic: str, monitor_id: uuid.UUID, value: bytes) -> Produced:
     return Produced(topic, str(monitor_id).encode(), value)
-
-
-async def consume_until(container: Container, expected: int) -> None:
-    """Run the consumer in this process until the group has applied ``expected`` records."""
-    stop = asyncio.Event()
-    task = asyncio.create_task(container.consume(stop))
-    deadline = time.monotonic() + 60
-    try:
-        while await consumed(container, OBSERVATIONS, OUTCOMES) < expected:
-            assert not task.done(), task.exception()
-            assert time.monotonic() < deadline, "the consumer did not finish within 60 s"
-            await asyncio.sleep(0.05)
-    finally:
-        stop.set()
-        await task
 
 
 async def test_poisoned_records_are_dead_lettered_with_their_reason_and_do_not_block_the_partition(
@@ -75,7 +59,7 @@ async def test_poisoned_records_are_dead_lettered_with_their_reason_and_do_not_b
         create_topics(broker.bootstrap_servers, OBSERVATIONS, OUTCOMES)
         produce(broker.bootstrap_servers, sent)
 
-        await consume_until(container, len(sent))
+        await run_until_applied(container, container.consume, len(sent))
 
         letters = servers.consume_all(broker.bootstrap_servers, DEAD_LETTERS, expected=4)
         found = {message.value(): dict(message.headers()) for message in letters}
@@ -116,10 +100,11 @@ async def test_serve_runs_the_consumer_among_its_background_loops_when_enabled(
         produce(broker.bootstrap_servers, [record(OUTCOMES, monitor_id, outcomes(monitor_id, [0, 1, 1]))])
         await container.start_background()
         try:
-            deadline = time.monotonic() + 60
-            while await consumed(container, OBSERVATIONS, OUTCOMES) < 1:
-                assert time.monotonic() < deadline, "serve's consumer applied nothing within 60 s"
-                await asyncio.sleep(0.05)
+
+            async def applied() -> bool:
+                return await consumed(container, OBSERVATIONS, OUTCOMES) == 1
+
+            await eventually(applied, "serve's consumer applies the record")
         finally:
             await container.stop_background()
         assert (await container.services().concept.status(ADMIN, monitor_id)).n_seen == 3

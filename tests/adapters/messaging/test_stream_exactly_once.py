@@ -13,34 +13,27 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
-from sqlalchemy import func, select
 
-from aumos_drift_detector.adapters.persistence.tables import DetectionRow
-from aumos_drift_detector.bootstrap import Container, bootstrap, read_rows
-from aumos_drift_detector.core.streams.in_memory import InMemoryDeadLetterSink
-from aumos_drift_detector.core.streams.model import StreamKind, StreamRecord
-from aumos_drift_detector.core.streams.service import StreamIngest
-from aumos_drift_detector.core.unit_of_work_in_memory import InMemoryStorage
-from aumos_drift_detector.settings import load_settings
+from aumos_drift_detector.bootstrap import Container
 from tests import servers
 from tests.adapters.messaging.streams import (
-    GROUP,
     OBSERVATIONS,
     OUTCOMES,
-    Produced,
     concept_monitors,
     consumed,
     container_of,
     create_topics,
+    detections_stored,
     produce,
     seeded_records,
+    stored,
     stream_settings,
+    uninterrupted,
 )
 from tests.conftest import DatabaseTarget
 
@@ -84,47 +77,6 @@ async def wait_for_progress(container: Container, process: subprocess.Popen[byte
         assert process.poll() is None, process.stderr.read().decode() if process.stderr else "consumer exited"
         await asyncio.sleep(0.05)
     pytest.fail(f"the consumer applied nothing beyond {beyond} records within 60 s")
-
-
-async def uninterrupted(
-    container: Container, monitors: Sequence[uuid.UUID], records: Sequence[Produced]
-) -> tuple[Container, InMemoryStorage]:
-    """The same records applied in one go, in production order, on in-memory storage."""
-    storage = InMemoryStorage()
-    async with container.unit_of_work() as source, storage.unit_of_work() as target:
-        for monitor_id in monitors:
-            await target.monitors.add(await source.monitors.get("acme", monitor_id))
-        await target.commit()
-    reference = bootstrap(load_settings(kafka_bootstrap_servers=None, scheduler_enabled=False), storage=storage)
-    services = reference.services()
-    topics = {OBSERVATIONS: StreamKind.OBSERVATIONS, OUTCOMES: StreamKind.OUTCOMES}
-    sink = InMemoryDeadLetterSink()
-    ingest = StreamIngest(
-        storage.unit_of_work, services.datasets, services.concept, sink, read_rows, group=GROUP, topics=topics
-    )
-    result = await ingest.apply([StreamRecord(r.topic, 0, n, r.key, r.value) for n, r in enumerate(records)])
-    assert (result.applied, result.dead_letters) == (len(records), ())
-    return reference, storage
-
-
-async def detections_stored(container: Container) -> int:
-    assert container.engine is not None
-    async with container.engine.connect() as connection:
-        return int((await connection.execute(select(func.count()).select_from(DetectionRow))).scalar_one())
-
-
-async def stored(container: Container, monitors: Sequence[uuid.UUID]) -> dict[uuid.UUID, tuple[int, int, object]]:
-    """Per monitor: stored rows, stored batches, and the concept detector's state."""
-    found = {}
-    async with container.unit_of_work() as uow:
-        for monitor_id in monitors:
-            rows = await uow.observations.received_rows("acme", monitor_id, since=None, until=None)
-            batches = await uow.observations.received_batches(
-                "acme", monitor_id, columns=["age"], since=None, until=None
-            )
-            checkpoint = await uow.concept_states.get("acme", monitor_id)
-            found[monitor_id] = (rows, len(batches), checkpoint.state if checkpoint else None)
-    return found
 
 
 async def test_killed_and_restarted_consumers_store_what_an_uninterrupted_run_stores(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Sequence
 
 import pytest
@@ -25,10 +23,10 @@ from tests.adapters.messaging.streams import (
     OUTCOMES,
     Produced,
     concept_monitors,
-    consumed,
     create_topics,
     outcomes,
     produce,
+    run_until_applied,
 )
 from tests.core.inputs import ADMIN
 
@@ -76,17 +74,7 @@ async def test_a_failed_batch_is_read_again_from_the_stored_offsets(broker: serv
         retry_seconds=0.1,
         config={"session.timeout.ms": 1000, "heartbeat.interval.ms": 300},
     )
-    stop = asyncio.Event()
-    task = asyncio.create_task(consumer.run(stop))
-    deadline = time.monotonic() + 60
-    try:
-        while await consumed(container, OBSERVATIONS, OUTCOMES) < len(sent):
-            assert not task.done(), task.exception()
-            assert time.monotonic() < deadline, "the consumer did not finish within 60 s"
-            await asyncio.sleep(0.05)
-    finally:
-        stop.set()
-        await task
+    await run_until_applied(container, consumer.run, len(sent))
     assert registry.get_sample_value("aumos_drift_stream_failed_batches_total") == 2
     assert [letter.record.value for letter in sink.letters] == [b"not json"]
     status = await services.concept.status(ADMIN, monitor_id)

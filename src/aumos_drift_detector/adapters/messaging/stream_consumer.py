@@ -57,6 +57,9 @@ class KafkaStreamConsumer:
         max_wait_seconds: Longest wait for a batch to fill.
         retry_seconds: Pause before a failed batch is read again.
         config: Further librdkafka settings (they win over the defaults).
+
+    Attributes:
+        assignment: The partitions the consumer holds now.
     """
 
     def __init__(
@@ -86,12 +89,13 @@ class KafkaStreamConsumer:
             "logger": CLIENT_LOGGER,
         } | (config or {})
         self._loop: asyncio.AbstractEventLoop | None = None
+        self.assignment: frozenset[Partition] = frozenset()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Consume until ``stop`` is set; the batch in hand is finished first, then the consumer leaves its group."""
         self._loop = asyncio.get_running_loop()
         consumer = Consumer(self._config)
-        consumer.subscribe(list(self._ingest.topics), on_assign=self._on_assign)
+        consumer.subscribe(list(self._ingest.topics), on_assign=self._on_assign, on_revoke=self._on_revoke)
         log.info("stream_consumer_started", group=self._ingest.group, topics=list(self._ingest.topics))
         try:
             while not stop.is_set():
@@ -134,7 +138,13 @@ class KafkaStreamConsumer:
         for partition in partitions:
             partition.offset = stored.get(Partition(partition.topic, partition.partition), OFFSET_BEGINNING)
         consumer.assign(partitions)
+        self.assignment = frozenset(Partition(partition.topic, partition.partition) for partition in partitions)
         log.info("stream_partitions_assigned", partitions={f"{p.topic}[{p.partition}]": p.offset for p in partitions})
+
+    def _on_revoke(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
+        """Give the partitions up (nothing to commit: every applied batch is committed already)."""
+        consumer.unassign()
+        self.assignment = frozenset()
 
     def _stored(self, partitions: list[TopicPartition]) -> dict[Partition, int]:
         if self._loop is None:
