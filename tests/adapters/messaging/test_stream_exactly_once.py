@@ -35,7 +35,6 @@ from tests.adapters.messaging.streams import (
     stream_settings,
     uninterrupted,
 )
-from tests.conftest import DatabaseTarget
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -44,12 +43,34 @@ KILLS = 3
 
 
 @pytest.fixture
-def environment(database: DatabaseTarget, broker: servers.Broker) -> dict[str, str]:
-    return stream_settings(database.url, broker.bootstrap_servers)
+def postgres_url(request: pytest.FixtureRequest, postgres_available: str | None) -> Iterator[str]:
+    """A fresh PostgreSQL database of this test."""
+    if postgres_available is not None:
+        servers.unavailable(postgres_available)
+    request.node.user_properties.append(("server", "PostgreSQL"))
+    with servers.postgres_database() as url:
+        yield url
 
 
 @pytest.fixture
-def consumers(environment: dict[str, str]) -> Iterator[list[subprocess.Popen[bytes]]]:
+def sqlite_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A SQLite file of this test."""
+    request.node.user_properties.append(("server", "SQLite"))
+    return f"sqlite+aiosqlite:///{tmp_path / 'drift.db'}"
+
+
+@pytest.fixture
+def second_broker() -> Iterator[servers.Broker]:
+    """Another fresh broker, so that the two databases' runs share nothing."""
+    started = servers.start_tansu()
+    try:
+        yield started
+    finally:
+        started.stop()
+
+
+@pytest.fixture
+def consumers() -> Iterator[list[subprocess.Popen[bytes]]]:
     """The consumer processes a test starts; any still running at the end is killed."""
     started: list[subprocess.Popen[bytes]] = []
     yield started
@@ -79,17 +100,18 @@ async def wait_for_progress(container: Container, process: subprocess.Popen[byte
     pytest.fail(f"the consumer applied nothing beyond {beyond} records within 60 s")
 
 
-async def test_killed_and_restarted_consumers_store_what_an_uninterrupted_run_stores(
-    environment: dict[str, str], broker: servers.Broker, consumers: list[subprocess.Popen[bytes]]
+async def killed_and_restarted(
+    database_url: str, broker: servers.Broker, consumers: list[subprocess.Popen[bytes]], seed: int
 ) -> None:
+    """Produce seeded records, SIGKILL consumers after random commits, finish with SIGTERM, compare."""
+    environment = stream_settings(database_url, broker.bootstrap_servers)
     container = container_of(environment)
-    await container.prepare_schema()
     try:
         monitors = await concept_monitors(container, 3)
-        records = seeded_records(monitors, per_topic=150, seed=2026)
+        records = seeded_records(monitors, per_topic=150, seed=seed)
         create_topics(broker.bootstrap_servers, OBSERVATIONS, OUTCOMES)
         produce(broker.bootstrap_servers, records)
-        rng = np.random.default_rng(7)
+        rng = np.random.default_rng(seed)
         done = 0
         for _ in range(KILLS):
             if done == len(records):
@@ -98,15 +120,33 @@ async def test_killed_and_restarted_consumers_store_what_an_uninterrupted_run_st
             await wait_for_progress(container, process, done)  # killed after its first commit, at a random point
             await asyncio.sleep(float(rng.uniform(0, 0.25)))
             process.send_signal(signal.SIGKILL)
-            process.wait(10)
+            await asyncio.to_thread(process.wait, 10)
             done = await consumed(container, OBSERVATIONS, OUTCOMES)
         process = start_consumer(environment, consumers)
         await wait_for_progress(container, process, len(records) - 1)
         process.send_signal(signal.SIGTERM)
-        assert process.wait(30) == 0
+        assert await asyncio.to_thread(process.wait, 30) == 0
         reference, storage = await uninterrupted(container, monitors, records)
         assert await stored(container, monitors) == await stored(reference, monitors)
         assert storage.detections, "the error rate rises: the detectors must drift for the test to mean anything"
         assert await detections_stored(container) == len(storage.detections)
     finally:
         await container.close()
+
+
+async def test_killed_and_restarted_consumers_store_what_an_uninterrupted_run_stores(
+    sqlite_url: str,
+    postgres_url: str,
+    broker: servers.Broker,
+    second_broker: servers.Broker,
+    consumers: list[subprocess.Popen[bytes]],
+) -> None:
+    for url in (sqlite_url, postgres_url):  # migrations one at a time: Alembic's context is global
+        container = container_of(stream_settings(url, broker.bootstrap_servers))
+        await container.prepare_schema()
+        await container.close()
+    # SQLite and PostgreSQL side by side: the consumers of one start while those of the other work.
+    await asyncio.gather(
+        killed_and_restarted(sqlite_url, broker, consumers, seed=2026),
+        killed_and_restarted(postgres_url, second_broker, consumers, seed=2027),
+    )
