@@ -30,6 +30,7 @@ from aumos_drift_detector.adapters.messaging.log_publisher import LogEventPublis
 from aumos_drift_detector.adapters.messaging.outbox_health import OutboxLagCheck
 from aumos_drift_detector.adapters.messaging.outbox_relay import OutboxRelay
 from aumos_drift_detector.adapters.messaging.stream_consumer import KafkaStreamConsumer
+from aumos_drift_detector.adapters.messaging.stream_health import StreamConsumerCheck, StreamConsumerStatus
 from aumos_drift_detector.adapters.messaging.stream_metrics import StreamMetrics
 from aumos_drift_detector.adapters.persistence.database import (
     DatabaseHealthCheck,
@@ -81,6 +82,7 @@ class Container:
         health_checks: What readiness checks.
         engine: The database engine (``None`` on in-memory storage).
         registry: The Prometheus registry of this container.
+        stream_status: What the ingest stream consumer reports to readiness.
     """
 
     settings: Settings
@@ -92,6 +94,7 @@ class Container:
     health_checks: list[HealthCheck]
     engine: AsyncEngine | None = None
     registry: CollectorRegistry = field(default_factory=CollectorRegistry)
+    stream_status: StreamConsumerStatus = field(default_factory=StreamConsumerStatus)
     _stream_metrics: StreamMetrics | None = None
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
@@ -172,6 +175,7 @@ class Container:
             ingest,
             settings.kafka_bootstrap_servers,
             metrics=self._stream_metrics,
+            status=self.stream_status,
             client_id=settings.kafka_client_id,
             max_records=settings.kafka_consumer_max_records,
             max_wait_seconds=settings.kafka_consumer_max_wait_seconds,
@@ -258,6 +262,9 @@ def bootstrap(
         checks.append(KafkaHealthCheck(settings.kafka_bootstrap_servers, relay=relay.status))
     max_age = settings.outbox_max_pending_age_seconds
     checks.append(OutboxLagCheck(outbox, clock, relay=relay.status, max_pending_age_seconds=max_age))
+    stream_status = StreamConsumerStatus()
+    if settings.kafka_consume_in_serve:
+        checks.append(StreamConsumerCheck(stream_status))
     return Container(
         settings=settings,
         clock=clock,
@@ -267,6 +274,7 @@ def bootstrap(
         relay=relay,
         health_checks=checks,
         engine=engine,
+        stream_status=stream_status,
     )
 
 

@@ -105,6 +105,9 @@ async def test_serve_runs_the_consumer_among_its_background_loops_when_enabled(
                 return await consumed(container, OBSERVATIONS, OUTCOMES) == 1
 
             await eventually(applied, "serve's consumer applies the record")
+            (check,) = [check for check in container.health_checks if check.name == "stream_consumer"]
+            await check.check()
+            assert len(container.stream_status.assignment) == 6
         finally:
             await container.stop_background()
         assert (await container.services().concept.status(ADMIN, monitor_id)).n_seen == 3

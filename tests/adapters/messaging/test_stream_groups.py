@@ -105,7 +105,7 @@ async def test_two_consumers_split_the_partitions_and_one_takes_over_when_the_ot
         members.append(second)
 
         async def split() -> bool:
-            one, other = first.consumer.assignment, second.consumer.assignment
+            one, other = first.consumer.status.assignment, second.consumer.status.assignment
             return bool(one) and bool(other) and one | other == everything and not one & other
 
         await eventually(split, "the two consumers split the partitions")
@@ -129,7 +129,7 @@ async def test_two_consumers_split_the_partitions_and_one_takes_over_when_the_ot
 
 
 async def _holds(member: Member, partitions: frozenset[object]) -> bool:
-    return member.consumer.assignment == partitions
+    return member.consumer.status.assignment == partitions
 
 
 async def _consumed_at_least(container: Container, count: int) -> bool:

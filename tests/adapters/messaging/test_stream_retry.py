@@ -76,6 +76,7 @@ async def test_a_failed_batch_is_read_again_from_the_stored_offsets(broker: serv
     )
     await run_until_applied(container, consumer.run, len(sent))
     assert registry.get_sample_value("aumos_drift_stream_failed_batches_total") == 2
+    assert (consumer.status.consecutive_failures, consumer.status.last_error) == (0, "dead-letter topic unavailable")
     assert [letter.record.value for letter in sink.letters] == [b"not json"]
     status = await services.concept.status(ADMIN, monitor_id)
     assert status.n_seen == sum(len(batch) for batch in values)

@@ -23,6 +23,7 @@ import structlog
 from confluent_kafka import OFFSET_BEGINNING, Consumer, Message, TopicPartition
 
 from aumos_drift_detector.adapters.messaging.kafka_publisher import CLIENT_LOGGER
+from aumos_drift_detector.adapters.messaging.stream_health import StreamConsumerStatus
 from aumos_drift_detector.adapters.messaging.stream_metrics import StreamMetrics
 from aumos_drift_detector.core.errors import ConflictError, InfrastructureError
 from aumos_drift_detector.core.streams.model import BatchResult, Partition, StreamRecord
@@ -52,6 +53,7 @@ class KafkaStreamConsumer:
         ingest: Applies each batch (and knows the group and the topics).
         bootstrap_servers: Comma-separated ``host:port`` list.
         metrics: Where batches are counted.
+        status: Where the consumer reports its state for readiness (a new one by default).
         client_id: Client id shown in broker logs.
         max_records: Most records per batch.
         max_wait_seconds: Longest wait for a batch to fill.
@@ -59,7 +61,7 @@ class KafkaStreamConsumer:
         config: Further librdkafka settings (they win over the defaults).
 
     Attributes:
-        assignment: The partitions the consumer holds now.
+        status: The partitions held, the lag, and the batches applied and failed.
     """
 
     def __init__(
@@ -68,6 +70,7 @@ class KafkaStreamConsumer:
         bootstrap_servers: str,
         *,
         metrics: StreamMetrics,
+        status: StreamConsumerStatus | None = None,
         client_id: str = "aumos-drift-detector",
         max_records: int = 500,
         max_wait_seconds: float = 0.5,
@@ -89,7 +92,7 @@ class KafkaStreamConsumer:
             "logger": CLIENT_LOGGER,
         } | (config or {})
         self._loop: asyncio.AbstractEventLoop | None = None
-        self.assignment: frozenset[Partition] = frozenset()
+        self.status = status or StreamConsumerStatus()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Consume until ``stop`` is set; the batch in hand is finished first, then the consumer leaves its group."""
@@ -124,10 +127,12 @@ class KafkaStreamConsumer:
             result = await self._ingest.apply(records)
         except (InfrastructureError, ConflictError) as exc:
             self._metrics.failed_batches.inc()
+            self.status.failed(exc.message)
             log.warning("stream_batch_failed", records=len(records), error=exc.message)
             await self._rewind(consumer)
             return False
         self._metrics.observe(records, result)
+        self.status.applied()
         self._lag(consumer, result)
         log.debug("stream_batch_applied", records=len(records), rows=result.rows, outcomes=result.outcomes)
         return True
@@ -138,13 +143,14 @@ class KafkaStreamConsumer:
         for partition in partitions:
             partition.offset = stored.get(Partition(partition.topic, partition.partition), OFFSET_BEGINNING)
         consumer.assign(partitions)
-        self.assignment = frozenset(Partition(partition.topic, partition.partition) for partition in partitions)
+        self.status.assignment = frozenset(Partition(partition.topic, partition.partition) for partition in partitions)
         log.info("stream_partitions_assigned", partitions={f"{p.topic}[{p.partition}]": p.offset for p in partitions})
 
     def _on_revoke(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
         """Give the partitions up (nothing to commit: every applied batch is committed already)."""
         consumer.unassign()
-        self.assignment = frozenset()
+        self.status.assignment = frozenset()
+        self.status.lag.clear()
 
     def _stored(self, partitions: list[TopicPartition]) -> dict[Partition, int]:
         if self._loop is None:
@@ -172,4 +178,6 @@ class KafkaStreamConsumer:
         for partition, next_offset in result.positions.items():
             _low, high = consumer.get_watermark_offsets(TopicPartition(*partition), cached=True)
             if high >= 0:
-                self._metrics.lag.labels(partition.topic, str(partition.partition)).set(max(high - next_offset, 0))
+                lag = max(high - next_offset, 0)
+                self.status.lag[partition] = lag
+                self._metrics.lag.labels(partition.topic, str(partition.partition)).set(lag)
