@@ -42,6 +42,7 @@ bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench_concept.py
 	$(BIN)/python benchmarks/bench_api.py
 	$(BIN)/python benchmarks/bench_upload_memory.py
+	$(BIN)/python benchmarks/bench_streams.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .coverage aumos_drift.db*

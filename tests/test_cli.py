@@ -122,3 +122,14 @@ def test_demo_creates_a_drifting_monitor_with_an_alert(sqlite_url: str, capsys: 
     assert "alert " in out
     assert "export TOKEN=" in out
     assert main(["demo"]) == 0
+
+
+def test_consume_without_kafka_exits_2_saying_what_to_set(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("AUMOS_DRIFT_KAFKA_BOOTSTRAP_SERVERS", raising=False)
+    assert main(["consume"]) == 2
+    assert (
+        capsys.readouterr().err
+        == "aumos-drift: consume: set AUMOS_DRIFT_KAFKA_BOOTSTRAP_SERVERS to the Kafka cluster\n"
+    )

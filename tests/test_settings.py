@@ -49,6 +49,17 @@ def test_bad_value_names_the_variable(monkeypatch: pytest.MonkeyPatch, variable:
         load_settings()
 
 
+def test_the_consumer_inside_serve_needs_kafka(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AUMOS_DRIFT_KAFKA_BOOTSTRAP_SERVERS", raising=False)
+    monkeypatch.setenv("AUMOS_DRIFT_KAFKA_CONSUME_IN_SERVE", "true")
+    with pytest.raises(
+        SettingsError, match="AUMOS_DRIFT_KAFKA_CONSUME_IN_SERVE: needs AUMOS_DRIFT_KAFKA_BOOTSTRAP_SERVERS"
+    ):
+        load_settings()
+    monkeypatch.setenv("AUMOS_DRIFT_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+    assert load_settings().kafka_consume_in_serve
+
+
 def test_production_refuses_the_development_jwt_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AUMOS_DRIFT_ENV", "production")
     monkeypatch.delenv("AUMOS_DRIFT_JWT_SECRET", raising=False)

@@ -12,18 +12,23 @@ import asyncio
 from dataclasses import dataclass, field
 
 from fastapi import FastAPI
-from prometheus_client import CollectorRegistry
+from prometheus_client import CollectorRegistry, start_http_server
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aumos_drift_detector.adapters.api.app import create_app
 from aumos_drift_detector.adapters.api.context import ApiContext, Services
+from aumos_drift_detector.adapters.files.rows_reader import read_rows
 from aumos_drift_detector.adapters.files.spooled_upload import SpooledTableFile
+from aumos_drift_detector.adapters.messaging.dead_letter import KafkaDeadLetterSink
 from aumos_drift_detector.adapters.messaging.envelope import WireFormat
 from aumos_drift_detector.adapters.messaging.kafka_health import KafkaHealthCheck
 from aumos_drift_detector.adapters.messaging.kafka_publisher import KafkaEventPublisher
 from aumos_drift_detector.adapters.messaging.log_publisher import LogEventPublisher
 from aumos_drift_detector.adapters.messaging.outbox_health import OutboxLagCheck
 from aumos_drift_detector.adapters.messaging.outbox_relay import OutboxRelay
+from aumos_drift_detector.adapters.messaging.stream_consumer import KafkaStreamConsumer
+from aumos_drift_detector.adapters.messaging.stream_health import StreamConsumerCheck, StreamConsumerStatus
+from aumos_drift_detector.adapters.messaging.stream_metrics import StreamMetrics
 from aumos_drift_detector.adapters.persistence.arrow_codec import ArrowIpcTableWriter
 from aumos_drift_detector.adapters.persistence.database import (
     DatabaseHealthCheck,
@@ -41,6 +46,7 @@ from aumos_drift_detector.core.clock import Clock, SystemClock
 from aumos_drift_detector.core.detections.outcome import DetectionOutcomeHandler
 from aumos_drift_detector.core.detections.queries import DetectionQueries
 from aumos_drift_detector.core.detections.runs import RunService
+from aumos_drift_detector.core.errors import ConflictError
 from aumos_drift_detector.core.events.ports import EventPublisher, OutboxStore
 from aumos_drift_detector.core.health import HealthCheck
 from aumos_drift_detector.core.ingest.retention import DataRetention
@@ -50,6 +56,8 @@ from aumos_drift_detector.core.monitors.service import MonitorService
 from aumos_drift_detector.core.outcomes.service import ConceptMonitoring
 from aumos_drift_detector.core.scheduling.periodic import repeat
 from aumos_drift_detector.core.scheduling.scheduler import Scheduler
+from aumos_drift_detector.core.streams.model import StreamKind
+from aumos_drift_detector.core.streams.service import StreamIngest
 from aumos_drift_detector.core.unit_of_work import UnitOfWorkFactory
 from aumos_drift_detector.core.unit_of_work_in_memory import InMemoryStorage
 from aumos_drift_detector.settings import Settings, load_settings
@@ -71,6 +79,7 @@ class Container:
         health_checks: What readiness checks.
         engine: The database engine (``None`` on in-memory storage).
         registry: The Prometheus registry of this container.
+        stream_status: What the ingest stream consumer reports to readiness.
     """
 
     settings: Settings
@@ -82,6 +91,8 @@ class Container:
     health_checks: list[HealthCheck]
     engine: AsyncEngine | None = None
     registry: CollectorRegistry = field(default_factory=CollectorRegistry)
+    stream_status: StreamConsumerStatus = field(default_factory=StreamConsumerStatus)
+    _stream_metrics: StreamMetrics | None = None
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -121,6 +132,60 @@ class Container:
             purge = repeat(self._stop, RETENTION_INTERVAL_SECONDS, self.retention().purge, name="retention")
             self._tasks.append(asyncio.create_task(purge, name="retention"))
         self._tasks.append(asyncio.create_task(self.relay.run_forever(self._stop), name="outbox-relay"))
+        if self.settings.kafka_consume_in_serve:
+            self._tasks.append(asyncio.create_task(self.consume(self._stop), name="stream-consumer"))
+
+    async def consume(self, stop: asyncio.Event) -> None:
+        """Run the ingest stream consumer until ``stop`` is set.
+
+        Raises:
+            ConflictError: Kafka is not configured (``AUMOS_DRIFT_KAFKA_BOOTSTRAP_SERVERS``).
+        """
+        settings = self.settings
+        if settings.kafka_bootstrap_servers is None:
+            msg = "the stream consumer needs AUMOS_DRIFT_KAFKA_BOOTSTRAP_SERVERS"
+            raise ConflictError(msg, details={"field": "AUMOS_DRIFT_KAFKA_BOOTSTRAP_SERVERS"})
+        sink = KafkaDeadLetterSink(
+            settings.kafka_bootstrap_servers,
+            settings.kafka_dead_letter_topic,
+            client_id=settings.kafka_client_id,
+            message_timeout_ms=settings.kafka_message_timeout_ms,
+        )
+        services = self.services()
+        topics = {
+            settings.kafka_observations_topic: StreamKind.OBSERVATIONS,
+            settings.kafka_outcomes_topic: StreamKind.OUTCOMES,
+        }
+        ingest = StreamIngest(
+            self.unit_of_work,
+            services.datasets,
+            services.concept,
+            sink,
+            read_rows,
+            group=settings.kafka_consumer_group,
+            topics=topics,
+        )
+        if self._stream_metrics is None:
+            self._stream_metrics = StreamMetrics(self.registry)
+        session_ms = settings.kafka_consumer_session_timeout_ms
+        consumer = KafkaStreamConsumer(
+            ingest,
+            settings.kafka_bootstrap_servers,
+            metrics=self._stream_metrics,
+            status=self.stream_status,
+            client_id=settings.kafka_client_id,
+            max_records=settings.kafka_consumer_max_records,
+            max_wait_seconds=settings.kafka_consumer_max_wait_seconds,
+            config={"session.timeout.ms": session_ms, "heartbeat.interval.ms": min(3000, session_ms // 3)},
+        )
+        try:
+            await consumer.run(stop)
+        finally:
+            await sink.close()
+
+    def serve_metrics(self, port: int) -> None:
+        """Expose this container's metrics over HTTP on ``port`` (for processes without the API)."""
+        start_http_server(port, registry=self.registry)
 
     async def stop_background(self) -> None:
         """Stop the background loops and wait for them to finish."""
@@ -181,6 +246,9 @@ def bootstrap(
         checks.append(KafkaHealthCheck(settings.kafka_bootstrap_servers, relay=relay.status))
     max_age = settings.outbox_max_pending_age_seconds
     checks.append(OutboxLagCheck(outbox, clock, relay=relay.status, max_pending_age_seconds=max_age))
+    stream_status = StreamConsumerStatus()
+    if settings.kafka_consume_in_serve:
+        checks.append(StreamConsumerCheck(stream_status))
     return Container(
         settings=settings,
         clock=clock,
@@ -190,6 +258,7 @@ def bootstrap(
         relay=relay,
         health_checks=checks,
         engine=engine,
+        stream_status=stream_status,
     )
 
 

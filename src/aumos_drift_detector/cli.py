@@ -1,6 +1,7 @@
 """The ``aumos-drift`` command.
 
-Sub-commands: ``serve`` (run the HTTP service), ``migrate`` (apply schema migrations), ``demo``
+Sub-commands: ``serve`` (run the HTTP service), ``consume`` (ingest the Kafka topics until SIGTERM),
+``migrate`` (apply schema migrations), ``demo``
 (a monitor with synthetic data, checked once), ``token`` (mint a development token) and ``check``
 (compare two data files, no server needed) and ``backtest`` (replay a history file through the decision
 logic). Exit codes: 0 success, 1 a failure of the operation (or drift found, for ``check``), 2 bad input.
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
 from collections.abc import Sequence
 from datetime import timedelta
@@ -53,6 +55,28 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     log.info("serving", host=host, port=port, database=database)
     uvicorn.run(build_app(container), host=host, port=port, log_config=None, access_log=False)
     return EXIT_OK
+
+
+def _consume(_args: argparse.Namespace, settings: Settings) -> int:
+    if settings.kafka_bootstrap_servers is None:
+        return _fail("consume: set AUMOS_DRIFT_KAFKA_BOOTSTRAP_SERVERS to the Kafka cluster", EXIT_BAD_INPUT)
+    asyncio.run(_consume_until_signalled(bootstrap(settings)))
+    return EXIT_OK
+
+
+async def _consume_until_signalled(container: Container) -> None:
+    """Consume until SIGTERM or SIGINT; the batch in hand is committed or rolled back first."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    if container.settings.kafka_consumer_metrics_port is not None:
+        container.serve_metrics(container.settings.kafka_consumer_metrics_port)
+    try:
+        await container.prepare_schema()
+        await container.consume(stop)
+    finally:
+        await container.close()
 
 
 async def _check_schema(container: Container) -> None:
@@ -113,6 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="interface to bind (default AUMOS_DRIFT_HOST, 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to bind (default AUMOS_DRIFT_PORT, 8000)")
     serve.set_defaults(handler=_serve)
+
+    consume = commands.add_parser("consume", help="ingest the observation and outcome topics until SIGTERM")
+    consume.set_defaults(handler=_consume)
 
     migrate = commands.add_parser("migrate", help="apply database schema migrations")
     migrate.add_argument("--revision", default="head", help="upgrade to this revision (default: head)")

@@ -56,6 +56,15 @@ class Settings(BaseSettings):
     kafka_client_id: str = "aumos-drift-detector"
     kafka_event_format: Literal["json", "protobuf"] = "json"
     kafka_message_timeout_ms: int = Field(default=30_000, ge=1000, le=900_000)
+    kafka_consume_in_serve: bool = False
+    kafka_consumer_group: str = Field(default="aumos-drift-ingest", min_length=1)
+    kafka_observations_topic: str = Field(default="drift.observations", min_length=1)
+    kafka_outcomes_topic: str = Field(default="drift.outcomes", min_length=1)
+    kafka_dead_letter_topic: str = Field(default="drift.ingest.dead_letter", min_length=1)
+    kafka_consumer_max_records: int = Field(default=500, ge=1, le=100_000)
+    kafka_consumer_max_wait_seconds: float = Field(default=0.5, gt=0, le=60)
+    kafka_consumer_session_timeout_ms: int = Field(default=45_000, ge=1000, le=3_600_000)
+    kafka_consumer_metrics_port: int | None = Field(default=None, ge=1, le=65535)
     log_level: LogLevel = LogLevel.INFO
     log_json: bool | None = None
     host: str = "127.0.0.1"
@@ -95,6 +104,13 @@ class Settings(BaseSettings):
             if len(self.jwt_secret) < 32:
                 msg = "AUMOS_DRIFT_JWT_SECRET: must be at least 32 characters in production"
                 raise ValueError(msg)
+        return self
+
+    @model_validator(mode="after")
+    def _consumer_needs_kafka(self) -> Settings:
+        if self.kafka_consume_in_serve and self.kafka_bootstrap_servers is None:
+            msg = "AUMOS_DRIFT_KAFKA_CONSUME_IN_SERVE: needs AUMOS_DRIFT_KAFKA_BOOTSTRAP_SERVERS to be set"
+            raise ValueError(msg)
         return self
 
     @property

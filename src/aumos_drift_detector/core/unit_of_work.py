@@ -13,6 +13,7 @@ from aumos_drift_detector.core.ingest.ports import ObservationRepository, Refere
 from aumos_drift_detector.core.monitors.ports import MonitorRepository
 from aumos_drift_detector.core.outcomes.ports import ConceptStateRepository
 from aumos_drift_detector.core.retraining.ports import RetrainingTriggerRepository
+from aumos_drift_detector.core.streams.ports import ConsumerOffsetRepository
 
 
 class UnitOfWork(Protocol):
@@ -31,6 +32,7 @@ class UnitOfWork(Protocol):
     observations: ObservationRepository
     concept_states: ConceptStateRepository
     decision_states: DecisionStateRepository
+    consumer_offsets: ConsumerOffsetRepository
 
     async def __aenter__(self) -> Self:
         """Begin the transaction."""

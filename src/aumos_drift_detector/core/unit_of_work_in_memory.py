@@ -43,6 +43,8 @@ from aumos_drift_detector.core.retraining.in_memory import InMemoryRetrainingTri
 from aumos_drift_detector.core.retraining.model import RetrainingTrigger
 from aumos_drift_detector.core.retraining.ports import RetrainingTriggerRepository
 from aumos_drift_detector.core.staged_table import StagedTable
+from aumos_drift_detector.core.streams.in_memory import InMemoryConsumerOffsetRepository, OffsetKey
+from aumos_drift_detector.core.streams.ports import ConsumerOffsetRepository
 
 V = TypeVar("V")
 
@@ -62,6 +64,7 @@ class InMemoryStorage:
         self.observations: dict[uuid.UUID, StoredBatch] = {}
         self.concept_states: dict[uuid.UUID, ConceptCheckpoint] = {}
         self.decision_states: dict[uuid.UUID, DecisionState] = {}
+        self.consumer_offsets: dict[OffsetKey, int] = {}
         self.locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self.outbox_store = InMemoryOutboxStore(self.outbox)
 
@@ -111,6 +114,9 @@ class InMemoryUnitOfWork:
         self.observations: ObservationRepository = InMemoryObservationRepository(view(store.observations), self._lock)
         self.concept_states: ConceptStateRepository = InMemoryConceptStateRepository(view(store.concept_states))
         self.decision_states: DecisionStateRepository = InMemoryDecisionStateRepository(view(store.decision_states))
+        offsets: StagedTable[OffsetKey, int] = StagedTable(store.consumer_offsets)
+        self._tables.append(offsets)
+        self.consumer_offsets: ConsumerOffsetRepository = InMemoryConsumerOffsetRepository(offsets)
         return self
 
     async def __aexit__(

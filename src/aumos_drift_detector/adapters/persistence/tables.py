@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Float,
     ForeignKey,
@@ -294,3 +295,18 @@ class DecisionStateRow(Base):
     updated_at: Mapped[datetime]
 
     __table_args__ = (Index(None, "tenant_id", "monitor_id"),)
+
+
+class ConsumerOffsetRow(Base):
+    """A row of ``drf_consumer_offsets``: the next offset a consumer group reads from one partition.
+
+    Written in the transaction of the rows and detector states its records produced. A partition's
+    records span tenants, so this infrastructure table alone carries no ``tenant_id``.
+    """
+
+    __tablename__ = "drf_consumer_offsets"
+
+    group_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    topic: Mapped[str] = mapped_column(String(255), primary_key=True)
+    partition: Mapped[int] = mapped_column(Integer, primary_key=True)
+    next_offset: Mapped[int] = mapped_column(BigInteger)

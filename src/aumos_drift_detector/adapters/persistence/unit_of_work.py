@@ -18,6 +18,7 @@ from aumos_drift_detector.adapters.persistence.data_repositories import (
 )
 from aumos_drift_detector.adapters.persistence.decision_repository import SqlAlchemyDecisionStateRepository
 from aumos_drift_detector.adapters.persistence.errors import storage_errors
+from aumos_drift_detector.adapters.persistence.offset_repository import SqlAlchemyConsumerOffsetRepository
 from aumos_drift_detector.adapters.persistence.outbox_repository import SqlAlchemyOutboxRepository
 from aumos_drift_detector.adapters.persistence.repositories import (
     SqlAlchemyAlertRepository,
@@ -32,6 +33,7 @@ from aumos_drift_detector.core.ingest.ports import ObservationRepository, Refere
 from aumos_drift_detector.core.monitors.ports import MonitorRepository
 from aumos_drift_detector.core.outcomes.ports import ConceptStateRepository
 from aumos_drift_detector.core.retraining.ports import RetrainingTriggerRepository
+from aumos_drift_detector.core.streams.ports import ConsumerOffsetRepository
 
 
 class SqlAlchemyUnitOfWork:
@@ -66,6 +68,7 @@ class SqlAlchemyUnitOfWork:
         self.observations: ObservationRepository = SqlAlchemyObservationRepository(self._session)
         self.concept_states: ConceptStateRepository = SqlAlchemyConceptStateRepository(self._session)
         self.decision_states: DecisionStateRepository = SqlAlchemyDecisionStateRepository(self._session)
+        self.consumer_offsets: ConsumerOffsetRepository = SqlAlchemyConsumerOffsetRepository(self._session)
         return self
 
     async def __aexit__(

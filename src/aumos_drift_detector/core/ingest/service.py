@@ -17,12 +17,13 @@ from aumos_drift_detector.core.clock import Clock
 from aumos_drift_detector.core.errors import NotFoundError, ValidationError
 from aumos_drift_detector.core.ingest.model import IngestResult, ReferenceDataset
 from aumos_drift_detector.core.ingest.ports import TableWriterFactory
-from aumos_drift_detector.core.ingest.upload import ColumnFacts, UploadedTable
+from aumos_drift_detector.core.ingest.table import Table
+from aumos_drift_detector.core.ingest.upload import ColumnFacts, ScannedTable, UploadedTable
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.principal import Principal, Role
 from aumos_drift_detector.core.statistical import FeatureSpec
 from aumos_drift_detector.core.statistical.profile_builder import ProfileBuilder
-from aumos_drift_detector.core.unit_of_work import UnitOfWorkFactory
+from aumos_drift_detector.core.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)
 
@@ -144,27 +145,63 @@ class DatasetService:
         """
         principal.require(Role.OPERATOR)
         monitor = await self._monitor(principal, monitor_id)
+        ignored, scanned, table = await self._accepted(monitor, upload)
+        async with self._uow_factory() as uow:
+            added = await self._add(uow, principal, monitor_id, table, upload.checksum, idempotency_key)
+            await uow.commit()
+        accepted = scanned.rows if added else 0
+        log.info("observations_ingested", monitor_id=str(monitor_id), rows=accepted, duplicate=not added)
+        return _result(upload, ignored, accepted=accepted)
+
+    async def stage_ingest(
+        self, uow: UnitOfWork, principal: Principal, monitor_id: uuid.UUID, upload: UploadedTable
+    ) -> IngestResult:
+        """Stage a batch of production rows in the caller's unit of work (operator); the caller commits.
+
+        Everything is checked before anything is staged, so a refused batch leaves the unit of work as it was.
+
+        Raises:
+            NotFoundError: No such monitor for the principal's tenant.
+            ValidationError: The batch is empty or a declared feature is missing or of the wrong type.
+        """
+        principal.require(Role.OPERATOR)
+        monitor = await uow.monitors.get(principal.tenant_id, monitor_id)
+        ignored, scanned, table = await self._accepted(monitor, upload)
+        await self._add(uow, principal, monitor_id, table, upload.checksum, None)
+        return _result(upload, ignored, accepted=scanned.rows)
+
+    async def _accepted(self, monitor: Monitor, upload: UploadedTable) -> tuple[tuple[str, ...], ScannedTable, Table]:
+        """Scan a batch of production rows: its undeclared columns, what was scanned, and the declared ones to store."""
         writer = self._table_writer(monitor.feature_names)
         scanned = await asyncio.to_thread(upload.scan, writer)
         if scanned.rows == 0:
             raise ValidationError("observations: the batch has no rows", details={"rows": 0})
         ignored = check_columns(scanned.columns, monitor, what="observations")
-        table = await asyncio.to_thread(writer.finish)
-        async with self._uow_factory() as uow:
-            added = await uow.observations.add_batch(
-                principal.tenant_id,
-                monitor_id,
-                table,
-                idempotency_key=idempotency_key,
-                digest=upload.checksum,
-                received_at=self._clock.now(),
-            )
-            await uow.commit()
-        accepted = scanned.rows if added else 0
-        log.info("observations_ingested", monitor_id=str(monitor_id), rows=accepted, duplicate=not added)
-        return IngestResult(
-            accepted_rows=accepted,
-            duplicate=not added,
-            ignored_columns=ignored,
-            missing_values=dict(upload.missing_values),
+        return ignored, scanned, await asyncio.to_thread(writer.finish)
+
+    async def _add(
+        self,
+        uow: UnitOfWork,
+        principal: Principal,
+        monitor_id: uuid.UUID,
+        table: Table,
+        digest: str,
+        idempotency_key: str | None,
+    ) -> bool:
+        return await uow.observations.add_batch(
+            principal.tenant_id,
+            monitor_id,
+            table,
+            idempotency_key=idempotency_key,
+            digest=digest,
+            received_at=self._clock.now(),
         )
+
+
+def _result(upload: UploadedTable, ignored: tuple[str, ...], *, accepted: int) -> IngestResult:
+    return IngestResult(
+        accepted_rows=accepted,
+        duplicate=accepted == 0,
+        ignored_columns=ignored,
+        missing_values=dict(upload.missing_values),
+    )

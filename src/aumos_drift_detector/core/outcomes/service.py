@@ -127,28 +127,55 @@ class ConceptMonitoring:
         """
         principal.require(Role.OPERATOR)
         array = _values(values)
-        digest = hashlib.sha256(array.tobytes()).hexdigest()
         async with self._uow_factory() as uow:
-            await uow.monitors.lock(principal.tenant_id, monitor_id)
-            monitor = await uow.monitors.get(principal.tenant_id, monitor_id)
-            checkpoint = await uow.concept_states.get(principal.tenant_id, monitor_id)
-            detector, stretch = _restore(monitor, checkpoint)
-            if _applied(checkpoint, idempotency_key, digest):
-                name = type(detector).__name__
-                return OutcomeResult(
-                    accepted=0, duplicate=True, detector=name, n_seen=detector.n_seen, warning=detector.warning_detected
-                )
-            batch = detector.update_many(array)
-            changes, stretch = follow(stretch, array, batch.drifts, confidence=self._confidence)
-            first = detector.n_detections - len(batch.drifts)
-            detections = [
-                await self._record(uow, monitor, _stream(detector, drift, change, first + number))
-                for number, (drift, change) in enumerate(zip(batch.drifts, changes, strict=True), start=1)
-            ]
-            applied = AppliedBatch(idempotency_key, digest) if idempotency_key else None
-            await uow.concept_states.save(self._checkpoint(monitor, detector, stretch, checkpoint, applied))
-            await uow.commit()
-        log.info("outcomes_ingested", monitor_id=str(monitor_id), values=len(array), drifts=len(detections))
+            result = await self._apply(uow, principal, monitor_id, array, idempotency_key)
+            if not result.duplicate:
+                await uow.commit()
+        log.info("outcomes_ingested", monitor_id=str(monitor_id), values=result.accepted, drifts=len(result.drifts))
+        return result
+
+    async def stage_outcomes(
+        self, uow: UnitOfWork, principal: Principal, monitor_id: uuid.UUID, values: Sequence[float]
+    ) -> OutcomeResult:
+        """Apply a batch of outcomes in the caller's unit of work (operator); the caller commits.
+
+        Everything is checked before anything is staged, so a refused batch leaves the unit of work as it was.
+
+        Raises:
+            NotFoundError: No such monitor for the principal's tenant.
+            ValidationError: No values, too many, or a value outside the detector's input domain.
+            ConflictError: The monitor has no concept detector.
+        """
+        principal.require(Role.OPERATOR)
+        return await self._apply(uow, principal, monitor_id, _values(values), None)
+
+    async def _apply(
+        self,
+        uow: UnitOfWork,
+        principal: Principal,
+        monitor_id: uuid.UUID,
+        array: np.ndarray[tuple[int], np.dtype[np.float64]],
+        idempotency_key: str | None,
+    ) -> OutcomeResult:
+        digest = hashlib.sha256(array.tobytes()).hexdigest()
+        await uow.monitors.lock(principal.tenant_id, monitor_id)
+        monitor = await uow.monitors.get(principal.tenant_id, monitor_id)
+        checkpoint = await uow.concept_states.get(principal.tenant_id, monitor_id)
+        detector, stretch = _restore(monitor, checkpoint)
+        if _applied(checkpoint, idempotency_key, digest):
+            name = type(detector).__name__
+            return OutcomeResult(
+                accepted=0, duplicate=True, detector=name, n_seen=detector.n_seen, warning=detector.warning_detected
+            )
+        batch = detector.update_many(array)
+        changes, stretch = follow(stretch, array, batch.drifts, confidence=self._confidence)
+        first = detector.n_detections - len(batch.drifts)
+        detections = [
+            await self._record(uow, monitor, _stream(detector, drift, change, first + number))
+            for number, (drift, change) in enumerate(zip(batch.drifts, changes, strict=True), start=1)
+        ]
+        applied = AppliedBatch(idempotency_key, digest) if idempotency_key else None
+        await uow.concept_states.save(self._checkpoint(monitor, detector, stretch, checkpoint, applied))
         return OutcomeResult(
             accepted=len(array),
             duplicate=False,

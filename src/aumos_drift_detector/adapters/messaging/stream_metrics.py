@@ -1,0 +1,57 @@
+"""Prometheus metrics of the ingest stream consumer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from prometheus_client import CollectorRegistry, Counter, Gauge
+
+from aumos_drift_detector.core.streams.model import BatchResult, StreamRecord
+
+
+class StreamMetrics:
+    """Records and rows consumed, dead letters per reason, failed batches and lag per partition.
+
+    Args:
+        registry: The registry the metrics are exposed from.
+    """
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.records = Counter(
+            "aumos_drift_stream_records_total",
+            "Stream records consumed (applied or dead-lettered)",
+            ["topic"],
+            registry=registry,
+        )
+        self.rows = Counter(
+            "aumos_drift_stream_rows_total", "Production rows stored from the stream", registry=registry
+        )
+        self.outcomes = Counter(
+            "aumos_drift_stream_outcomes_total",
+            "Outcome values fed to concept detectors from the stream",
+            registry=registry,
+        )
+        self.dead_letters = Counter(
+            "aumos_drift_stream_dead_letters_total",
+            "Stream records sent to the dead-letter topic",
+            ["reason"],
+            registry=registry,
+        )
+        self.failed_batches = Counter(
+            "aumos_drift_stream_failed_batches_total", "Batches rolled back and read again", registry=registry
+        )
+        self.lag = Gauge(
+            "aumos_drift_stream_lag",
+            "Records on the partition not yet applied",
+            ["topic", "partition"],
+            registry=registry,
+        )
+
+    def observe(self, records: Sequence[StreamRecord], result: BatchResult) -> None:
+        """Count a committed batch."""
+        for record in records:
+            self.records.labels(record.topic).inc()
+        self.rows.inc(result.rows)
+        self.outcomes.inc(result.outcomes)
+        for letter in result.dead_letters:
+            self.dead_letters.labels(letter.reason.value).inc()

@@ -1,0 +1,155 @@
+"""Applying one polled batch of stream records exactly once.
+
+The records of a batch and the next offset of each of their partitions are written in one unit of
+work, so the database holds either both or neither: a consumer that dies anywhere resumes from the
+stored offsets and neither loses nor repeats a record. Records at offsets below the stored one (read
+again because a consumer had not yet seeked) are skipped. Each offset is advanced only if it is still
+the one this batch started from, so a consumer that lost its partitions to another cannot commit.
+
+A record that cannot be applied (not JSON, a wrong type, an unknown monitor or tenant, rows or values
+the use cases refuse) goes to the dead-letter topic and its offset advances with the good records of the
+batch: every check runs before anything of that record is staged, so a refused record never undoes the
+others. The dead letters are delivered before the commit: a crash between the two sends a letter twice
+on the retry, never loses one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import structlog
+
+from aumos_drift_detector.core.errors import ConflictError, NotFoundError, ValidationError
+from aumos_drift_detector.core.ingest.service import DatasetService
+from aumos_drift_detector.core.outcomes.service import ConceptMonitoring
+from aumos_drift_detector.core.principal import Principal, Role
+from aumos_drift_detector.core.streams.model import (
+    BatchResult,
+    DeadLetter,
+    DeadLetterReason,
+    Partition,
+    StreamKind,
+    StreamRecord,
+)
+from aumos_drift_detector.core.streams.ports import DeadLetterSink, RowsReader
+from aumos_drift_detector.core.streams.records import ObservationRecord, RecordError, decode
+from aumos_drift_detector.core.unit_of_work import UnitOfWork, UnitOfWorkFactory
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(slots=True)
+class _Tally:
+    applied: int = 0
+    rows: int = 0
+    outcomes: int = 0
+    skipped: int = 0
+
+
+class StreamIngest:
+    """Applies batches of records of the observation and outcome topics for one consumer group.
+
+    Args:
+        uow_factory: Makes the unit of work of each batch.
+        datasets: Stores production rows (the REST path's rules).
+        concept: Feeds outcomes to concept detectors (the REST path's rules).
+        dead_letters: Where refused records go.
+        read_rows: Reads the rows of an observation record like a JSON upload.
+        group: The consumer group whose offsets are stored.
+        topics: What each consumed topic carries.
+    """
+
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        datasets: DatasetService,
+        concept: ConceptMonitoring,
+        dead_letters: DeadLetterSink,
+        read_rows: RowsReader,
+        *,
+        group: str,
+        topics: Mapping[str, StreamKind],
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._datasets = datasets
+        self._concept = concept
+        self._dead_letters = dead_letters
+        self._read_rows = read_rows
+        self.group = group
+        self.topics = dict(topics)
+
+    async def positions(self, partitions: Sequence[Partition]) -> dict[Partition, int]:
+        """The stored next offsets of those partitions that have one (where a consumer seeks on assignment)."""
+        async with self._uow_factory() as uow:
+            return await uow.consumer_offsets.positions(self.group, partitions)
+
+    async def apply(self, records: Sequence[StreamRecord]) -> BatchResult:
+        """Apply a batch: store its good records, dead-letter the bad ones, advance the offsets; one commit.
+
+        Raises:
+            ConflictError: Another consumer advanced one of the partitions meanwhile (nothing is committed).
+            StorageError: The database failed (nothing is committed).
+            PublishError: A dead letter was not delivered (nothing is committed).
+        """
+        tally, letters = _Tally(), []
+        partitions = sorted({record.position for record in records})
+        async with self._uow_factory() as uow:
+            stored = await uow.consumer_offsets.positions(self.group, partitions)
+            following = dict(stored)
+            for record in records:
+                if record.offset < following.get(record.position, record.offset):
+                    tally.skipped += 1
+                    continue
+                letter = await self._apply_one(uow, record, tally)
+                if letter is not None:
+                    letters.append(letter)
+                following[record.position] = record.offset + 1
+            await self._dead_letters.send(letters)
+            for partition, next_offset in following.items():
+                if next_offset != stored.get(partition):
+                    await uow.consumer_offsets.advance(
+                        self.group, partition, expected=stored.get(partition), next_offset=next_offset
+                    )
+            await uow.commit()
+        return BatchResult(
+            applied=tally.applied,
+            rows=tally.rows,
+            outcomes=tally.outcomes,
+            skipped=tally.skipped,
+            dead_letters=tuple(letters),
+            positions=following,
+        )
+
+    async def _apply_one(self, uow: UnitOfWork, record: StreamRecord, tally: _Tally) -> DeadLetter | None:
+        """Stage one record; return its dead letter instead when it cannot be applied."""
+        try:
+            decoded = decode(record.value, self.topics[record.topic])
+            principal = Principal(f"stream:{self.group}", decoded.tenant_id, frozenset({Role.OPERATOR}))
+            if isinstance(decoded, ObservationRecord):
+                upload = self._read_rows(decoded.rows)
+                result = await self._datasets.stage_ingest(uow, principal, decoded.monitor_id, upload)
+                tally.rows += result.accepted_rows
+            else:
+                outcome = await self._concept.stage_outcomes(uow, principal, decoded.monitor_id, decoded.values)
+                tally.outcomes += outcome.accepted
+        except RecordError as exc:
+            return _letter(record, exc.reason, exc.message)
+        except NotFoundError as exc:
+            return _letter(record, DeadLetterReason.UNKNOWN_MONITOR, exc.message)
+        except (ValidationError, ConflictError) as exc:
+            return _letter(record, DeadLetterReason.REJECTED, exc.message)
+        tally.applied += 1
+        return None
+
+
+def _letter(record: StreamRecord, reason: DeadLetterReason, message: str) -> DeadLetter:
+    log.warning(
+        "stream_record_dead_lettered",
+        topic=record.topic,
+        partition=record.partition,
+        offset=record.offset,
+        reason=reason.value,
+        error=message,
+    )
+    return DeadLetter(record, reason, message)
