@@ -111,7 +111,8 @@ class MonitorReplay:
         self.clock = FixedClock(now)
         handler = DetectionOutcomeHandler(self.clock)
         self.runs = RunService(storage.unit_of_work, self.clock, handler, CroniterCalendar())
-        self._runner = asyncio.Runner()
+        # A plain event loop: asyncio.Runner.run formats the repr of each result (a whole detection) on return.
+        self._loop = asyncio.new_event_loop()
         self._events_seen = len(storage.alert_events)
 
     @classmethod
@@ -119,7 +120,7 @@ class MonitorReplay:
         """A new monitor with its reference data profiled as the service profiles an upload."""
         profile = ReferenceProfile.from_data(reference, feature_specs(monitor), max_workers=1)
         replay = cls(monitor, profile, len(next(iter(reference.values()))), InMemoryStorage(), T0)
-        replay._runner.run(replay._add_monitor())
+        replay._loop.run_until_complete(replay._add_monitor())
         return replay
 
     def fork(self) -> MonitorReplay:
@@ -137,7 +138,7 @@ class MonitorReplay:
 
     def close(self) -> None:
         """Close the replay's event loop."""
-        self._runner.close()
+        self._loop.close()
 
     def evaluate(self, current: Mapping[str, np.ndarray]) -> DatasetDriftResult:
         """The engine's result for a current window, as the service's run computes it."""
@@ -156,7 +157,7 @@ class MonitorReplay:
         self.clock.advance(EVERY)
         result = self.evaluate(current)
         detection = self._detection(result, rows=len(next(iter(current.values()))))
-        decided = self._runner.run(self.runs.store(self.monitor, detection, None))
+        decided = self._loop.run_until_complete(self.runs.store(self.monitor, detection, None))
         self._prune()
         return CheckRecord(
             raw_flags=sum(
