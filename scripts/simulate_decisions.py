@@ -59,6 +59,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--days", type=int, help="checks in the year (default 365)")
     parser.add_argument("--change-day", type=int, help="first shifted day (default 200)")
     parser.add_argument("--shifts", type=float, nargs="+", help="shifts in σ (default 0.3 0.1)")
+    parser.add_argument("--window-days", type=int, default=1, help="days of rows in each checked window (default 1)")
     parser.add_argument("--diabetes-seeds", type=int, help="random splits (default 200)")
     parser.add_argument("--bp-shift", type=float, default=8.0, help="mmHg added to bp (default 8)")
     parser.add_argument("--concept-seeds", type=int, help="streams per change and detector (default 200)")
@@ -85,6 +86,7 @@ def make_plan(args: argparse.Namespace) -> Plan:
         days=_pick(args.days, 365, 120, q),
         change_day=_pick(args.change_day, 200, 60, q),
         shifts=tuple(_pick(args.shifts, (0.3, 0.1), (1.0, 0.3), q)),
+        window_days=args.window_days,
     )
     concept = ConceptConfig(
         seed=args.seed,
@@ -166,6 +168,10 @@ def summarise(plan: Plan, results: dict[str, list[dict[str, Any]]]) -> dict[str,
     return found
 
 
+def _window_note(year: YearConfig) -> str:
+    return "" if year.window_days == 1 else f" (each check sees the latest {year.window_days} days)"
+
+
 def section(plan: Plan, found: dict[str, Any], command: str, elapsed: float, workers: int) -> str:
     year, concept = plan.year, plan.concept
     lines = [
@@ -177,7 +183,7 @@ def section(plan: Plan, found: dict[str, Any], command: str, elapsed: float, wor
         lines += [
             f"**A year of daily checks** ({found['year']['seeds']} seeds): {year.days} checks of {year.features} "
             f"features ({year.features // 2} numerical N(0, 1), {max(1, year.features // 10)} binary, the rest "
-            f"categorical with 5 to 8 categories) with {year.rows:,} rows a day against a "
+            f"categorical with 5 to 8 categories) with {year.rows:,} rows a day{_window_note(year)} against a "
             f"{year.reference_rows:,}-row reference, every policy at its default. The shifted years are the same "
             f"years from day {year.change_day} on with one numerical feature moved; the delay counts shifted "
             "checks up to the first that breaches (1: the first shifted check alerts).",

@@ -1,8 +1,9 @@
 """A year of daily checks of one monitor: no drift, then the same year with one feature shifted.
 
 Each seed draws a law of ``features`` independent features (:mod:`.synthetic`), a reference of
-``reference_rows`` rows and one current window of ``rows`` rows a day, checked through the service's
-decision path (:mod:`.replay`) for ``days`` days. The naive rules are counted on the same engine
+``reference_rows`` rows and ``rows`` new rows a day; each day the window of the latest ``window_days``
+days (1: that day's rows only) is checked through the service's decision path (:mod:`.replay`), for
+``days`` days. The naive rules are counted on the same engine
 results: a check where some feature's uncorrected p-value is below 0.05, and every such flag.
 
 At ``change_day`` the replay is forked once per shift: the fork sees the same current windows as the
@@ -15,6 +16,7 @@ the number of shifted checks up to and including the first check that breaches t
 from __future__ import annotations
 
 import copy
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +37,21 @@ class YearConfig:
     days: int = 365
     change_day: int = 200
     shifts: tuple[float, ...] = (0.3, 0.1)
+    window_days: int = 1
+
+
+class Window:
+    """The monitor's current window: the rows of the latest ``days`` days (its ``last_rows`` cap)."""
+
+    def __init__(self, days: int) -> None:
+        self._days: deque[dict[str, np.ndarray]] = deque(maxlen=days)
+
+    def push(self, day: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Add a day's rows; the window to check."""
+        self._days.append(day)
+        if len(self._days) == 1:
+            return day
+        return {name: np.concatenate([rows[name] for rows in self._days]) for name in day}
 
 
 def _stationary(records: list[CheckRecord], change_day: int) -> dict[str, Any]:
@@ -51,7 +68,7 @@ def _stationary(records: list[CheckRecord], change_day: int) -> dict[str, Any]:
 
 
 def _follow_shift(
-    replay: MonitorReplay, rng: np.random.Generator, law: Law, shift: float, config: YearConfig
+    replay: MonitorReplay, rng: np.random.Generator, window: Window, law: Law, shift: float, config: YearConfig
 ) -> dict[str, Any]:
     """Check shifted windows until the first breach; the delays in shifted checks (``None``: never)."""
     moved = {law.numerical[0]: shift}
@@ -59,7 +76,7 @@ def _follow_shift(
     delay: int | None = None
     severity = None
     for count in range(1, config.days - config.change_day + 2):
-        record = replay.check(draw(law, config.rows, rng, moved))
+        record = replay.check(window.push(draw(law, config.rows, rng, moved)))
         if record.alarm and first_alarm is None:
             first_alarm = count
         if record.breach:
@@ -74,18 +91,17 @@ def run_year(config: YearConfig, seed_index: int) -> dict[str, Any]:
     """One seed of the year: the stationary counts and, for each shift, its delays."""
     rng = np.random.default_rng([config.seed, seed_index])
     law = make_law(config.features, rng)
-    monitor = make_monitor(law.kinds, window_rows=config.rows)
+    monitor = make_monitor(law.kinds, window_rows=config.rows * config.window_days)
     replay = MonitorReplay.start(monitor, draw(law, config.reference_rows, rng))
+    window = Window(config.window_days)
     records: list[CheckRecord] = []
-    forks: dict[float, tuple[MonitorReplay, np.random.Generator]] = {}
+    forks: dict[float, tuple[MonitorReplay, np.random.Generator, Window]] = {}
     for day in range(1, config.days + 1):
         if day == config.change_day:
-            forks = {shift: (replay.fork(), copy.deepcopy(rng)) for shift in config.shifts}
-        records.append(replay.check(draw(law, config.rows, rng)))
+            forks = {shift: (replay.fork(), copy.deepcopy(rng), copy.deepcopy(window)) for shift in config.shifts}
+        records.append(replay.check(window.push(draw(law, config.rows, rng))))
     replay.close()
     result = _stationary(records, config.change_day)
-    result["shifts"] = {
-        repr(shift): _follow_shift(fork, fork_rng, law, shift, config) for shift, (fork, fork_rng) in forks.items()
-    }
+    result["shifts"] = {repr(shift): _follow_shift(*fork, law, shift, config) for shift, fork in forks.items()}
     result["seed"] = seed_index
     return result
