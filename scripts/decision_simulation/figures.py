@@ -11,6 +11,8 @@ import numpy as np
 
 #: Each shift's target: the first alert within this many shifted checks in 95% of seeds.
 DELAY_TARGETS = {0.3: 3, 0.1: 30, 1.0: 3}
+#: Severities at or above the default alert policy's ``min_severity`` (``medium``).
+BREACHING = frozenset({"medium", "high", "critical"})
 #: Share of seeds that must reach a target.
 TARGET_SHARE = 0.95
 
@@ -104,7 +106,10 @@ def _detector_figures(runs: list[list[dict[str, Any]]], before: float, after: fl
     expected = "degradation" if after > before else "improvement"
     firsts = [next((drift for drift in drifts if drift["index"] >= change), None) for drifts in runs]
     found = [drift for drift in firsts if drift is not None]
-    alert_after = [sum(drift["alert"] for drift in drifts if drift["index"] >= change) for drifts in runs]
+    later = [[drift for drift in drifts if drift["index"] >= change] for drifts in runs]
+    alert_after = [sum(drift["alert"] for drift in drifts) for drifts in later]
+    # An open alert absorbs later breaches: count the drifts after the change that breach, alert or not.
+    breach_after = [sum(drift["severity"] in BREACHING for drift in drifts) for drifts in later]
     return {
         "delay": quantiles([None if drift is None else drift["index"] - change + 1 for drift in firsts]),
         "detected": len(found) / len(runs),
@@ -114,6 +119,8 @@ def _detector_figures(runs: list[list[dict[str, Any]]], before: float, after: fl
         "false_drifts_before_change": _mean_interval([sum(d["index"] < change for d in drifts) for drifts in runs]),
         "alerts_before_change": sum(sum(d["alert"] for d in drifts if d["index"] < change) for drifts in runs),
         "alerts_after_change": sum(alert_after),
+        "breaches_after_change": sum(breach_after),
+        "streams_breaching_after_change": sum(count > 0 for count in breach_after) / len(runs),
         "streams_alerting_after_change": sum(count > 0 for count in alert_after) / len(runs),
         "first_drift_alerted": _share(sum(drift["alert"] for drift in found), len(found)),
     }

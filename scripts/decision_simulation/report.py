@@ -96,8 +96,9 @@ def concept_table(concept: dict[str, Any]) -> list[str]:
     """One row per detector and change of rate."""
     rows = [
         "| change | detector | detected | delay (outcomes after the change) | direction right | before covers "
-        "truth | after covers truth | false drifts before the change (per stream) | alerts after the change |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "truth | after covers truth | false drifts before the change (per stream) | alerts opened after the change "
+        "| breaching drifts after the change |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for change, detectors in concept["changes"].items():
         for name, item in detectors.items():
@@ -105,7 +106,8 @@ def concept_table(concept: dict[str, Any]) -> list[str]:
                 f"| {change} | {name} | {_percent(item['detected'])} | {_spread(item['delay'])} | "
                 f"{_percent(item['direction_right'])} | {_percent(item['before_covers'])} | "
                 f"{_percent(item['after_covers'])} | {_interval(item['false_drifts_before_change'], 2)} | "
-                f"{item['alerts_after_change']} in {_percent(item['streams_alerting_after_change'])} of streams |"
+                f"{item['alerts_after_change']} in {_percent(item['streams_alerting_after_change'])} of streams | "
+                f"{item['breaches_after_change']} in {_percent(item['streams_breaching_after_change'])} of streams |"
             )
     return rows
 
