@@ -16,13 +16,14 @@ tables to stdout; ``--write-doc`` rewrites the part of the page between the cali
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import multiprocessing
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -33,17 +34,9 @@ from decision_simulation.diabetes import DiabetesConfig, run_split
 from decision_simulation.year import YearConfig, run_year
 
 SEED = 20261102
-SCENARIOS = ("year", "diabetes", "concept")
-
-
-@dataclass(frozen=True, slots=True)
-class Plan:
-    """What to simulate: each scenario's configuration and number of seeds."""
-
-    year: YearConfig
-    diabetes: DiabetesConfig
-    concept: ConceptConfig
-    seeds: dict[str, int]
+SCENARIOS = ("year", "assumptions", "diabetes", "concept")
+#: The years that break an assumption of the budget's guarantee, each with what it changes.
+ASSUMPTIONS = ("small_reference", "overlapping_window")
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -60,6 +53,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--change-day", type=int, help="first shifted day (default 200)")
     parser.add_argument("--shifts", type=float, nargs="+", help="shifts in σ (default 0.3 0.1)")
     parser.add_argument("--window-days", type=int, default=1, help="days of rows in each checked window (default 1)")
+    parser.add_argument("--assumption-seeds", type=int, help="years that break an assumption (default 20)")
     parser.add_argument("--diabetes-seeds", type=int, help="random splits (default 200)")
     parser.add_argument("--bp-shift", type=float, default=8.0, help="mmHg added to bp (default 8)")
     parser.add_argument("--concept-seeds", type=int, help="streams per change and detector (default 200)")
@@ -76,7 +70,7 @@ def _pick(value: Any, full: Any, quick: Any, is_quick: bool) -> Any:
     return value if value is not None else (quick if is_quick else full)
 
 
-def make_plan(args: argparse.Namespace) -> Plan:
+def make_plan(args: argparse.Namespace) -> report.Plan:
     q = args.quick
     year = YearConfig(
         seed=args.seed,
@@ -95,13 +89,22 @@ def make_plan(args: argparse.Namespace) -> Plan:
         batch=args.batch,
         detectors=tuple(_pick(args.detectors, DETECTORS, ("ADWIN", "DDM"), q)),
     )
+    assumptions = {
+        "small_reference": dataclasses.replace(year, reference_rows=2 * year.rows, shifts=()),
+        "overlapping_window": dataclasses.replace(year, window_days=_pick(None, 10, 3, q), shifts=()),
+    }
     seeds = {
         "year": _pick(args.seeds, 200, 3, q),
+        **dict.fromkeys(ASSUMPTIONS, _pick(args.assumption_seeds, 20, 2, q)),
         "diabetes": _pick(args.diabetes_seeds, 200, 20, q),
         "concept": _pick(args.concept_seeds, 200, 2, q),
     }
+    chosen = [
+        name for name in seeds if name in args.scenarios or (name in ASSUMPTIONS and "assumptions" in args.scenarios)
+    ]
     diabetes = DiabetesConfig(seed=args.seed, bp_shift=args.bp_shift)
-    return Plan(year, diabetes, concept, {name: seeds[name] for name in args.scenarios})
+    configs = {"year": year, **assumptions, "diabetes": diabetes, "concept": concept}
+    return report.Plan({name: configs[name] for name in chosen}, {name: seeds[name] for name in chosen})
 
 
 def quiet_logging() -> None:
@@ -113,18 +116,16 @@ def quiet_logging() -> None:
 
 
 def run_task(task: tuple[str, Any, int]) -> tuple[str, dict[str, Any]]:
-    scenario, config, index = task
-    runners: dict[str, Callable[[Any, int], dict[str, Any]]] = {
-        "year": run_year,
-        "diabetes": run_split,
-        "concept": run_streams,
-    }
-    return scenario, runners[scenario](config, index)
+    name, config, index = task
+    if isinstance(config, YearConfig):
+        return name, run_year(config, index)
+    if isinstance(config, DiabetesConfig):
+        return name, run_split(config, index)
+    return name, run_streams(config, index)
 
 
-def run_plan(plan: Plan, workers: int) -> dict[str, list[dict[str, Any]]]:
-    configs = {"year": plan.year, "diabetes": plan.diabetes, "concept": plan.concept}
-    tasks = [(name, configs[name], index) for name, count in plan.seeds.items() for index in range(count)]
+def run_plan(plan: report.Plan, workers: int) -> dict[str, list[dict[str, Any]]]:
+    tasks = [(name, plan.configs[name], index) for name, count in plan.seeds.items() for index in range(count)]
     results: dict[str, list[dict[str, Any]]] = {name: [] for name in plan.seeds}
     started = time.perf_counter()
     quiet_logging()
@@ -157,58 +158,19 @@ class _Serial:
         return map(function, items)
 
 
-def summarise(plan: Plan, results: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+def summarise(plan: report.Plan, results: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     found: dict[str, Any] = {}
-    if results.get("year"):
-        found["year"] = figures.year_figures(results["year"], days=plan.year.days, change_day=plan.year.change_day)
-    if results.get("diabetes"):
-        found["diabetes"] = figures.diabetes_figures(results["diabetes"])
-    if results.get("concept"):
-        found["concept"] = figures.concept_figures(results["concept"], change=plan.concept.before)
+    for name, items in results.items():
+        config = plan.configs[name]
+        if not items:
+            continue
+        if isinstance(config, YearConfig):
+            found[name] = figures.year_figures(items, days=config.days, change_day=config.change_day)
+        elif isinstance(config, DiabetesConfig):
+            found[name] = figures.diabetes_figures(items)
+        else:
+            found[name] = figures.concept_figures(items, change=config.before)
     return found
-
-
-def _window_note(year: YearConfig) -> str:
-    return "" if year.window_days == 1 else f" (each check sees the latest {year.window_days} days)"
-
-
-def section(plan: Plan, found: dict[str, Any], command: str, elapsed: float, workers: int) -> str:
-    year, concept = plan.year, plan.concept
-    lines = [
-        f"Regenerated by `make calibration` (`{command}`), base seed {year.seed}; the run took "
-        f"{elapsed / 60:.0f} minutes on {workers} processes.",
-        "",
-    ]
-    if "year" in found:
-        lines += [
-            f"**A year of daily checks** ({found['year']['seeds']} seeds): {year.days} checks of {year.features} "
-            f"features ({year.features // 2} numerical N(0, 1), {max(1, year.features // 10)} binary, the rest "
-            f"categorical with 5 to 8 categories) with {year.rows:,} rows a day{_window_note(year)} against a "
-            f"{year.reference_rows:,}-row reference, every policy at its default. The shifted years are the same "
-            f"years from day {year.change_day} on with one numerical feature moved; the delay counts shifted "
-            "checks up to the first that breaches (1: the first shifted check alerts).",
-            "",
-            *report.year_table(found["year"], asdict(year)),
-            "",
-        ]
-    if "diabetes" in found:
-        lines += [
-            f"**Diabetes** (scikit-learn's `load_diabetes(scaled=False)`, {found['diabetes']['splits']} random "
-            "splits into two halves of 221 rows; one check of a fresh monitor of the ten features, defaults):",
-            "",
-            *report.diabetes_table(found["diabetes"], plan.diabetes.bp_shift),
-            "",
-        ]
-    if "concept" in found:
-        lines += [
-            f"**Concept drift** ({found['concept']['seeds']} streams per row): Bernoulli errors, {concept.before:,} "
-            f"outcomes at the first rate then {concept.after:,} at the second, posted in batches of {concept.batch} "
-            "to the concept use case; each detector with its default parameters, the alert policy at its default.",
-            "",
-            *report.concept_table(found["concept"]),
-            "",
-        ]
-    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -219,7 +181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     elapsed = time.perf_counter() - started
     found = summarise(plan, results)
     command = "python scripts/simulate_decisions.py " + " ".join(sys.argv[1:] if argv is None else argv)
-    text = section(plan, found, command.strip(), elapsed, args.workers)
+    text = report.section(plan, found, command.strip(), elapsed, args.workers)
     sys.stdout.write(text + "\n")
     if args.json:
         payload = {"plan": asdict(plan), "figures": found, "results": results, "elapsed_seconds": elapsed}

@@ -32,8 +32,9 @@ def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any],
 @pytest.mark.slow
 def test_the_quick_run_reports_every_scenario_per_seed(quick_run: tuple[dict[str, Any], str, str]) -> None:
     payload, stdout, page = quick_run
-    assert set(payload["figures"]) == {"year", "diabetes", "concept"}
-    assert [len(payload["results"][name]) for name in ("year", "diabetes", "concept")] == [3, 20, 2]
+    names = ("year", "small_reference", "overlapping_window", "diabetes", "concept")
+    assert set(payload["figures"]) == set(names)
+    assert [len(payload["results"][name]) for name in names] == [3, 2, 2, 20, 2]
     assert "| scenario | target | measured | |" in stdout
     assert page.startswith("# Page\n\nbefore\n<!-- calibration:begin -->\n")
     assert page.endswith("<!-- calibration:end -->\nafter\n")
