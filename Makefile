@@ -43,7 +43,7 @@ bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench_api.py
 	$(BIN)/python benchmarks/bench_upload_memory.py
 
-# Seeded simulations of the decisions (about 15 minutes on 2 cores); rewrites docs/decisions.md section 5.
+# Seeded simulations of the decisions (15 to 25 minutes on 2 cores); rewrites docs/decisions.md section 5.
 calibration: $(INSTALLED)
 	$(BIN)/python scripts/simulate_decisions.py --workers 2 --write-doc docs/decisions.md
 
