@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test test-fast lint typecheck architecture pytest bench clean
+.PHONY: run test test-fast lint typecheck architecture pytest bench calibration clean
 
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench_api.py
 	$(BIN)/python benchmarks/bench_upload_memory.py
 	$(BIN)/python benchmarks/bench_streams.py
+
+# Seeded simulations of the decisions (15 to 25 minutes on 2 cores); rewrites docs/decisions.md section 5.
+calibration: $(INSTALLED)
+	$(BIN)/python scripts/simulate_decisions.py --workers 2 --write-doc docs/decisions.md
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .coverage aumos_drift.db*

@@ -76,7 +76,9 @@ def test_drift_exits_one_and_writes_json(files, capsys, tmp_path):
     assert payload["rules"] == [
         {"rule": "share", "feature": None},
         {"rule": "large_effect", "feature": "age"},
+        {"rule": "alarm", "feature": "age"},
         {"rule": "large_effect", "feature": "plan"},
+        {"rule": "alarm", "feature": "plan"},
     ]
     assert payload["correction"] == "benjamini_hochberg"
     features = {item["name"]: item for item in payload["features"]}

@@ -78,11 +78,15 @@ def test_bp_moved_by_8_mmhg_is_drift_by_the_large_effect_rule(files, tmp_path, c
         assert features[name]["p_value"] < 0.05
         assert features[name]["adjusted_p_value"] > 0.05
         assert not features[name]["drift_detected"]
-    assert payload["rules"] == [{"rule": "large_effect", "feature": "bp"}]
+    # bp's p-value also crosses its detector's threshold at this first check: the alert budget alarms
+    assert payload["rules"] == [{"rule": "large_effect", "feature": "bp"}, {"rule": "alarm", "feature": "bp"}]
     assert (payload["severity"], payload["alert"]) == ("critical", True)
     out = capsys.readouterr().out
     assert "Dataset drift detected by the large-effect rule: 'bp' moved 0.7" in out
-    assert "(bound 0.5 sd); 1 of 10 features drifted (importance-weighted share 0.10 < 0.5)." in out
+    assert (
+        "(bound 0.5 sd); the alert budget: the evidence on 'bp' crossed its detector's threshold; "
+        "1 of 10 features drifted (importance-weighted share 0.10 < 0.5)." in out
+    )
 
 
 def test_the_unmoved_split_is_not_drift(files, tmp_path) -> None:
@@ -129,7 +133,7 @@ def test_a_monitor_file_sets_the_rules(files, tmp_path, capsys) -> None:
     code, payload = _check_json(files, "bp", tmp_path, "--monitor", str(monitor))
     assert code == 1
     assert [item["name"] for item in payload["features"]] == ["bp", "age", "bmi"]
-    assert payload["rules"] == [{"rule": "critical", "feature": "bp"}]
+    assert payload["rules"] == [{"rule": "critical", "feature": "bp"}, {"rule": "alarm", "feature": "bp"}]
     assert payload["severity"] == "critical"  # critical effect (0.58 sd), a critical feature: capped at critical
     assert payload["features"][0]["critical"] is True
 

@@ -89,6 +89,8 @@ def _reason(fired: DriftRule, outcome: CheckOutcome) -> str:
     (feature,) = [item for item in detection.features if item.name == fired.feature]
     if fired.rule == "critical":
         return f"the critical rule: {feature.name!r} is critical and drifted"
+    if fired.rule == "alarm":
+        return f"the alert budget: the evidence on {feature.name!r} crossed its detector's threshold"
     bound = f"{rule.large_effect_sd:g} sd" if feature.effect_unit == "reference_sd" else f"{rule.large_effect_tv:g} TV"
     return f"the large-effect rule: {feature.name!r} moved {effect_text(feature)} (bound {bound})"
 
@@ -99,7 +101,8 @@ def verdict_line(outcome: CheckOutcome) -> str:
     if not outcome.rules:
         return (
             f"No dataset drift: {_share(detection, rule)}; no critical feature drifted, and none moved by "
-            f"{rule.large_effect_sd:g} sd or {rule.large_effect_tv:g} TV (the large-effect bounds)."
+            f"{rule.large_effect_sd:g} sd or {rule.large_effect_tv:g} TV (the large-effect bounds), and no "
+            "feature's detector crossed its threshold."
         )
     reasons = [_reason(fired, outcome) for fired in outcome.rules]
     if all(fired.rule != "share" for fired in outcome.rules):

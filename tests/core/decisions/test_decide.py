@@ -118,3 +118,33 @@ def test_the_check_rate_follows_the_cron() -> None:
     assert 255 < checks_per_year(calendar, Schedule(cron="0 9 * * 1-5"), now) < 266
     assert checks_per_year(calendar, None, now) == 365.0
     assert FeatureConfig(name="x").importance == 1.0
+
+
+def test_an_alarm_drifts_the_dataset_and_its_feature_sets_the_severity() -> None:
+    # One feature of fifty moved by 0.3 sd: far below the drifted share and the large-effect bound.
+    features = [feature("x", p=1e-12, effect=0.3), *(quiet(f"q{i}") for i in range(49))]
+    decision = decide(features, rule=RULE, critical=frozenset(), budget=BUDGET, checks_per_year=365, levels={})
+    assert (decision.alarm, decision.is_drift, decision.drift_share) == (True, True, 0.02)
+    monitor = make_monitor()
+    detection = make_detection(monitor, T0, drifted=1)
+    decided, _ = judge_detection(monitor, detection, None, checks_per_year=365.0, now=T0)
+    assert (decided.alarm, decided.is_drift, decided.severity) == (True, True, Severity.MEDIUM)
+    assert monitor.alert_policy.breaches(decided)
+
+
+def test_a_feature_whose_evidence_alarms_drifts_though_its_own_test_did_not_fire_after_correction() -> None:
+    levels: dict[str, float] = {}
+    decisions = []
+    for _ in range(8):
+        weak = feature("age", p=2e-4, effect=0.12, significant=False)
+        decision = decide(
+            [weak, quiet("plan")], rule=RULE, critical=frozenset(), budget=BUDGET, checks_per_year=365, levels=levels
+        )
+        levels = decision.levels
+        decisions.append(decision)
+    alarmed = [decision for decision in decisions if decision.alarm]
+    quiet_checks = [decision for decision in decisions if not decision.alarm]
+    assert alarmed
+    assert quiet_checks
+    assert all(decision.is_drift and decision.features[0].drift_detected for decision in alarmed)
+    assert not any(decision.is_drift or decision.features[0].drift_detected for decision in quiet_checks)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
 
 from aumos_drift_detector.core.events.model import EventType
-from tests.core.builders import Harness, make_monitor
+from tests.core.builders import Harness, make_detection, make_monitor
 
 
 @pytest.fixture
@@ -62,7 +63,11 @@ async def test_combine_all_needs_both_rules(harness: Harness) -> None:
 async def test_every_drifted_detection_and_only_those_emit_drift_detected(harness: Harness) -> None:
     monitor = await harness.add_monitor(make_monitor(retraining_policy={"enabled": False}))
     drifted = await harness.run(monitor, drifted=3)
-    await harness.run(monitor, drifted=1)
+    # One feature drifted at this check (p = 1e-3), too little evidence to alarm: the dataset did not drift.
+    one = make_detection(monitor, harness.clock.now(), drifted=1)
+    weak = one.features[0].model_copy(update={"p_value": 1e-3})
+    harness.clock.advance(timedelta(minutes=1))
+    assert not (await harness.store(monitor, dataclasses.replace(one, features=(weak, *one.features[1:])))).is_drift
     (event,) = await harness.events(EventType.DRIFT_DETECTED)
     assert event.payload()["detection_id"] == str(drifted.id)
     assert event.payload()["severity"] == "high"

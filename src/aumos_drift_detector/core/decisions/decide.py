@@ -9,6 +9,13 @@ A check **alarms** when
   p-value), or
 * a feature drifted that the budget cannot weigh: its share of missing values moved past its limit,
   or its test is a distance without a p-value (these alarm at the check where they drift).
+
+A feature whose sequential detector alarms has **drifted** at that check, whatever its single test
+said after the correction: its evidence gathered over the checks crossed a threshold that holds the
+alert budget across features and time, and an alarm needs a practical effect at the check itself (a
+check below the effect floor adds no evidence). So the dataset drifts (:func:`.verdict.dataset_drifted`)
+and the severity follows that feature's effect: a persistent shift of one feature among many, too small
+to drift the dataset at any single check, still pages people once its evidence is strong enough.
 """
 
 from __future__ import annotations
@@ -76,12 +83,19 @@ def decide(
         if feature.p_value is not None and math.isfinite(feature.p_value)
     }
     after, steps = advance(levels, e_values, thresholds)
-    decided = tuple(
-        feature.model_copy(update={"evidence": _evidence(steps[feature.name]) if feature.name in steps else None})
-        for feature in judged
-    )
+    decided = tuple(_with_evidence(feature, steps.get(feature.name)) for feature in judged)
     alarm = any(step.alarm for step in steps.values()) or any(_alarms_without_evidence(f) for f in decided)
     return CheckDecision(decided, dataset_drifted(decided, rule), weighted_share(decided), alarm, after)
+
+
+def _with_evidence(feature: FeatureResult, step: DetectorStep | None) -> FeatureResult:
+    """The judged feature with its detector's step; a feature whose detector alarmed has drifted."""
+    if step is None:
+        return feature.model_copy(update={"evidence": None})
+    update: dict[str, object] = {"evidence": _evidence(step)}
+    if step.alarm:
+        update["drift_detected"] = True
+    return feature.model_copy(update=update)
 
 
 #: The lowest detector level reported (any level below 0 acts as 0; an e-value of 0 has level -inf).

@@ -6,14 +6,18 @@ A feature **drifted** at a check when
   across the features tested by a p-value) **and** its effect reached the rule's practical floor
   (``effect_floor_sd`` of the reference's standard deviation for a numerical feature,
   ``effect_floor_tv`` of total variation for a categorical one), **or**
-* its share of missing values moved past its limit.
+* its share of missing values moved past its limit, **or**
+* its sequential detector alarmed at this check (decided in :mod:`.decide`, after this module's
+  :func:`judge_feature`).
 
 The **dataset drifted** when any of these holds:
 
 * the importance-weighted share of drifted features reaches ``drift_share``;
 * a feature marked ``critical`` drifted;
 * a feature drifted with a large effect: ``large_effect_sd`` standard deviations (numerical) or
-  ``large_effect_tv`` of total variation (categorical).
+  ``large_effect_tv`` of total variation (categorical);
+* a feature's sequential detector alarmed: its evidence over the checks crossed the alert budget's
+  threshold (:mod:`.sequential`).
 
 So one feature moved far cannot hide among many unmoved ones, and a shift too small to matter is not
 drift however large the sample.
@@ -62,11 +66,12 @@ class DriftRule:
 
     Attributes:
         rule: ``share`` (the weighted share of drifted features reached the rule's), ``critical`` (a
-            critical feature drifted) or ``large_effect`` (a feature drifted by a large effect).
+            critical feature drifted), ``large_effect`` (a feature drifted by a large effect) or ``alarm``
+            (a feature's sequential detector alarmed).
         feature: The feature concerned (``None`` for ``share``).
     """
 
-    rule: Literal["share", "critical", "large_effect"]
+    rule: Literal["share", "critical", "large_effect", "alarm"]
     feature: str | None = None
 
 
@@ -78,9 +83,15 @@ def drift_rules(features: Sequence[FeatureResult], rule: DatasetRule) -> tuple[D
             fired.append(DriftRule("critical", feature.name))
         if feature.drift_detected and reaches(feature, rule.large_effect_sd, rule.large_effect_tv):
             fired.append(DriftRule("large_effect", feature.name))
+        if feature.drift_detected and _alarmed(feature):
+            fired.append(DriftRule("alarm", feature.name))
     return tuple(fired)
 
 
 def dataset_drifted(features: Sequence[FeatureResult], rule: DatasetRule) -> bool:
     """The dataset verdict of judged features (rules in the module docstring)."""
     return bool(drift_rules(features, rule))
+
+
+def _alarmed(feature: FeatureResult) -> bool:
+    return feature.evidence is not None and feature.evidence.alarm
