@@ -25,8 +25,8 @@ from aumos_drift_detector.core.unit_of_work_in_memory import InMemoryStorage
 from tests.core.backtest.history import DAY, DAY0, ONE_DAY, daily_periods
 from tests.core.inputs import ADMIN, OPERATOR, churn_rows, draft, upload
 
-#: Days 5-7 far (0.8 sd), 12-15 a little (0.3 sd), the rest unmoved.
-SHIFTS = {5: 8.0, 6: 8.0, 7: 8.0, 12: 3.0, 13: 3.0, 14: 3.0, 15: 3.0}
+#: Days 5-7 far (0.8 sd), 12-15 a little (0.25 sd), the rest unmoved.
+SHIFTS = {5: 8.0, 6: 8.0, 7: 8.0, 12: 2.5, 13: 2.5, 14: 2.5, 15: 2.5}
 DAYS = 20
 
 
@@ -71,8 +71,10 @@ async def test_the_backtest_reports_what_the_live_service_decided(
         tuple(sorted(f.name for f in d.drifted_features)) for d in live
     ]
     assert report.alerts == live_alerts == 2
-    # The history exercised what it was built for: far and small shifts, and an alarm that needed two checks.
+    # The history exercised what it was built for: far and small shifts, and an alarm that needed several checks.
     severities = {c.severity for c in report.checks}
     assert {Severity.CRITICAL, Severity.HIGH} <= severities
     small = [c for c in report.checks[12:16] if c.drift_detected]
-    assert [c.alarm for c in small][:2] == [False, True]
+    alarms = [c.alarm for c in small]
+    assert alarms[0] is False
+    assert True in alarms

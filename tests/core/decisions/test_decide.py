@@ -53,7 +53,7 @@ def test_a_significant_shift_below_the_effect_floor_is_not_drift_and_adds_no_evi
 
 
 def test_a_critical_feature_alone_makes_the_dataset_drift() -> None:
-    moved = feature("plan", p=1e-4, effect=0.2)
+    moved = feature("plan", p=1e-3, effect=0.2)  # significant, but no alarm of the budget at one check
     features = [moved, *(quiet(f"x{i}") for i in range(5))]
     plain = decide(features, rule=RULE, critical=frozenset(), budget=BUDGET, checks_per_year=365, levels={})
     marked = decide(features, rule=RULE, critical=frozenset({"plan"}), budget=BUDGET, checks_per_year=365, levels={})
@@ -64,7 +64,7 @@ def test_weak_evidence_alarms_only_after_it_accumulates_over_checks() -> None:
     levels: dict[str, float] = {}
     alarms = []
     for _ in range(6):
-        features = [feature("age", p=2e-4, effect=0.1), quiet("plan")]
+        features = [feature("age", p=2e-3, effect=0.1), quiet("plan")]  # above the one-check 1/(2A) = 6.8e-4
         decision = decide(features, rule=RULE, critical=frozenset(), budget=BUDGET, checks_per_year=365, levels=levels)
         levels = decision.levels
         alarms.append(decision.alarm)
@@ -136,7 +136,7 @@ def test_a_feature_whose_evidence_alarms_drifts_though_its_own_test_did_not_fire
     levels: dict[str, float] = {}
     decisions = []
     for _ in range(8):
-        weak = feature("age", p=2e-4, effect=0.12, significant=False)
+        weak = feature("age", p=2e-3, effect=0.12, significant=False)
         decision = decide(
             [weak, quiet("plan")], rule=RULE, critical=frozenset(), budget=BUDGET, checks_per_year=365, levels=levels
         )
@@ -148,3 +148,28 @@ def test_a_feature_whose_evidence_alarms_drifts_though_its_own_test_did_not_fire
     assert quiet_checks
     assert all(decision.is_drift and decision.features[0].drift_detected for decision in alarmed)
     assert not any(decision.is_drift or decision.features[0].drift_detected for decision in quiet_checks)
+
+
+def test_a_p_value_below_half_the_share_alarms_at_its_first_check() -> None:
+    """Two features checked daily: A = 730, so p <= 1/(2A) = 6.85e-4 alarms at once, though e(p) is far from 2A."""
+    at_once = decide(
+        [feature("age", p=6.5e-4, effect=0.3), quiet("plan")],
+        rule=RULE, critical=frozenset(), budget=BUDGET, checks_per_year=365, levels={},
+    )  # fmt: skip
+    (age,) = [item for item in at_once.features if item.name == "age"]
+    assert age.evidence is not None
+    assert (at_once.alarm, age.evidence.alarm, age.evidence.at_once) == (True, True, True)
+    assert age.evidence.e_value < 100
+    assert age.evidence.p_threshold is not None
+    assert abs(age.evidence.p_threshold - 1 / 1460) < 1e-12
+    assert at_once.levels["age"] == 0.0
+    later = decide(
+        [feature("age", p=7.5e-4, effect=0.3), quiet("plan")],
+        rule=RULE, critical=frozenset(), budget=BUDGET, checks_per_year=365, levels={},
+    )  # fmt: skip
+    assert not later.alarm
+    tiny = decide(
+        [feature("age", p=1e-9, effect=0.01), quiet("plan")],
+        rule=RULE, critical=frozenset(), budget=BUDGET, checks_per_year=365, levels={},
+    )  # fmt: skip
+    assert not tiny.alarm  # below the practical floor: neither half of the budget fires

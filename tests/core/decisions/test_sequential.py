@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from aumos_drift_detector.core.decisions.evidence import mixture_e_value
-from aumos_drift_detector.core.decisions.sequential import advance, log_thresholds
+from aumos_drift_detector.core.decisions.sequential import advance, halved, log_thresholds, one_check_alarms
 
 
 def test_thresholds_split_the_yearly_budget_by_importance() -> None:
@@ -59,3 +59,21 @@ def test_a_persistent_small_shift_is_found_by_accumulation() -> None:
         levels, steps = advance(levels, {"x": mixture_e_value(1e-3)}, thresholds)
         alarms.append(steps["x"].alarm)
     assert alarms.index(True) == 3
+
+
+def test_both_halves_together_hold_the_features_share_under_no_drift() -> None:
+    """Uniform p-values, share 1/A with A = 500: detector at 2A plus one-check p <= 1/(2A) alarm at most ~1/A."""
+    rng = np.random.default_rng(12)
+    halves = halved({"x": math.log(500.0)})
+    levels: dict[str, float] = {}
+    alarms = 0
+    checks = 200_000
+    for p in rng.uniform(size=checks):
+        levels, steps = advance(levels, {"x": mixture_e_value(float(p))}, halves)
+        if "x" in one_check_alarms({"x": float(p)}, halves):
+            levels["x"] = 0.0
+            alarms += 1
+        else:
+            alarms += steps["x"].alarm
+    assert alarms <= checks / 500, alarms
+    assert alarms >= checks / 500 / 4, alarms  # the one-check half alone fires about checks/1000 times

@@ -5,8 +5,9 @@ history replayed offline is judged exactly as the service judges it live.
 
 A check **alarms** when
 
-* a feature's sequential detector crosses its threshold (:mod:`.sequential`; features tested by a
-  p-value), or
+* a feature's sequential detector crosses its threshold, or the check's own p-value of a feature is at
+  most the other half of its share of the budget (:mod:`.sequential`; features tested by a p-value
+  whose effect reached the practical floor), or
 * a feature drifted that the budget cannot weigh: its share of missing values moved past its limit,
   or its test is a distance without a p-value (these alarm at the check where they drift).
 
@@ -20,13 +21,20 @@ to drift the dataset at any single check, still pages people once its evidence i
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from aumos_drift_detector.core.alerts.policy import AlertBudget
 from aumos_drift_detector.core.decisions.evidence import check_evidence
-from aumos_drift_detector.core.decisions.sequential import DetectorStep, advance, log_thresholds
+from aumos_drift_detector.core.decisions.sequential import (
+    DetectorStep,
+    advance,
+    halved,
+    log_thresholds,
+    one_check_alarms,
+)
 from aumos_drift_detector.core.decisions.verdict import dataset_drifted, judge_feature, weighted_share
 from aumos_drift_detector.core.detections.model import FeatureEvidence, FeatureResult
 from aumos_drift_detector.core.monitors.config import DatasetRule
@@ -76,13 +84,15 @@ def decide(
     """
     judged = [judge_feature(feature, rule, critical=feature.name in critical) for feature in features]
     weights = {feature.name: feature.weight for feature in judged}
-    thresholds = log_thresholds(weights, checks_per_year=checks_per_year, budget=budget.false_alerts_per_year)
+    halves = halved(log_thresholds(weights, checks_per_year=checks_per_year, budget=budget.false_alerts_per_year))
+    weighed = [feature for feature in judged if feature.p_value is not None and math.isfinite(feature.p_value)]
     e_values = {
-        feature.name: check_evidence(feature.p_value, practical=feature.practical)
-        for feature in judged
-        if feature.p_value is not None and math.isfinite(feature.p_value)
+        feature.name: check_evidence(feature.p_value or 0.0, practical=feature.practical) for feature in weighed
     }
-    after, steps = advance(levels, e_values, thresholds)
+    after, steps = advance(levels, e_values, halves)
+    at_once = one_check_alarms({f.name: f.p_value or 0.0 for f in weighed if f.practical}, halves)
+    steps = {name: _or_at_once(step, name in at_once) for name, step in steps.items()}
+    after |= dict.fromkeys(at_once, 0.0)
     decided = tuple(_with_evidence(feature, steps.get(feature.name)) for feature in judged)
     alarm = any(step.alarm for step in steps.values()) or any(_alarms_without_evidence(f) for f in decided)
     return CheckDecision(decided, dataset_drifted(decided, rule), weighted_share(decided), alarm, after)
@@ -98,6 +108,11 @@ def _with_evidence(feature: FeatureResult, step: DetectorStep | None) -> Feature
     return feature.model_copy(update=update)
 
 
+def _or_at_once(step: DetectorStep, at_once: bool) -> DetectorStep:
+    """The step, alarming also when the check's own p-value alarmed (the detector then restarts)."""
+    return dataclasses.replace(step, alarm=True, at_once=True) if at_once else step
+
+
 #: The lowest detector level reported (any level below 0 acts as 0; an e-value of 0 has level -inf).
 _LOWEST_LEVEL = -1000.0
 
@@ -107,5 +122,7 @@ def _evidence(step: DetectorStep) -> FeatureEvidence:
         e_value=math.exp(step.log_e_value) if step.log_e_value > _LOWEST_LEVEL else 0.0,
         level=max(step.level, _LOWEST_LEVEL),
         log_threshold=step.log_threshold,
+        p_threshold=math.exp(-step.log_threshold),
         alarm=step.alarm,
+        at_once=step.at_once,
     )

@@ -20,6 +20,14 @@ so the features' false-alarm rates add up to at most ``Σ_i 1/A_i = B / C`` per 
 year (a union bound over features; a weighted Bonferroni split of the budget). Important features get
 lower thresholds and are detected sooner.
 
+**Two alarms per feature.** Each feature's share ``1/A_i`` is split in halves (a union bound again): its
+e-detector alarms at ``2·A_i``, and the check's own p-value alarms when ``p ≤ 1/(2·A_i)``
+(:func:`one_check_alarms`; under no drift a valid p-value does so with probability at most
+``1/(2·A_i)``). The e-value of one p-value costs about a factor ``(ln p)²`` against the p-value itself,
+so a large shift seen once would otherwise need ``p`` near ``10⁻⁶`` to alarm at a daily monitor's first
+check; the one-check alarm finds it at ``p ≤ 1/(2·A_i)``, while the detector still accumulates small
+shifts, at the price of a threshold twice as high.
+
 Checks of one monitor share its reference data, so their p-values are not exactly independent under
 no drift; with a reference much larger than the current window the effect is small, and the
 simulations in ``docs/decisions.md`` measure the false alerts per year that result.
@@ -34,6 +42,9 @@ from typing import Final
 
 #: Checks per year assumed for a monitor that runs on demand only.
 DEFAULT_CHECKS_PER_YEAR: Final[float] = 365.0
+
+#: Log of 2: each of a feature's two alarms gets half of its share of the budget.
+HALF_SHARE: Final[float] = math.log(2.0)
 
 
 def log_thresholds(weights: Mapping[str, float], *, checks_per_year: float, budget: float) -> dict[str, float]:
@@ -61,13 +72,15 @@ class DetectorStep:
         log_e_value: Log of the check's e-value (``-inf`` for an e-value of 0).
         level: The detector's log level after the check (before a restart).
         log_threshold: The level at which it alarms.
-        alarm: Whether it crossed the threshold at this check.
+        alarm: Whether it alarmed at this check (crossed the threshold, or the p-value alone alarmed).
+        at_once: Whether the check's own p-value alarmed (:func:`one_check_alarms`).
     """
 
     log_e_value: float
     level: float
     log_threshold: float
     alarm: bool
+    at_once: bool = False
 
 
 def advance(
@@ -93,3 +106,17 @@ def advance(
         steps[name] = DetectorStep(log_e, level, log_thresholds_[name], alarm)
         after[name] = 0.0 if alarm else max(level, 0.0)
     return after, steps
+
+
+def halved(log_thresholds_: Mapping[str, float]) -> dict[str, float]:
+    """The log thresholds of each feature's two alarms: twice its threshold, for half its share of the budget."""
+    return {name: value + HALF_SHARE for name, value in log_thresholds_.items()}
+
+
+def one_check_alarms(p_values: Mapping[str, float], log_halves: Mapping[str, float]) -> frozenset[str]:
+    """The features whose p-value at this check alone alarms: ``p ≤ 1/(2·A)`` (``log_halves`` is ``log 2A``).
+
+    >>> sorted(one_check_alarms({"a": 1e-4, "b": 1e-3}, halved({"a": math.log(1000), "b": math.log(1000)})))
+    ['a']
+    """
+    return frozenset(name for name, p in p_values.items() if p <= 0 or math.log(p) <= -log_halves[name])

@@ -68,7 +68,11 @@ class FeatureEvidence(DomainModel):
     e_value: float = Field(ge=0, description="The check's evidence against no drift (e-value of its p-value)")
     level: float = Field(description="The detector's log level after the check")
     log_threshold: float = Field(description="The log level at which the detector alarms")
-    alarm: bool = Field(description="Whether the detector crossed its threshold at this check")
+    p_threshold: float | None = Field(
+        default=None, description="The check's own p-value alarms at or below this (the other half of the share)"
+    )
+    alarm: bool = Field(description="Whether the feature alarmed at this check: its detector or its p-value")
+    at_once: bool = Field(default=False, description="Whether the check's own p-value alarmed")
 
 
 class FeatureResult(DomainModel):
