@@ -13,7 +13,7 @@ then, in one run:
 3. **REST.** Stops the consumer, starts ``aumos-drift serve`` on the same database and posts the same kind of
    rows as Parquet batches of ``--rest-batch`` rows to ``POST /monitors/{id}/observations``.
 
-Run: ``.venv/bin/python benchmarks/bench_streams.py [--records 2000] [--rows 200] [--batch 2000]``.
+Run: ``.venv/bin/python benchmarks/bench_streams.py [--records 5000] [--rows 200] [--batch 500]``.
 """
 
 from __future__ import annotations
@@ -186,9 +186,9 @@ async def _measure(database_url: str, args: argparse.Namespace) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--records", type=int, default=2000, help="backlog records per topic")
+    parser.add_argument("--records", type=int, default=5000, help="backlog records per topic")
     parser.add_argument("--rows", type=int, default=200, help="rows (or outcome values) per record")
-    parser.add_argument("--batch", type=int, default=2000, help="most records per consumer batch")
+    parser.add_argument("--batch", type=int, default=500, help="most records per consumer batch (the service default)")
     parser.add_argument("--wait", type=float, default=0.25, help="longest wait for a consumer batch, seconds")
     parser.add_argument("--rate", type=float, default=200_000, help="paced observation rows per second")
     parser.add_argument("--outcome-rate", type=float, default=50_000, help="paced outcome values per second")
