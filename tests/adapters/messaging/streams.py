@@ -165,8 +165,14 @@ async def detections_stored(container: Container) -> int:
         return int((await connection.execute(select(func.count()).select_from(DetectionRow))).scalar_one())
 
 
-async def stored(container: Container, monitors: Sequence[uuid.UUID]) -> dict[uuid.UUID, tuple[int, int, object]]:
-    """Per monitor: stored rows, stored batches, and the concept detector's state."""
+async def stored(
+    container: Container, monitors: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, tuple[int, list[object], object]]:
+    """Per monitor: stored rows, their ages in the order stored, and the concept detector's state.
+
+    The rows are compared, not the batches: how many records a stored batch coalesces depends on where
+    the polls of a run happened to cut the stream.
+    """
     found = {}
     async with container.unit_of_work() as uow:
         for monitor_id in monitors:
@@ -174,8 +180,9 @@ async def stored(container: Container, monitors: Sequence[uuid.UUID]) -> dict[uu
             batches = await uow.observations.received_batches(
                 "acme", monitor_id, columns=["age"], since=None, until=None
             )
+            ages = [age for batch in batches for age in batch.table.to_pydict()["age"]]
             checkpoint = await uow.concept_states.get("acme", monitor_id)
-            found[monitor_id] = (rows, len(batches), checkpoint.state if checkpoint else None)
+            found[monitor_id] = (rows, ages, checkpoint.state if checkpoint else None)
     return found
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import IO, Final
 
 import pyarrow as pa
@@ -147,6 +147,13 @@ class _Batches:
         self._columns = {key: [] for key in self._columns}
         self._rows = 0
 
+    def table(self) -> pa.Table:
+        """The records added, as one table."""
+        self.flush()
+        if not self.tables:
+            return pa.table({})
+        return pa.concat_tables(self.tables, promote_options="permissive")
+
 
 def read_json_array(source: SharedFile, *, name: str) -> pa.Table:
     """Read a JSON array of objects (see the module docstring).
@@ -165,10 +172,20 @@ def read_json_array(source: SharedFile, *, name: str) -> pa.Table:
         raise checker.duplicate_key(exc.key, row=row + 1) from None
     except json.JSONDecodeError as exc:
         raise ValueError(f"row {row + 1}: {exc.msg}") from None
-    batches.flush()
-    if not batches.tables:
-        return pa.table({})
-    return pa.concat_tables(batches.tables, promote_options="permissive")
+    return batches.table()
+
+
+def records_table(records: Iterable[object], *, name: str) -> pa.Table:
+    """Gather JSON records already decoded (objects) into a table, by the rules of a JSON array.
+
+    Raises:
+        ValidationError: A record breaks a rule of the checker (naming row and column).
+        ValueError: A record is not an object.
+    """
+    checker, batches = RecordChecker(name), _Batches(name)
+    for row, record in enumerate(records, start=1):
+        batches.add(checker.check(record, row=row))
+    return batches.table()
 
 
 def _refuse_lines_without_an_object(source: SharedFile) -> None:

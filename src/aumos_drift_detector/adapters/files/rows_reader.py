@@ -1,13 +1,17 @@
-"""The rows of an observation record from a stream, read by the same rules as a JSON upload."""
+"""The rows of an observation record from a stream, read by the same rules as a JSON upload.
+
+The rows arrive already decoded (the record was parsed once to find its tenant and monitor), so they are
+checked and gathered into columns as they are, by the checker and the bad-value policy of a JSON array
+upload, rather than written back to text and parsed again.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from collections.abc import Sequence
 
-from aumos_drift_detector.adapters.files.tabular import read_tabular
+from aumos_drift_detector.adapters.files.tabular import read_records
 from aumos_drift_detector.core.ingest.model import Upload
 
 
@@ -17,8 +21,8 @@ def read_rows(rows: Sequence[object]) -> Upload:
     Raises:
         ValidationError: A refused value or an unreadable row; the message names the column and row.
     """
-    body = json.dumps(rows).encode()  # NaN stays NaN: a missing value, as in a JSON upload
-    parsed = read_tabular(io.BytesIO(body), "json", name="observations")
+    parsed = read_records(rows, name="observations")
+    body = json.dumps(rows).encode()  # the digest of the rows as JSON text, NaN written as NaN
     return Upload(
         table=parsed.table,
         rows=parsed.table.num_rows,

@@ -153,6 +153,15 @@ def scan_tabular(
         pa.default_memory_pool().release_unused()
 
 
+def scan_table(table: pa.Table, *, name: str, consumer: BatchConsumer) -> ScanResult:
+    """Apply the bad-value policy to a table already read (JSON records decoded elsewhere) into ``consumer``.
+
+    Raises:
+        ValidationError: An empty table or a refused value; the message starts with ``name``.
+    """
+    return _Pass(name, consumer, None, None)(table.schema, iter(table.to_batches()))
+
+
 def _scan(
     source: SharedFile,
     fmt: TabularFormat,

@@ -37,10 +37,11 @@ from typing import IO, Any, Final
 import pyarrow as pa
 
 from aumos_drift_detector.adapters.files.csv_reader import DEFAULT_BLOCK_SIZE
-from aumos_drift_detector.adapters.files.table_scan import FORMATS, TabularFormat, scan_tabular
+from aumos_drift_detector.adapters.files.json_records import records_table
+from aumos_drift_detector.adapters.files.table_scan import FORMATS, TabularFormat, scan_table, scan_tabular
 from aumos_drift_detector.core.errors import ValidationError
 
-__all__ = ["FORMATS", "ParsedTable", "TabularFormat", "detect_format", "read_table", "read_tabular"]
+__all__ = ["FORMATS", "ParsedTable", "TabularFormat", "detect_format", "read_records", "read_table", "read_tabular"]
 
 _SUFFIXES: Final[dict[str, TabularFormat]] = {
     ".csv": "csv",
@@ -123,6 +124,22 @@ def read_tabular(
     """
     batches = _Batches()
     scanned = scan_tabular(file, fmt, name=name, consumer=batches, columns=columns, csv_block_size=csv_block_size)
+    table = pa.Table.from_batches(batches.batches, schema=scanned.schema)
+    return ParsedTable(table=table, missing_values=scanned.missing_values)
+
+
+def read_records(records: Sequence[object], *, name: str) -> ParsedTable:
+    """Read JSON records already decoded (objects) by the rules of a JSON array upload.
+
+    Raises:
+        ValidationError: A record that is not an object, or a refused value; the message starts with ``name``.
+    """
+    try:
+        parsed = records_table(records, name=name)
+    except ValueError as exc:
+        raise ValidationError(f"{name}: cannot read JSON: {exc}", details={"file": name}) from exc
+    batches = _Batches()
+    scanned = scan_table(parsed, name=name, consumer=batches)
     table = pa.Table.from_batches(batches.batches, schema=scanned.schema)
     return ParsedTable(table=table, missing_values=scanned.missing_values)
 

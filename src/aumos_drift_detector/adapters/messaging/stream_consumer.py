@@ -3,7 +3,9 @@
 The consumer joins its group on the observation and outcome topics and never commits offsets to Kafka
 (``enable.auto.commit`` is off): the database is the truth. On every assignment it seeks each partition
 to the offset stored in the database (the beginning when none is stored); it then polls bounded batches
-(at most ``max_records``, waiting at most ``max_wait_seconds``) and hands each one to
+(at most ``max_records``; the records already fetched at once, else waiting at most ``max_wait_seconds``,
+so a batch holds what arrived while the previous one was applied and grows with the load; the broker
+answers a fetch within 50 ms) and hands each one to
 :meth:`StreamIngest.apply`, which stores the records and the next offsets in one transaction. When a
 batch fails (database, dead-letter topic, or another consumer took the partition), nothing of it was
 committed: the consumer seeks back to the stored offsets and reads it again after a pause.
@@ -89,6 +91,7 @@ class KafkaStreamConsumer:
             "enable.auto.commit": False,
             "enable.auto.offset.store": False,
             "auto.offset.reset": "earliest",
+            "fetch.wait.max.ms": 50,  # librdkafka's 500 ms would add to every record's latency when idle
             "logger": CLIENT_LOGGER,
         } | (config or {})
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -102,7 +105,7 @@ class KafkaStreamConsumer:
         log.info("stream_consumer_started", group=self._ingest.group, topics=list(self._ingest.topics))
         try:
             while not stop.is_set():
-                messages = await asyncio.to_thread(consumer.consume, self._max_records, self._max_wait)
+                messages = await asyncio.to_thread(self._poll, consumer)
                 records = [_record(message) for message in messages if not self._failed(message)]
                 if records and not await self._apply(consumer, records):
                     with contextlib.suppress(TimeoutError):
@@ -113,6 +116,17 @@ class KafkaStreamConsumer:
         finally:
             await asyncio.to_thread(consumer.close)
             log.info("stream_consumer_stopped", group=self._ingest.group)
+
+    def _poll(self, consumer: Consumer) -> list[Message]:
+        """The records already fetched, at once; else wait for a batch (blocking: run it in a thread).
+
+        ``consume`` returns when it has ``max_records`` or the wait is over, so calling it with a wait while
+        records are queued would hold a loaded consumer for the whole wait on every batch: the records
+        that arrived while the previous batch was applied are taken at once instead, and the batches grow
+        with the load.
+        """
+        messages = consumer.consume(self._max_records, 0)
+        return messages or consumer.consume(self._max_records, self._max_wait)
 
     @staticmethod
     def _failed(message: Message) -> bool:

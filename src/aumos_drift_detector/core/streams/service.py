@@ -11,6 +11,12 @@ the use cases refuse) goes to the dead-letter topic and its offset advances with
 batch: every check runs before anything of that record is staged, so a refused record never undoes the
 others. The dead letters are delivered before the commit: a crash between the two sends a letter twice
 on the retry, never loses one.
+
+The good records of a batch are coalesced per monitor (:mod:`.grouping`): one observation batch holding
+the rows of all of a monitor's records, one detector call with all of its values, so one checkpoint load
+and save. Each record is decoded and checked on its own first; when a monitor's coalesced rows or values
+are refused as a whole, its records are applied one by one, so a bad record is dead-lettered alone and
+never takes the good records of its batch with it.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from aumos_drift_detector.core.errors import ConflictError, NotFoundError, Valid
 from aumos_drift_detector.core.ingest.service import DatasetService
 from aumos_drift_detector.core.outcomes.service import ConceptMonitoring
 from aumos_drift_detector.core.principal import Principal, Role
+from aumos_drift_detector.core.streams.grouping import Decoded, MonitorGroup, covers, grouped
 from aumos_drift_detector.core.streams.model import (
     BatchResult,
     DeadLetter,
@@ -92,19 +99,18 @@ class StreamIngest:
             StorageError: The database failed (nothing is committed).
             PublishError: A dead letter was not delivered (nothing is committed).
         """
-        tally, letters = _Tally(), []
+        tally = _Tally()
         partitions = sorted({record.position for record in records})
         async with self._uow_factory() as uow:
             stored = await uow.consumer_offsets.positions(self.group, partitions)
-            following = dict(stored)
+            following, fresh = dict(stored), []
             for record in records:
                 if record.offset < following.get(record.position, record.offset):
                     tally.skipped += 1
                     continue
-                letter = await self._apply_one(uow, record, tally)
-                if letter is not None:
-                    letters.append(letter)
+                fresh.append(record)
                 following[record.position] = record.offset + 1
+            letters = await self._stage(uow, fresh, tally)
             await self._dead_letters.send(letters)
             for partition, next_offset in following.items():
                 if next_offset != stored.get(partition):
@@ -121,20 +127,71 @@ class StreamIngest:
             positions=following,
         )
 
-    async def _apply_one(self, uow: UnitOfWork, record: StreamRecord, tally: _Tally) -> DeadLetter | None:
-        """Stage one record; return its dead letter instead when it cannot be applied."""
+    async def _stage(self, uow: UnitOfWork, records: Sequence[StreamRecord], tally: _Tally) -> list[DeadLetter]:
+        """Decode every record, then stage the good ones coalesced per monitor; the dead letters in read order."""
+        letters, decoded = [], []
+        for record in records:
+            try:
+                decoded.append(Decoded(record, decode(record.value, self.topics[record.topic])))
+            except RecordError as exc:
+                letters.append(_letter(record, exc.reason, exc.message))
+        for group in grouped(decoded):
+            stage = self._store_rows if group.observations else self._feed_outcomes
+            letters.extend(await stage(uow, group, tally))
+        order = {record: number for number, record in enumerate(records)}
+        return sorted(letters, key=lambda letter: order[letter.record])
+
+    async def _store_rows(self, uow: UnitOfWork, group: MonitorGroup, tally: _Tally) -> list[DeadLetter]:
+        """Store a monitor's records as one batch; apply them one by one if the batch as a whole is refused."""
         try:
-            decoded = decode(record.value, self.topics[record.topic])
-            principal = Principal(f"stream:{self.group}", decoded.tenant_id, frozenset({Role.OPERATOR}))
-            if isinstance(decoded, ObservationRecord):
-                upload = self._read_rows(decoded.rows)
-                result = await self._datasets.stage_ingest(uow, principal, decoded.monitor_id, upload)
+            monitor = await uow.monitors.get(group.tenant_id, group.monitor_id)
+        except NotFoundError as exc:
+            return [_letter(record, DeadLetterReason.UNKNOWN_MONITOR, exc.message) for record in group.records]
+        whole = [member for member in group.members if covers(member, monitor.feature_names)]
+        alone = [member for member in group.members if not covers(member, monitor.feature_names)]
+        try:
+            if whole:
+                upload = self._read_rows(group.rows(whole))
+                result = await self._datasets.stage_ingest(uow, self._principal(group), group.monitor_id, upload)
+                tally.rows += result.accepted_rows
+                tally.applied += len(whole)
+        except (ValidationError, ConflictError):
+            alone = group.members
+        return await self._one_by_one(uow, alone, tally)
+
+    async def _feed_outcomes(self, uow: UnitOfWork, group: MonitorGroup, tally: _Tally) -> list[DeadLetter]:
+        """Feed a monitor's values to its detector in one call; one by one if the values as a whole are refused."""
+        try:
+            outcome = await self._concept.stage_outcomes(uow, self._principal(group), group.monitor_id, group.values())
+        except NotFoundError as exc:
+            return [_letter(record, DeadLetterReason.UNKNOWN_MONITOR, exc.message) for record in group.records]
+        except ConflictError as exc:  # the monitor has no concept detector: so for each of its records
+            return [_letter(record, DeadLetterReason.REJECTED, exc.message) for record in group.records]
+        except ValidationError:
+            return await self._one_by_one(uow, group.members, tally)
+        tally.outcomes += outcome.accepted
+        tally.applied += len(group.members)
+        return []
+
+    async def _one_by_one(self, uow: UnitOfWork, members: Sequence[Decoded], tally: _Tally) -> list[DeadLetter]:
+        letters = [await self._apply_one(uow, member, tally) for member in members]
+        return [letter for letter in letters if letter is not None]
+
+    def _principal(self, group: MonitorGroup) -> Principal:
+        return Principal(f"stream:{self.group}", group.tenant_id, frozenset({Role.OPERATOR}))
+
+    async def _apply_one(self, uow: UnitOfWork, member: Decoded, tally: _Tally) -> DeadLetter | None:
+        """Stage one record; return its dead letter instead when it cannot be applied."""
+        record, content = member.record, member.content
+        principal = Principal(f"stream:{self.group}", content.tenant_id, frozenset({Role.OPERATOR}))
+        try:
+            if isinstance(content, ObservationRecord):
+                upload = self._read_rows(content.rows)
+                result = await self._datasets.stage_ingest(uow, principal, content.monitor_id, upload)
                 tally.rows += result.accepted_rows
             else:
-                outcome = await self._concept.stage_outcomes(uow, principal, decoded.monitor_id, decoded.values)
+                outcome = await self._concept.stage_outcomes(uow, principal, content.monitor_id, content.values)
                 tally.outcomes += outcome.accepted
-        except RecordError as exc:
-            return _letter(record, exc.reason, exc.message)
         except NotFoundError as exc:
             return _letter(record, DeadLetterReason.UNKNOWN_MONITOR, exc.message)
         except (ValidationError, ConflictError) as exc:
