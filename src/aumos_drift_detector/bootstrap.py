@@ -141,22 +141,29 @@ class Container:
         Raises:
             ConflictError: Kafka is not configured (``AUMOS_DRIFT_KAFKA_BOOTSTRAP_SERVERS``).
         """
-        settings = self.settings
-        if settings.kafka_bootstrap_servers is None:
+        servers = self.settings.kafka_bootstrap_servers
+        if servers is None:
             msg = "the stream consumer needs AUMOS_DRIFT_KAFKA_BOOTSTRAP_SERVERS"
             raise ConflictError(msg, details={"field": "AUMOS_DRIFT_KAFKA_BOOTSTRAP_SERVERS"})
         sink = KafkaDeadLetterSink(
-            settings.kafka_bootstrap_servers,
-            settings.kafka_dead_letter_topic,
-            client_id=settings.kafka_client_id,
-            message_timeout_ms=settings.kafka_message_timeout_ms,
+            servers,
+            self.settings.kafka_dead_letter_topic,
+            client_id=self.settings.kafka_client_id,
+            message_timeout_ms=self.settings.kafka_message_timeout_ms,
         )
-        services = self.services()
+        try:
+            await self._stream_consumer(servers, self._stream_ingest(sink)).run(stop)
+        finally:
+            await sink.close()
+
+    def _stream_ingest(self, sink: KafkaDeadLetterSink) -> StreamIngest:
+        """The use case applying polled batches of the observation and outcome topics."""
+        settings, services = self.settings, self.services()
         topics = {
             settings.kafka_observations_topic: StreamKind.OBSERVATIONS,
             settings.kafka_outcomes_topic: StreamKind.OUTCOMES,
         }
-        ingest = StreamIngest(
+        return StreamIngest(
             self.unit_of_work,
             services.datasets,
             services.concept,
@@ -165,12 +172,16 @@ class Container:
             group=settings.kafka_consumer_group,
             topics=topics,
         )
+
+    def _stream_consumer(self, servers: str, ingest: StreamIngest) -> KafkaStreamConsumer:
+        """The Kafka consumer loop feeding ``ingest``, its metrics registered once per container."""
+        settings = self.settings
         if self._stream_metrics is None:
             self._stream_metrics = StreamMetrics(self.registry)
         session_ms = settings.kafka_consumer_session_timeout_ms
-        consumer = KafkaStreamConsumer(
+        return KafkaStreamConsumer(
             ingest,
-            settings.kafka_bootstrap_servers,
+            servers,
             metrics=self._stream_metrics,
             status=self.stream_status,
             client_id=settings.kafka_client_id,
@@ -178,10 +189,6 @@ class Container:
             max_wait_seconds=settings.kafka_consumer_max_wait_seconds,
             config={"session.timeout.ms": session_ms, "heartbeat.interval.ms": min(3000, session_ms // 3)},
         )
-        try:
-            await consumer.run(stop)
-        finally:
-            await sink.close()
 
     def serve_metrics(self, port: int) -> None:
         """Expose this container's metrics over HTTP on ``port`` (for processes without the API)."""
