@@ -53,11 +53,11 @@ class SqlAlchemyReferenceRepository:
         """Stage a new version (its profile written a slice at a time)."""
         values = {name: getattr(reference, name) for name in _REFERENCE_FIELDS}
         with storage_errors("store reference"):
-            profile = await stage_large_value(self._session, reference.profile)
+            profile = await stage_large_value(self._session, reference.profile, ReferenceRow.profile, reference.id)
             await self._session.execute(
                 insert(ReferenceRow).values(**{**values, "columns": list(reference.columns), "profile": profile.value})
             )
-            await profile.release(self._session)
+            await profile.complete(self._session)
 
     async def latest(self, tenant_id: str, monitor_id: uuid.UUID) -> ReferenceDataset | None:
         """Return the newest version, if any."""
@@ -119,9 +119,11 @@ class SqlAlchemyObservationRepository:
         if idempotency_key is not None and await self._seen(monitor_id, idempotency_key, digest):
             return False
         with storage_errors("store observations"):
-            data = await stage_large_value(self._session, await asyncio.to_thread(encode_table, table))
+            row_id = uuid.uuid4()
+            payload = await asyncio.to_thread(encode_table, table)
+            data = await stage_large_value(self._session, payload, ObservationBatchRow.data, row_id)
             values = {
-                "id": uuid.uuid4(),
+                "id": row_id,
                 "tenant_id": tenant_id,
                 "monitor_id": monitor_id,
                 "idempotency_key": idempotency_key,
@@ -138,7 +140,7 @@ class SqlAlchemyObservationRepository:
                     _insert_ignoring_key(self._session).values(**values).returning(ObservationBatchRow.id)
                 )
                 inserted = result.first() is not None
-            await data.release(self._session)
+            await data.complete(self._session)
         if inserted or idempotency_key is None:
             return True
         return not await self._seen(monitor_id, idempotency_key, digest)
