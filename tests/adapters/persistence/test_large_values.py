@@ -5,6 +5,7 @@ SQLite they are written a slice at a time into the row's zero blob, and a rollba
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import uuid
 from typing import Any
@@ -60,7 +61,22 @@ def blob_writes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return sizes
 
 
-async def test_a_large_profile_is_stored_whole(storage: Storage, blob_writes: list[int]) -> None:
+@pytest.fixture
+def blob_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The sizes of the values read from SQLite rows with incremental blob I/O."""
+    sizes: list[int] = []
+    read = large_values._read_whole
+
+    def counted(connection: Any, table: str, column: str, rowid: int) -> bytes:
+        value = read(connection, table, column, rowid)
+        sizes.append(len(value))
+        return value
+
+    monkeypatch.setattr(large_values, "_read_whole", counted)
+    return sizes
+
+
+async def test_a_large_profile_is_stored_whole(storage: Storage, blob_writes: list[int], blob_reads: list[int]) -> None:
     monitor = make_monitor()
     await _add(storage, monitor)
     profile = os.urandom(SMALL_VALUE_BYTES + 2 * SLICE_BYTES + SLICE_BYTES // 3 + 5)
@@ -71,7 +87,7 @@ async def test_a_large_profile_is_stored_whole(storage: Storage, blob_writes: li
         stored = await uow.references.latest("acme", monitor.id)
     assert stored is not None
     assert stored.profile == profile
-    assert blob_writes == ([len(profile)] if storage.backend == "sqlite" else [])
+    assert blob_writes == blob_reads == ([len(profile)] if storage.backend == "sqlite" else [])
     if storage.backend == "postgresql":
         assert await _large_objects(storage) == 0
 
@@ -117,3 +133,17 @@ async def test_a_large_batch_raced_under_one_key_is_stored_once_and_whole(storag
     assert np.array_equal(np.asarray(window.table["age"]), table.column("age").to_numpy())
     if storage.backend == "postgresql":
         assert await _large_objects(storage) == 0
+
+
+async def test_the_newest_version_number_is_found_without_the_profiles(storage: Storage) -> None:
+    monitor = make_monitor()
+    await _add(storage, monitor)
+    async with storage.unit_of_work() as uow:
+        assert await uow.references.latest_version("acme", monitor.id) is None
+        for version in (1, 3, 2):
+            reference = dataclasses.replace(_reference(monitor.id, b"profile"), id=uuid.uuid4(), version=version)
+            await uow.references.add(reference)
+        await uow.commit()
+    async with storage.unit_of_work() as uow:
+        assert await uow.references.latest_version("acme", monitor.id) == 3
+        assert await uow.references.latest_version("other", monitor.id) is None
