@@ -22,15 +22,17 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import multiprocessing
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
 
 import httpx
@@ -144,8 +146,12 @@ def _wait_live(base: str, deadline: float) -> None:
     raise SystemExit("the service did not come up")
 
 
-def _sample_liveness(base: str, done: threading.Event) -> list[float]:
-    """``/health/live`` latencies in seconds, one request every 20 ms until ``done``."""
+def _sample_liveness(base: str, done: EventType, out: Connection) -> None:
+    """Send ``/health/live`` latencies in seconds, one request every 20 ms until ``done``.
+
+    It runs in a process of its own: in a thread beside the uploading one, its requests would wait
+    for this process's GIL, and the wait would be counted as the server's.
+    """
     latencies = []
     with httpx.Client(base_url=base, timeout=60) as client:
         while not done.is_set():
@@ -153,7 +159,7 @@ def _sample_liveness(base: str, done: threading.Event) -> list[float]:
             client.get("/health/live").raise_for_status()
             latencies.append(time.perf_counter() - started)
             time.sleep(0.02)
-    return latencies
+    out.send(latencies)
 
 
 def measure(client: httpx.Client, pid: int, url: str, method: str, path: Path, media_type: str) -> Figures:
@@ -161,9 +167,9 @@ def measure(client: httpx.Client, pid: int, url: str, method: str, path: Path, m
     size = path.stat().st_size
     before = _status(pid, "VmRSS")
     _reset_peak(pid)
-    done = threading.Event()
-    result: dict[str, list[float]] = {}
-    sampler = threading.Thread(target=lambda: result.setdefault("live", _sample_liveness(str(client.base_url), done)))
+    done = multiprocessing.Event()
+    received, sent = multiprocessing.Pipe(duplex=False)
+    sampler = multiprocessing.Process(target=_sample_liveness, args=(str(client.base_url), done, sent))
     sampler.start()
     started = time.perf_counter()
     try:
@@ -174,8 +180,9 @@ def measure(client: httpx.Client, pid: int, url: str, method: str, path: Path, m
     finally:
         seconds = time.perf_counter() - started
         done.set()
+        samples = received.recv()
         sampler.join()
-    live = sorted(result["live"])
+    live = sorted(samples)
     peak = _status(pid, "VmHWM")
     return Figures(
         seconds=seconds,

@@ -1,17 +1,21 @@
 """Large values (profiles, observation batches) are read back whole on every storage; on PostgreSQL,
-where they are written a slice at a time through a large object, none outlives its transaction."""
+where they are written a slice at a time through a large object, none outlives its transaction; on
+SQLite they are written a slice at a time into the row's zero blob, and a rollback leaves no row."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import uuid
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pytest
 from sqlalchemy import text
 
+from aumos_drift_detector.adapters.persistence import large_values
 from aumos_drift_detector.adapters.persistence.large_values import SLICE_BYTES, SMALL_VALUE_BYTES
 from aumos_drift_detector.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from aumos_drift_detector.core.ingest.model import ReferenceDataset
@@ -43,10 +47,39 @@ async def _large_objects(storage: Storage) -> int:
         return int((await uow.session.execute(text("SELECT count(*) FROM pg_largeobject_metadata"))).scalar_one())
 
 
-async def test_a_large_profile_is_stored_whole(storage: Storage) -> None:
+@pytest.fixture
+def blob_writes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The sizes of the values written into SQLite rows with incremental blob I/O."""
+    sizes: list[int] = []
+    write = large_values._write_slices
+
+    def counted(connection: Any, table: str, column: str, rowid: int, payload: bytes) -> None:
+        sizes.append(len(payload))
+        write(connection, table, column, rowid, payload)
+
+    monkeypatch.setattr(large_values, "_write_slices", counted)
+    return sizes
+
+
+@pytest.fixture
+def blob_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The sizes of the values read from SQLite rows with incremental blob I/O."""
+    sizes: list[int] = []
+    read = large_values._read_whole
+
+    def counted(connection: Any, table: str, column: str, rowid: int) -> bytes:
+        value = read(connection, table, column, rowid)
+        sizes.append(len(value))
+        return value
+
+    monkeypatch.setattr(large_values, "_read_whole", counted)
+    return sizes
+
+
+async def test_a_large_profile_is_stored_whole(storage: Storage, blob_writes: list[int], blob_reads: list[int]) -> None:
     monitor = make_monitor()
     await _add(storage, monitor)
-    profile = os.urandom(2 * SLICE_BYTES + SMALL_VALUE_BYTES // 3 + 5)
+    profile = os.urandom(SMALL_VALUE_BYTES + 2 * SLICE_BYTES + SLICE_BYTES // 3 + 5)
     async with storage.unit_of_work() as uow:
         await uow.references.add(_reference(monitor.id, profile))
         await uow.commit()
@@ -54,6 +87,27 @@ async def test_a_large_profile_is_stored_whole(storage: Storage) -> None:
         stored = await uow.references.latest("acme", monitor.id)
     assert stored is not None
     assert stored.profile == profile
+    assert blob_writes == blob_reads == ([len(profile)] if storage.backend == "sqlite" else [])
+    if storage.backend == "postgresql":
+        assert await _large_objects(storage) == 0
+
+
+async def test_a_rolled_back_large_value_leaves_nothing_behind(storage: Storage, blob_writes: list[int]) -> None:
+    monitor = make_monitor()
+    await _add(storage, monitor)
+    profile = os.urandom(SMALL_VALUE_BYTES + SLICE_BYTES // 2)
+    table = pa.table({"age": np.random.default_rng(3).normal(40, 10, 1_000_000)})
+    async with storage.unit_of_work() as uow:
+        await uow.references.add(_reference(monitor.id, profile))
+        assert await uow.observations.add_batch(
+            "acme", monitor.id, table, idempotency_key=None, digest="d", received_at=T0
+        )
+        await uow.rollback()
+    async with storage.unit_of_work() as uow:
+        assert await uow.references.latest("acme", monitor.id) is None
+        window = await uow.observations.load_window("acme", monitor.id, columns=["age"], last_rows=None, since=None)
+    assert window.batches == 0
+    assert len(blob_writes) == (2 if storage.backend == "sqlite" else 0)
     if storage.backend == "postgresql":
         assert await _large_objects(storage) == 0
 
@@ -79,3 +133,17 @@ async def test_a_large_batch_raced_under_one_key_is_stored_once_and_whole(storag
     assert np.array_equal(np.asarray(window.table["age"]), table.column("age").to_numpy())
     if storage.backend == "postgresql":
         assert await _large_objects(storage) == 0
+
+
+async def test_the_newest_version_number_is_found_without_the_profiles(storage: Storage) -> None:
+    monitor = make_monitor()
+    await _add(storage, monitor)
+    async with storage.unit_of_work() as uow:
+        assert await uow.references.latest_version("acme", monitor.id) is None
+        for version in (1, 3, 2):
+            reference = dataclasses.replace(_reference(monitor.id, b"profile"), id=uuid.uuid4(), version=version)
+            await uow.references.add(reference)
+        await uow.commit()
+    async with storage.unit_of_work() as uow:
+        assert await uow.references.latest_version("acme", monitor.id) == 3
+        assert await uow.references.latest_version("other", monitor.id) is None

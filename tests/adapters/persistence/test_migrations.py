@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, inspect
 
 from aumos_drift_detector.adapters.persistence import migrator
-from aumos_drift_detector.adapters.persistence.database import create_engine
+from aumos_drift_detector.adapters.persistence.database import create_engine, create_session_factory
+from aumos_drift_detector.adapters.persistence.large_values import SMALL_VALUE_BYTES
 from aumos_drift_detector.adapters.persistence.migrator import SchemaOutdatedError, ensure_schema
 from aumos_drift_detector.adapters.persistence.tables import Base
+from aumos_drift_detector.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
+from tests.adapters.persistence.conftest import Storage
+from tests.adapters.persistence.test_large_values import _reference
+from tests.adapters.persistence.test_repositories import _add, make_monitor
 from tests.conftest import DatabaseTarget
 
 pytestmark = pytest.mark.integration
@@ -71,3 +78,34 @@ async def test_production_refuses_a_schema_that_is_behind(database: DatabaseTarg
         await ensure_schema(engine, migrate=False)
     finally:
         await engine.dispose()
+
+
+def _column_order(connection: Connection, table: str) -> list[str]:
+    return [column["name"] for column in inspect(connection).get_columns(table)]
+
+
+async def test_moving_the_large_values_last_keeps_the_stored_rows(database: DatabaseTarget) -> None:
+    engine = create_engine(database.url)
+    monitor = make_monitor()
+    profile = os.urandom(SMALL_VALUE_BYTES + 3)
+    try:
+        await migrator.upgrade(engine)
+        storage = Storage(database.backend, lambda: SqlAlchemyUnitOfWork(create_session_factory(engine)))
+        await _add(storage, monitor)
+        async with storage.unit_of_work() as uow:
+            await uow.references.add(_reference(monitor.id, profile))
+            await uow.commit()
+        await migrator.downgrade(engine, "0007")
+        async with engine.connect() as connection:
+            before = await connection.run_sync(_column_order, "drf_references")
+        await migrator.upgrade(engine)
+        async with engine.connect() as connection:
+            after = await connection.run_sync(_column_order, "drf_references")
+        async with storage.unit_of_work() as uow:
+            stored = await uow.references.latest("acme", monitor.id)
+    finally:
+        await engine.dispose()
+    assert stored is not None
+    assert stored.profile == profile
+    if database.backend == "sqlite":  # PostgreSQL keeps its column order
+        assert (before[-1], after[-1]) == ("created_at", "profile")

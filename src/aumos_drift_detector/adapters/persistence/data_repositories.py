@@ -1,4 +1,4 @@
-"""Repositories of monitor data: reference versions and production observation batches."""
+"""Repositories of monitor data: production observation batches and concept detector checkpoints."""
 
 from __future__ import annotations
 
@@ -15,72 +15,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aumos_drift_detector.adapters.persistence.arrow_codec import combine_tables, decode_table, encode_table
 from aumos_drift_detector.adapters.persistence.errors import storage_errors
-from aumos_drift_detector.adapters.persistence.large_values import stage_large_value
+from aumos_drift_detector.adapters.persistence.large_values import (
+    large_value_handle,
+    read_large_value,
+    stage_large_value,
+)
 from aumos_drift_detector.adapters.persistence.locks import dialect_name
-from aumos_drift_detector.adapters.persistence.tables import ConceptStateRow, ObservationBatchRow, ReferenceRow
-from aumos_drift_detector.core.errors import ConflictError, NotFoundError
-from aumos_drift_detector.core.ingest.model import ObservationWindow, ReceivedBatch, ReferenceDataset
+from aumos_drift_detector.adapters.persistence.tables import ConceptStateRow, ObservationBatchRow
+from aumos_drift_detector.core.errors import ConflictError
+from aumos_drift_detector.core.ingest.model import ObservationWindow, ReceivedBatch
 from aumos_drift_detector.core.ingest.table import Table
 from aumos_drift_detector.core.outcomes.model import AppliedBatch, ConceptCheckpoint
-
-_REFERENCE_FIELDS = (
-    "id",
-    "tenant_id",
-    "monitor_id",
-    "version",
-    "rows",
-    "checksum",
-    "content_type",
-    "columns",
-    "profile",
-    "uploaded_by",
-    "created_at",
-)
-
-
-def _reference(row: ReferenceRow) -> ReferenceDataset:
-    values = {name: getattr(row, name) for name in _REFERENCE_FIELDS}
-    return ReferenceDataset(**{**values, "columns": tuple(row.columns)})
-
-
-class SqlAlchemyReferenceRepository:
-    """Reference versions in ``drf_references``."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def add(self, reference: ReferenceDataset) -> None:
-        """Stage a new version (its profile written a slice at a time)."""
-        values = {name: getattr(reference, name) for name in _REFERENCE_FIELDS}
-        with storage_errors("store reference"):
-            profile = await stage_large_value(self._session, reference.profile)
-            await self._session.execute(
-                insert(ReferenceRow).values(**{**values, "columns": list(reference.columns), "profile": profile.value})
-            )
-            await profile.release(self._session)
-
-    async def latest(self, tenant_id: str, monitor_id: uuid.UUID) -> ReferenceDataset | None:
-        """Return the newest version, if any."""
-        query = (
-            select(ReferenceRow)
-            .where(ReferenceRow.tenant_id == tenant_id, ReferenceRow.monitor_id == monitor_id)
-            .order_by(ReferenceRow.version.desc())
-            .limit(1)
-        )
-        with storage_errors("get reference"):
-            row = (await self._session.scalars(query)).one_or_none()
-        return _reference(row) if row is not None else None
-
-    async def get_version(self, tenant_id: str, monitor_id: uuid.UUID, version: int) -> ReferenceDataset:
-        """Return one version or raise ``NotFoundError``."""
-        query = select(ReferenceRow).where(
-            ReferenceRow.tenant_id == tenant_id, ReferenceRow.monitor_id == monitor_id, ReferenceRow.version == version
-        )
-        with storage_errors("get reference"):
-            row = (await self._session.scalars(query)).one_or_none()
-        if row is None:
-            raise NotFoundError(f"reference version {version} not found", details={"version": version})
-        return _reference(row)
 
 
 def _insert_ignoring_key(session: AsyncSession) -> Any:
@@ -119,9 +64,11 @@ class SqlAlchemyObservationRepository:
         if idempotency_key is not None and await self._seen(monitor_id, idempotency_key, digest):
             return False
         with storage_errors("store observations"):
-            data = await stage_large_value(self._session, await asyncio.to_thread(encode_table, table))
+            row_id = uuid.uuid4()
+            payload = await asyncio.to_thread(encode_table, table)
+            data = await stage_large_value(self._session, payload, ObservationBatchRow.data, row_id)
             values = {
-                "id": uuid.uuid4(),
+                "id": row_id,
                 "tenant_id": tenant_id,
                 "monitor_id": monitor_id,
                 "idempotency_key": idempotency_key,
@@ -138,7 +85,7 @@ class SqlAlchemyObservationRepository:
                     _insert_ignoring_key(self._session).values(**values).returning(ObservationBatchRow.id)
                 )
                 inserted = result.first() is not None
-            await data.release(self._session)
+            await data.complete(self._session)
         if inserted or idempotency_key is None:
             return True
         return not await self._seen(monitor_id, idempotency_key, digest)
@@ -168,7 +115,8 @@ class SqlAlchemyObservationRepository:
         since: datetime | None,
     ) -> ObservationWindow:
         """Read the newest batches until ``last_rows`` rows are gathered (or none are left)."""
-        query = select(ObservationBatchRow.rows, ObservationBatchRow.data, ObservationBatchRow.received_at).where(
+        data = large_value_handle(self._session, ObservationBatchRow.data)
+        query = select(ObservationBatchRow.rows, data, ObservationBatchRow.received_at).where(
             ObservationBatchRow.tenant_id == tenant_id, ObservationBatchRow.monitor_id == monitor_id
         )
         if since is not None:
@@ -179,9 +127,10 @@ class SqlAlchemyObservationRepository:
         gathered = 0
         with storage_errors("load observations"):
             result = await self._session.stream(query.execution_options(yield_per=self._scan_batch))
-            async for rows, data, received_at in result:
+            async for rows, stored, received_at in result:
+                payload = await read_large_value(self._session, ObservationBatchRow.data, stored)
                 # Decompressing a large batch takes a while: keep it off the event loop.
-                newest_first.append(await asyncio.to_thread(decode_table, data))
+                newest_first.append(await asyncio.to_thread(decode_table, payload))
                 stamps.append(received_at)
                 gathered += rows
                 if last_rows is not None and gathered >= last_rows:
@@ -228,14 +177,16 @@ class SqlAlchemyObservationRepository:
         until: datetime | None,
     ) -> list[ReceivedBatch]:
         """The batches received in ``[since, until)``, oldest first, each decoded with ``columns``."""
+        data = large_value_handle(self._session, ObservationBatchRow.data)
         query = self._received(
-            select(ObservationBatchRow.data, ObservationBatchRow.received_at), tenant_id, monitor_id, since, until
+            select(data, ObservationBatchRow.received_at), tenant_id, monitor_id, since, until
         ).order_by(ObservationBatchRow.received_at, ObservationBatchRow.id)
         found: list[ReceivedBatch] = []
         with storage_errors("load observations"):
             result = await self._session.stream(query.execution_options(yield_per=self._scan_batch))
-            async for data, received_at in result:
-                table = await asyncio.to_thread(_decoded, data, columns)
+            async for stored, received_at in result:
+                payload = await read_large_value(self._session, ObservationBatchRow.data, stored)
+                table = await asyncio.to_thread(_decoded, payload, columns)
                 found.append(ReceivedBatch(received_at, table))
             await result.close()
         return found

@@ -172,9 +172,10 @@ class ReferenceRow(Base):
     checksum: Mapped[str] = mapped_column(String(64))
     content_type: Mapped[str] = mapped_column(String(100))
     columns: Mapped[list[Any]]
-    profile: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
+    # Last: on SQLite, a large value is inserted as a zero blob and written in slices (see large_values).
+    profile: Mapped[bytes] = mapped_column(LargeBinary)
 
     __table_args__ = (UniqueConstraint("monitor_id", "version"), Index(None, "tenant_id", "monitor_id", "version"))
 
@@ -190,8 +191,9 @@ class ObservationBatchRow(Base):
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     content_digest: Mapped[str | None] = mapped_column(String(64))
     rows: Mapped[int] = mapped_column(Integer)
-    data: Mapped[bytes] = mapped_column(LargeBinary)
     received_at: Mapped[datetime]
+    # Last: on SQLite, a large value is inserted as a zero blob and written in slices (see large_values).
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
     __table_args__ = (
         UniqueConstraint("monitor_id", "idempotency_key"),

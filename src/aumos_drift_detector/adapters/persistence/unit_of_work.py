@@ -14,12 +14,12 @@ from aumos_drift_detector.adapters.persistence.audit_repositories import (
 from aumos_drift_detector.adapters.persistence.data_repositories import (
     SqlAlchemyConceptStateRepository,
     SqlAlchemyObservationRepository,
-    SqlAlchemyReferenceRepository,
 )
 from aumos_drift_detector.adapters.persistence.decision_repository import SqlAlchemyDecisionStateRepository
 from aumos_drift_detector.adapters.persistence.errors import storage_errors
 from aumos_drift_detector.adapters.persistence.offset_repository import SqlAlchemyConsumerOffsetRepository
 from aumos_drift_detector.adapters.persistence.outbox_repository import SqlAlchemyOutboxRepository
+from aumos_drift_detector.adapters.persistence.reference_repository import SqlAlchemyReferenceRepository
 from aumos_drift_detector.adapters.persistence.repositories import (
     SqlAlchemyAlertRepository,
     SqlAlchemyDetectionRepository,

@@ -42,6 +42,11 @@ class InMemoryReferenceRepository:
         versions = self._versions(tenant_id, monitor_id)
         return versions[-1] if versions else None
 
+    async def latest_version(self, tenant_id: str, monitor_id: uuid.UUID) -> int | None:
+        """The newest version's number, if any."""
+        versions = self._versions(tenant_id, monitor_id)
+        return versions[-1].version if versions else None
+
     async def get_version(self, tenant_id: str, monitor_id: uuid.UUID, version: int) -> ReferenceDataset:
         """One version, or ``NotFoundError``."""
         for item in self._versions(tenant_id, monitor_id):

@@ -38,6 +38,10 @@ class ReferenceRepository(Protocol):
         """Return the newest version, if any."""
         ...
 
+    async def latest_version(self, tenant_id: str, monitor_id: uuid.UUID) -> int | None:
+        """Return the number of the newest version, if any (without reading its profile)."""
+        ...
+
     async def get_version(self, tenant_id: str, monitor_id: uuid.UUID, version: int) -> ReferenceDataset:
         """Return one version; raise ``NotFoundError`` if absent."""
         ...

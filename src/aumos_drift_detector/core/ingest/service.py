@@ -106,12 +106,12 @@ class DatasetService:
         payload = await asyncio.to_thread(builder.payload)  # hundreds of MB for a large reference
         async with self._uow_factory() as uow:
             await uow.monitors.lock(principal.tenant_id, monitor_id)
-            latest = await uow.references.latest(principal.tenant_id, monitor_id)
+            latest = await uow.references.latest_version(principal.tenant_id, monitor_id)
             reference = ReferenceDataset(
                 id=uuid.uuid4(),
                 tenant_id=principal.tenant_id,
                 monitor_id=monitor_id,
-                version=(latest.version + 1) if latest else 1,
+                version=(latest or 0) + 1,
                 rows=scanned.rows,
                 checksum=upload.checksum,
                 content_type=upload.content_type,

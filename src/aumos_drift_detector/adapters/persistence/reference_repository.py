@@ -1,0 +1,94 @@
+"""The repository of reference versions: each a profile, stored and read as a large value."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import Select, func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
+
+from aumos_drift_detector.adapters.persistence.errors import storage_errors
+from aumos_drift_detector.adapters.persistence.large_values import (
+    large_value_handle,
+    read_large_value,
+    stage_large_value,
+)
+from aumos_drift_detector.adapters.persistence.tables import ReferenceRow
+from aumos_drift_detector.core.errors import NotFoundError
+from aumos_drift_detector.core.ingest.model import ReferenceDataset
+
+_REFERENCE_FIELDS = (
+    "id",
+    "tenant_id",
+    "monitor_id",
+    "version",
+    "rows",
+    "checksum",
+    "content_type",
+    "columns",
+    "profile",
+    "uploaded_by",
+    "created_at",
+)
+
+
+#: A reference row without its profile (read as a large value by :meth:`SqlAlchemyReferenceRepository._first`).
+_WITHOUT_PROFILE = defer(ReferenceRow.profile, raiseload=True)
+
+
+class SqlAlchemyReferenceRepository:
+    """Reference versions in ``drf_references``."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, reference: ReferenceDataset) -> None:
+        """Stage a new version (its profile written a slice at a time)."""
+        values = {name: getattr(reference, name) for name in _REFERENCE_FIELDS}
+        with storage_errors("store reference"):
+            profile = await stage_large_value(self._session, reference.profile, ReferenceRow.profile, reference.id)
+            await self._session.execute(
+                insert(ReferenceRow).values(**{**values, "columns": list(reference.columns), "profile": profile.value})
+            )
+            await profile.complete(self._session)
+
+    async def latest(self, tenant_id: str, monitor_id: uuid.UUID) -> ReferenceDataset | None:
+        """Return the newest version, if any."""
+        query = (
+            select(ReferenceRow)
+            .where(ReferenceRow.tenant_id == tenant_id, ReferenceRow.monitor_id == monitor_id)
+            .order_by(ReferenceRow.version.desc())
+        )
+        return await self._first(query)
+
+    async def latest_version(self, tenant_id: str, monitor_id: uuid.UUID) -> int | None:
+        """Return the newest version's number, if any (its profile is not read)."""
+        query = select(func.max(ReferenceRow.version)).where(
+            ReferenceRow.tenant_id == tenant_id, ReferenceRow.monitor_id == monitor_id
+        )
+        with storage_errors("get reference"):
+            found = (await self._session.execute(query)).scalar_one()
+        return None if found is None else int(found)
+
+    async def get_version(self, tenant_id: str, monitor_id: uuid.UUID, version: int) -> ReferenceDataset:
+        """Return one version or raise ``NotFoundError``."""
+        query = select(ReferenceRow).where(
+            ReferenceRow.tenant_id == tenant_id, ReferenceRow.monitor_id == monitor_id, ReferenceRow.version == version
+        )
+        found = await self._first(query)
+        if found is None:
+            raise NotFoundError(f"reference version {version} not found", details={"version": version})
+        return found
+
+    async def _first(self, query: Select[ReferenceRow]) -> ReferenceDataset | None:
+        """The first version ``query`` finds, its profile read as a large value (see :mod:`.large_values`)."""
+        handle = large_value_handle(self._session, ReferenceRow.profile)
+        with storage_errors("get reference"):
+            found = (await self._session.execute(query.add_columns(handle).options(_WITHOUT_PROFILE).limit(1))).first()
+            if found is None:
+                return None
+            row, stored = found
+            profile = await read_large_value(self._session, ReferenceRow.profile, stored)
+        values = {name: getattr(row, name) for name in _REFERENCE_FIELDS if name != "profile"}
+        return ReferenceDataset(**{**values, "columns": tuple(row.columns), "profile": profile})
