@@ -21,7 +21,8 @@ from aumos_drift_detector.adapters.persistence.large_values import (
     stage_large_value,
 )
 from aumos_drift_detector.adapters.persistence.locks import dialect_name
-from aumos_drift_detector.adapters.persistence.tables import ConceptStateRow, ObservationBatchRow
+from aumos_drift_detector.adapters.persistence.state_tables import ConceptStateRow
+from aumos_drift_detector.adapters.persistence.tables import ObservationBatchRow
 from aumos_drift_detector.core.errors import ConflictError
 from aumos_drift_detector.core.ingest.model import ObservationWindow, ReceivedBatch
 from aumos_drift_detector.core.ingest.table import Table

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aumos_drift_detector.adapters.persistence.errors import storage_errors
-from aumos_drift_detector.adapters.persistence.tables import DecisionStateRow
+from aumos_drift_detector.adapters.persistence.state_tables import DecisionStateRow
 from aumos_drift_detector.core.decisions.state import DecisionState
 
 

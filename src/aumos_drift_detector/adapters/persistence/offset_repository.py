@@ -8,7 +8,7 @@ from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aumos_drift_detector.adapters.persistence.errors import storage_errors
-from aumos_drift_detector.adapters.persistence.tables import ConsumerOffsetRow
+from aumos_drift_detector.adapters.persistence.state_tables import ConsumerOffsetRow
 from aumos_drift_detector.core.errors import ConflictError
 from aumos_drift_detector.core.streams.model import Partition
 
