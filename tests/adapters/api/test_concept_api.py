@@ -179,6 +179,8 @@ async def test_a_retried_batch_counts_once(service: tuple[httpx.AsyncClient, Con
         ({"detector": "ADWIN", "params": {"speed": 3}}, "concept.params.speed: Extra inputs are not permitted"),
         ({"detector": "DDM", "params": {"delta": 0.1}}, "concept.params.delta: Extra inputs are not permitted"),
         ({"detector": "ADWIN", "colour": "red"}, "concept.colour"),
+        ({"detector": "ADWIN", "error": "abs"}, "concept.error: Input should be 'misclassification', 'absolute'"),
+        ({"detector": "DDM", "error": "squared"}, "concept.error: this detector takes 0/1 values"),
     ],
 )
 async def test_bad_concept_configuration_names_the_field(
@@ -189,6 +191,19 @@ async def test_bad_concept_configuration_names_the_field(
     response = await client.post("/api/v1/monitors", json={**MINIMAL_MONITOR, "concept": concept}, headers=admin)
     assert response.status_code == 422
     assert response.json()["error"]["message"].startswith(field)
+
+
+async def test_the_joined_error_is_stored_and_shown(service: tuple[httpx.AsyncClient, Container]) -> None:
+    client, container = service
+    admin = auth(container.settings)
+    body = {**MINIMAL_MONITOR, "concept": {"detector": "ADWIN", "error": "absolute"}}
+    created = (await client.post("/api/v1/monitors", json=body, headers=admin)).json()
+    shown = (await client.get(f"/api/v1/monitors/{created['id']}", headers=admin)).json()
+    plain = {**MINIMAL_MONITOR, "name": "plain", "concept": {"detector": "DDM"}}
+    default = (await client.post("/api/v1/monitors", json=plain, headers=admin)).json()
+    schema = (await client.get("/openapi.json")).json()["components"]["schemas"]["ADWINConfig"]["properties"]
+    assert (shown["concept"]["error"], default["concept"]["error"]) == ("absolute", None)
+    assert "squared" in str(schema["error"])
 
 
 async def test_bad_outcomes_are_rejected_and_change_nothing(service: tuple[httpx.AsyncClient, Container]) -> None:

@@ -5,16 +5,23 @@ each carrying that detector's own ``Params`` model: the OpenAPI document shows e
 parameters with their types, bounds and defaults, and a parameter of another detector is refused.
 ``detector`` is required; ``params`` may be left out (every parameter then takes its default).
 
+``error`` says what the detector is fed when outcomes arrive as labels joined to stored predictions:
+``"misclassification"`` (0 when the label equals the prediction, else 1), ``"absolute"`` (``|y - ŷ|``) or
+``"squared"`` (``(y - ŷ)²``); ``None`` (the default) means the monitor is sent outcome values only. The
+detectors of 0/1 streams (DDM, EDDM, RDDM) take misclassification errors only.
+
 >>> config = parse_concept({"detector": "DDM", "params": {"warm_start": 50}})
 >>> type(config.build()).__name__, config.params.warm_start, config.params.drift_threshold
 ('DDM', 50, 3.0)
+>>> parse_concept({"detector": "ADWIN", "error": "squared"}).error
+'squared'
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
 from aumos_drift_detector.core.concept.adwin import ADWIN
 from aumos_drift_detector.core.concept.base import DriftDetector
@@ -25,6 +32,9 @@ from aumos_drift_detector.core.concept.hddm_w import HDDM_W
 from aumos_drift_detector.core.concept.kswin import KSWIN
 from aumos_drift_detector.core.concept.page_hinkley import PageHinkley
 from aumos_drift_detector.core.concept.rddm import RDDM
+
+JoinedError = Literal["misclassification", "absolute", "squared"]
+"""How a label joined to its prediction becomes the value fed to the detector."""
 
 
 class ADWINParams(ADWIN.Params):
@@ -66,6 +76,13 @@ class DetectorConfig(BaseModel):
 
     detector: str
     params: BaseModel
+    error: JoinedError | None = Field(
+        default=None,
+        description=(
+            "The error computed when a label joins its stored prediction: 'misclassification' (0/1), "
+            "'absolute' or 'squared'; null when the monitor is sent outcome values only."
+        ),
+    )
 
     def build(self) -> DriftDetector:
         """Construct a fresh detector of this configuration."""
@@ -79,14 +96,25 @@ class ADWINConfig(DetectorConfig):
     params: ADWINParams = Field(default_factory=ADWINParams)
 
 
-class DDMConfig(DetectorConfig):
+class BinaryConfig(DetectorConfig):
+    """A detector of 0/1 streams: joined labels may only give misclassification errors."""
+
+    @field_validator("error")
+    @classmethod
+    def _binary_errors(cls, error: JoinedError | None) -> JoinedError | None:
+        if error not in (None, "misclassification"):
+            raise ValueError("this detector takes 0/1 values, so only 'misclassification' or null")
+        return error
+
+
+class DDMConfig(BinaryConfig):
     """DDM on a stream of errors (1) and correct predictions (0)."""
 
     detector: Literal["DDM"]
     params: DDMParams = Field(default_factory=DDMParams)
 
 
-class EDDMConfig(DetectorConfig):
+class EDDMConfig(BinaryConfig):
     """EDDM on a stream of errors (1) and correct predictions (0)."""
 
     detector: Literal["EDDM"]
@@ -121,7 +149,7 @@ class PageHinkleyConfig(DetectorConfig):
     params: PageHinkleyParams = Field(default_factory=PageHinkleyParams)
 
 
-class RDDMConfig(DetectorConfig):
+class RDDMConfig(BinaryConfig):
     """RDDM on a stream of errors (1) and correct predictions (0)."""
 
     detector: Literal["RDDM"]
