@@ -180,7 +180,8 @@ async def test_a_retried_batch_counts_once(service: tuple[httpx.AsyncClient, Con
         ({"detector": "DDM", "params": {"delta": 0.1}}, "concept.params.delta: Extra inputs are not permitted"),
         ({"detector": "ADWIN", "colour": "red"}, "concept.colour"),
         ({"detector": "ADWIN", "error": "abs"}, "concept.error: Input should be 'misclassification', 'absolute'"),
-        ({"detector": "DDM", "error": "squared"}, "concept.error: this detector takes 0/1 values"),
+        ({"detector": "HDDM_A", "error": "absolute"}, "concept.error: this detector takes unit_interval values"),
+        ({"detector": "DDM", "error": "squared"}, "concept.error: this detector takes binary values"),
     ],
 )
 async def test_bad_concept_configuration_names_the_field(

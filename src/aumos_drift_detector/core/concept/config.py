@@ -8,7 +8,7 @@ parameters with their types, bounds and defaults, and a parameter of another det
 ``error`` says what the detector is fed when outcomes arrive as labels joined to stored predictions:
 ``"misclassification"`` (0 when the label equals the prediction, else 1), ``"absolute"`` (``|y - ŷ|``) or
 ``"squared"`` (``(y - ŷ)²``); ``None`` (the default) means the monitor is sent outcome values only. The
-detectors of 0/1 streams (DDM, EDDM, RDDM) take misclassification errors only.
+detectors of 0/1 or ``[0, 1]`` streams (DDM, EDDM, RDDM, HDDM_A, HDDM_W) take misclassification errors only.
 
 >>> config = parse_concept({"detector": "DDM", "params": {"warm_start": 50}})
 >>> type(config.build()).__name__, config.params.warm_start, config.params.drift_threshold
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationInfo, field_validator
 
 from aumos_drift_detector.core.concept.adwin import ADWIN
 from aumos_drift_detector.core.concept.base import DriftDetector
@@ -84,6 +84,14 @@ class DetectorConfig(BaseModel):
         ),
     )
 
+    @field_validator("error")
+    @classmethod
+    def _error_in_domain(cls, error: JoinedError | None, info: ValidationInfo) -> JoinedError | None:
+        detector = DriftDetector._registry.get(str(info.data.get("detector")))
+        if error not in (None, "misclassification") and detector is not None and detector.input_domain != "real":
+            raise ValueError(f"this detector takes {detector.input_domain} values, so only 'misclassification' or null")
+        return error
+
     def build(self) -> DriftDetector:
         """Construct a fresh detector of this configuration."""
         return DriftDetector._registry[self.detector](**dict(self.params))
@@ -96,25 +104,14 @@ class ADWINConfig(DetectorConfig):
     params: ADWINParams = Field(default_factory=ADWINParams)
 
 
-class BinaryConfig(DetectorConfig):
-    """A detector of 0/1 streams: joined labels may only give misclassification errors."""
-
-    @field_validator("error")
-    @classmethod
-    def _binary_errors(cls, error: JoinedError | None) -> JoinedError | None:
-        if error not in (None, "misclassification"):
-            raise ValueError("this detector takes 0/1 values, so only 'misclassification' or null")
-        return error
-
-
-class DDMConfig(BinaryConfig):
+class DDMConfig(DetectorConfig):
     """DDM on a stream of errors (1) and correct predictions (0)."""
 
     detector: Literal["DDM"]
     params: DDMParams = Field(default_factory=DDMParams)
 
 
-class EDDMConfig(BinaryConfig):
+class EDDMConfig(DetectorConfig):
     """EDDM on a stream of errors (1) and correct predictions (0)."""
 
     detector: Literal["EDDM"]
@@ -149,7 +146,7 @@ class PageHinkleyConfig(DetectorConfig):
     params: PageHinkleyParams = Field(default_factory=PageHinkleyParams)
 
 
-class RDDMConfig(BinaryConfig):
+class RDDMConfig(DetectorConfig):
     """RDDM on a stream of errors (1) and correct predictions (0)."""
 
     detector: Literal["RDDM"]
