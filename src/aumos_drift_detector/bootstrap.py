@@ -51,6 +51,7 @@ from aumos_drift_detector.core.events.ports import EventPublisher, OutboxStore
 from aumos_drift_detector.core.health import HealthCheck
 from aumos_drift_detector.core.ingest.retention import DataRetention
 from aumos_drift_detector.core.ingest.service import DatasetService
+from aumos_drift_detector.core.labels.service import DelayedLabels
 from aumos_drift_detector.core.monitors.calendar import Calendar
 from aumos_drift_detector.core.monitors.service import MonitorService
 from aumos_drift_detector.core.outcomes.service import ConceptMonitoring
@@ -99,12 +100,21 @@ class Container:
     def services(self) -> Services:
         """The use cases, wired to this container's adapters."""
         outcome = DetectionOutcomeHandler(self.clock)
+        concept = ConceptMonitoring(self.unit_of_work, self.clock, outcome)
+        labels = DelayedLabels(
+            self.unit_of_work,
+            self.clock,
+            concept,
+            pending_seconds=self.settings.label_pending_seconds,
+            prediction_seconds=self.settings.prediction_expiry_seconds,
+        )
         return Services(
             monitors=MonitorService(self.unit_of_work, self.clock, self.calendar),
             datasets=DatasetService(self.unit_of_work, self.clock, ArrowIpcTableWriter),
             runs=RunService(self.unit_of_work, self.clock, outcome, self.calendar),
             detections=DetectionQueries(self.unit_of_work),
-            concept=ConceptMonitoring(self.unit_of_work, self.clock, outcome),
+            concept=concept,
+            labels=labels,
             alerts=AlertWorkflow(self.unit_of_work, self.clock),
             backtests=BacktestService(self.unit_of_work, self.calendar, ArrowIpcTableWriter),
         )

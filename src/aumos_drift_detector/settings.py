@@ -81,6 +81,8 @@ class Settings(BaseSettings):
     outbox_relay_interval_seconds: float = Field(default=1.0, gt=0)
     outbox_max_pending_age_seconds: float = Field(default=900.0, ge=0)
     auto_migrate: bool | None = None
+    label_pending_seconds: float = Field(default=86_400.0, gt=0)
+    prediction_expiry_seconds: float = Field(default=7 * 86_400.0, gt=0)
 
     @field_validator("database_url")
     @classmethod

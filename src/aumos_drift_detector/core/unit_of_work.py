@@ -10,6 +10,7 @@ from aumos_drift_detector.core.decisions.ports import DecisionStateRepository
 from aumos_drift_detector.core.detections.ports import DetectionRepository
 from aumos_drift_detector.core.events.ports import OutboxRepository
 from aumos_drift_detector.core.ingest.ports import ObservationRepository, ReferenceRepository
+from aumos_drift_detector.core.labels.ports import LabelRepository
 from aumos_drift_detector.core.monitors.ports import MonitorRepository
 from aumos_drift_detector.core.outcomes.ports import ConceptStateRepository
 from aumos_drift_detector.core.retraining.ports import RetrainingTriggerRepository
@@ -33,6 +34,7 @@ class UnitOfWork(Protocol):
     concept_states: ConceptStateRepository
     decision_states: DecisionStateRepository
     consumer_offsets: ConsumerOffsetRepository
+    labels: LabelRepository
 
     async def __aenter__(self) -> Self:
         """Begin the transaction."""

@@ -33,6 +33,9 @@ from aumos_drift_detector.core.ingest.in_memory import (
 )
 from aumos_drift_detector.core.ingest.model import ReferenceDataset
 from aumos_drift_detector.core.ingest.ports import ObservationRepository, ReferenceRepository
+from aumos_drift_detector.core.labels.in_memory import InMemoryLabelRepository, PredictionKey
+from aumos_drift_detector.core.labels.model import LabelCursor, PendingLabel, Prediction
+from aumos_drift_detector.core.labels.ports import LabelRepository
 from aumos_drift_detector.core.monitors.in_memory import InMemoryMonitorRepository, Lease
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.monitors.ports import MonitorRepository
@@ -65,6 +68,9 @@ class InMemoryStorage:
         self.concept_states: dict[uuid.UUID, ConceptCheckpoint] = {}
         self.decision_states: dict[uuid.UUID, DecisionState] = {}
         self.consumer_offsets: dict[OffsetKey, int] = {}
+        self.predictions: dict[PredictionKey, Prediction] = {}
+        self.pending_labels: dict[uuid.UUID, PendingLabel] = {}
+        self.label_cursors: dict[uuid.UUID, LabelCursor] = {}
         self.locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self.outbox_store = InMemoryOutboxStore(self.outbox)
 
@@ -117,6 +123,11 @@ class InMemoryUnitOfWork:
         offsets: StagedTable[OffsetKey, int] = StagedTable(store.consumer_offsets)
         self._tables.append(offsets)
         self.consumer_offsets: ConsumerOffsetRepository = InMemoryConsumerOffsetRepository(offsets)
+        predictions: StagedTable[PredictionKey, Prediction] = StagedTable(store.predictions)
+        self._tables.append(predictions)
+        self.labels: LabelRepository = InMemoryLabelRepository(
+            predictions, view(store.pending_labels), view(store.label_cursors)
+        )
         return self
 
     async def __aexit__(

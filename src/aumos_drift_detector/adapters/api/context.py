@@ -15,6 +15,7 @@ from aumos_drift_detector.core.detections.runs import RunService
 from aumos_drift_detector.core.health import HealthCheck
 from aumos_drift_detector.core.ingest.service import DatasetService
 from aumos_drift_detector.core.ingest.upload import UploadOpener
+from aumos_drift_detector.core.labels.service import DelayedLabels
 from aumos_drift_detector.core.monitors.service import MonitorService
 from aumos_drift_detector.core.outcomes.service import ConceptMonitoring
 from aumos_drift_detector.settings import Settings
@@ -29,6 +30,7 @@ class Services:
     runs: RunService
     detections: DetectionQueries
     concept: ConceptMonitoring
+    labels: DelayedLabels
     alerts: AlertWorkflow
     backtests: BacktestService
 

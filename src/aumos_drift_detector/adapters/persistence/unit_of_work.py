@@ -17,6 +17,7 @@ from aumos_drift_detector.adapters.persistence.data_repositories import (
 )
 from aumos_drift_detector.adapters.persistence.decision_repository import SqlAlchemyDecisionStateRepository
 from aumos_drift_detector.adapters.persistence.errors import storage_errors
+from aumos_drift_detector.adapters.persistence.label_repository import SqlAlchemyLabelRepository
 from aumos_drift_detector.adapters.persistence.offset_repository import SqlAlchemyConsumerOffsetRepository
 from aumos_drift_detector.adapters.persistence.outbox_repository import SqlAlchemyOutboxRepository
 from aumos_drift_detector.adapters.persistence.reference_repository import SqlAlchemyReferenceRepository
@@ -30,6 +31,7 @@ from aumos_drift_detector.core.decisions.ports import DecisionStateRepository
 from aumos_drift_detector.core.detections.ports import DetectionRepository
 from aumos_drift_detector.core.events.ports import OutboxRepository
 from aumos_drift_detector.core.ingest.ports import ObservationRepository, ReferenceRepository
+from aumos_drift_detector.core.labels.ports import LabelRepository
 from aumos_drift_detector.core.monitors.ports import MonitorRepository
 from aumos_drift_detector.core.outcomes.ports import ConceptStateRepository
 from aumos_drift_detector.core.retraining.ports import RetrainingTriggerRepository
@@ -69,6 +71,7 @@ class SqlAlchemyUnitOfWork:
         self.concept_states: ConceptStateRepository = SqlAlchemyConceptStateRepository(self._session)
         self.decision_states: DecisionStateRepository = SqlAlchemyDecisionStateRepository(self._session)
         self.consumer_offsets: ConsumerOffsetRepository = SqlAlchemyConsumerOffsetRepository(self._session)
+        self.labels: LabelRepository = SqlAlchemyLabelRepository(self._session)
         return self
 
     async def __aexit__(

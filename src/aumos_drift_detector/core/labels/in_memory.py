@@ -1,0 +1,103 @@
+"""The in-memory fake of the label repository, for unit tests of the use cases."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from aumos_drift_detector.core.labels.model import LabelCursor, PendingLabel, Prediction
+from aumos_drift_detector.core.staged_table import StagedTable
+
+PredictionKey = tuple[uuid.UUID, int]
+
+
+class InMemoryLabelRepository:
+    """Predictions, pending labels and cursors in memory.
+
+    Args:
+        predictions: Predictions by monitor and sequence.
+        pending: Pending labels by id.
+        cursors: Cursors by monitor.
+    """
+
+    def __init__(
+        self,
+        predictions: StagedTable[PredictionKey, Prediction],
+        pending: StagedTable[uuid.UUID, PendingLabel],
+        cursors: StagedTable[uuid.UUID, LabelCursor],
+    ) -> None:
+        self._predictions = predictions
+        self._pending = pending
+        self._cursors = cursors
+
+    def _of(self, tenant_id: str, monitor_id: uuid.UUID) -> list[Prediction]:
+        found = [p for p in self._predictions.values() if (p.tenant_id, p.monitor_id) == (tenant_id, monitor_id)]
+        return sorted(found, key=lambda prediction: prediction.sequence)
+
+    def _waiting(self, tenant_id: str, monitor_id: uuid.UUID) -> list[PendingLabel]:
+        found = [p for p in self._pending.values() if (p.tenant_id, p.monitor_id) == (tenant_id, monitor_id)]
+        return sorted(found, key=lambda label: (label.received_at, str(label.id)))
+
+    async def cursor(self, tenant_id: str, monitor_id: uuid.UUID) -> LabelCursor | None:
+        """The monitor's cursor, if any."""
+        cursor = self._cursors.get(monitor_id)
+        return cursor if cursor is not None and cursor.tenant_id == tenant_id else None
+
+    async def save_cursor(self, cursor: LabelCursor) -> None:
+        """Stage the cursor."""
+        self._cursors.put(cursor.monitor_id, cursor)
+
+    async def add_predictions(self, predictions: Sequence[Prediction]) -> None:
+        """Stage new predictions."""
+        for prediction in predictions:
+            self._predictions.put((prediction.monitor_id, prediction.sequence), prediction)
+
+    async def predictions_by_id(
+        self, tenant_id: str, monitor_id: uuid.UUID, inference_ids: Collection[str]
+    ) -> dict[str, Prediction]:
+        """The stored predictions of those inference ids."""
+        wanted = set(inference_ids)
+        return {p.inference_id: p for p in self._of(tenant_id, monitor_id) if p.inference_id in wanted}
+
+    async def set_errors(self, tenant_id: str, monitor_id: uuid.UUID, errors: dict[int, float]) -> None:
+        """Stage the joined errors by sequence."""
+        for sequence, error in errors.items():
+            stored = self._predictions.get((monitor_id, sequence))
+            if stored is not None and stored.tenant_id == tenant_id:
+                self._predictions.put((monitor_id, sequence), replace(stored, error=error))
+
+    async def predictions_from(
+        self, tenant_id: str, monitor_id: uuid.UUID, sequence: int, limit: int
+    ) -> list[Prediction]:
+        """Up to ``limit`` predictions from ``sequence`` on."""
+        return [p for p in self._of(tenant_id, monitor_id) if p.sequence >= sequence][:limit]
+
+    async def drop_predictions_before(self, tenant_id: str, monitor_id: uuid.UUID, sequence: int) -> None:
+        """Stage the removal of the predictions before ``sequence``."""
+        for prediction in self._of(tenant_id, monitor_id):
+            if prediction.sequence < sequence:
+                self._predictions.delete((monitor_id, prediction.sequence))
+
+    async def add_pending(self, labels: Sequence[PendingLabel]) -> None:
+        """Stage pending labels."""
+        for label in labels:
+            self._pending.put(label.id, label)
+
+    async def take_pending(
+        self, tenant_id: str, monitor_id: uuid.UUID, inference_ids: Collection[str]
+    ) -> list[PendingLabel]:
+        """Remove and return the pending labels of those inference ids."""
+        wanted = set(inference_ids)
+        taken = [label for label in self._waiting(tenant_id, monitor_id) if label.inference_id in wanted]
+        for label in taken:
+            self._pending.delete(label.id)
+        return taken
+
+    async def drop_pending_before(self, tenant_id: str, monitor_id: uuid.UUID, received_before: datetime) -> int:
+        """Stage the removal of the pending labels received before the time."""
+        old = [label for label in self._waiting(tenant_id, monitor_id) if label.received_at < received_before]
+        for label in old:
+            self._pending.delete(label.id)
+        return len(old)

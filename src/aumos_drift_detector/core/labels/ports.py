@@ -1,0 +1,63 @@
+"""Port of stored predictions, pending labels and join cursors."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import Protocol
+
+from aumos_drift_detector.core.labels.model import LabelCursor, PendingLabel, Prediction
+
+
+class LabelRepository(Protocol):
+    """Stores a monitor's predictions (by sequence), its pending labels and its cursor.
+
+    Writers serialise on the monitor's row (``MonitorRepository.lock``) before they read anything here.
+    """
+
+    async def cursor(self, tenant_id: str, monitor_id: uuid.UUID) -> LabelCursor | None:
+        """The monitor's cursor, if it ever had predictions or labels."""
+        ...
+
+    async def save_cursor(self, cursor: LabelCursor) -> None:
+        """Stage the cursor (insert or replace)."""
+        ...
+
+    async def add_predictions(self, predictions: Sequence[Prediction]) -> None:
+        """Stage new predictions."""
+        ...
+
+    async def predictions_by_id(
+        self, tenant_id: str, monitor_id: uuid.UUID, inference_ids: Collection[str]
+    ) -> dict[str, Prediction]:
+        """The stored predictions of those inference ids."""
+        ...
+
+    async def set_errors(self, tenant_id: str, monitor_id: uuid.UUID, errors: dict[int, float]) -> None:
+        """Stage the joined error of each prediction, by sequence."""
+        ...
+
+    async def predictions_from(
+        self, tenant_id: str, monitor_id: uuid.UUID, sequence: int, limit: int
+    ) -> list[Prediction]:
+        """Up to ``limit`` stored predictions from ``sequence`` on, in sequence order."""
+        ...
+
+    async def drop_predictions_before(self, tenant_id: str, monitor_id: uuid.UUID, sequence: int) -> None:
+        """Stage the removal of every prediction before ``sequence`` (fed or expired)."""
+        ...
+
+    async def add_pending(self, labels: Sequence[PendingLabel]) -> None:
+        """Stage labels waiting for their prediction."""
+        ...
+
+    async def take_pending(
+        self, tenant_id: str, monitor_id: uuid.UUID, inference_ids: Collection[str]
+    ) -> list[PendingLabel]:
+        """Remove and return the pending labels of those inference ids, oldest first."""
+        ...
+
+    async def drop_pending_before(self, tenant_id: str, monitor_id: uuid.UUID, received_before: datetime) -> int:
+        """Stage the removal of the pending labels received before the time; return how many."""
+        ...
