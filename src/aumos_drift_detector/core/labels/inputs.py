@@ -16,8 +16,9 @@ import math
 from collections.abc import Sequence
 
 from aumos_drift_detector.core.concept.config import JoinedError
-from aumos_drift_detector.core.errors import ValidationError
+from aumos_drift_detector.core.errors import ConflictError, ValidationError
 from aumos_drift_detector.core.labels.model import LabelInput, PredictionInput, Scalar
+from aumos_drift_detector.core.monitors.model import Monitor
 
 #: The longest inference id.
 MAX_INFERENCE_ID_LENGTH = 128
@@ -95,3 +96,23 @@ def joined_error(kind: JoinedError, prediction: Scalar, label: Scalar) -> float:
         raise ValidationError(f"a {kind} error needs numeric predictions and labels", details={"field": "label"})
     difference = label - prediction
     return abs(difference) if kind == "absolute" else difference * difference
+
+
+def error_kind(monitor: Monitor) -> JoinedError | None:
+    """The error the monitor's joins give, or ``None`` when it takes outcome values only."""
+    return None if monitor.concept is None else monitor.concept.error
+
+
+def joining_kind(monitor: Monitor) -> JoinedError:
+    """The error the monitor's joins give.
+
+    Raises:
+        ConflictError: The monitor's concept configuration names no ``error``.
+    """
+    kind = error_kind(monitor)
+    if kind is None:
+        raise ConflictError(
+            "this monitor joins no labels: set 'concept.error' on the monitor first",
+            details={"monitor_id": str(monitor.id)},
+        )
+    return kind

@@ -28,8 +28,7 @@ import structlog
 
 from aumos_drift_detector.core.clock import Clock
 from aumos_drift_detector.core.concept.config import JoinedError
-from aumos_drift_detector.core.errors import ConflictError
-from aumos_drift_detector.core.labels.inputs import joined_error, labels_in, predictions_in
+from aumos_drift_detector.core.labels.inputs import error_kind, joined_error, joining_kind, labels_in, predictions_in
 from aumos_drift_detector.core.labels.model import (
     JoinResult,
     LabelCursor,
@@ -48,11 +47,6 @@ log = structlog.get_logger(__name__)
 #: Predictions read per query while the watermark advances.
 PAGE = 5_000
 DAY = 86_400.0
-
-
-def error_kind(monitor: Monitor) -> JoinedError | None:
-    """The error the monitor's joins give, or ``None`` when it takes outcome values only."""
-    return None if monitor.concept is None else monitor.concept.error
 
 
 class DelayedLabels:
@@ -96,6 +90,25 @@ class DelayedLabels:
         """Join a batch of labels in a unit of work of its own (operator) and commit."""
         async with self._uow_factory() as uow:
             result = await self.stage_labels(uow, principal, monitor_id, labels)
+            await uow.commit()
+        return result
+
+    async def ingest_predictions(
+        self, principal: Principal, monitor_id: uuid.UUID, rows: Sequence[object]
+    ) -> JoinResult:
+        """Store a batch of predictions (objects with ``inference_id``, ``prediction``, ``score``) and commit.
+
+        Raises:
+            NotFoundError: No such monitor for the principal's tenant.
+            ConflictError: The monitor's concept configuration names no ``error``.
+            ValidationError: A prediction of the wrong type.
+        """
+        principal.require(Role.OPERATOR)
+        async with self._uow_factory() as uow:
+            await uow.monitors.lock(principal.tenant_id, monitor_id)
+            monitor = await uow.monitors.get(principal.tenant_id, monitor_id)
+            predictions = predictions_in(rows, joining_kind(monitor))
+            result = await self.stage_predictions(uow, principal, monitor, predictions)
             await uow.commit()
         return result
 
@@ -145,12 +158,7 @@ class DelayedLabels:
         principal.require(Role.OPERATOR)
         await uow.monitors.lock(principal.tenant_id, monitor_id)
         monitor = await uow.monitors.get(principal.tenant_id, monitor_id)
-        kind = error_kind(monitor)
-        if kind is None:
-            raise ConflictError(
-                "this monitor joins no labels: set 'concept.error' on the monitor first",
-                details={"monitor_id": str(monitor_id)},
-            )
+        kind = joining_kind(monitor)
         parsed = labels_in(labels, kind)
         now = self._clock.now()
         cursor, before = await self._sweep(uow, await self._cursor(uow, monitor), now)

@@ -21,6 +21,7 @@ from aumos_drift_detector.adapters.api.schemas.detections import (
     ReferenceOut,
 )
 from aumos_drift_detector.adapters.api.schemas.errors import AUTHENTICATED, error_responses
+from aumos_drift_detector.adapters.api.schemas.labels import JoinOut, PredictionsIn
 from aumos_drift_detector.adapters.api.schemas.monitors import MonitorCreate, MonitorOut, MonitorPage, MonitorUpdate
 from aumos_drift_detector.adapters.api.uploads import UPLOAD_BODY, receive_upload
 
@@ -165,10 +166,33 @@ async def post_outcomes(
     context: Context,
     _json: JsonMediaType,
     idempotency_key: IdempotencyKey = None,
-) -> OutcomesOut:
-    """Feed outcomes to the monitor's concept-drift detector; each drift becomes a concept detection."""
-    result = await context.services.concept.ingest(principal, monitor_id, body.values, idempotency_key=idempotency_key)
+) -> OutcomesOut | JoinOut:
+    """Feed outcomes to the monitor's concept-drift detector; each drift becomes a concept detection.
+
+    With ``labels``, each label joins its stored prediction and the errors are fed in prediction order
+    (the ``Idempotency-Key`` does not apply: a repeated label is counted as a duplicate while its
+    prediction is stored).
+    """
+    if body.labels is not None:
+        labels = [item.model_dump() for item in body.labels]
+        return JoinOut.of(await context.services.labels.ingest_labels(principal, monitor_id, labels))
+    values = body.values or []
+    result = await context.services.concept.ingest(principal, monitor_id, values, idempotency_key=idempotency_key)
     return OutcomesOut.of(result)
+
+
+@router.post(
+    "/{monitor_id}/predictions",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Send predictions awaiting delayed labels (operator)",
+    responses=WRITE,
+)
+async def post_predictions(
+    monitor_id: uuid.UUID, body: PredictionsIn, principal: Operator, context: Context, _json: JsonMediaType
+) -> JoinOut:
+    """Store predictions in prediction order for a monitor whose concept configuration names an ``error``."""
+    predictions = [item.model_dump() for item in body.predictions]
+    return JoinOut.of(await context.services.labels.ingest_predictions(principal, monitor_id, predictions))
 
 
 @router.get(

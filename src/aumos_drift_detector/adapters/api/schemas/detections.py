@@ -6,8 +6,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, Strict
+from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 
+from aumos_drift_detector.adapters.api.schemas.labels import LabelIn
 from aumos_drift_detector.core.detections.model import (
     ConceptDetection,
     ConceptStream,
@@ -143,11 +144,21 @@ class OutcomesIn(BaseModel):
     DDM, EDDM and RDDM take 1 for a wrong prediction and 0 for a right one; HDDM_A and HDDM_W any value in
     [0, 1] (an error or a bounded loss); ADWIN, KSWIN and PageHinkley any finite value, such as a loss.
     Higher is worse: a drift whose mean outcome rises is a degradation, one whose mean falls an improvement.
+
+    A monitor whose concept configuration names an ``error`` may be sent ``labels`` instead: each joins the
+    prediction stored under its ``inference_id`` and the error is fed in prediction order.
     """
 
     model_config = ConfigDict(extra="forbid")
 
-    values: list[Outcome] = Field(min_length=1, max_length=1_000_000)
+    values: list[Outcome] | None = Field(default=None, min_length=1, max_length=1_000_000)
+    labels: list[LabelIn] | None = Field(default=None, min_length=1, max_length=1_000_000)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> OutcomesIn:
+        if (self.values is None) == (self.labels is None):
+            raise ValueError("send either 'values' or 'labels'")
+        return self
 
 
 class DriftPointOut(BaseModel):

@@ -1,0 +1,107 @@
+"""Delayed labels over HTTP on both databases: predictions, shuffled late labels, ghosts and expiry.
+
+The errors the detector is fed must be the offline join's errors in prediction order: its stored state
+equals that of a fresh detector fed those errors.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import numpy as np
+import pytest
+
+from aumos_drift_detector.bootstrap import Container
+from aumos_drift_detector.core.clock import FixedClock
+from aumos_drift_detector.core.concept.config import parse_concept
+from tests.api_client import MINIMAL_MONITOR, api, auth
+from tests.conftest import DatabaseTarget
+from tests.core.builders import T0
+
+pytestmark = pytest.mark.integration
+
+N = 300
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(T0)
+
+
+@pytest.fixture
+async def service(database: DatabaseTarget, clock: FixedClock) -> AsyncIterator[tuple[httpx.AsyncClient, Container]]:
+    async with api(database.url, clock=clock) as pair:
+        yield pair
+
+
+async def test_labels_join_over_http_and_feed_the_offline_errors_in_order(
+    service: tuple[httpx.AsyncClient, Container], clock: FixedClock
+) -> None:
+    client, container = service
+    admin = auth(container.settings)
+    body = {**MINIMAL_MONITOR, "concept": {"detector": "ADWIN", "error": "squared"}}
+    monitor = (await client.post("/api/v1/monitors", json=body, headers=admin)).json()["id"]
+    rng = np.random.default_rng(13)
+    predicted, truth = rng.normal(0, 1, N).round(3), rng.normal(0, 1, N).round(3)
+    order = rng.permutation(N)
+    never, early, late = set(order[:30].tolist()), sorted(order[30:50].tolist()), order[50:].tolist()
+    totals: dict[str, int] = {}
+
+    async def send(path: str, payload: dict[str, Any]) -> None:
+        response = await client.post(f"/api/v1/monitors/{monitor}/{path}", json=payload, headers=admin)
+        assert response.status_code == 202, response.text
+        for name, value in response.json().items():
+            if isinstance(value, int):
+                totals[name] = totals.get(name, 0) + value
+
+    def labels(numbers: list[int]) -> list[dict[str, Any]]:
+        return [{"inference_id": f"i{n}", "label": float(truth[n])} for n in numbers]
+
+    await send("outcomes", {"labels": labels(early)})
+    for start in range(0, N, 100):
+        chunk = range(start, start + 100)
+        await send(
+            "predictions", {"predictions": [{"inference_id": f"i{n}", "prediction": predicted[n]} for n in chunk]}
+        )
+    for start in range(0, len(late), 60):
+        clock.advance(timedelta(minutes=30))
+        await send("outcomes", {"labels": [*labels(late[start : start + 60]), {"inference_id": "ghost", "label": 0}]})
+    clock.advance(timedelta(days=8))
+    await send("outcomes", {"labels": [{"inference_id": "last-ghost", "label": 0}]})
+
+    offline = ((truth - predicted) ** 2)[[n for n in range(N) if n not in never]]
+    reference = parse_concept({"detector": "ADWIN"}).build()
+    reference.update_many(offline)
+    status = (await client.get(f"/api/v1/monitors/{monitor}/concept", headers=admin)).json()
+    async with container.unit_of_work() as uow:
+        checkpoint = await uow.concept_states.get("acme", uuid.UUID(monitor))
+    assert checkpoint is not None
+    assert checkpoint.state == reference.to_state()
+    assert status["n_seen"] == N - len(never)
+    ghosts = len(range(0, len(late), 60))
+    assert {name: totals[name] for name in ("predictions", "joined", "unknown", "expired_predictions", "fed")} == {
+        "predictions": N,
+        "joined": N - len(never),
+        "unknown": len(early) + ghosts + 1,
+        "expired_predictions": len(never),
+        "fed": N - len(never),
+    }
+    assert totals["expired_labels"] == ghosts
+
+
+async def test_label_bodies_are_checked_and_named(service: tuple[httpx.AsyncClient, Container]) -> None:
+    client, container = service
+    admin = auth(container.settings)
+    plain = (await client.post("/api/v1/monitors", json=MINIMAL_MONITOR, headers=admin)).json()["id"]
+    both = {"values": [1], "labels": [{"inference_id": "a", "label": 1}]}
+    refused = await client.post(f"/api/v1/monitors/{plain}/outcomes", json=both, headers=admin)
+    no_join = await client.post(f"/api/v1/monitors/{plain}/outcomes", json={"labels": both["labels"]}, headers=admin)
+    predictions = {"predictions": [{"inference_id": "a", "prediction": 1}]}
+    no_store = await client.post(f"/api/v1/monitors/{plain}/predictions", json=predictions, headers=admin)
+    assert (refused.status_code, no_join.status_code, no_store.status_code) == (422, 409, 409)
+    assert "either 'values' or 'labels'" in refused.json()["error"]["message"]
+    assert "concept.error" in no_join.json()["error"]["message"]
