@@ -181,6 +181,7 @@ class Container:
             read_rows,
             group=settings.kafka_consumer_group,
             topics=topics,
+            labels=services.labels,
         )
 
     def _stream_consumer(self, servers: str, ingest: StreamIngest) -> KafkaStreamConsumer:

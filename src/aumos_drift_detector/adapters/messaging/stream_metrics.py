@@ -37,6 +37,21 @@ class StreamMetrics:
             ["reason"],
             registry=registry,
         )
+        self.joined = Counter(
+            "aumos_drift_stream_label_joins_total",
+            "Labels from the stream joined to their stored prediction",
+            registry=registry,
+        )
+        self.unknown_labels = Counter(
+            "aumos_drift_stream_unknown_labels_total",
+            "Labels from the stream whose prediction was not stored, kept pending",
+            registry=registry,
+        )
+        self.expired_predictions = Counter(
+            "aumos_drift_stream_expired_predictions_total",
+            "Predictions dropped unlabelled after their time",
+            registry=registry,
+        )
         self.failed_batches = Counter(
             "aumos_drift_stream_failed_batches_total", "Batches rolled back and read again", registry=registry
         )
@@ -53,5 +68,8 @@ class StreamMetrics:
             self.records.labels(record.topic).inc()
         self.rows.inc(result.rows)
         self.outcomes.inc(result.outcomes)
+        self.joined.inc(result.joined)
+        self.unknown_labels.inc(result.unknown_labels)
+        self.expired_predictions.inc(result.expired_predictions)
         for letter in result.dead_letters:
             self.dead_letters.labels(letter.reason.value).inc()

@@ -40,13 +40,15 @@ class MonitorGroup:
     Attributes:
         tenant_id: The tenant named by the records.
         monitor_id: The monitor named by the records.
-        observations: Whether the records carry rows (else outcome values).
+        observations: Whether the records carry rows (else outcome values or labels).
+        labelled: Whether the records carry labels (else rows or outcome values).
         members: The records, oldest first.
     """
 
     tenant_id: str
     monitor_id: uuid.UUID
     observations: bool
+    labelled: bool = False
     members: list[Decoded] = field(default_factory=list)
 
     @property
@@ -70,13 +72,23 @@ class MonitorGroup:
             for value in member.content.values
         ]
 
+    def labels(self) -> list[object]:
+        """The labels of all members, in order."""
+        return [
+            label
+            for member in self.members
+            if isinstance(member.content, OutcomeRecord)
+            for label in member.content.labels
+        ]
+
 
 def grouped(decoded: Iterable[Decoded]) -> list[MonitorGroup]:
-    """Group decoded records by tenant, monitor and kind; groups in the order of their first record."""
-    groups: dict[tuple[str, uuid.UUID, bool], MonitorGroup] = {}
+    """Group decoded records by tenant, monitor and kind (rows, values, labels); groups in the order of their first."""
+    groups: dict[tuple[str, uuid.UUID, bool, bool], MonitorGroup] = {}
     for item in decoded:
         content = item.content
-        key = (content.tenant_id, content.monitor_id, isinstance(content, ObservationRecord))
+        labelled = isinstance(content, OutcomeRecord) and bool(content.labels)
+        key = (content.tenant_id, content.monitor_id, isinstance(content, ObservationRecord), labelled)
         group = groups.get(key)
         if group is None:
             group = groups[key] = MonitorGroup(*key)

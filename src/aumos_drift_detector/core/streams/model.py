@@ -78,6 +78,9 @@ class BatchResult:
         rows: Production rows stored.
         outcomes: Outcome values fed to concept detectors.
         skipped: Records at offsets already applied before (read again after a restart), not applied again.
+        joined: Labels joined to their stored prediction.
+        unknown_labels: Labels kept pending: their prediction is not (or no longer) stored.
+        expired_predictions: Predictions dropped unlabelled after their time.
         dead_letters: Records sent to the dead-letter topic.
         positions: The next offset to read of each partition in the batch, as committed.
     """
@@ -86,5 +89,8 @@ class BatchResult:
     rows: int = 0
     outcomes: int = 0
     skipped: int = 0
+    joined: int = 0
+    unknown_labels: int = 0
+    expired_predictions: int = 0
     dead_letters: tuple[DeadLetter, ...] = ()
     positions: dict[Partition, int] = field(default_factory=dict)

@@ -5,6 +5,10 @@ in the shapes the REST endpoints accept::
 
     {"tenant_id": "acme", "monitor_id": "…uuid…", "rows": [{"age": 31, "plan": "pro"}, …]}
     {"tenant_id": "acme", "monitor_id": "…uuid…", "values": [0, 1, 0.5, …]}
+    {"tenant_id": "acme", "monitor_id": "…uuid…", "labels": [{"inference_id": "a1", "label": 1}, …]}
+
+An observation row may carry ``inference_id``, ``prediction`` and ``score`` (kept for the label join of
+monitors that name a concept ``error``); an outcome record carries either ``values`` or ``labels``.
 
 A record that is not such an object raises :class:`RecordError` with the dead-letter reason.
 
@@ -23,7 +27,7 @@ from __future__ import annotations
 import json
 import math
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aumos_drift_detector.core.streams.model import DeadLetterReason, StreamKind
 
@@ -56,11 +60,12 @@ class ObservationRecord:
 
 @dataclass(frozen=True, slots=True)
 class OutcomeRecord:
-    """Prediction outcomes for one monitor, oldest first."""
+    """Prediction outcomes for one monitor, oldest first: values, or labels to join to stored predictions."""
 
     tenant_id: str
     monitor_id: uuid.UUID
     values: list[float]
+    labels: list[object] = field(default_factory=list)
 
 
 def _invalid(message: str) -> RecordError:
@@ -113,6 +118,15 @@ def _values(document: dict[str, object]) -> list[float]:
     return [float(value) for value in values]
 
 
+def _labels(document: dict[str, object]) -> list[object]:
+    labels = document.get("labels")
+    if "values" in document:
+        raise _invalid("labels: send either values or labels, not both")
+    if not isinstance(labels, list) or not labels:
+        raise _invalid("labels: must be a non-empty list of {inference_id, label} objects")
+    return labels
+
+
 def decode(value: bytes | None, kind: StreamKind) -> ObservationRecord | OutcomeRecord:
     """Decode a record of a topic of the given kind.
 
@@ -123,4 +137,6 @@ def decode(value: bytes | None, kind: StreamKind) -> ObservationRecord | Outcome
     tenant_id, monitor_id = _owner(document)
     if kind is StreamKind.OBSERVATIONS:
         return ObservationRecord(tenant_id, monitor_id, _rows(document))
+    if "labels" in document:
+        return OutcomeRecord(tenant_id, monitor_id, [], _labels(document))
     return OutcomeRecord(tenant_id, monitor_id, _values(document))

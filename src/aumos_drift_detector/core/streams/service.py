@@ -17,6 +17,11 @@ the rows of all of a monitor's records, one detector call with all of its values
 and save. Each record is decoded and checked on its own first; when a monitor's coalesced rows or values
 are refused as a whole, its records are applied one by one, so a bad record is dead-lettered alone and
 never takes the good records of its batch with it.
+
+Observation rows that carry ``inference_id`` and ``prediction`` are also stored as predictions for the
+monitors that join delayed labels, and outcome records may carry ``labels`` instead of values
+(:mod:`aumos_drift_detector.core.labels`): the joins, pending labels and errors fed are staged in the
+batch's unit of work, so they too are applied exactly once with the offsets.
 """
 
 from __future__ import annotations
@@ -28,6 +33,9 @@ import structlog
 
 from aumos_drift_detector.core.errors import ConflictError, NotFoundError, ValidationError
 from aumos_drift_detector.core.ingest.service import DatasetService
+from aumos_drift_detector.core.labels.model import JoinResult
+from aumos_drift_detector.core.labels.service import DelayedLabels
+from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.outcomes.service import ConceptMonitoring
 from aumos_drift_detector.core.principal import Principal, Role
 from aumos_drift_detector.core.streams.grouping import Decoded, MonitorGroup, covers, grouped
@@ -45,6 +53,8 @@ from aumos_drift_detector.core.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)
 
+NO_LABELS = "this consumer joins no labels"
+
 
 @dataclass(slots=True)
 class _Tally:
@@ -52,6 +62,15 @@ class _Tally:
     rows: int = 0
     outcomes: int = 0
     skipped: int = 0
+    joined: int = 0
+    unknown: int = 0
+    expired: int = 0
+
+    def join(self, result: JoinResult) -> None:
+        """Count what a label join did."""
+        self.joined += result.joined
+        self.unknown += result.unknown
+        self.expired += result.expired_predictions
 
 
 class StreamIngest:
@@ -65,6 +84,7 @@ class StreamIngest:
         read_rows: Reads the rows of an observation record like a JSON upload.
         group: The consumer group whose offsets are stored.
         topics: What each consumed topic carries.
+        labels: Joins delayed labels to stored predictions (without it, label records are dead-lettered).
     """
 
     def __init__(
@@ -77,12 +97,14 @@ class StreamIngest:
         *,
         group: str,
         topics: Mapping[str, StreamKind],
+        labels: DelayedLabels | None = None,
     ) -> None:
         self._uow_factory = uow_factory
         self._datasets = datasets
         self._concept = concept
         self._dead_letters = dead_letters
         self._read_rows = read_rows
+        self._labels = labels
         self.group = group
         self.topics = dict(topics)
 
@@ -123,6 +145,9 @@ class StreamIngest:
             rows=tally.rows,
             outcomes=tally.outcomes,
             skipped=tally.skipped,
+            joined=tally.joined,
+            unknown_labels=tally.unknown,
+            expired_predictions=tally.expired,
             dead_letters=tuple(letters),
             positions=following,
         )
@@ -136,8 +161,12 @@ class StreamIngest:
             except RecordError as exc:
                 letters.append(_letter(record, exc.reason, exc.message))
         for group in grouped(decoded):
-            stage = self._store_rows if group.observations else self._feed_outcomes
-            letters.extend(await stage(uow, group, tally))
+            if group.observations:
+                letters.extend(await self._store_rows(uow, group, tally))
+            elif group.labelled:
+                letters.extend(await self._join_labels(uow, group, tally))
+            else:
+                letters.extend(await self._feed_outcomes(uow, group, tally))
         order = {record: number for number, record in enumerate(records)}
         return sorted(letters, key=lambda letter: order[letter.record])
 
@@ -151,13 +180,38 @@ class StreamIngest:
         alone = [member for member in group.members if not covers(member, monitor.feature_names)]
         try:
             if whole:
-                upload = self._read_rows(group.rows(whole))
-                result = await self._datasets.stage_ingest(uow, self._principal(group), group.monitor_id, upload)
-                tally.rows += result.accepted_rows
+                await self._stage_rows(uow, self._principal(group), monitor, group.rows(whole), tally)
                 tally.applied += len(whole)
         except (ValidationError, ConflictError):
             alone = group.members
         return await self._one_by_one(uow, alone, tally)
+
+    async def _stage_rows(
+        self, uow: UnitOfWork, principal: Principal, monitor: Monitor, rows: list[object], tally: _Tally
+    ) -> None:
+        """Store the rows, then their predictions; every check of both runs before anything is staged."""
+        predictions = self._labels.predictions_of(monitor, rows) if self._labels else []
+        upload = self._read_rows(rows)
+        result = await self._datasets.stage_ingest(uow, principal, monitor.id, upload)
+        tally.rows += result.accepted_rows
+        if self._labels is not None and predictions:
+            tally.join(await self._labels.stage_predictions(uow, principal, monitor, predictions))
+
+    async def _join_labels(self, uow: UnitOfWork, group: MonitorGroup, tally: _Tally) -> list[DeadLetter]:
+        """Join a monitor's labels in one call; one by one if the labels as a whole are refused."""
+        if self._labels is None:
+            return [_letter(record, DeadLetterReason.REJECTED, NO_LABELS) for record in group.records]
+        try:
+            joined = await self._labels.stage_labels(uow, self._principal(group), group.monitor_id, group.labels())
+        except NotFoundError as exc:
+            return [_letter(record, DeadLetterReason.UNKNOWN_MONITOR, exc.message) for record in group.records]
+        except ConflictError as exc:  # the monitor joins no labels: so for each of its records
+            return [_letter(record, DeadLetterReason.REJECTED, exc.message) for record in group.records]
+        except ValidationError:
+            return await self._one_by_one(uow, group.members, tally)
+        tally.join(joined)
+        tally.applied += len(group.members)
+        return []
 
     async def _feed_outcomes(self, uow: UnitOfWork, group: MonitorGroup, tally: _Tally) -> list[DeadLetter]:
         """Feed a monitor's values to its detector in one call; one by one if the values as a whole are refused."""
@@ -186,9 +240,12 @@ class StreamIngest:
         principal = Principal(f"stream:{self.group}", content.tenant_id, frozenset({Role.OPERATOR}))
         try:
             if isinstance(content, ObservationRecord):
-                upload = self._read_rows(content.rows)
-                result = await self._datasets.stage_ingest(uow, principal, content.monitor_id, upload)
-                tally.rows += result.accepted_rows
+                monitor = await uow.monitors.get(content.tenant_id, content.monitor_id)
+                await self._stage_rows(uow, principal, monitor, content.rows, tally)
+            elif content.labels:
+                if self._labels is None:
+                    return _letter(record, DeadLetterReason.REJECTED, NO_LABELS)
+                tally.join(await self._labels.stage_labels(uow, principal, content.monitor_id, content.labels))
             else:
                 outcome = await self._concept.stage_outcomes(uow, principal, content.monitor_id, content.values)
                 tally.outcomes += outcome.accepted
