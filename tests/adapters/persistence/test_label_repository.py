@@ -1,0 +1,84 @@
+"""The label join's rows on memory, SQLite and PostgreSQL: predictions, pending labels, cursors, per tenant."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import timedelta
+
+from aumos_drift_detector.core.labels.model import LabelCursor, PendingLabel, Prediction
+from tests.adapters.persistence.conftest import Storage
+from tests.core.builders import T0, make_monitor
+
+
+def prediction(monitor_id: uuid.UUID, sequence: int, value: str | float, *, minutes: int = 0) -> Prediction:
+    return Prediction(
+        tenant_id="acme",
+        monitor_id=monitor_id,
+        sequence=sequence,
+        inference_id=f"i{sequence}",
+        prediction=value,
+        score=0.25 if sequence % 2 else None,
+        received_at=T0 + timedelta(minutes=minutes),
+    )
+
+
+def pending(monitor_id: uuid.UUID, inference_id: str, label: str | float, minutes: int) -> PendingLabel:
+    return PendingLabel(
+        id=uuid.uuid4(),
+        tenant_id="acme",
+        monitor_id=monitor_id,
+        inference_id=inference_id,
+        label=label,
+        received_at=T0 + timedelta(minutes=minutes),
+    )
+
+
+async def test_predictions_round_trip_take_errors_and_drop_in_sequence_order(storage: Storage) -> None:
+    monitor = make_monitor()
+    stored = [prediction(monitor.id, n, value) for n, value in enumerate(["cat", 2.5, "dog", -1.0])]
+    async with storage.unit_of_work() as uow:
+        await uow.monitors.add(monitor)
+        await uow.labels.add_predictions(stored)
+        await uow.labels.set_errors("acme", monitor.id, {1: 0.5, 3: 4.0})
+        await uow.commit()
+    async with storage.unit_of_work() as uow:
+        found = await uow.labels.predictions_by_id("acme", monitor.id, ["i1", "i2", "nope"])
+        assert await uow.labels.predictions_by_id("other", monitor.id, ["i1"]) == {}
+        page = await uow.labels.predictions_from("acme", monitor.id, 1, 2)
+        await uow.labels.drop_predictions_before("acme", monitor.id, 2)
+        rest = await uow.labels.predictions_from("acme", monitor.id, 0, 10)
+        await uow.commit()
+    assert found == {"i1": replace(stored[1], error=0.5), "i2": stored[2]}
+    assert [(item.sequence, item.prediction, item.error) for item in page] == [(1, 2.5, 0.5), (2, "dog", None)]
+    assert [item.sequence for item in rest] == [2, 3]
+
+
+async def test_pending_labels_are_taken_once_and_expire_by_age(storage: Storage) -> None:
+    monitor = make_monitor()
+    labels = [pending(monitor.id, "a", "yes", 0), pending(monitor.id, "b", 1.5, 5), pending(monitor.id, "a", 2.0, 9)]
+    async with storage.unit_of_work() as uow:
+        await uow.monitors.add(monitor)
+        await uow.labels.add_pending(labels)
+        await uow.commit()
+    async with storage.unit_of_work() as uow:
+        taken = await uow.labels.take_pending("acme", monitor.id, ["a"])
+        again = await uow.labels.take_pending("acme", monitor.id, ["a"])
+        dropped = await uow.labels.drop_pending_before("acme", monitor.id, T0 + timedelta(minutes=6))
+        left = await uow.labels.take_pending("acme", monitor.id, ["b"])
+    assert ([item.label for item in taken], again, dropped, left) == (["yes", 2.0], [], 1, [])
+
+
+async def test_the_cursor_is_stored_per_monitor_and_tenant(storage: Storage) -> None:
+    monitor = make_monitor()
+    cursor = LabelCursor(tenant_id="acme", monitor_id=monitor.id, next_sequence=2**40, watermark=7, joined=3)
+    async with storage.unit_of_work() as uow:
+        await uow.monitors.add(monitor)
+        assert await uow.labels.cursor("acme", monitor.id) is None
+        await uow.labels.save_cursor(cursor)
+        await uow.labels.save_cursor(replace(cursor, expired_labels=4))
+        await uow.commit()
+    async with storage.unit_of_work() as uow:
+        loaded = await uow.labels.cursor("acme", monitor.id)
+        assert await uow.labels.cursor("other", monitor.id) is None
+    assert loaded == replace(cursor, expired_labels=4)
