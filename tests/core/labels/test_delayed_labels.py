@@ -99,6 +99,7 @@ async def test_repeated_ids_are_counted_once_as_duplicates(services: Services, s
         ([{"inference_id": "a"}], r"labels\[0\]"),
         ([{"inference_id": "", "label": 1}], r"labels\[0\]\.inference_id"),
         ([{"inference_id": "a", "label": "cat"}], r"labels\[0\]\.label"),
+        ([{"inference_id": "a", "label": 1e200}], r"labels\[0\]\.label: must be a number of magnitude at most 1e\+150"),
     ],
 )
 async def test_bad_labels_are_refused_naming_the_field_and_change_nothing(

@@ -20,6 +20,9 @@ from aumos_drift_detector.core.errors import ConflictError, ValidationError
 from aumos_drift_detector.core.labels.model import LabelInput, PredictionInput, Scalar
 from aumos_drift_detector.core.monitors.model import Monitor
 
+#: The largest magnitude of a numeric prediction or label: their squared difference stays finite.
+MAX_MAGNITUDE = 1e150
+
 #: The longest inference id.
 MAX_INFERENCE_ID_LENGTH = 128
 
@@ -34,11 +37,12 @@ def _number(value: object) -> bool:
 
 def _scalar(value: object, field: str, kind: JoinedError) -> Scalar:
     """A prediction or label: a finite number, or (misclassification only) a string."""
-    if _number(value):
+    if _number(value) and abs(value) <= MAX_MAGNITUDE:  # type: ignore[arg-type]
         return float(value)  # type: ignore[arg-type]
     if kind == "misclassification" and isinstance(value, str | bool):
         return str(value).lower() if isinstance(value, bool) else value
-    wanted = "a finite number" if kind != "misclassification" else "a finite number, a string or a boolean"
+    wanted = f"a number of magnitude at most {MAX_MAGNITUDE:g}"
+    wanted += ", a string or a boolean" if kind == "misclassification" else ""
     raise _invalid(field, f"must be {wanted}, got {value!r}")
 
 
