@@ -263,8 +263,8 @@ async def test_policies_are_validated_merged_and_removed_by_patch(
     assert bad.json()["error"]["message"].startswith("alert_policy.m_of_n.n: must be >= m (4)")
     concept = await client.patch(url, json={"concept": {"detector": "DDM"}}, headers=admin)
     ddm_defaults = {"warm_start": 30, "warning_threshold": 2.0, "drift_threshold": 3.0, "minimum_refresh": None}
-    assert concept.json()["concept"] == {"detector": "DDM", "params": ddm_defaults}
+    assert concept.json()["concept"] == {"detector": "DDM", "params": ddm_defaults, "error": None}
     assert concept.json()["alert_policy"]["m_of_n"] == {"m": 2, "n": 3}
     removed = await client.patch(url, json={"alert_policy": None}, headers=admin)
     assert removed.json()["alert_policy"] == AlertPolicy().model_dump(mode="json")
-    assert removed.json()["concept"] == {"detector": "DDM", "params": ddm_defaults}
+    assert removed.json()["concept"] == {"detector": "DDM", "params": ddm_defaults, "error": None}
