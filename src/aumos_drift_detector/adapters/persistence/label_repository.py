@@ -40,6 +40,11 @@ def _prediction(row: Any) -> Prediction:
     )
 
 
+def _fields(item: Prediction | PendingLabel) -> dict[str, Any]:
+    """A row's columns (``dataclasses.asdict`` deep-copies every value, ten times slower on large batches)."""
+    return {name: getattr(item, name) for name in item.__slots__}
+
+
 def _chunks(ids: Collection[str]) -> list[list[str]]:
     unique = sorted(set(ids))
     return [unique[start : start + CHUNK] for start in range(0, len(unique), CHUNK)]
@@ -83,7 +88,7 @@ class SqlAlchemyLabelRepository:
         """Stage new predictions."""
         if predictions:
             with storage_errors("store predictions"):
-                await self._session.execute(insert(PredictionRow), [asdict(item) for item in predictions])
+                await self._session.execute(insert(PredictionRow), [_fields(item) for item in predictions])
 
     async def predictions_by_id(
         self, tenant_id: str, monitor_id: uuid.UUID, inference_ids: Collection[str]
@@ -142,7 +147,7 @@ class SqlAlchemyLabelRepository:
         """Stage labels waiting for their prediction."""
         if labels:
             with storage_errors("store pending labels"):
-                await self._session.execute(insert(PendingLabelRow), [asdict(label) for label in labels])
+                await self._session.execute(insert(PendingLabelRow), [_fields(label) for label in labels])
 
     async def take_pending(
         self, tenant_id: str, monitor_id: uuid.UUID, inference_ids: Collection[str]

@@ -44,7 +44,8 @@ from aumos_drift_detector.core.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)
 
-#: Predictions read per query while the watermark advances.
+#: Predictions read per query while the watermark advances (the first read is short: it often stops at once).
+FIRST_PAGE = 200
 PAGE = 5_000
 DAY = 86_400.0
 
@@ -209,9 +210,9 @@ class DelayedLabels:
         dropped = await uow.labels.drop_pending_before(tenant_id, monitor_id, now - self._pending_ttl)
         expired_before = now - self._prediction_ttl
         errors: list[float] = []
-        watermark, expired, blocked = cursor.watermark, 0, False
+        watermark, expired, blocked, size = cursor.watermark, 0, False, FIRST_PAGE
         while not blocked:
-            page = await uow.labels.predictions_from(tenant_id, monitor_id, watermark, PAGE)
+            page = await uow.labels.predictions_from(tenant_id, monitor_id, watermark, size)
             for prediction in page:
                 if prediction.error is not None:
                     errors.append(prediction.error)
@@ -221,7 +222,8 @@ class DelayedLabels:
                     blocked = True
                     break
                 watermark = prediction.sequence + 1
-            blocked = blocked or len(page) < PAGE
+            blocked = blocked or len(page) < size
+            size = PAGE
         if watermark != cursor.watermark:
             await uow.labels.drop_predictions_before(tenant_id, monitor_id, watermark)
         cursor = _count(cursor, watermark=watermark, expired_predictions=expired, expired_labels=dropped)
