@@ -12,14 +12,15 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import String, any_, bindparam, delete, insert, select, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aumos_drift_detector.adapters.persistence.errors import storage_errors
 from aumos_drift_detector.adapters.persistence.label_tables import LabelCursorRow, PendingLabelRow, PredictionRow
 from aumos_drift_detector.core.labels.model import LabelCursor, PendingLabel, Prediction, Scalar
 
-#: Inference ids per ``IN`` list (well under the bind-parameter limits of both databases).
+#: Inference ids per ``IN`` list (well under SQLite's bind-parameter limit; PostgreSQL takes one array).
 CHUNK = 1_000
 
 
@@ -45,9 +46,11 @@ def _fields(item: Prediction | PendingLabel) -> dict[str, Any]:
     return {name: getattr(item, name) for name in item.__slots__}
 
 
-def _chunks(ids: Collection[str]) -> list[list[str]]:
+def _chunks(ids: Collection[str], whole: bool) -> list[list[str]]:
+    """The distinct ids in lists of at most :data:`CHUNK`, or in one list (one array parameter) when ``whole``."""
     unique = sorted(set(ids))
-    return [unique[start : start + CHUNK] for start in range(0, len(unique), CHUNK)]
+    size = max(len(unique), 1) if whole else CHUNK
+    return [unique[start : start + size] for start in range(0, len(unique), size)]
 
 
 class SqlAlchemyLabelRepository:
@@ -59,6 +62,13 @@ class SqlAlchemyLabelRepository:
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self._postgres = session.bind is not None and session.bind.dialect.name == "postgresql"
+
+    def _among(self, column: Any, ids: list[str]) -> Any:
+        """``column`` is one of ``ids``: one array parameter on PostgreSQL, an ``IN`` list elsewhere."""
+        if self._postgres:
+            return column == any_(bindparam("ids", ids, type_=postgresql.ARRAY(String)))
+        return column.in_(ids)
 
     async def cursor(self, tenant_id: str, monitor_id: uuid.UUID) -> LabelCursor | None:
         """The monitor's cursor, if any."""
@@ -95,11 +105,11 @@ class SqlAlchemyLabelRepository:
     ) -> dict[str, Prediction]:
         """The stored predictions of those inference ids."""
         found: dict[str, Prediction] = {}
-        for chunk in _chunks(inference_ids):
+        for chunk in _chunks(inference_ids, self._postgres):
             query = select(PredictionRow.__table__).where(
                 PredictionRow.tenant_id == tenant_id,
                 PredictionRow.monitor_id == monitor_id,
-                PredictionRow.inference_id.in_(chunk),
+                self._among(PredictionRow.inference_id, chunk),
             )
             with storage_errors("read predictions"):
                 rows = (await self._session.execute(query)).all()
@@ -154,11 +164,11 @@ class SqlAlchemyLabelRepository:
     ) -> list[PendingLabel]:
         """Remove and return the pending labels of those inference ids, oldest first."""
         taken: list[PendingLabel] = []
-        for chunk in _chunks(inference_ids):
+        for chunk in _chunks(inference_ids, self._postgres):
             where = (
                 PendingLabelRow.tenant_id == tenant_id,
                 PendingLabelRow.monitor_id == monitor_id,
-                PendingLabelRow.inference_id.in_(chunk),
+                self._among(PendingLabelRow.inference_id, chunk),
             )
             with storage_errors("take pending labels"):
                 rows = (await self._session.execute(select(PendingLabelRow.__table__).where(*where))).all()
