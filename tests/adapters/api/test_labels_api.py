@@ -91,6 +91,16 @@ async def test_labels_join_over_http_and_feed_the_offline_errors_in_order(
         "fed": N - len(never),
     }
     assert totals["expired_labels"] == ghosts
+    shown = (await client.get(f"/api/v1/monitors/{monitor}/labels", headers=admin)).json()
+    assert shown == {
+        "next_sequence": N,
+        "watermark": N,
+        "joined": N - len(never),
+        "unknown": len(early) + ghosts + 1,
+        "expired_predictions": len(never),
+        "expired_labels": ghosts,
+        "duplicates": 0,
+    }
 
 
 async def test_label_bodies_are_checked_and_named(service: tuple[httpx.AsyncClient, Container]) -> None:
@@ -102,6 +112,12 @@ async def test_label_bodies_are_checked_and_named(service: tuple[httpx.AsyncClie
     no_join = await client.post(f"/api/v1/monitors/{plain}/outcomes", json={"labels": both["labels"]}, headers=admin)
     predictions = {"predictions": [{"inference_id": "a", "prediction": 1}]}
     no_store = await client.post(f"/api/v1/monitors/{plain}/predictions", json=predictions, headers=admin)
-    assert (refused.status_code, no_join.status_code, no_store.status_code) == (422, 409, 409)
+    no_status = await client.get(f"/api/v1/monitors/{plain}/labels", headers=admin)
+    assert (refused.status_code, no_join.status_code, no_store.status_code, no_status.status_code) == (
+        422,
+        409,
+        409,
+        409,
+    )
     assert "either 'values' or 'labels'" in refused.json()["error"]["message"]
     assert "concept.error" in no_join.json()["error"]["message"]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 #: A prediction or a label: a class name or number (classifiers) or a number (regressors).
 Scalar = str | float
@@ -104,6 +105,14 @@ class LabelCursor:
     expired_predictions: int = 0
     expired_labels: int = 0
     duplicates: int = 0
+
+    def plus(self, **changes: int) -> LabelCursor:
+        """The cursor with ``next_sequence``/``watermark`` set and the other counters increased by ``changes``."""
+        settled = {"next_sequence", "watermark"}
+        values: dict[str, Any] = {
+            name: value if name in settled else getattr(self, name) + value for name, value in changes.items()
+        }
+        return replace(self, **values)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -22,7 +22,6 @@ import dataclasses
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 import structlog
 
@@ -94,6 +93,19 @@ class DelayedLabels:
             await uow.commit()
         return result
 
+    async def status(self, principal: Principal, monitor_id: uuid.UUID) -> LabelCursor:
+        """The monitor's join counters, watermark and next sequence number (viewer).
+
+        Raises:
+            NotFoundError: No such monitor for the principal's tenant.
+            ConflictError: The monitor's concept configuration names no ``error``.
+        """
+        principal.require(Role.VIEWER)
+        async with self._uow_factory() as uow:
+            monitor = await uow.monitors.get(principal.tenant_id, monitor_id)
+            joining_kind(monitor)
+            return await self._cursor(uow, monitor)
+
     async def ingest_predictions(
         self, principal: Principal, monitor_id: uuid.UUID, rows: Sequence[object]
     ) -> JoinResult:
@@ -142,7 +154,7 @@ class DelayedLabels:
         await uow.labels.add_predictions(fresh)
         joined = sum(1 for item in fresh if item.error is not None)
         duplicates = len(predictions) - len(fresh) + len(taken) - joined
-        cursor = _count(cursor, next_sequence=sequence, joined=joined, duplicates=duplicates)
+        cursor = cursor.plus(next_sequence=sequence, joined=joined, duplicates=duplicates)
         result = JoinResult(predictions=len(fresh), joined=joined, duplicates=duplicates)
         return await self._finish(uow, principal, cursor, before, now, result)
 
@@ -165,7 +177,7 @@ class DelayedLabels:
         cursor, before = await self._sweep(uow, await self._cursor(uow, monitor), now)
         errors, unknown, duplicates = await self._join(uow, monitor, kind, parsed, now)
         await uow.labels.set_errors(monitor.tenant_id, monitor.id, errors)
-        cursor = _count(cursor, joined=len(errors), unknown=len(unknown), duplicates=duplicates)
+        cursor = cursor.plus(joined=len(errors), unknown=len(unknown), duplicates=duplicates)
         result = JoinResult(joined=len(errors), unknown=len(unknown), duplicates=duplicates)
         return await self._finish(uow, principal, cursor, before, now, result)
 
@@ -226,7 +238,7 @@ class DelayedLabels:
             size = PAGE
         if watermark != cursor.watermark:
             await uow.labels.drop_predictions_before(tenant_id, monitor_id, watermark)
-        cursor = _count(cursor, watermark=watermark, expired_predictions=expired, expired_labels=dropped)
+        cursor = cursor.plus(watermark=watermark, expired_predictions=expired, expired_labels=dropped)
         return cursor, errors
 
     async def _finish(
@@ -257,15 +269,6 @@ class DelayedLabels:
         )
         log.debug("labels_joined", monitor_id=str(cursor.monitor_id), joined=result.joined, fed=result.fed)
         return result
-
-
-def _count(cursor: LabelCursor, **changes: int) -> LabelCursor:
-    """The cursor with its counters increased (and ``next_sequence``/``watermark`` set) by ``changes``."""
-    settled = {"next_sequence", "watermark"}
-    values: dict[str, Any] = {
-        name: value if name in settled else getattr(cursor, name) + value for name, value in changes.items()
-    }
-    return dataclasses.replace(cursor, **values)
 
 
 def _prediction(

@@ -21,7 +21,7 @@ from aumos_drift_detector.adapters.api.schemas.detections import (
     ReferenceOut,
 )
 from aumos_drift_detector.adapters.api.schemas.errors import AUTHENTICATED, error_responses
-from aumos_drift_detector.adapters.api.schemas.labels import JoinOut, PredictionsIn
+from aumos_drift_detector.adapters.api.schemas.labels import JoinOut, LabelStatusOut, PredictionsIn
 from aumos_drift_detector.adapters.api.schemas.monitors import MonitorCreate, MonitorOut, MonitorPage, MonitorUpdate
 from aumos_drift_detector.adapters.api.uploads import UPLOAD_BODY, receive_upload
 
@@ -193,6 +193,12 @@ async def post_predictions(
     """Store predictions in prediction order for a monitor whose concept configuration names an ``error``."""
     predictions = [item.model_dump() for item in body.predictions]
     return JoinOut.of(await context.services.labels.ingest_predictions(principal, monitor_id, predictions))
+
+
+@router.get("/{monitor_id}/labels", summary="Delayed-label join counters (viewer)", responses=error_responses(404, 409))
+async def get_labels(monitor_id: uuid.UUID, principal: Viewer, context: Context) -> LabelStatusOut:
+    """Return the join's totals: predictions, joins, unknown and expired labels, expired predictions, watermark."""
+    return LabelStatusOut.of(await context.services.labels.status(principal, monitor_id))
 
 
 @router.get(

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from aumos_drift_detector.core.labels.model import JoinResult
+from aumos_drift_detector.core.labels.model import JoinResult, LabelCursor
 
 InferenceId = Annotated[str | int, Field(description="The inference id sent with the prediction's row.")]
 
@@ -65,4 +65,29 @@ class JoinOut(BaseModel):
             expired_labels=result.expired_labels,
             fed=result.fed,
             detection_ids=list(result.detection_ids),
+        )
+
+
+class LabelStatusOut(BaseModel):
+    """A monitor's label join as it stands: totals since its first prediction or label."""
+
+    next_sequence: int = Field(description="Predictions stored in total (the next prediction's sequence number).")
+    watermark: int = Field(description="Predictions fed or dropped: every error before it reached the detector.")
+    joined: int
+    unknown: int
+    expired_predictions: int
+    expired_labels: int
+    duplicates: int
+
+    @classmethod
+    def of(cls, cursor: LabelCursor) -> LabelStatusOut:
+        """Render a core cursor."""
+        return cls(
+            next_sequence=cursor.next_sequence,
+            watermark=cursor.watermark,
+            joined=cursor.joined,
+            unknown=cursor.unknown,
+            expired_predictions=cursor.expired_predictions,
+            expired_labels=cursor.expired_labels,
+            duplicates=cursor.duplicates,
         )
