@@ -79,5 +79,12 @@ async def test_labels_on_the_stream_feed_the_offline_errors_in_prediction_order(
         ghosts = len(range(0, len(labelled), 12))
         assert (cursor.next_sequence, cursor.watermark, cursor.joined, cursor.duplicates) == (N, min(never), N - 20, 0)
         assert cursor.unknown >= ghosts
+        counted = {
+            metric.name: sum(sample.value for sample in metric.samples if sample.name.endswith("_total"))
+            for metric in container.registry.collect()
+        }
+        assert counted["aumos_drift_stream_label_joins"] == cursor.joined
+        assert counted["aumos_drift_stream_unknown_labels"] == cursor.unknown
+        assert counted["aumos_drift_stream_expired_predictions"] == 0
     finally:
         await container.close()
