@@ -30,6 +30,7 @@ from aumos_drift_detector.core.errors import ConflictError, NotFoundError, Valid
 from aumos_drift_detector.core.ingest.service import DatasetService
 from aumos_drift_detector.core.outcomes.service import ConceptMonitoring
 from aumos_drift_detector.core.principal import Principal, Role
+from aumos_drift_detector.core.streams.addressing import MonitorAddressing
 from aumos_drift_detector.core.streams.grouping import Decoded, MonitorGroup, covers, grouped
 from aumos_drift_detector.core.streams.model import (
     BatchResult,
@@ -39,8 +40,8 @@ from aumos_drift_detector.core.streams.model import (
     StreamKind,
     StreamRecord,
 )
-from aumos_drift_detector.core.streams.ports import DeadLetterSink, RowsReader
-from aumos_drift_detector.core.streams.records import ObservationRecord, RecordError, decode
+from aumos_drift_detector.core.streams.ports import DeadLetterSink, RecordDecoder, RowsReader
+from aumos_drift_detector.core.streams.records import ObservationRecord, RecordError, json_record
 from aumos_drift_detector.core.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)
@@ -65,6 +66,7 @@ class StreamIngest:
         read_rows: Reads the rows of an observation record like a JSON upload.
         group: The consumer group whose offsets are stored.
         topics: What each consumed topic carries.
+        decode: Decodes each record (JSON only by default).
     """
 
     def __init__(
@@ -77,6 +79,7 @@ class StreamIngest:
         *,
         group: str,
         topics: Mapping[str, StreamKind],
+        decode: RecordDecoder = json_record,
     ) -> None:
         self._uow_factory = uow_factory
         self._datasets = datasets
@@ -85,6 +88,7 @@ class StreamIngest:
         self._read_rows = read_rows
         self.group = group
         self.topics = dict(topics)
+        self._decode = decode
 
     async def positions(self, partitions: Sequence[Partition]) -> dict[Partition, int]:
         """The stored next offsets of those partitions that have one (where a consumer seeks on assignment)."""
@@ -129,10 +133,11 @@ class StreamIngest:
 
     async def _stage(self, uow: UnitOfWork, records: Sequence[StreamRecord], tally: _Tally) -> list[DeadLetter]:
         """Decode every record, then stage the good ones coalesced per monitor; the dead letters in read order."""
-        letters, decoded = [], []
+        letters, decoded, addressing = [], [], MonitorAddressing(uow.monitors)
         for record in records:
             try:
-                decoded.append(Decoded(record, decode(record.value, self.topics[record.topic])))
+                content = self._decode(record, self.topics[record.topic])
+                decoded += [Decoded(record, content, target) for target in await addressing.targets(content)]
             except RecordError as exc:
                 letters.append(_letter(record, exc.reason, exc.message))
         for group in grouped(decoded):
@@ -187,10 +192,10 @@ class StreamIngest:
         try:
             if isinstance(content, ObservationRecord):
                 upload = self._read_rows(content.rows)
-                result = await self._datasets.stage_ingest(uow, principal, content.monitor_id, upload)
+                result = await self._datasets.stage_ingest(uow, principal, member.monitor_id, upload)
                 tally.rows += result.accepted_rows
             else:
-                outcome = await self._concept.stage_outcomes(uow, principal, content.monitor_id, content.values)
+                outcome = await self._concept.stage_outcomes(uow, principal, member.monitor_id, content.values)
                 tally.outcomes += outcome.accepted
         except NotFoundError as exc:
             return _letter(record, DeadLetterReason.UNKNOWN_MONITOR, exc.message)
