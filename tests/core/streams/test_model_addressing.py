@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Mapping
 
 import pytest
 
 from aumos_drift_detector.adapters.api.context import Services
-from aumos_drift_detector.bootstrap import Container, read_rows
+from aumos_drift_detector.adapters.files.rows_reader import read_rows
+from aumos_drift_detector.bootstrap import Container
 from aumos_drift_detector.core.concept.config import parse_concept
 from aumos_drift_detector.core.monitors.model import MonitorStatus
 from aumos_drift_detector.core.monitors.service import MonitorChanges
@@ -41,7 +43,7 @@ async def monitor(services: Services, *, version: str = "3", concept: bool = Tru
     return (await services.monitors.create(ADMIN, draft(model_version=version, concept=detector))).id
 
 
-def record(topic: str, offset: int, body: dict[str, object]) -> StreamRecord:
+def record(topic: str, offset: int, body: Mapping[str, object]) -> StreamRecord:
     return StreamRecord(topic, 0, offset, b"churn-model", json.dumps(body).encode())
 
 
