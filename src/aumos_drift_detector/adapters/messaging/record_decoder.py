@@ -13,7 +13,7 @@ keeps the kinds apart exactly as for JSON.
 
 from __future__ import annotations
 
-from itertools import pairwise
+from itertools import pairwise, repeat
 from typing import Any
 
 from google.protobuf.message import DecodeError  # type: ignore[import-untyped]
@@ -104,7 +104,8 @@ def _rows(columns: Any) -> list[object]:
         raise _invalid(
             f"columns: every column must describe the same number of rows, at least one; got {sorted(counts)}"
         )
-    return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
+    # the lengths are checked above; dicts made by map, without a per-row check, cost about half as much
+    return list(map(dict, map(zip, repeat(names), zip(*values, strict=False))))
 
 
 def _column(number: int, column: Any) -> list[object]:
