@@ -65,7 +65,7 @@ _MAX_KEY = 64
 def _key(key: bytes | None) -> str:
     r"""A message key as a metric label: its text, cut to a bounded length; ``-`` when absent or not text.
 
-    >>> _key(b"0b5c4a9e-1d5f-4a57-9a43-3d4bbf0a1a2e"), _key(None), _key(b"\\xff")
+    >>> _key(b"0b5c4a9e-1d5f-4a57-9a43-3d4bbf0a1a2e"), _key(None), _key(b"\xff")
     ('0b5c4a9e-1d5f-4a57-9a43-3d4bbf0a1a2e', '-', '-')
     """
     if not key:
