@@ -42,7 +42,9 @@ bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench_concept.py
 	$(BIN)/python benchmarks/bench_api.py
 	$(BIN)/python benchmarks/bench_upload_memory.py
+	$(BIN)/python benchmarks/bench_large_value_read.py
 	$(BIN)/python benchmarks/bench_streams.py
+	$(BIN)/python benchmarks/bench_record_formats.py
 
 # Seeded simulations of the decisions (15 to 25 minutes on 2 cores); rewrites docs/decisions.md section 5.
 calibration: $(INSTALLED)

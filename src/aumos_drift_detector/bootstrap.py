@@ -26,6 +26,7 @@ from aumos_drift_detector.adapters.messaging.kafka_publisher import KafkaEventPu
 from aumos_drift_detector.adapters.messaging.log_publisher import LogEventPublisher
 from aumos_drift_detector.adapters.messaging.outbox_health import OutboxLagCheck
 from aumos_drift_detector.adapters.messaging.outbox_relay import OutboxRelay
+from aumos_drift_detector.adapters.messaging.record_decoder import decode_record
 from aumos_drift_detector.adapters.messaging.stream_consumer import KafkaStreamConsumer
 from aumos_drift_detector.adapters.messaging.stream_health import StreamConsumerCheck, StreamConsumerStatus
 from aumos_drift_detector.adapters.messaging.stream_metrics import StreamMetrics
@@ -182,6 +183,7 @@ class Container:
             group=settings.kafka_consumer_group,
             topics=topics,
             labels=services.labels,
+            decode=decode_record,
         )
 
     def _stream_consumer(self, servers: str, ingest: StreamIngest) -> KafkaStreamConsumer:

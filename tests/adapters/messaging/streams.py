@@ -34,12 +34,13 @@ WAIT_SECONDS = 60
 
 @dataclass(frozen=True)
 class Produced:
-    """A record as produced: its topic, key and value."""
+    """A record as produced: its topic, key, value, and where given its partition and headers."""
 
     topic: str
     key: bytes
     value: bytes
     partition: int | None = None
+    headers: tuple[tuple[str, bytes], ...] = ()
 
 
 def stream_settings(database_url: str, bootstrap_servers: str) -> dict[str, str]:
@@ -79,6 +80,7 @@ def produce(bootstrap_servers: str, records: Sequence[Produced]) -> None:
             record.topic,
             key=record.key,
             value=record.value,
+            headers=list(record.headers),
             on_delivery=lambda error, _message: failures.append(str(error)) if error else None,
             **placed,
         )

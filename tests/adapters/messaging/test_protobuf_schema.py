@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 import uuid
-from pathlib import Path
 
 import pytest
 from google.protobuf import json_format
@@ -14,20 +12,10 @@ from aumos_drift_detector.adapters.messaging import protobuf_schema
 from aumos_drift_detector.core.detections.model import ConceptDirection, IntervalMethod, OutcomeMean
 from aumos_drift_detector.core.events.builders import drift_detected
 from aumos_drift_detector.core.events.model import EventType
+from tests.adapters.messaging.proto_files import PROTO_DIR, parse_proto
 from tests.core.builders import T0, make_concept_detection, make_monitor
 
-PROTO = Path(__file__).parents[3] / "proto" / "aumos" / "drift" / "v1" / "events.proto"
-
-
-def parse_proto(text: str) -> tuple[str, dict[str, list[tuple[str, int, str, str]]]]:
-    text = re.sub(r"//[^\n]*", "", text)
-    package = re.search(r"package\s+([\w.]+)\s*;", text)
-    assert package is not None
-    messages = {}
-    for name, body in re.findall(r"message\s+(\w+)\s*\{([^}]*)\}", text):
-        fields = re.findall(r"(optional|repeated)?\s*(\w+)\s+(\w+)\s*=\s*(\d+)\s*;", body)
-        messages[name] = [(field, int(number), kind, label) for label, kind, field, number in fields]
-    return package.group(1), messages
+PROTO = PROTO_DIR / "events.proto"
 
 
 def test_runtime_schema_matches_the_proto_file() -> None:

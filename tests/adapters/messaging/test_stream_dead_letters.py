@@ -81,8 +81,10 @@ async def test_poisoned_records_are_dead_lettered_with_their_reason_and_do_not_b
         ]
         assert lags, "the lag of each consumed partition is published"
         assert all(lag == 0 for lag in lags)
+        key = str(monitor_id)  # every poisoned record is keyed by the monitor it names: counted per monitor
         for reason in DeadLetterReason:
-            count = container.registry.get_sample_value("aumos_drift_stream_dead_letters_total", {"reason": reason})
+            labels = {"reason": reason, "key": key}
+            count = container.registry.get_sample_value("aumos_drift_stream_dead_letters_total", labels)
             assert count == (list(expected.values()).count(reason) or None)
     finally:
         await container.close()

@@ -2,7 +2,8 @@
 
 Each letter is the original record's key and bytes, with headers saying why and where it came from:
 ``dead-letter-reason`` (a code such as ``unparseable``), ``dead-letter-error`` (the sentence),
-``source-topic``, ``source-partition`` and ``source-offset``.
+``source-topic``, ``source-partition`` and ``source-offset``; and the record's ``content-type``, when it had
+one, so the bytes can still be told JSON from Protobuf.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from confluent_kafka import KafkaError, KafkaException, Producer
 
 from aumos_drift_detector.adapters.messaging.kafka_publisher import CLIENT_LOGGER
+from aumos_drift_detector.adapters.messaging.record_decoder import CONTENT_TYPE_HEADER
 from aumos_drift_detector.core.errors import PublishError
 from aumos_drift_detector.core.streams.model import DeadLetter
 
@@ -31,6 +33,7 @@ def headers(letter: DeadLetter) -> list[tuple[str, str | bytes | None]]:
         ("source-topic", record.topic.encode()),
         ("source-partition", str(record.partition).encode()),
         ("source-offset", str(record.offset).encode()),
+        *([(CONTENT_TYPE_HEADER, record.content_type.encode())] if record.content_type is not None else []),
     ]
 
 

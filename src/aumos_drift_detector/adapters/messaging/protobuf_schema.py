@@ -2,6 +2,7 @@
 
 The message classes are made at run time from :data:`MESSAGES` (no generated code is checked in);
 a test parses ``proto/aumos/drift/v1/events.proto`` and checks that both agree field by field.
+:func:`build_pool` makes the pool of any such definition (the ingest records use it too).
 """
 
 from __future__ import annotations
@@ -111,6 +112,7 @@ _SCALARS = {
     "bool": _FIELD.TYPE_BOOL,
     "int64": _FIELD.TYPE_INT64,
     "int32": _FIELD.TYPE_INT32,
+    "uint32": _FIELD.TYPE_UINT32,
 }
 
 
@@ -131,19 +133,25 @@ def _message_proto(name: str, fields: list[tuple[str, int, str, str]]) -> descri
     return message
 
 
-@cache
-def _pool() -> descriptor_pool.DescriptorPool:
-    file_proto = descriptor_pb2.FileDescriptorProto(name=FILE_NAME, package=PACKAGE, syntax="proto3")
-    for name, fields in MESSAGES.items():
+def build_pool(file_name: str, messages: dict[str, list[tuple[str, int, str, str]]]) -> descriptor_pool.DescriptorPool:
+    """A pool holding one proto3 file of package :data:`PACKAGE` with the given messages (fields as in ``MESSAGES``)."""
+    file_proto = descriptor_pb2.FileDescriptorProto(name=file_name, package=PACKAGE, syntax="proto3")
+    for name, fields in messages.items():
         file_proto.message_type.append(_message_proto(name, fields))
     pool = descriptor_pool.DescriptorPool()
     pool.Add(file_proto)
     return pool
 
 
-def message_class(name: str) -> type[Message]:
-    """Return the runtime class of a message of the schema, e.g. ``message_class("DriftDetected")``."""
-    cls: type[Message] = message_factory.GetMessageClass(_pool().FindMessageTypeByName(f"{PACKAGE}.{name}"))
+@cache
+def _pool() -> descriptor_pool.DescriptorPool:
+    return build_pool(FILE_NAME, MESSAGES)
+
+
+def message_class(name: str, pool: descriptor_pool.DescriptorPool | None = None) -> type[Message]:
+    """Return the runtime class of a message of ``pool`` (the events' by default), e.g. ``"DriftDetected"``."""
+    found = (pool or _pool()).FindMessageTypeByName(f"{PACKAGE}.{name}")
+    cls: type[Message] = message_factory.GetMessageClass(found)
     return cls
 
 

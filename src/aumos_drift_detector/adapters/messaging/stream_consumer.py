@@ -25,6 +25,7 @@ import structlog
 from confluent_kafka import OFFSET_BEGINNING, Consumer, Message, TopicPartition
 
 from aumos_drift_detector.adapters.messaging.kafka_publisher import CLIENT_LOGGER
+from aumos_drift_detector.adapters.messaging.record_decoder import CONTENT_TYPE_HEADER
 from aumos_drift_detector.adapters.messaging.stream_health import StreamConsumerStatus
 from aumos_drift_detector.adapters.messaging.stream_metrics import StreamMetrics
 from aumos_drift_detector.core.errors import ConflictError, InfrastructureError
@@ -41,11 +42,21 @@ def _record(message: Message) -> StreamRecord:
         raise ValueError(msg)
     value = message.value()
     key = message.key()
-    return StreamRecord(topic, partition, offset, _bytes(key), _bytes(value))
+    return StreamRecord(topic, partition, offset, _bytes(key), _bytes(value), _content_type(message))
 
 
 def _bytes(data: str | bytes | None) -> bytes | None:
     return data.encode() if isinstance(data, str) else data
+
+
+def _content_type(message: Message) -> str | None:
+    """The record's ``content-type`` header (the last one, names compared case-insensitively), if any."""
+    headers = message.headers() or []
+    found = None
+    for name, value in headers.items() if isinstance(headers, dict) else headers:
+        if name.lower() == CONTENT_TYPE_HEADER and value is not None:
+            found = _bytes(value)
+    return found.decode("utf-8", errors="replace") if found is not None else None
 
 
 class KafkaStreamConsumer:

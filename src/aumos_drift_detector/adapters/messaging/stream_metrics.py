@@ -33,8 +33,9 @@ class StreamMetrics:
         )
         self.dead_letters = Counter(
             "aumos_drift_stream_dead_letters_total",
-            "Stream records sent to the dead-letter topic",
-            ["reason"],
+            "Stream records sent to the dead-letter topic, per reason and message key (the monitor the record "
+            "names, by the keying convention; '-' for a record without a key)",
+            ["reason", "key"],
             registry=registry,
         )
         self.joined = Counter(
@@ -72,4 +73,22 @@ class StreamMetrics:
         self.unknown_labels.inc(result.unknown_labels)
         self.expired_predictions.inc(result.expired_predictions)
         for letter in result.dead_letters:
-            self.dead_letters.labels(letter.reason.value).inc()
+            self.dead_letters.labels(letter.reason.value, _key(letter.record.key)).inc()
+
+
+#: The longest message key kept as a metric label (a monitor id is 36 characters).
+_MAX_KEY = 64
+
+
+def _key(key: bytes | None) -> str:
+    r"""A message key as a metric label: its text, cut to a bounded length; ``-`` when absent or not text.
+
+    >>> _key(b"0b5c4a9e-1d5f-4a57-9a43-3d4bbf0a1a2e"), _key(None), _key(b"\xff")
+    ('0b5c4a9e-1d5f-4a57-9a43-3d4bbf0a1a2e', '-', '-')
+    """
+    if not key:
+        return "-"
+    try:
+        return key.decode("utf-8")[:_MAX_KEY]
+    except UnicodeDecodeError:
+        return "-"

@@ -107,6 +107,19 @@ class SqlAlchemyMonitorRepository:
         rows, next_cursor = await _page(self._session, query, MonitorRow.created_at, MonitorRow.id, limit, cursor)
         return Page([monitor_from_row(row) for row in rows], next_cursor)
 
+    async def active_of_model(self, tenant_id: str, model_id: str, model_version: str) -> Sequence[Monitor]:
+        """The tenant's live, active monitors of that model version, oldest first."""
+        query = select(MonitorRow).where(
+            MonitorRow.tenant_id == tenant_id,
+            MonitorRow.model_id == model_id,
+            MonitorRow.model_version == model_version,
+            MonitorRow.status == MonitorStatus.ACTIVE.value,
+            MonitorRow.deleted_at.is_(None),
+        )
+        with storage_errors("list monitors of a model"):
+            rows = (await self._session.scalars(query.order_by(MonitorRow.created_at, MonitorRow.id))).all()
+        return [monitor_from_row(row) for row in rows]
+
     async def claim_due(self, now: datetime, *, owner: str, lease_until: datetime, limit: int) -> Sequence[DueRun]:
         """Lease due, active, live monitors whose lease is free; locked rows of other schedulers are skipped."""
         query = (

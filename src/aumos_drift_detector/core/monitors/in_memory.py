@@ -81,6 +81,17 @@ class InMemoryMonitorRepository:
         ]
         return page_of(found, lambda monitor: (monitor.created_at, monitor.id), limit, cursor)
 
+    async def active_of_model(self, tenant_id: str, model_id: str, model_version: str) -> Sequence[Monitor]:
+        """The tenant's live, active monitors of that model version, oldest first."""
+        found = [
+            monitor
+            for monitor in self._monitors.values()
+            if (monitor.tenant_id, monitor.model_id, monitor.model_version) == (tenant_id, model_id, model_version)
+            and monitor.status is MonitorStatus.ACTIVE
+            and monitor.deleted_at is None
+        ]
+        return sorted(found, key=lambda monitor: (monitor.created_at, monitor.id))
+
     async def claim_due(self, now: datetime, *, owner: str, lease_until: datetime, limit: int) -> Sequence[DueRun]:
         """Lease due, active, live monitors whose lease is free."""
         due = sorted(

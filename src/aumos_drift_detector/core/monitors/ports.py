@@ -58,6 +58,10 @@ class MonitorRepository(Protocol):
         """Return one page of the tenant's live monitors, newest first."""
         ...
 
+    async def active_of_model(self, tenant_id: str, model_id: str, model_version: str) -> Sequence[Monitor]:
+        """The tenant's live, active monitors of that model version, oldest first."""
+        ...
+
     async def claim_due(self, now: datetime, *, owner: str, lease_until: datetime, limit: int) -> Sequence[DueRun]:
         """Lease active monitors whose next run is due and whose lease is free (any tenant).
 

@@ -9,8 +9,8 @@ the values in partition order.
 
 >>> from aumos_drift_detector.core.streams.model import StreamRecord
 >>> mid = uuid.UUID("7c9e6679-7425-40de-944b-e07fc1f90ae7")
->>> one = Decoded(StreamRecord("o", 0, 0, None, None), OutcomeRecord("acme", mid, [0.0]))
->>> two = Decoded(StreamRecord("o", 0, 1, None, None), OutcomeRecord("acme", mid, [1.0, 1.0]))
+>>> one = Decoded(StreamRecord("o", 0, 0, None, None), OutcomeRecord("acme", mid, [0.0]), mid)
+>>> two = Decoded(StreamRecord("o", 0, 1, None, None), OutcomeRecord("acme", mid, [1.0, 1.0]), mid)
 >>> [group.values() for group in grouped([one, two])]
 [[0.0, 1.0, 1.0]]
 """
@@ -27,10 +27,14 @@ from aumos_drift_detector.core.streams.records import ObservationRecord, Outcome
 
 @dataclass(frozen=True, slots=True)
 class Decoded:
-    """A record read from a topic and the content it decoded to."""
+    """A record read from a topic, the content it decoded to, and the monitor it is applied to.
+
+    A record addressed to a model version is one ``Decoded`` per active monitor of that version.
+    """
 
     record: StreamRecord
     content: ObservationRecord | OutcomeRecord
+    monitor_id: uuid.UUID
 
 
 @dataclass(slots=True)
@@ -73,13 +77,18 @@ class MonitorGroup:
         ]
 
     def labels(self) -> list[object]:
-        """The labels of all members, in order."""
+        """The labels of all members, in order, as ``{"inference_id": …, "label": …}`` objects."""
         return [
             label
             for member in self.members
             if isinstance(member.content, OutcomeRecord)
-            for label in member.content.labels
+            for label in label_items(member.content.labels)
         ]
+
+
+def label_items(labels: Iterable[tuple[str, object]]) -> list[object]:
+    """Labels as the objects the label join reads."""
+    return [{"inference_id": inference_id, "label": label} for inference_id, label in labels]
 
 
 def grouped(decoded: Iterable[Decoded]) -> list[MonitorGroup]:
@@ -87,8 +96,8 @@ def grouped(decoded: Iterable[Decoded]) -> list[MonitorGroup]:
     groups: dict[tuple[str, uuid.UUID, bool, bool], MonitorGroup] = {}
     for item in decoded:
         content = item.content
-        labelled = isinstance(content, OutcomeRecord) and bool(content.labels)
-        key = (content.tenant_id, content.monitor_id, isinstance(content, ObservationRecord), labelled)
+        labelled = isinstance(content, OutcomeRecord) and bool(content.labels) and not content.values
+        key = (content.tenant_id, item.monitor_id, isinstance(content, ObservationRecord), labelled)
         group = groups.get(key)
         if group is None:
             group = groups[key] = MonitorGroup(*key)

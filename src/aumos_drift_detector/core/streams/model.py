@@ -40,6 +40,7 @@ class StreamRecord:
         offset: Its offset in the partition.
         key: The message key (the monitor id, so one monitor's records stay in order on one partition).
         value: The raw bytes of the record.
+        content_type: The record's ``content-type`` header, if any (it tells JSON from Protobuf).
     """
 
     topic: str
@@ -47,6 +48,7 @@ class StreamRecord:
     offset: int
     key: bytes | None
     value: bytes | None
+    content_type: str | None = None
 
     @property
     def position(self) -> Partition:
@@ -74,7 +76,8 @@ class BatchResult:
     """What applying one polled batch did, all in one transaction.
 
     Attributes:
-        applied: Records applied (rows stored or outcomes fed to a detector).
+        applied: Records applied (rows stored or outcomes fed to a detector); a record addressed to a model
+            counts once per monitor it was applied to.
         rows: Production rows stored.
         outcomes: Outcome values fed to concept detectors.
         skipped: Records at offsets already applied before (read again after a restart), not applied again.

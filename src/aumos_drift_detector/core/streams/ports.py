@@ -1,4 +1,4 @@
-"""Ports of the ingest streams: the stored consumer offsets, the dead-letter topic and the rows reader."""
+"""Ports of the ingest streams: stored consumer offsets, the dead-letter topic, the record decoder, the rows reader."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from aumos_drift_detector.core.ingest.model import Upload
-from aumos_drift_detector.core.streams.model import DeadLetter, Partition
+from aumos_drift_detector.core.streams.model import DeadLetter, Partition, StreamKind, StreamRecord
+from aumos_drift_detector.core.streams.records import ObservationRecord, OutcomeRecord
 
 
 class ConsumerOffsetRepository(Protocol):
@@ -46,5 +47,18 @@ class RowsReader(Protocol):
 
         Raises:
             ValidationError: A refused value or an unreadable row; the message names the column.
+        """
+        ...
+
+
+class RecordDecoder(Protocol):
+    """Decodes a record of a topic of the given kind, whatever its wire format (told by its content type)."""
+
+    def __call__(self, record: StreamRecord, kind: StreamKind) -> ObservationRecord | OutcomeRecord:
+        """Decode the record's value.
+
+        Raises:
+            RecordError: The value cannot be decoded (``unparseable``) or a field is missing or wrong
+                (``invalid_record``); the message names the field.
         """
         ...

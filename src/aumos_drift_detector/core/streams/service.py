@@ -38,7 +38,8 @@ from aumos_drift_detector.core.labels.service import DelayedLabels
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.outcomes.service import ConceptMonitoring
 from aumos_drift_detector.core.principal import Principal, Role
-from aumos_drift_detector.core.streams.grouping import Decoded, MonitorGroup, covers, grouped
+from aumos_drift_detector.core.streams.addressing import MonitorAddressing
+from aumos_drift_detector.core.streams.grouping import Decoded, MonitorGroup, covers, grouped, label_items
 from aumos_drift_detector.core.streams.model import (
     BatchResult,
     DeadLetter,
@@ -47,8 +48,8 @@ from aumos_drift_detector.core.streams.model import (
     StreamKind,
     StreamRecord,
 )
-from aumos_drift_detector.core.streams.ports import DeadLetterSink, RowsReader
-from aumos_drift_detector.core.streams.records import ObservationRecord, RecordError, decode
+from aumos_drift_detector.core.streams.ports import DeadLetterSink, RecordDecoder, RowsReader
+from aumos_drift_detector.core.streams.records import ObservationRecord, RecordError, json_record
 from aumos_drift_detector.core.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)
@@ -85,6 +86,7 @@ class StreamIngest:
         group: The consumer group whose offsets are stored.
         topics: What each consumed topic carries.
         labels: Joins delayed labels to stored predictions (without it, label records are dead-lettered).
+        decode: Decodes each record (JSON only by default).
     """
 
     def __init__(
@@ -98,6 +100,7 @@ class StreamIngest:
         group: str,
         topics: Mapping[str, StreamKind],
         labels: DelayedLabels | None = None,
+        decode: RecordDecoder = json_record,
     ) -> None:
         self._uow_factory = uow_factory
         self._datasets = datasets
@@ -107,6 +110,7 @@ class StreamIngest:
         self._labels = labels
         self.group = group
         self.topics = dict(topics)
+        self._decode = decode
 
     async def positions(self, partitions: Sequence[Partition]) -> dict[Partition, int]:
         """The stored next offsets of those partitions that have one (where a consumer seeks on assignment)."""
@@ -154,10 +158,11 @@ class StreamIngest:
 
     async def _stage(self, uow: UnitOfWork, records: Sequence[StreamRecord], tally: _Tally) -> list[DeadLetter]:
         """Decode every record, then stage the good ones coalesced per monitor; the dead letters in read order."""
-        letters, decoded = [], []
+        letters, decoded, addressing = [], [], MonitorAddressing(uow.monitors)
         for record in records:
             try:
-                decoded.append(Decoded(record, decode(record.value, self.topics[record.topic])))
+                content = self._decode(record, self.topics[record.topic])
+                decoded += [Decoded(record, content, target) for target in await addressing.targets(content)]
             except RecordError as exc:
                 letters.append(_letter(record, exc.reason, exc.message))
         for group in grouped(decoded):
@@ -240,14 +245,15 @@ class StreamIngest:
         principal = Principal(f"stream:{self.group}", content.tenant_id, frozenset({Role.OPERATOR}))
         try:
             if isinstance(content, ObservationRecord):
-                monitor = await uow.monitors.get(content.tenant_id, content.monitor_id)
+                monitor = await uow.monitors.get(content.tenant_id, member.monitor_id)
                 await self._stage_rows(uow, principal, monitor, content.rows, tally)
-            elif content.labels:
+            elif content.labels and not content.values:
                 if self._labels is None:
                     return _letter(record, DeadLetterReason.REJECTED, NO_LABELS)
-                tally.join(await self._labels.stage_labels(uow, principal, content.monitor_id, content.labels))
+                labels = label_items(content.labels)
+                tally.join(await self._labels.stage_labels(uow, principal, member.monitor_id, labels))
             else:
-                outcome = await self._concept.stage_outcomes(uow, principal, content.monitor_id, content.values)
+                outcome = await self._concept.stage_outcomes(uow, principal, member.monitor_id, content.values)
                 tally.outcomes += outcome.accepted
         except NotFoundError as exc:
             return _letter(record, DeadLetterReason.UNKNOWN_MONITOR, exc.message)
