@@ -71,3 +71,24 @@ async def test_labels_join_predictions_across_batches_once_and_in_prediction_ord
     assert storage.concept_states[monitor_id].state == reference.to_state()
     cursor = storage.label_cursors[monitor_id]
     assert (cursor.next_sequence, cursor.watermark, cursor.joined, cursor.unknown) == (8, 7, 7, 2)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"values": [1], "labels": [{"inference_id": "a", "label": 1}]}, "labels: send either values or labels"),
+        ({"labels": []}, "labels: must be a non-empty list"),
+        ({"labels": [{"inference_id": "a"}]}, "labels[0]: must be an object with inference_id and label"),
+        ({"labels": [{"inference_id": ["a"], "label": 1}]}, "labels[0]: inference_id must be a string"),
+    ],
+)
+async def test_malformed_label_records_are_dead_lettered_as_invalid(
+    ingest: StreamIngest, services: Services, body: dict[str, object], message: str
+) -> None:
+    config = parse_concept({"detector": "ADWIN", "error": "absolute"})
+    monitor_id = (await services.monitors.create(ADMIN, draft(concept=config))).id
+    value = json.dumps({"tenant_id": "acme", "monitor_id": str(monitor_id), **body}).encode()
+    result = await ingest.apply(on(OUTCOMES, [value]))
+    assert [(letter.reason, letter.message.startswith(message)) for letter in result.dead_letters] == [
+        (DeadLetterReason.INVALID_RECORD, True)
+    ]
