@@ -27,9 +27,9 @@ from aumos_drift_detector.adapters.messaging.log_publisher import LogEventPublis
 from aumos_drift_detector.adapters.messaging.outbox_health import OutboxLagCheck
 from aumos_drift_detector.adapters.messaging.outbox_relay import OutboxRelay
 from aumos_drift_detector.adapters.messaging.record_decoder import decode_record
-from aumos_drift_detector.adapters.messaging.stream_consumer import KafkaStreamConsumer
 from aumos_drift_detector.adapters.messaging.stream_health import StreamConsumerCheck, StreamConsumerStatus
 from aumos_drift_detector.adapters.messaging.stream_metrics import StreamMetrics
+from aumos_drift_detector.adapters.messaging.stream_settings import dead_letter_sink, stream_consumer
 from aumos_drift_detector.adapters.persistence.arrow_codec import ArrowIpcTableWriter
 from aumos_drift_detector.adapters.persistence.database import (
     DatabaseHealthCheck,
@@ -47,7 +47,6 @@ from aumos_drift_detector.core.clock import Clock, SystemClock
 from aumos_drift_detector.core.detections.outcome import DetectionOutcomeHandler
 from aumos_drift_detector.core.detections.queries import DetectionQueries
 from aumos_drift_detector.core.detections.runs import RunService
-from aumos_drift_detector.core.errors import ConflictError
 from aumos_drift_detector.core.events.ports import EventPublisher, OutboxStore
 from aumos_drift_detector.core.health import HealthCheck
 from aumos_drift_detector.core.ingest.retention import DataRetention
@@ -152,18 +151,13 @@ class Container:
         Raises:
             ConflictError: Kafka is not configured (``AUMOS_DRIFT_KAFKA_BOOTSTRAP_SERVERS``).
         """
-        servers = self.settings.kafka_bootstrap_servers
-        if servers is None:
-            msg = "the stream consumer needs AUMOS_DRIFT_KAFKA_BOOTSTRAP_SERVERS"
-            raise ConflictError(msg, details={"field": "AUMOS_DRIFT_KAFKA_BOOTSTRAP_SERVERS"})
-        sink = KafkaDeadLetterSink(
-            servers,
-            self.settings.kafka_dead_letter_topic,
-            client_id=self.settings.kafka_client_id,
-            message_timeout_ms=self.settings.kafka_message_timeout_ms,
-        )
+        sink = dead_letter_sink(self.settings)
+        if self._stream_metrics is None:
+            self._stream_metrics = StreamMetrics(self.registry)
+        ingest = self._stream_ingest(sink)
+        consumer = stream_consumer(self.settings, ingest, metrics=self._stream_metrics, status=self.stream_status)
         try:
-            await self._stream_consumer(servers, self._stream_ingest(sink)).run(stop)
+            await consumer.run(stop)
         finally:
             await sink.close()
 
@@ -184,23 +178,6 @@ class Container:
             topics=topics,
             labels=services.labels,
             decode=decode_record,
-        )
-
-    def _stream_consumer(self, servers: str, ingest: StreamIngest) -> KafkaStreamConsumer:
-        """The Kafka consumer loop feeding ``ingest``, its metrics registered once per container."""
-        settings = self.settings
-        if self._stream_metrics is None:
-            self._stream_metrics = StreamMetrics(self.registry)
-        session_ms = settings.kafka_consumer_session_timeout_ms
-        return KafkaStreamConsumer(
-            ingest,
-            servers,
-            metrics=self._stream_metrics,
-            status=self.stream_status,
-            client_id=settings.kafka_client_id,
-            max_records=settings.kafka_consumer_max_records,
-            max_wait_seconds=settings.kafka_consumer_max_wait_seconds,
-            config={"session.timeout.ms": session_ms, "heartbeat.interval.ms": min(3000, session_ms // 3)},
         )
 
     def serve_metrics(self, port: int) -> None:

@@ -17,45 +17,24 @@ class StreamMetrics:
     """
 
     def __init__(self, registry: CollectorRegistry) -> None:
-        self.records = Counter(
-            "aumos_drift_stream_records_total",
-            "Stream records consumed (applied or dead-lettered)",
-            ["topic"],
-            registry=registry,
-        )
-        self.rows = Counter(
-            "aumos_drift_stream_rows_total", "Production rows stored from the stream", registry=registry
-        )
-        self.outcomes = Counter(
-            "aumos_drift_stream_outcomes_total",
-            "Outcome values fed to concept detectors from the stream",
-            registry=registry,
-        )
-        self.dead_letters = Counter(
-            "aumos_drift_stream_dead_letters_total",
+        def counter(name: str, documentation: str, labels: Sequence[str] = ()) -> Counter:
+            return Counter(f"aumos_drift_stream_{name}_total", documentation, labels, registry=registry)
+
+        self.records = counter("records", "Stream records consumed (applied or dead-lettered)", ["topic"])
+        self.rows = counter("rows", "Production rows stored from the stream")
+        self.outcomes = counter("outcomes", "Outcome values fed to concept detectors from the stream")
+        self.dead_letters = counter(
+            "dead_letters",
             "Stream records sent to the dead-letter topic, per reason and message key (the monitor the record "
             "names, by the keying convention; '-' for a record without a key)",
             ["reason", "key"],
-            registry=registry,
         )
-        self.joined = Counter(
-            "aumos_drift_stream_label_joins_total",
-            "Labels from the stream joined to their stored prediction",
-            registry=registry,
+        self.joined = counter("label_joins", "Labels from the stream joined to their stored prediction")
+        self.unknown_labels = counter(
+            "unknown_labels", "Labels from the stream whose prediction was not stored, kept pending"
         )
-        self.unknown_labels = Counter(
-            "aumos_drift_stream_unknown_labels_total",
-            "Labels from the stream whose prediction was not stored, kept pending",
-            registry=registry,
-        )
-        self.expired_predictions = Counter(
-            "aumos_drift_stream_expired_predictions_total",
-            "Predictions dropped unlabelled after their time",
-            registry=registry,
-        )
-        self.failed_batches = Counter(
-            "aumos_drift_stream_failed_batches_total", "Batches rolled back and read again", registry=registry
-        )
+        self.expired_predictions = counter("expired_predictions", "Predictions dropped unlabelled after their time")
+        self.failed_batches = counter("failed_batches", "Batches rolled back and read again")
         self.lag = Gauge(
             "aumos_drift_stream_lag",
             "Records on the partition not yet applied",
