@@ -45,6 +45,7 @@ bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench_large_value_read.py
 	$(BIN)/python benchmarks/bench_streams.py
 	$(BIN)/python benchmarks/bench_record_formats.py
+	$(BIN)/python benchmarks/bench_labels.py --analyze
 
 # Seeded simulations of the decisions (15 to 25 minutes on 2 cores); rewrites docs/decisions.md section 5.
 calibration: $(INSTALLED)
