@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -100,6 +101,20 @@ async def wait_for_progress(container: Container, process: subprocess.Popen[byte
     pytest.fail(f"the consumer applied nothing beyond {beyond} records within 60 s")
 
 
+async def wait_until_consuming(process: subprocess.Popen[bytes]) -> None:
+    """Wait until the consumer process logs that it consumes; its standard error is drained meanwhile and after."""
+    consuming = threading.Event()
+
+    def drain() -> None:
+        assert process.stderr is not None
+        for line in process.stderr:
+            if b"stream_consumer_started" in line:
+                consuming.set()
+
+    threading.Thread(target=drain, daemon=True).start()
+    assert await asyncio.to_thread(consuming.wait, 60), "the consumer did not start consuming within 60 s"
+
+
 async def killed_and_restarted(
     database_url: str, broker: servers.Broker, consumers: list[subprocess.Popen[bytes]], seed: int
 ) -> None:
@@ -122,7 +137,10 @@ async def killed_and_restarted(
             process.send_signal(signal.SIGKILL)
             await asyncio.to_thread(process.wait, 10)
             done = await consumed(container, OBSERVATIONS, OUTCOMES)
-        process = start_consumer(environment, consumers)
+        # The last consumer logs at info so the test can tell when it consumes (its SIGTERM handler is set by
+        # then): the killed ones may have applied every record before it even started.
+        process = start_consumer({**environment, "AUMOS_DRIFT_LOG_LEVEL": "INFO"}, consumers)
+        await wait_until_consuming(process)
         await wait_for_progress(container, process, len(records) - 1)
         process.send_signal(signal.SIGTERM)
         assert await asyncio.to_thread(process.wait, 30) == 0
