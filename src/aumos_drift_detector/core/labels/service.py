@@ -43,9 +43,8 @@ from aumos_drift_detector.core.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)
 
-#: Predictions read per query while the watermark advances (the first read is short: it often stops at once).
-FIRST_PAGE = 200
-PAGE = 5_000
+#: Predictions passed per query while the watermark advances.
+PAGE = 50_000
 DAY = 86_400.0
 
 
@@ -137,12 +136,12 @@ class DelayedLabels:
         now = self._clock.now()
         cursor, before = await self._sweep(uow, await self._cursor(uow, monitor), now)
         ids = [item.inference_id for item in predictions]
-        stored = await uow.labels.predictions_by_id(monitor.tenant_id, monitor.id, ids)
+        stored = await uow.labels.known_ids(monitor.tenant_id, monitor.id, ids)
         taken = await uow.labels.take_pending(monitor.tenant_id, monitor.id, ids)
         waiting: dict[str, PendingLabel] = {}
         for label in taken:
             waiting.setdefault(label.inference_id, label)
-        fresh, seen, sequence = [], set(stored), cursor.next_sequence
+        fresh, seen, sequence = [], stored, cursor.next_sequence
         for item in predictions:
             if item.inference_id in seen:
                 continue
@@ -222,20 +221,12 @@ class DelayedLabels:
         dropped = await uow.labels.drop_pending_before(tenant_id, monitor_id, now - self._pending_ttl)
         expired_before = now - self._prediction_ttl
         errors: list[float] = []
-        watermark, expired, blocked, size = cursor.watermark, 0, False, FIRST_PAGE
-        while not blocked:
-            page = await uow.labels.predictions_from(tenant_id, monitor_id, watermark, size)
-            for prediction in page:
-                if prediction.error is not None:
-                    errors.append(prediction.error)
-                elif prediction.received_at <= expired_before:
-                    expired += 1
-                else:
-                    blocked = True
-                    break
-                watermark = prediction.sequence + 1
-            blocked = blocked or len(page) < size
-            size = PAGE
+        watermark, expired, complete = cursor.watermark, 0, False
+        while not complete:
+            settled = await uow.labels.settle(tenant_id, monitor_id, watermark, expired_before, PAGE)
+            errors.extend(settled.errors)
+            expired += settled.expired
+            watermark, complete = settled.watermark, settled.complete
         if watermark != cursor.watermark:
             await uow.labels.drop_predictions_before(tenant_id, monitor_id, watermark)
         cursor = cursor.plus(watermark=watermark, expired_predictions=expired, expired_labels=dropped)
