@@ -51,6 +51,7 @@ from aumos_drift_detector.core.events.ports import EventPublisher, OutboxStore
 from aumos_drift_detector.core.health import HealthCheck
 from aumos_drift_detector.core.ingest.retention import DataRetention
 from aumos_drift_detector.core.ingest.service import DatasetService
+from aumos_drift_detector.core.labels.expiry import LabelExpiry
 from aumos_drift_detector.core.labels.service import DelayedLabels
 from aumos_drift_detector.core.monitors.calendar import Calendar
 from aumos_drift_detector.core.monitors.service import MonitorService
@@ -141,6 +142,9 @@ class Container:
             self._tasks.append(asyncio.create_task(loop, name="scheduler"))
             purge = repeat(self._stop, RETENTION_INTERVAL_SECONDS, self.retention().purge, name="retention")
             self._tasks.append(asyncio.create_task(purge, name="retention"))
+            expiry = LabelExpiry(self.unit_of_work, self.services().labels).sweep
+            sweep = repeat(self._stop, self.settings.label_expiry_interval_seconds, expiry, name="label-expiry")
+            self._tasks.append(asyncio.create_task(sweep, name="label-expiry"))
         self._tasks.append(asyncio.create_task(self.relay.run_forever(self._stop), name="outbox-relay"))
         if self.settings.kafka_consume_in_serve:
             self._tasks.append(asyncio.create_task(self.consume(self._stop), name="stream-consumer"))

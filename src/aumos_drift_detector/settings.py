@@ -83,6 +83,7 @@ class Settings(BaseSettings):
     auto_migrate: bool | None = None
     label_pending_seconds: float = Field(default=86_400.0, gt=0)
     prediction_expiry_seconds: float = Field(default=7 * 86_400.0, gt=0)
+    label_expiry_interval_seconds: float = Field(default=60.0, gt=0)
 
     @field_validator("database_url")
     @classmethod

@@ -108,3 +108,22 @@ async def test_the_cursor_is_stored_per_monitor_and_tenant(storage: Storage) -> 
         loaded = await uow.labels.cursor("acme", monitor.id)
         assert await uow.labels.cursor("other", monitor.id) is None
     assert loaded == replace(cursor, expired_labels=4)
+
+
+async def test_waiting_lists_monitors_behind_their_watermark_or_with_pending_labels(storage: Storage) -> None:
+    behind, pending_only, settled, other = (make_monitor() for _ in range(4))
+    other = replace(other, tenant_id="other")
+    async with storage.unit_of_work() as uow:
+        for monitor in (behind, pending_only, settled, other):
+            await uow.monitors.add(monitor)
+        await uow.labels.save_cursor(LabelCursor(tenant_id="acme", monitor_id=behind.id, next_sequence=3, watermark=1))
+        await uow.labels.save_cursor(LabelCursor(tenant_id="acme", monitor_id=settled.id, next_sequence=3, watermark=3))
+        await uow.labels.save_cursor(LabelCursor(tenant_id="other", monitor_id=other.id, next_sequence=1))
+        await uow.labels.add_pending([pending(pending_only.id, "a", 1.0, 0), pending(pending_only.id, "b", 1.0, 0)])
+        await uow.commit()
+    async with storage.unit_of_work() as uow:
+        waiting = await uow.labels.waiting(10)
+        first = await uow.labels.waiting(1)
+    assert sorted(waiting) == sorted([("acme", behind.id), ("acme", pending_only.id), ("other", other.id)])
+    assert len(first) == 1
+    assert first[0] in waiting

@@ -12,7 +12,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, insert, select, update
+from sqlalchemy import Select, delete, func, insert, select, union, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aumos_drift_detector.adapters.persistence import label_arrays
@@ -77,6 +77,18 @@ class SqlAlchemyLabelRepository:
             return None
         fields = {name: getattr(row, name) for name in asdict(LabelCursor(tenant_id="", monitor_id=monitor_id))}
         return LabelCursor(**fields)
+
+    async def waiting(self, limit: int) -> list[tuple[str, uuid.UUID]]:
+        """Monitors with predictions past their watermark or pending labels (oldest tenants and ids first)."""
+        behind = select(LabelCursorRow.tenant_id, LabelCursorRow.monitor_id).where(
+            LabelCursorRow.next_sequence > LabelCursorRow.watermark
+        )
+        pending = select(PendingLabelRow.tenant_id, PendingLabelRow.monitor_id)
+        both = union(behind, pending).subquery()
+        query = select(both.c.tenant_id, both.c.monitor_id).order_by(both.c.tenant_id, both.c.monitor_id).limit(limit)
+        with storage_errors("read waiting label joins"):
+            rows = (await self._session.execute(query)).all()
+        return [(row.tenant_id, row.monitor_id) for row in rows]
 
     async def save_cursor(self, cursor: LabelCursor) -> None:
         """Stage the cursor (insert or replace)."""

@@ -45,6 +45,12 @@ class InMemoryLabelRepository:
         cursor = self._cursors.get(monitor_id)
         return cursor if cursor is not None and cursor.tenant_id == tenant_id else None
 
+    async def waiting(self, limit: int) -> list[tuple[str, uuid.UUID]]:
+        """Monitors with predictions past their watermark or pending labels."""
+        found = {(c.tenant_id, c.monitor_id) for c in self._cursors.values() if c.next_sequence > c.watermark}
+        found.update((label.tenant_id, label.monitor_id) for label in self._pending.values())
+        return sorted(found, key=lambda key: (key[0], str(key[1])))[:limit]
+
     async def save_cursor(self, cursor: LabelCursor) -> None:
         """Stage the cursor."""
         self._cursors.put(cursor.monitor_id, cursor)

@@ -20,6 +20,10 @@ class LabelRepository(Protocol):
         """The monitor's cursor, if it ever had predictions or labels."""
         ...
 
+    async def waiting(self, limit: int) -> list[tuple[str, uuid.UUID]]:
+        """Up to ``limit`` monitors (tenant id, monitor id) with predictions past their watermark or pending labels."""
+        ...
+
     async def save_cursor(self, cursor: LabelCursor) -> None:
         """Stage the cursor (insert or replace)."""
         ...
