@@ -30,6 +30,7 @@ from aumos_drift_detector.adapters.messaging.record_decoder import decode_record
 from aumos_drift_detector.adapters.messaging.stream_health import StreamConsumerCheck, StreamConsumerStatus
 from aumos_drift_detector.adapters.messaging.stream_metrics import StreamMetrics
 from aumos_drift_detector.adapters.messaging.stream_settings import dead_letter_sink, stream_consumer
+from aumos_drift_detector.adapters.observability.label_metrics import LabelJoinMetrics
 from aumos_drift_detector.adapters.persistence.arrow_codec import ArrowIpcTableWriter
 from aumos_drift_detector.adapters.persistence.database import (
     DatabaseHealthCheck,
@@ -95,6 +96,7 @@ class Container:
     registry: CollectorRegistry = field(default_factory=CollectorRegistry)
     stream_status: StreamConsumerStatus = field(default_factory=StreamConsumerStatus)
     _stream_metrics: StreamMetrics | None = None
+    _label_metrics: LabelJoinMetrics | None = None
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -108,6 +110,7 @@ class Container:
             concept,
             pending_seconds=self.settings.label_pending_seconds,
             prediction_seconds=self.settings.prediction_expiry_seconds,
+            counter=self._label_counter(),
         )
         return Services(
             monitors=MonitorService(self.unit_of_work, self.clock, self.calendar),
@@ -119,6 +122,11 @@ class Container:
             alerts=AlertWorkflow(self.unit_of_work, self.clock),
             backtests=BacktestService(self.unit_of_work, self.calendar, ArrowIpcTableWriter),
         )
+
+    def _label_counter(self) -> LabelJoinMetrics:
+        if self._label_metrics is None:
+            self._label_metrics = LabelJoinMetrics(self.registry)
+        return self._label_metrics
 
     def scheduler(self, *, owner: str | None = None) -> Scheduler:
         """A scheduler instance for this process."""

@@ -127,6 +127,19 @@ async def test_the_expiry_pass_settles_a_monitor_that_receives_nothing_more(
     status = (await client.get(f"/api/v1/monitors/{monitor}/concept", headers=admin)).json()
     assert status["n_seen"] == 5
     assert await expiry.sweep() == ExpiryPass()
+    assert counted(container, "rest") == {"predictions": 10, "joins": 5}
+    assert counted(container, "expiry") == {"expired_predictions": 5, "errors_fed": 5}
+
+
+def counted(container: Container, source: str) -> dict[str, float]:
+    """The label join counters of one source, by name, leaving out those at zero."""
+    found: dict[str, float] = {}
+    for metric in container.registry.collect():
+        for sample in metric.samples:
+            ours = sample.name.startswith("aumos_drift_label_") and sample.name.endswith("_total")
+            if ours and sample.labels.get("source") == source and sample.value:
+                found[sample.name.removeprefix("aumos_drift_label_").removesuffix("_total")] = sample.value
+    return found
 
 
 async def test_label_bodies_are_checked_and_named(service: tuple[httpx.AsyncClient, Container]) -> None:

@@ -65,6 +65,7 @@ class LabelExpiry:
                 async with self._uow_factory() as uow:
                     result = await self._labels.advance(uow, principal, monitor_id)
                     await uow.commit()
+                self._labels.count("expiry", result)
             except DriftDetectorError as error:
                 log.warning("label_expiry_failed", monitor_id=str(monitor_id), error=str(error))
                 done = _plus(done, failed=1)

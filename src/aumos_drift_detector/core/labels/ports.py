@@ -7,7 +7,15 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from aumos_drift_detector.core.labels.model import LabelCursor, PendingLabel, Prediction, Settlement
+from aumos_drift_detector.core.labels.model import JoinResult, LabelCursor, PendingLabel, Prediction, Settlement
+
+
+class JoinCounter(Protocol):
+    """Counts what committed label joins did, by where they came from (``rest``, ``stream``, ``expiry``)."""
+
+    def count(self, source: str, result: JoinResult) -> None:
+        """Add a committed call's counts."""
+        ...
 
 
 class LabelRepository(Protocol):

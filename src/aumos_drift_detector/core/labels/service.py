@@ -36,6 +36,7 @@ from aumos_drift_detector.core.labels.model import (
     Prediction,
     PredictionInput,
 )
+from aumos_drift_detector.core.labels.ports import JoinCounter
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.outcomes.service import ConceptMonitoring
 from aumos_drift_detector.core.principal import Principal, Role
@@ -57,6 +58,7 @@ class DelayedLabels:
         concept: Feeds the errors to the monitor's detector.
         pending_seconds: How long a label waits for its prediction.
         prediction_seconds: How long a prediction waits for its label.
+        counter: Counts the committed joins (metrics), if given.
     """
 
     def __init__(
@@ -67,6 +69,7 @@ class DelayedLabels:
         *,
         pending_seconds: float = DAY,
         prediction_seconds: float = 7 * DAY,
+        counter: JoinCounter | None = None,
     ) -> None:
         if pending_seconds <= 0 or prediction_seconds <= 0:
             raise ValueError("pending_seconds and prediction_seconds must be positive")
@@ -75,6 +78,12 @@ class DelayedLabels:
         self._concept = concept
         self._pending_ttl = timedelta(seconds=pending_seconds)
         self._prediction_ttl = timedelta(seconds=prediction_seconds)
+        self._counter = counter
+
+    def count(self, source: str, result: JoinResult) -> None:
+        """Count a committed join (callers that commit their own unit of work call this after the commit)."""
+        if self._counter is not None:
+            self._counter.count(source, result)
 
     def predictions_of(self, monitor: Monitor, rows: Sequence[object]) -> list[PredictionInput]:
         """The predictions carried by observation rows; none when the monitor takes outcome values only.
@@ -90,6 +99,7 @@ class DelayedLabels:
         async with self._uow_factory() as uow:
             result = await self.stage_labels(uow, principal, monitor_id, labels)
             await uow.commit()
+        self.count("rest", result)
         return result
 
     async def status(self, principal: Principal, monitor_id: uuid.UUID) -> LabelCursor:
@@ -122,6 +132,7 @@ class DelayedLabels:
             predictions = predictions_in(rows, joining_kind(monitor))
             result = await self.stage_predictions(uow, principal, monitor, predictions)
             await uow.commit()
+        self.count("rest", result)
         return result
 
     async def stage_predictions(

@@ -1,0 +1,1 @@
+"""What the service counts for Prometheus beyond HTTP and the stream consumer: the label joins of every source."""
