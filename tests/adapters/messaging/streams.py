@@ -50,6 +50,7 @@ def stream_settings(database_url: str, bootstrap_servers: str) -> dict[str, str]
         "AUMOS_DRIFT_DATABASE_URL": database_url,
         "AUMOS_DRIFT_KAFKA_BOOTSTRAP_SERVERS": bootstrap_servers,
         "AUMOS_DRIFT_KAFKA_CONSUMER_MAX_RECORDS": "7",
+        "AUMOS_DRIFT_KAFKA_CONSUMER_MAX_BATCH_BYTES": "4096",  # a poll of larger records is applied in parts
         "AUMOS_DRIFT_KAFKA_CONSUMER_MAX_WAIT_SECONDS": "0.2",
         "AUMOS_DRIFT_KAFKA_CONSUMER_SESSION_TIMEOUT_MS": "1000",
         "AUMOS_DRIFT_SCHEDULER_ENABLED": "false",
