@@ -1,0 +1,73 @@
+"""What a new user meets first: a light ``--help`` whose options all state their default, and ``--json -``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from aumos_drift_detector.cli import build_parser, main
+from aumos_drift_detector.commands import check_arguments
+from aumos_drift_detector.commands.check import CORRECTION_NAMES
+from aumos_drift_detector.core.statistical import DEFAULT_MAX_MISSING_SHIFT, DEFAULT_MIN_SAMPLES
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+HEAVY = ("numpy", "scipy", "pyarrow", "pandas", "numba", "fastapi", "sqlalchemy", "pydantic", "structlog")
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    actions = [action for action in parser._actions if isinstance(action, argparse._SubParsersAction)]
+    return dict(actions[0].choices)
+
+
+def test_help_imports_no_heavy_module() -> None:
+    code = (
+        "import sys\n"
+        "from aumos_drift_detector.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "for name in ('check', 'backtest', 'serve'):\n"
+        "    try:\n        main([name, '--help'])\n    except SystemExit:\n        pass\n"
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert completed.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_every_option_states_its_default_or_that_it_is_required() -> None:
+    missing = []
+    for name, parser in _subcommands(build_parser()).items():
+        for action in parser._actions:
+            if isinstance(action, argparse._HelpAction) or not action.option_strings:
+                continue
+            text = (action.help or "") % {"default": action.default}
+            if "(default: " not in text and not (action.required and "(required)" in text):
+                missing.append(f"{name} {action.option_strings[0]}")
+    assert missing == []
+
+
+def test_the_literal_defaults_of_check_are_the_engine_defaults() -> None:
+    assert check_arguments.MIN_SAMPLES == DEFAULT_MIN_SAMPLES
+    assert check_arguments.MAX_MISSING_SHIFT == DEFAULT_MAX_MISSING_SHIFT
+    assert set(check_arguments.CORRECTION_CHOICES) == set(CORRECTION_NAMES)
+
+
+def test_json_dash_writes_only_the_json_document_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["check", "--reference", str(EXAMPLES / "reference.csv"), "--current", str(EXAMPLES / "current.csv")]
+    assert main([*argv, "--json", "-"]) == 1
+    document = json.loads(capsys.readouterr().out)
+    assert document["drift_detected"] is True
+    assert [feature["name"] for feature in document["features"]] == ["age", "plan"]
+
+
+def test_the_examples_drift_in_age_only(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["check", "--reference", str(EXAMPLES / "reference.csv"), "--current", str(EXAMPLES / "current.csv")]
+    assert main(argv) == 1
+    rows = {line.split()[0]: line.split() for line in capsys.readouterr().out.splitlines() if line.strip()}
+    assert rows["age"][2] == "ks"
+    assert rows["age"][-1] == "DRIFT"
+    assert rows["plan"][2] == "chi_squared"
+    assert rows["plan"][-1] == "-"
