@@ -71,3 +71,17 @@ def test_the_examples_drift_in_age_only(capsys: pytest.CaptureFixture[str]) -> N
     assert rows["age"][-1] == "DRIFT"
     assert rows["plan"][2] == "chi_squared"
     assert rows["plan"][-1] == "-"
+
+
+def test_a_small_check_loads_neither_numba_nor_scipy_stats() -> None:
+    # Loading numba (and its compiled-kernel cache) or scipy.stats costs a second the 1,000-row check does not need.
+    code = (
+        "import contextlib, io, sys\n"
+        "from aumos_drift_detector.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    code = main(['check', '--reference', {str(EXAMPLES / 'reference.csv')!r},"
+        f" '--current', {str(EXAMPLES / 'current.csv')!r}])\n"
+        "print(code, sorted(m for m in ('numba', 'scipy.stats') if m in sys.modules))\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert completed.stdout.strip().splitlines()[-1] == "1 []"
