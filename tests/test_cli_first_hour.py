@@ -85,3 +85,79 @@ def test_a_small_check_loads_neither_numba_nor_scipy_stats() -> None:
     )
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert completed.stdout.strip().splitlines()[-1] == "1 []"
+
+
+def _check_error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    base = ["check", "--reference", str(EXAMPLES / "reference.csv")]
+    assert main([*base, *argv]) == 2
+    return capsys.readouterr().err.strip()
+
+
+@pytest.mark.parametrize(
+    ("monitor", "message"),
+    [
+        (
+            {"features": [{"name": "age"}], "schedule": {"cron": "61 * * * *"}},
+            "schedule.cron: '61 * * * *': the minute field: 61 is out of range 0-59",
+        ),
+        (
+            {"features": [{"name": "age"}], "schedule": {"cron": "0 0 30 2 *"}},
+            "schedule.cron: '0 0 30 2 *': it never fires: no date has a day and a month that its day field '30' "
+            "and month field '2' both allow",
+        ),
+        (
+            {"features": [{"name": "age"}], "concept": {"detector": "ADWIN", "params": {"delt": 0.1}}},
+            "concept.params: unknown parameter 'delt'; ADWIN takes delta, clock, max_buckets, min_window_length, "
+            "grace_period, reset_on_drift",
+        ),
+    ],
+)
+def test_a_bad_monitor_file_says_what_is_wrong(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monitor: dict[str, object], message: str
+) -> None:
+    path = tmp_path / "monitor.json"
+    path.write_text(json.dumps(monitor))
+    error = _check_error(capsys, "--current", str(EXAMPLES / "current.csv"), "--monitor", str(path))
+    assert error == f"aumos-drift check: error: {path}: {message}"
+
+
+def test_a_malformed_monitor_file_names_line_and_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "monitor.json"
+    path.write_text('{"features": [{"name": "age"}],\n  }')
+    error = _check_error(capsys, "--current", str(EXAMPLES / "current.csv"), "--monitor", str(path))
+    assert error.endswith("not valid JSON: Expecting property name enclosed in double quotes at line 2 column 3")
+
+
+def test_a_malformed_json_data_file_names_row_line_and_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "current.json"
+    path.write_text('[{"age": 40, "plan": "pro"},\n {"age": 41 "plan": "pro"}]')
+    error = _check_error(capsys, "--current", str(path))
+    assert error == (
+        f"aumos-drift check: error: {path}: cannot read JSON: row 2: Expecting ',' delimiter at line 2, column 13"
+    )
+
+
+@pytest.mark.parametrize("declared", [False, True])
+def test_a_word_among_numbers_names_column_row_and_value(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], declared: bool
+) -> None:
+    current = tmp_path / "current.csv"
+    current.write_text("age,plan\n31,pro\n40,basic\nforty-two,pro\n")
+    extra = []
+    if declared:
+        monitor = tmp_path / "monitor.json"
+        monitor.write_text(json.dumps({"features": [{"name": "age", "kind": "numerical"}]}))
+        extra = ["--monitor", str(monitor)]
+    error = _check_error(capsys, "--current", str(current), *extra)
+    assert error.startswith(f"aumos-drift check: error: {current}: column 'age', row 3: 'forty-two' is not a number")
+
+
+def test_a_file_of_another_format_is_refused_naming_the_formats(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "current.txt"
+    path.write_text("age,plan\n31,pro\n")
+    error = _check_error(capsys, "--current", str(path))
+    assert error.endswith("cannot tell the format from the suffix '.txt' (use .csv, .parquet or .json)")

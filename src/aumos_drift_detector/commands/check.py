@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Final
 
 from aumos_drift_detector.adapters.files.tabular import read_table
+from aumos_drift_detector.adapters.files.text_numbers import refuse_text_in_numbers
 from aumos_drift_detector.adapters.scheduling.croniter_calendar import CroniterCalendar
 from aumos_drift_detector.commands.check_arguments import add_check_parser
 from aumos_drift_detector.commands.check_report import CheckOutcome, check_document, render_table, verdict_line
@@ -46,7 +47,7 @@ from aumos_drift_detector.core.ingest.service import feature_specs
 from aumos_drift_detector.core.monitors.config import DatasetRule, MultipleTestingCorrection
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.monitors.service import MonitorDraft
-from aumos_drift_detector.core.statistical import DEFAULT_MAX_MISSING_SHIFT, ReferenceProfile
+from aumos_drift_detector.core.statistical import DEFAULT_MAX_MISSING_SHIFT, NumericalProfile, ReferenceProfile
 from aumos_drift_detector.core.validation import parse
 
 EXIT_NO_DRIFT: Final[int] = 0
@@ -117,6 +118,10 @@ def decide_check(
     return CheckOutcome(monitor, decided, rules, monitor.alert_policy.breaches(decided), rate)
 
 
+def _numerical(monitor: Monitor) -> list[str]:
+    return [feature.name for feature in monitor.features if feature.kind == "numerical"]
+
+
 def _check(args: argparse.Namespace) -> CheckOutcome:
     now = datetime.now(UTC)
     monitor_path = getattr(args, "monitor", None)
@@ -125,11 +130,14 @@ def _check(args: argparse.Namespace) -> CheckOutcome:
     try:
         reference = read_table(args.reference, columns=columns)
         monitor = local_monitor(_draft(args, draft or columns_monitor(reference.column_names)), now)
+        refuse_text_in_numbers(reference, _numerical(monitor), name=str(args.reference))
         profile = ReferenceProfile.from_data(reference, feature_specs(monitor), min_samples=args.min_samples)
     except DriftDetectorError as exc:
         raise _BadInputError(_prefixed(args.reference, exc.message)) from exc
     try:
         current = read_table(args.current, columns=monitor.feature_names)
+        numbers = [name for name in profile.names if isinstance(profile.feature(name), NumericalProfile)]
+        refuse_text_in_numbers(current, numbers, name=str(args.current))
         return decide_check(
             monitor, profile, current, reference_rows=reference.num_rows, current_rows=current.num_rows,
             max_missing_shift=args.max_missing_shift, now=now,

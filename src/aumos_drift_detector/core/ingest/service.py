@@ -38,6 +38,19 @@ def feature_specs(monitor: Monitor) -> list[FeatureSpec]:
     ]
 
 
+def _not_numeric(what: str, column: ColumnFacts) -> ValidationError:
+    if column.first_text is None:
+        return ValidationError(
+            f"{what}: column {column.name!r} must be numeric for a numerical feature", details={"column": column.name}
+        )
+    row, value = column.first_text
+    return ValidationError(
+        f"{what}: column {column.name!r}, row {row}: {value!r} is not a number in a numerical "
+        "numerical; send a number, or an empty cell or null for a missing value",
+        details={"column": column.name, "row": row, "value": value, "problem": "not_a_number"},
+    )
+
+
 def check_columns(columns: Sequence[ColumnFacts], monitor: Monitor, *, what: str) -> tuple[str, ...]:
     """Check every declared feature is present with a usable type; return the undeclared columns.
 
@@ -55,9 +68,7 @@ def check_columns(columns: Sequence[ColumnFacts], monitor: Monitor, *, what: str
                 details={"column": name, "problem": "missing"},
             )
         if kind == "numerical" and not column.numeric:
-            raise ValidationError(
-                f"{what}: column {name!r} must be numeric for a numerical feature", details={"column": name}
-            )
+            raise _not_numeric(what, column)
         if kind in ("categorical", "binary") and column.numeric and not column.boolean and column.missing:
             # read as numbers, a missing value is NaN
             raise ValidationError(
