@@ -57,6 +57,7 @@ from aumos_drift_detector.core.ingest.service import DatasetService
 from aumos_drift_detector.core.labels.service import DelayedLabels
 from aumos_drift_detector.core.monitors.calendar import Calendar
 from aumos_drift_detector.core.monitors.service import MonitorService
+from aumos_drift_detector.core.observability.in_memory import InMemoryDriftStateReader
 from aumos_drift_detector.core.observability.ports import DriftStateReader, DriftTelemetry, NoTelemetry
 from aumos_drift_detector.core.outcomes.service import ConceptMonitoring
 from aumos_drift_detector.core.scheduling.periodic import repeat
@@ -85,7 +86,7 @@ class Container:
         engine: The database engine (``None`` on in-memory storage).
         registry: The Prometheus registry of this container.
         telemetry: Counts detections and ingested rows into the registry.
-        drift_state: Reports the stored drift state at each scrape of ``/metrics`` (``None`` on in-memory storage).
+        drift_state: Reports the stored drift state at each scrape of ``/metrics``.
         stream_status: What the ingest stream consumer reports to readiness.
     """
 
@@ -279,7 +280,7 @@ def _storage(
 ) -> tuple[AsyncEngine | None, OutboxStore, UnitOfWorkFactory, list[HealthCheck], DriftStateReader | None]:
     """The database of the settings (engine, outbox, units of work, health check, drift state), or the given memory."""
     if storage is not None:
-        return None, storage.outbox_store, storage.unit_of_work, [], None
+        return None, storage.outbox_store, storage.unit_of_work, [], InMemoryDriftStateReader(storage)
     engine = create_engine(settings.database_url, echo=settings.database_echo, pool_size=settings.database_pool_size)
     session_factory = create_session_factory(engine)
     checks: list[HealthCheck] = [DatabaseHealthCheck(engine)]

@@ -11,9 +11,11 @@ import numpy as np
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from aumos_drift_detector.bootstrap import Container
+from aumos_drift_detector.bootstrap import Container, bootstrap, build_app
 from aumos_drift_detector.core.clock import FixedClock
 from aumos_drift_detector.core.observability.model import DEFAULT_MAX_FEATURES
+from aumos_drift_detector.core.unit_of_work_in_memory import InMemoryStorage
+from aumos_drift_detector.settings import load_settings
 from tests.api_client import MINIMAL_MONITOR, api, auth, churn_rows, csv_bytes
 from tests.conftest import DatabaseTarget
 
@@ -69,8 +71,29 @@ async def test_an_empty_service_reports_its_state_up_and_nothing_waiting(
     assert not [name for name, _ in samples if name.startswith("aumos_drift_monitor_")]
 
 
+@pytest.fixture
+async def memory_service() -> AsyncIterator[tuple[httpx.AsyncClient, Container, FixedClock]]:
+    clock = FixedClock(START)
+    settings = load_settings(scheduler_enabled=False, outbox_relay_interval_seconds=3600)
+    container = bootstrap(settings, clock=clock, storage=InMemoryStorage())
+    app = build_app(container)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test", timeout=60) as client:
+            yield client, container, clock
+
+
 async def test_a_drifting_run_is_reported_per_monitor(service: tuple[httpx.AsyncClient, Container, FixedClock]) -> None:
-    client, container, clock = service
+    await _drifting_run_is_reported(*service)
+
+
+async def test_in_memory_storage_reports_the_same_state(
+    memory_service: tuple[httpx.AsyncClient, Container, FixedClock],
+) -> None:
+    await _drifting_run_is_reported(*memory_service)
+
+
+async def _drifting_run_is_reported(client: httpx.AsyncClient, container: Container, clock: FixedClock) -> None:
     body = {**MINIMAL_MONITOR, "schedule": {"cron": "0 * * * *", "timezone": "UTC"}}
     made = await _drifting_monitor(client, container, body)
     detection = made["detection"]
