@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -22,6 +25,7 @@ from tests.conftest import DatabaseTarget
 pytestmark = pytest.mark.integration
 
 START = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
+DASHBOARD = Path(__file__).resolve().parents[3] / "docs" / "grafana" / "aumos-drift-dashboard.json"
 CSV = {"Content-Type": "text/csv"}
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
@@ -161,3 +165,17 @@ async def test_effect_sizes_are_bounded_to_the_largest_features(
     effects = sorted(((f["effect_size"], f["name"]) for f in detection["features"]), key=lambda e: (-e[0], e[1]))
     assert set(reported) == {name for _, name in effects[:DEFAULT_MAX_FEATURES]}
     assert len(reported) == DEFAULT_MAX_FEATURES
+
+
+async def test_the_sample_grafana_dashboard_charts_only_metrics_the_service_exposes(
+    memory_service: tuple[httpx.AsyncClient, Container, FixedClock],
+) -> None:
+    client, container, _ = memory_service
+    await _drifting_monitor(client, container, MINIMAL_MONITOR)
+    exposed = {name for name, _ in await _scrape(client)}
+    dashboard = json.loads(DASHBOARD.read_text(encoding="utf-8"))
+    expressions = [target["expr"] for panel in dashboard["panels"] for target in panel["targets"]]
+    expressions += [variable["definition"] for variable in dashboard["templating"]["list"] if "definition" in variable]
+    charted = {name for expression in expressions for name in re.findall(r"aumos_drift_[a-z_]+", expression)}
+    assert len(charted) >= 12
+    assert charted <= exposed, sorted(charted - exposed)
