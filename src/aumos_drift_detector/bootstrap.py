@@ -32,6 +32,7 @@ from aumos_drift_detector.adapters.messaging.stream_metrics import StreamMetrics
 from aumos_drift_detector.adapters.messaging.stream_settings import dead_letter_sink, stream_consumer
 from aumos_drift_detector.adapters.observability.drift_events import PrometheusDriftTelemetry
 from aumos_drift_detector.adapters.observability.drift_state import DriftStateCollector
+from aumos_drift_detector.adapters.observability.label_metrics import LabelJoinMetrics
 from aumos_drift_detector.adapters.persistence.arrow_codec import ArrowIpcTableWriter
 from aumos_drift_detector.adapters.persistence.database import (
     DatabaseHealthCheck,
@@ -54,6 +55,7 @@ from aumos_drift_detector.core.events.ports import EventPublisher, OutboxStore
 from aumos_drift_detector.core.health import HealthCheck
 from aumos_drift_detector.core.ingest.retention import DataRetention
 from aumos_drift_detector.core.ingest.service import DatasetService
+from aumos_drift_detector.core.labels.expiry import LabelExpiry
 from aumos_drift_detector.core.labels.service import DelayedLabels
 from aumos_drift_detector.core.monitors.calendar import Calendar
 from aumos_drift_detector.core.monitors.service import MonitorService
@@ -103,6 +105,7 @@ class Container:
     drift_state: DriftStateCollector | None = None
     stream_status: StreamConsumerStatus = field(default_factory=StreamConsumerStatus)
     _stream_metrics: StreamMetrics | None = None
+    _label_metrics: LabelJoinMetrics | None = None
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -116,6 +119,7 @@ class Container:
             concept,
             pending_seconds=self.settings.label_pending_seconds,
             prediction_seconds=self.settings.prediction_expiry_seconds,
+            counter=self._label_counter(),
         )
         return Services(
             monitors=MonitorService(self.unit_of_work, self.clock, self.calendar),
@@ -127,6 +131,11 @@ class Container:
             alerts=AlertWorkflow(self.unit_of_work, self.clock),
             backtests=BacktestService(self.unit_of_work, self.calendar, ArrowIpcTableWriter),
         )
+
+    def _label_counter(self) -> LabelJoinMetrics:
+        if self._label_metrics is None:
+            self._label_metrics = LabelJoinMetrics(self.registry)
+        return self._label_metrics
 
     def scheduler(self, *, owner: str | None = None) -> Scheduler:
         """A scheduler instance for this process."""
@@ -150,6 +159,9 @@ class Container:
             self._tasks.append(asyncio.create_task(loop, name="scheduler"))
             purge = repeat(self._stop, RETENTION_INTERVAL_SECONDS, self.retention().purge, name="retention")
             self._tasks.append(asyncio.create_task(purge, name="retention"))
+            expiry = LabelExpiry(self.unit_of_work, self.services().labels).sweep
+            sweep = repeat(self._stop, self.settings.label_expiry_interval_seconds, expiry, name="label-expiry")
+            self._tasks.append(asyncio.create_task(sweep, name="label-expiry"))
         self._tasks.append(asyncio.create_task(self.relay.run_forever(self._stop), name="outbox-relay"))
         if self.settings.kafka_consume_in_serve:
             self._tasks.append(asyncio.create_task(self.consume(self._stop), name="stream-consumer"))
