@@ -15,7 +15,9 @@ gauges are left out of that scrape.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
+from typing import Final
 
 import structlog
 from prometheus_client.core import GaugeMetricFamily
@@ -31,6 +33,8 @@ from aumos_drift_detector.core.severity import Severity
 log = structlog.get_logger(__name__)
 
 LABELS = ["tenant", "monitor", "model"]
+#: Longest wait for the stored state at a scrape.
+READ_TIMEOUT_SECONDS: Final[float] = 5.0
 
 
 def _labels(monitor: MonitorState) -> list[str]:
@@ -91,12 +95,20 @@ class DriftStateCollector(Collector):
         outbox: The outbox, for its backlog.
         clock: The time source (scheduler lag, outbox age).
         max_features: Most features reported per monitor.
+        timeout_seconds: Longest wait for storage; a slower read reports the state as down, so a scrape never hangs.
     """
 
     def __init__(
-        self, reader: DriftStateReader, outbox: OutboxStore, clock: Clock, *, max_features: int = DEFAULT_MAX_FEATURES
+        self,
+        reader: DriftStateReader,
+        outbox: OutboxStore,
+        clock: Clock,
+        *,
+        max_features: int = DEFAULT_MAX_FEATURES,
+        timeout_seconds: float = READ_TIMEOUT_SECONDS,
     ) -> None:
         self._reader = reader
+        self._timeout = timeout_seconds
         self._outbox = outbox
         self._clock = clock
         self._max_features = max_features
@@ -106,10 +118,14 @@ class DriftStateCollector(Collector):
     async def refresh(self) -> None:
         """Read the state for the next scrape; on a storage error the next scrape reports it as down."""
         try:
-            self._state = await self._reader.read(max_features=self._max_features)
-            self._lag = await self._outbox.lag()
+            async with asyncio.timeout(self._timeout):
+                self._state = await self._reader.read(max_features=self._max_features)
+                self._lag = await self._outbox.lag()
         except DriftDetectorError as exc:
             log.warning("drift_state_unreadable", error=exc.message)
+            self._state, self._lag = None, None
+        except TimeoutError:
+            log.warning("drift_state_unreadable", error=f"no answer within {self._timeout:g}s")
             self._state, self._lag = None, None
 
     def describe(self) -> list[GaugeMetricFamily]:
