@@ -30,6 +30,8 @@ from aumos_drift_detector.adapters.messaging.record_decoder import decode_record
 from aumos_drift_detector.adapters.messaging.stream_health import StreamConsumerCheck, StreamConsumerStatus
 from aumos_drift_detector.adapters.messaging.stream_metrics import StreamMetrics
 from aumos_drift_detector.adapters.messaging.stream_settings import dead_letter_sink, stream_consumer
+from aumos_drift_detector.adapters.observability.drift_events import PrometheusDriftTelemetry
+from aumos_drift_detector.adapters.observability.drift_state import DriftStateCollector
 from aumos_drift_detector.adapters.observability.label_metrics import LabelJoinMetrics
 from aumos_drift_detector.adapters.persistence.arrow_codec import ArrowIpcTableWriter
 from aumos_drift_detector.adapters.persistence.database import (
@@ -37,6 +39,7 @@ from aumos_drift_detector.adapters.persistence.database import (
     create_engine,
     create_session_factory,
 )
+from aumos_drift_detector.adapters.persistence.drift_state import SqlAlchemyDriftStateReader
 from aumos_drift_detector.adapters.persistence.migrator import ensure_schema
 from aumos_drift_detector.adapters.persistence.outbox_repository import SqlAlchemyOutboxStore
 from aumos_drift_detector.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
@@ -56,6 +59,8 @@ from aumos_drift_detector.core.labels.expiry import LabelExpiry
 from aumos_drift_detector.core.labels.service import DelayedLabels
 from aumos_drift_detector.core.monitors.calendar import Calendar
 from aumos_drift_detector.core.monitors.service import MonitorService
+from aumos_drift_detector.core.observability.in_memory import InMemoryDriftStateReader
+from aumos_drift_detector.core.observability.ports import DriftStateReader, DriftTelemetry, NoTelemetry
 from aumos_drift_detector.core.outcomes.service import ConceptMonitoring
 from aumos_drift_detector.core.scheduling.periodic import repeat
 from aumos_drift_detector.core.scheduling.scheduler import Scheduler
@@ -82,6 +87,8 @@ class Container:
         health_checks: What readiness checks.
         engine: The database engine (``None`` on in-memory storage).
         registry: The Prometheus registry of this container.
+        telemetry: Counts detections and ingested rows into the registry.
+        drift_state: Reports the stored drift state at each scrape of ``/metrics``.
         stream_status: What the ingest stream consumer reports to readiness.
     """
 
@@ -94,6 +101,8 @@ class Container:
     health_checks: list[HealthCheck]
     engine: AsyncEngine | None = None
     registry: CollectorRegistry = field(default_factory=CollectorRegistry)
+    telemetry: DriftTelemetry = field(default_factory=NoTelemetry)
+    drift_state: DriftStateCollector | None = None
     stream_status: StreamConsumerStatus = field(default_factory=StreamConsumerStatus)
     _stream_metrics: StreamMetrics | None = None
     _label_metrics: LabelJoinMetrics | None = None
@@ -102,7 +111,7 @@ class Container:
 
     def services(self) -> Services:
         """The use cases, wired to this container's adapters."""
-        outcome = DetectionOutcomeHandler(self.clock)
+        outcome = DetectionOutcomeHandler(self.clock, telemetry=self.telemetry)
         concept = ConceptMonitoring(self.unit_of_work, self.clock, outcome)
         labels = DelayedLabels(
             self.unit_of_work,
@@ -114,7 +123,7 @@ class Container:
         )
         return Services(
             monitors=MonitorService(self.unit_of_work, self.clock, self.calendar),
-            datasets=DatasetService(self.unit_of_work, self.clock, ArrowIpcTableWriter),
+            datasets=DatasetService(self.unit_of_work, self.clock, ArrowIpcTableWriter, telemetry=self.telemetry),
             runs=RunService(self.unit_of_work, self.clock, outcome, self.calendar),
             detections=DetectionQueries(self.unit_of_work),
             concept=concept,
@@ -247,7 +256,11 @@ def bootstrap(
     """
     settings = settings or load_settings()
     clock = clock or SystemClock()
-    engine, outbox, uow_factory, checks = _storage(settings, storage)
+    engine, outbox, uow_factory, checks, state = _storage(settings, storage)
+    registry = CollectorRegistry()
+    drift_state = None if state is None else DriftStateCollector(state, outbox, clock)
+    if drift_state is not None:
+        registry.register(drift_state)
     relay = OutboxRelay(
         outbox, _publisher(settings, publisher), clock, interval_seconds=settings.outbox_relay_interval_seconds
     )
@@ -267,20 +280,24 @@ def bootstrap(
         relay=relay,
         health_checks=checks,
         engine=engine,
+        registry=registry,
+        telemetry=PrometheusDriftTelemetry(registry),
+        drift_state=drift_state,
         stream_status=stream_status,
     )
 
 
 def _storage(
     settings: Settings, storage: InMemoryStorage | None
-) -> tuple[AsyncEngine | None, OutboxStore, UnitOfWorkFactory, list[HealthCheck]]:
-    """The database of the settings (its engine, outbox, units of work and health check), or the given memory."""
+) -> tuple[AsyncEngine | None, OutboxStore, UnitOfWorkFactory, list[HealthCheck], DriftStateReader | None]:
+    """The database of the settings (engine, outbox, units of work, health check, drift state), or the given memory."""
     if storage is not None:
-        return None, storage.outbox_store, storage.unit_of_work, []
+        return None, storage.outbox_store, storage.unit_of_work, [], InMemoryDriftStateReader(storage)
     engine = create_engine(settings.database_url, echo=settings.database_echo, pool_size=settings.database_pool_size)
     session_factory = create_session_factory(engine)
     checks: list[HealthCheck] = [DatabaseHealthCheck(engine)]
-    return engine, SqlAlchemyOutboxStore(session_factory), lambda: SqlAlchemyUnitOfWork(session_factory), checks
+    state = SqlAlchemyDriftStateReader(session_factory)
+    return engine, SqlAlchemyOutboxStore(session_factory), lambda: SqlAlchemyUnitOfWork(session_factory), checks, state
 
 
 def build_app(container: Container) -> FastAPI:
@@ -294,5 +311,6 @@ def build_app(container: Container) -> FastAPI:
         registry=container.registry,
         on_startup=[container.prepare_schema, container.start_background],
         on_shutdown=[container.stop_background, container.close],
+        before_metrics=[] if container.drift_state is None else [container.drift_state.refresh],
     )
     return create_app(context)
