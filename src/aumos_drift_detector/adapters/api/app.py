@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 import structlog
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from aumos_drift_detector import __version__
 from aumos_drift_detector.adapters.api.auth import TokenVerifier
@@ -42,7 +43,8 @@ def create_app(context: ApiContext) -> FastAPI:
                 await hook()
             log.info("service_stopped")
 
-    app = FastAPI(
+    # Swagger UI and ReDoc from the assets packaged with fastapi-offline: the docs work without internet.
+    app = FastAPIOffline(
         title="aumos-drift-detector",
         version=__version__,
         summary="Statistical and concept drift detection for deployed ML models.",
