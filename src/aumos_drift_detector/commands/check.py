@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Final
 
 from aumos_drift_detector.adapters.files.tabular import read_table
-from aumos_drift_detector.adapters.reports.html_report import render_report
+from aumos_drift_detector.adapters.reports.detection_report import render_detection
 from aumos_drift_detector.adapters.scheduling.croniter_calendar import CroniterCalendar
 from aumos_drift_detector.commands.check_report import CheckOutcome, check_document, render_table, verdict_line
 from aumos_drift_detector.commands.monitor_file import columns_monitor, local_monitor, read_monitor_file
@@ -184,10 +184,7 @@ def _html(args: argparse.Namespace, outcome: CheckOutcome) -> str:
         "drift share threshold": outcome.monitor.dataset_rule.drift_share,
         "correction": outcome.monitor.dataset_rule.correction.value,
     }
-    features = [feature.model_dump(mode="json") for feature in detection.features]
-    return render_report(
-        f"{args.current} against {args.reference}", facts, is_drift=detection.is_drift, features=features
-    )
+    return render_detection(detection, title=f"{args.current} against {args.reference}", facts=facts)
 
 
 def _json(_args: argparse.Namespace, outcome: CheckOutcome) -> str:
