@@ -71,29 +71,34 @@ def concept_svg(stream: ConceptStream, *, width: int = 640, height: int = 220) -
                 f"<line class='level {name}' x1='{x1:.1f}' x2='{x2:.1f}' y1='{y(mean.mean):.1f}' "
                 f"y2='{y(mean.mean):.1f}' stroke='{colour}' stroke-width='3'><title>{escape(label)}</title></line>"
             )
-    parts += _marks(stream, x, top, bottom)
+    parts += _marks(stream, x, top, bottom, right)
     return (
         f"<svg class='chart concept' role='img' viewBox='0 0 {width} {height}' width='{width}' height='{height}'>"
         f"<title>mean outcome along the stream</title>{''.join(parts)}</svg>"
     )
 
 
-def _marks(stream: ConceptStream, x: object, top: int, bottom: int) -> list[str]:
-    """Vertical marks: the warning start, the change point and the drift."""
+def _marks(stream: ConceptStream, x: object, top: int, bottom: int, right: int) -> list[str]:
+    """Vertical marks: the warning start, the change point and the drift, their labels on separate rows."""
     assert callable(x)
     marks = []
     split = stream.after.start if stream.after is not None else stream.change_start
-    for index, label, css in (
-        (stream.warning_start, "warning from", "warning"),
-        (split, "change point at", "change"),
-        (stream.stream_index, "drift detected at", "drift"),
+    for row, (index, label, css) in enumerate(
+        (
+            (stream.warning_start, "warning from", "warning"),
+            (split, "change point at", "change"),
+            (stream.stream_index, "drift detected at", "drift"),
+        )
     ):
         if index is None:
             continue
         at = x(index)
+        # Labels right of the middle end at their line, so they stay inside the picture.
+        anchor, text_x = ("end", at - 3) if at > (right + 44) / 2 else ("start", at + 3)
         marks.append(
             f"<line class='mark {css}' x1='{at:.1f}' x2='{at:.1f}' y1='{top}' y2='{bottom}'>"
             f"<title>{label} {index}</title></line>"
-            f"<text class='tick {css}' x='{at + 3:.1f}' y='{top + 10}'>{escape(f'{label} {index}')}</text>"
+            f"<text class='tick {css}' x='{text_x:.1f}' y='{top + 10 + 14 * row}' text-anchor='{anchor}'>"
+            f"{escape(f'{label} {index}')}</text>"
         )
     return marks

@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from aumos_drift_detector.adapters.ui import alert_pages, monitor_pages, sign_in
 from aumos_drift_detector.adapters.ui.context import UiContext
-from aumos_drift_detector.adapters.ui.session import end_session
+from aumos_drift_detector.adapters.ui.session import end_session, signed_in
 from aumos_drift_detector.adapters.ui.templating import base_path, render
 from aumos_drift_detector.core.errors import (
     AuthenticationError,
@@ -30,6 +30,7 @@ from aumos_drift_detector.core.errors import (
     PermissionDeniedError,
     ValidationError,
 )
+from aumos_drift_detector.core.principal import Principal
 
 log = structlog.get_logger(__name__)
 
@@ -49,25 +50,38 @@ async def _signed_out(request: Request, exc: Exception) -> Response:
     return response
 
 
+def _principal(request: Request) -> Principal | None:
+    """The signed-in principal, for the navigation of an error page; ``None`` without a valid session."""
+    try:
+        return signed_in(request)
+    except DriftDetectorError:
+        return None
+
+
 async def _error_page(request: Request, exc: Exception) -> Response:
     """A page saying what went wrong, with the status the API would answer."""
     assert isinstance(exc, DriftDetectorError)
     status = next((code for kind, code in _STATUSES if isinstance(exc, kind)), 500)
     if status == 500:
         log.error("dashboard_error", error_type=type(exc).__name__, error=exc.message)
-    return render(request, "error.html.j2", status_code=status, status=status, message=exc.message)
+    principal = _principal(request)
+    return render(request, "error.html.j2", principal=principal, status_code=status, status=status, message=exc.message)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     message = "no such page" if exc.status_code == 404 else str(exc.detail)
-    return render(request, "error.html.j2", status_code=exc.status_code, status=exc.status_code, message=message)
+    code = exc.status_code
+    return render(
+        request, "error.html.j2", principal=_principal(request), status_code=code, status=code, message=message
+    )
 
 
 async def _bad_request(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     fields = ", ".join(".".join(str(part) for part in error["loc"][1:]) for error in exc.errors())
-    return render(request, "error.html.j2", status_code=422, status=422, message=f"malformed address: {fields}")
+    message = f"malformed address: {fields}"
+    return render(request, "error.html.j2", principal=_principal(request), status_code=422, status=422, message=message)
 
 
 def create_ui(context: UiContext) -> FastAPI:
