@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -44,14 +44,18 @@ _LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 @dataclass(frozen=True, slots=True)
 class LiveServer:
-    """The service running in a process of its own on a SQLite file."""
+    """The service running in a process of its own on a SQLite file, its log lines written to ``log``."""
 
     url: str
     settings: Settings
+    log: Path
+    issued: list[str] = field(default_factory=list)
 
     def token(self, role: str, *, tenant: str = "acme", subject: str | None = None) -> str:
-        """A signed token of the server's secret for a role of a tenant."""
-        return issue_token(self.settings, tenant_id=tenant, roles=[role], subject=subject or f"{role}@{tenant}")
+        """A signed token of the server's secret for a role of a tenant (remembered, to look for in the log)."""
+        token = issue_token(self.settings, tenant_id=tenant, roles=[role], subject=subject or f"{role}@{tenant}")
+        self.issued.append(token)
+        return token
 
     def api(self, role: str = "admin", *, tenant: str = "acme") -> httpx.Client:
         """An HTTP client of the API with a bearer token of the role."""
@@ -77,7 +81,12 @@ def browser(chromium_path: Path) -> Iterator[object]:
     Package-scoped: while Playwright's synchronous driver runs, the thread has a running event loop,
     which the asynchronous tests elsewhere in the suite must not see.
     """
-    playwright_sync = pytest.importorskip("playwright.sync_api")
+    try:
+        import playwright.sync_api as playwright_sync
+    except ImportError:
+        if servers.in_ci():
+            pytest.fail("playwright is not installed (pip install -e '.[dev]')", pytrace=False)
+        pytest.skip("playwright is not installed (pip install -e '.[dev]')")
     with playwright_sync.sync_playwright() as driver:
         launched = driver.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS, headless=True)
         try:
@@ -163,19 +172,23 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -
         "AUMOS_DRIFT_AUTO_MIGRATE": "true",
         "AUMOS_DRIFT_JWT_SECRET": SECRET,
         "AUMOS_DRIFT_SCHEDULER_ENABLED": "false",
-        "AUMOS_DRIFT_LOG_LEVEL": "WARNING",
+        "AUMOS_DRIFT_LOG_LEVEL": "INFO",
+        "AUMOS_DRIFT_LOG_JSON": "true",
         "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parents[2] / "src"), *sys.path]),
     }
     code = "import sys; from aumos_drift_detector.cli import main; sys.exit(main(sys.argv[1:]))"
-    process = subprocess.Popen([sys.executable, "-c", code, "serve", "--port", str(port)], env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_ready(url, process, time.monotonic() + 60)
-        yield LiveServer(url=url, settings=Settings(jwt_secret=SECRET))
-    finally:
-        process.terminate()
+    log = database.with_name("server.log")
+    with log.open("wb") as sink:
+        command = [sys.executable, "-c", code, "serve", "--port", str(port)]
+        process = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
         try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            _wait_ready(url, process, time.monotonic() + 60)
+            yield LiveServer(url=url, settings=Settings(jwt_secret=SECRET), log=log)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

@@ -196,3 +196,31 @@ def test_another_tenants_monitor_answers_not_found(operator_page: Any, live_serv
     assert answer is not None
     assert answer.status == 404
     assert "globex-secret" not in page.content()
+
+
+def test_a_shared_report_link_opens_once_signed_in(
+    offline_page: OfflinePage, live_server: LiveServer, seeded: Seeded
+) -> None:
+    page = offline_page.page
+    with live_server.api("viewer") as api:
+        detection = api.get("/detections", params={"monitor_id": seeded.monitor_id}).json()["items"][-1]
+    report = f"{live_server.url}/ui/detections/{detection['id']}/report"
+
+    page.goto(report)
+    assert page.url.startswith(f"{live_server.url}/ui/sign-in?next=")
+    page.fill("#token", live_server.token("viewer"))
+    page.click("button[type=submit]")
+    page.wait_for_url(report)
+    assert "features drifted" in page.inner_text(".verdict")
+    assert offline_page.blocked == []
+
+
+def test_no_token_reaches_the_server_log(live_server: LiveServer, seeded: Seeded) -> None:
+    log = live_server.log.read_text(encoding="utf-8")
+
+    assert "http_request" in log
+    assert "/ui/sign-in" in log
+    assert live_server.issued
+    for token in live_server.issued:
+        assert token not in log
+        assert token.split(".")[2] not in log  # not even its signature

@@ -164,7 +164,7 @@ async def test_an_expired_session_and_signing_out_lead_back_to_the_sign_in_form(
     client.cookies.set(SESSION, expired, path="/ui")
     answer = await client.get("/ui/alerts")
     assert answer.status_code == 303
-    assert answer.headers["location"] == "/ui/sign-in"
+    assert answer.headers["location"] == "/ui/sign-in?next=%2Fui%2Falerts"
     assert f'{SESSION}=""' in answer.headers["set-cookie"]
 
     client.cookies.clear()
@@ -175,3 +175,27 @@ async def test_an_expired_session_and_signing_out_lead_back_to_the_sign_in_form(
     assert out.status_code == 303
     assert out.headers["location"] == "/ui/sign-in"
     assert f'{SESSION}=""' in out.headers["set-cookie"]
+
+
+async def test_a_shared_report_link_opens_after_signing_in_and_only_dashboard_paths_are_followed(
+    app: tuple[httpx.AsyncClient, Container],
+) -> None:
+    client, container = app
+    monitor = await _drifting_monitor(client, container)
+    detections = await client.get(
+        "/api/v1/detections", params={"monitor_id": monitor}, headers=auth(container.settings)
+    )
+    report = f"/ui/detections/{detections.json()['items'][0]['id']}/report"
+
+    asked = await client.get(report)
+    assert asked.status_code == 303
+    sign_in_page = await client.get(asked.headers["location"])
+    assert f'name="next" value="{report}"' in sign_in_page.text
+    token = issue_token(container.settings, tenant_id="acme", roles=["viewer"], subject="v")
+    signed = await client.post("/ui/sign-in", data={"token": token, "next": report})
+    assert signed.headers["location"] == report
+    assert (await client.get(report)).status_code == 200
+
+    for elsewhere in ("//evil.example/ui/", "https://evil.example/ui/x", "/ui//evil.example", "/api/v1/monitors"):
+        answer = await client.post("/ui/sign-in", data={"token": token, "next": elsewhere})
+        assert answer.headers["location"] == "/ui/"

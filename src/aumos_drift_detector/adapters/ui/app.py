@@ -10,6 +10,7 @@ loaded from elsewhere.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlencode
 
 import structlog
 from fastapi import FastAPI, Request
@@ -44,8 +45,14 @@ _STATUSES: tuple[tuple[type[DriftDetectorError], int], ...] = (
 
 
 async def _signed_out(request: Request, exc: Exception) -> Response:
-    """No session or a token no longer valid: to the sign-in form, the stale cookie dropped."""
-    response = RedirectResponse(f"{base_path(request)}/sign-in", status_code=303)
+    """No session or a token no longer valid: to the sign-in form, the stale cookie dropped.
+
+    A page that was asked for (a report link someone shared) is opened once signed in.
+    """
+    target = f"{base_path(request)}/sign-in"
+    if request.method == "GET" and request.url.path not in (f"{base_path(request)}/", base_path(request)):
+        target += "?" + urlencode({"next": request.url.path})
+    response = RedirectResponse(target, status_code=303)
     end_session(response)
     return response
 

@@ -12,10 +12,29 @@ from aumos_drift_detector.core.errors import AuthenticationError
 router = APIRouter()
 
 
+def landing(request: Request, asked: object) -> str:
+    """Where to go after signing in: the dashboard page that was asked for, else the monitors.
+
+    Only a path of the dashboard itself is followed (no other host, no scheme, no ``//``), so the
+    sign-in form cannot be made to send people elsewhere.
+    """
+    base = base_path(request)
+    if (
+        isinstance(asked, str)
+        and asked.startswith(f"{base}/")
+        and "//" not in asked
+        and "\\" not in asked
+        and all(character.isprintable() and not character.isspace() for character in asked)
+    ):
+        return asked
+    return f"{base}/"
+
+
 @router.get("/sign-in", response_class=HTMLResponse)
 async def sign_in_page(request: Request) -> HTMLResponse:
     """The sign-in form."""
-    return render(request, "sign_in.html.j2", development=ui_context(request).development)
+    asked = request.query_params.get("next")
+    return render(request, "sign_in.html.j2", development=ui_context(request).development, next=asked or "")
 
 
 @router.post("/sign-in", response_model=None)
@@ -30,8 +49,16 @@ async def sign_in(request: Request) -> Response:
             raise AuthenticationError("paste a token")
         context.verify_token(token)
     except AuthenticationError as exc:
-        return render(request, "sign_in.html.j2", status_code=401, error=exc.message, development=context.development)
-    response = RedirectResponse(f"{base_path(request)}/", status_code=303)
+        asked = form.get("next")
+        return render(
+            request,
+            "sign_in.html.j2",
+            status_code=401,
+            error=exc.message,
+            development=context.development,
+            next=asked if isinstance(asked, str) else "",
+        )
+    response = RedirectResponse(landing(request, form.get("next")), status_code=303)
     start_session(response, request, token)
     return response
 
