@@ -8,6 +8,7 @@ markup with a ``<title>`` per bar, so a report needs no script or external asset
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 
 from aumos_drift_detector.core.detections.model import FeatureDistribution
@@ -25,6 +26,40 @@ def _shares(counts: list[int]) -> list[float]:
     return [count / total if total else 0.0 for count in counts]
 
 
+@dataclass(frozen=True, slots=True)
+class _Bins:
+    """Where the bins of a histogram are drawn."""
+
+    edges: list[float]
+    width: int
+    bottom: float
+    top_density: float
+
+    def x(self, value: float) -> float:
+        span = (self.edges[-1] - self.edges[0]) or 1.0
+        return 2 + (value - self.edges[0]) / span * (self.width - 4)
+
+    def bars(self, kind: str, densities: list[float], counts: list[int]) -> list[str]:
+        """One bar per bin of one sample, its height the sample's density there."""
+        bars = []
+        for k, (density, count) in enumerate(zip(densities, counts, strict=True)):
+            h = density / self.top_density * (self.bottom - 4)
+            label = f"{kind} [{_fmt(self.edges[k])}, {_fmt(self.edges[k + 1])}): {count}"
+            left, right = self.x(self.edges[k]), self.x(self.edges[k + 1])
+            bars.append(
+                f"<rect class='{kind[:3]}' x='{left:.1f}' y='{self.bottom - h:.1f}' "
+                f"width='{max(right - left, 0.5):.1f}' height='{h:.1f}'><title>{escape(label)}</title></rect>"
+            )
+        return bars
+
+
+def _densities(counts: list[int], edges: list[float]) -> list[float]:
+    """Each bin's share of the sample divided by the bin's width."""
+    span = (edges[-1] - edges[0]) or 1.0
+    widths = [(edges[k + 1] - edges[k]) or span / 1000 for k in range(len(edges) - 1)]
+    return [share / width for share, width in zip(_shares(counts), widths, strict=True)]
+
+
 def histogram_svg(distribution: FeatureDistribution, *, width: int = 360, height: int = 140, axis: bool = True) -> str:
     """Both samples' densities on the stored bins, reference filled grey and current outlined in colour.
 
@@ -37,37 +72,17 @@ def histogram_svg(distribution: FeatureDistribution, *, width: int = 360, height
     edges = distribution.edges
     if len(edges) < 2 or not distribution.reference_counts:
         return "<svg class='chart empty' width='0' height='0'></svg>"
-    bottom = height - (18 if axis else 2)
-    span = (edges[-1] - edges[0]) or 1.0
-    widths = [(edges[k + 1] - edges[k]) or span / 1000 for k in range(len(edges) - 1)]
-    reference = [share / w for share, w in zip(_shares(distribution.reference_counts), widths, strict=True)]
-    current = [share / w for share, w in zip(_shares(distribution.current_counts), widths, strict=True)]
-    top = max([*reference, *current]) or 1.0
-
-    def x(value: float) -> float:
-        return 2 + (value - edges[0]) / span * (width - 4)
-
-    def bar(kind: str, k: int, density: float, count: int) -> str:
-        h = density / top * (bottom - 4)
-        label = f"{kind} [{_fmt(edges[k])}, {_fmt(edges[k + 1])}): {count}"
-        left, right = x(edges[k]), x(edges[k + 1])
-        return (
-            f"<rect class='{kind[:3]}' x='{left:.1f}' y='{bottom - h:.1f}' width='{max(right - left, 0.5):.1f}' "
-            f"height='{h:.1f}'><title>{escape(label)}</title></rect>"
-        )
-
-    parts = [
-        bar("reference", k, d, c) for k, (d, c) in enumerate(zip(reference, distribution.reference_counts, strict=True))
-    ]
-    parts += [
-        bar("current", k, d, c) for k, (d, c) in enumerate(zip(current, distribution.current_counts, strict=True))
-    ]
+    reference = _densities(distribution.reference_counts, edges)
+    current = _densities(distribution.current_counts, edges)
+    bins = _Bins(edges, width, height - (18 if axis else 2), max([*reference, *current]) or 1.0)
+    parts = bins.bars("reference", reference, distribution.reference_counts)
+    parts += bins.bars("current", current, distribution.current_counts)
     if axis:
-        parts.append(f"<line x1='2' x2='{width - 2}' y1='{bottom}' y2='{bottom}' class='axis'/>")
-        parts.append(f"<text x='2' y='{height - 4}' class='tick'>{escape(_fmt(edges[0]))}</text>")
-        parts.append(
-            f"<text x='{width - 2}' y='{height - 4}' class='tick' text-anchor='end'>{escape(_fmt(edges[-1]))}</text>"
-        )
+        parts += [
+            f"<line x1='2' x2='{width - 2}' y1='{bins.bottom}' y2='{bins.bottom}' class='axis'/>",
+            f"<text x='2' y='{height - 4}' class='tick'>{escape(_fmt(edges[0]))}</text>",
+            f"<text x='{width - 2}' y='{height - 4}' class='tick' text-anchor='end'>{escape(_fmt(edges[-1]))}</text>",
+        ]
     return (
         f"<svg class='chart histogram' role='img' viewBox='0 0 {width} {height}' width='{width}' height='{height}'>"
         f"<title>reference (grey) and current (orange) density</title>{''.join(parts)}</svg>"
