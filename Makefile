@@ -30,7 +30,7 @@ architecture: $(INSTALLED)
 
 # The browser tests drive Debian's Chromium; install it where it is missing (CI runs as root).
 chromium:
-	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y -qq chromium; }
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 pytest: $(INSTALLED) chromium
 	$(BIN)/pytest --cov --cov-report=term:skip-covered -p no:cacheprovider

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from pathlib import Path
 
 import numpy as np
 
 from aumos_drift_detector.adapters.reports.detection_report import HtmlDetectionReport, render_detection
+from aumos_drift_detector.cli import main
 from aumos_drift_detector.core.detections.evaluation import statistical_detection
 from aumos_drift_detector.core.detections.model import (
     ConceptStream,
@@ -128,3 +130,21 @@ def test_a_concept_page_recorded_before_the_rates_were_measured_says_so() -> Non
 
     assert "recorded before the error rates were measured" in page
     assert "<dt>direction</dt><dd>not measured</dd>" in page
+
+
+def test_check_writes_the_same_self_contained_page(tmp_path: Path) -> None:
+    rng = np.random.default_rng(8)
+    reference, current, page = tmp_path / "reference.csv", tmp_path / "current.csv", tmp_path / "report.html"
+    for path, shift in ((reference, 0.0), (current, 1.5)):
+        ages = rng.normal(40 + shift * 8, 8, 500)
+        plans = rng.choice(["basic", "pro", "max"] if shift == 0 else ["basic", "pro", "max", "team"], size=500)
+        path.write_text("age,plan\n" + "".join(f"{a:.1f},{p}\n" for a, p in zip(ages, plans, strict=True)))
+
+    status = main(["check", "--reference", str(reference), "--current", str(current), "--html", str(page)])
+
+    assert status == 1
+    html = page.read_text(encoding="utf-8")
+    assert "svg class='chart histogram'" in html
+    assert "team (new)" in html
+    assert f"<dt>reference</dt><dd>{reference}</dd>" in html
+    assert _EXTERNAL.search(html) is None
