@@ -199,3 +199,19 @@ async def test_a_shared_report_link_opens_after_signing_in_and_only_dashboard_pa
     for elsewhere in ("//evil.example/ui/", "https://evil.example/ui/x", "/ui//evil.example", "/api/v1/monitors"):
         answer = await client.post("/ui/sign-in", data={"token": token, "next": elsewhere})
         assert answer.headers["location"] == "/ui/"
+
+
+async def test_forms_posted_from_another_site_are_refused(app: tuple[httpx.AsyncClient, Container]) -> None:
+    client, container = app
+    token = issue_token(container.settings, tenant_id="acme", roles=["operator"], subject="o")
+    elsewhere = {"Origin": "https://evil.example"}
+
+    refused = await client.post("/ui/sign-in", data={"token": token}, headers=elsewhere)
+    assert refused.status_code == 403
+    assert "posted from another site" in refused.text
+    assert "set-cookie" not in refused.headers
+
+    signed = await client.post("/ui/sign-in", data={"token": token}, headers={"Origin": "http://test"})
+    assert signed.status_code == 303
+    csrf = _csrf((await client.get("/ui/")).text)
+    assert (await client.post("/ui/sign-out", data={"csrf": csrf}, headers=elsewhere)).status_code == 403

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -60,13 +61,25 @@ def form_token(key: bytes, token: str) -> str:
     return hmac.new(key, token.encode(), hashlib.sha256).hexdigest()
 
 
+def require_same_origin(request: Request) -> None:
+    """Refuse a form posted from a page of another site (browsers name the posting page's origin).
+
+    Raises:
+        PermissionDeniedError: The ``Origin`` header names another host.
+    """
+    origin = request.headers.get("origin")
+    if origin is not None and urlsplit(origin).netloc != request.headers.get("host", ""):
+        raise PermissionDeniedError("the form was posted from another site", details={"origin": origin})
+
+
 async def checked_form(request: Request) -> dict[str, str]:
-    """The posted form of a signed-in session, after its anti-forgery value is checked.
+    """The posted form of a signed-in session, after its origin and anti-forgery value are checked.
 
     Raises:
         AuthenticationError: No session.
-        PermissionDeniedError: The form's anti-forgery value is missing or wrong.
+        PermissionDeniedError: Another site posted it, or its anti-forgery value is missing or wrong.
     """
+    require_same_origin(request)
     token = session_token(request)
     form = await request.form()
     fields = {key: value for key, value in form.items() if isinstance(value, str)}

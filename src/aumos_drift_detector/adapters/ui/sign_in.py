@@ -5,7 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from aumos_drift_detector.adapters.ui.session import checked_form, end_session, start_session, ui_context
+from aumos_drift_detector.adapters.ui.session import (
+    checked_form,
+    end_session,
+    require_same_origin,
+    start_session,
+    ui_context,
+)
 from aumos_drift_detector.adapters.ui.templating import base_path, render
 from aumos_drift_detector.core.errors import AuthenticationError
 
@@ -39,7 +45,11 @@ async def sign_in_page(request: Request) -> HTMLResponse:
 
 @router.post("/sign-in", response_model=None)
 async def sign_in(request: Request) -> Response:
-    """Verify the posted token and keep it in the session cookie; a bad token shows the form again with why."""
+    """Verify the posted token and keep it in the session cookie; a bad token shows the form again with why.
+
+    Only this dashboard's own page may post it: another site could otherwise sign people in as someone else.
+    """
+    require_same_origin(request)
     form = await request.form()
     token = form.get("token")
     token = token.strip() if isinstance(token, str) else ""
