@@ -16,10 +16,14 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, Request, Route
 
 from aumos_drift_detector.adapters.api.auth import issue_token
 from aumos_drift_detector.settings import Settings
@@ -75,7 +79,7 @@ def chromium_path() -> Path:
 
 
 @pytest.fixture(scope="package")
-def browser(chromium_path: Path) -> Iterator[object]:
+def browser(chromium_path: Path) -> Iterator[Browser]:
     """One headless Chromium for the browser tests.
 
     Package-scoped: while Playwright's synchronous driver runs, the thread has a running event loop,
@@ -95,12 +99,12 @@ def browser(chromium_path: Path) -> Iterator[object]:
             launched.close()
 
 
-def _block_the_network(route: object) -> None:
-    request = route.request  # type: ignore[attr-defined]
+def _block_the_network(route: Route) -> None:
+    request = route.request
     if urlsplit(request.url).hostname in _LOCAL_HOSTS or request.url.startswith(("data:", "blob:")):
-        route.continue_()  # type: ignore[attr-defined]
+        route.continue_()
     else:
-        route.abort()  # type: ignore[attr-defined]
+        route.abort()
 
 
 @dataclass
@@ -112,7 +116,7 @@ class OfflinePage:
         blocked: ``(resource type, URL)`` of each aborted request.
     """
 
-    page: object
+    page: Page
     blocked: list[tuple[str, str]]
 
     def blocked_besides_images(self) -> list[tuple[str, str]]:
@@ -121,15 +125,15 @@ class OfflinePage:
 
 
 @pytest.fixture
-def offline_page(browser: object) -> Iterator[OfflinePage]:
+def offline_page(browser: Browser) -> Iterator[OfflinePage]:
     """A fresh browser context with the network cut off beyond the loopback server."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
     blocked: list[tuple[str, str]] = []
 
-    def record(request: object) -> None:
-        url: str = request.url  # type: ignore[attr-defined]
+    def record(request: Request) -> None:
+        url = request.url
         if urlsplit(url).hostname not in _LOCAL_HOSTS and not url.startswith(("data:", "blob:")):
-            blocked.append((request.resource_type, url))  # type: ignore[attr-defined]
+            blocked.append((request.resource_type, url))
 
     context.on("request", record)
     context.route("**/*", _block_the_network)
@@ -140,11 +144,11 @@ def offline_page(browser: object) -> Iterator[OfflinePage]:
         context.close()
 
 
-def screenshot(page: object, name: str, *, full_page: bool = True) -> Path:
+def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
     """Save a full-page screenshot under :data:`SCREENSHOTS`."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     target = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(target), full_page=full_page)  # type: ignore[attr-defined]
+    page.screenshot(path=str(target), full_page=full_page)
     return target
 
 
