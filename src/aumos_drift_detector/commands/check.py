@@ -147,7 +147,7 @@ def _check(args: argparse.Namespace) -> CheckOutcome:
 
 
 def _html(args: argparse.Namespace, outcome: CheckOutcome) -> str:
-    from aumos_drift_detector.adapters.reports.html_report import render_report  # only when a report is asked
+    from aumos_drift_detector.adapters.reports.detection_report import render_detection  # only when asked for
 
     detection = outcome.detection
     facts = {
@@ -160,10 +160,7 @@ def _html(args: argparse.Namespace, outcome: CheckOutcome) -> str:
         "drift share threshold": outcome.monitor.dataset_rule.drift_share,
         "correction": outcome.monitor.dataset_rule.correction.value,
     }
-    features = [feature.model_dump(mode="json") for feature in detection.features]
-    return render_report(
-        f"{args.current} against {args.reference}", facts, is_drift=detection.is_drift, features=features
-    )
+    return render_detection(detection, title=f"{args.current} against {args.reference}", facts=facts)
 
 
 def _json(_args: argparse.Namespace, outcome: CheckOutcome) -> str:
