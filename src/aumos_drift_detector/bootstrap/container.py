@@ -1,57 +1,32 @@
-"""The composition root: the one place that builds adapters and wires them into services.
-
-Production (``aumos-drift serve``), the CLI and the tests all call :func:`bootstrap`; tests pass
-overrides as arguments instead of patching: a fixed clock, an in-memory publisher, or an in-memory
-store (``storage=InMemoryStorage()``) that replaces the database altogether for fast unit tests of the
-use cases.
-"""
+"""The container: the adapters of one process and the use cases wired to them, with its background loops."""
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
 
-from fastapi import FastAPI
 from prometheus_client import CollectorRegistry, start_http_server
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from aumos_drift_detector.adapters.api.app import create_app
-from aumos_drift_detector.adapters.api.context import ApiContext, Services
+from aumos_drift_detector.adapters.api.context import Services
 from aumos_drift_detector.adapters.files.rows_reader import read_rows
-from aumos_drift_detector.adapters.files.spooled_upload import SpooledTableFile
 from aumos_drift_detector.adapters.messaging.dead_letter import KafkaDeadLetterSink
-from aumos_drift_detector.adapters.messaging.envelope import WireFormat
-from aumos_drift_detector.adapters.messaging.kafka_health import KafkaHealthCheck
-from aumos_drift_detector.adapters.messaging.kafka_publisher import KafkaEventPublisher
-from aumos_drift_detector.adapters.messaging.log_publisher import LogEventPublisher
-from aumos_drift_detector.adapters.messaging.outbox_health import OutboxLagCheck
 from aumos_drift_detector.adapters.messaging.outbox_relay import OutboxRelay
 from aumos_drift_detector.adapters.messaging.record_decoder import decode_record
-from aumos_drift_detector.adapters.messaging.stream_health import StreamConsumerCheck, StreamConsumerStatus
+from aumos_drift_detector.adapters.messaging.stream_health import StreamConsumerStatus
 from aumos_drift_detector.adapters.messaging.stream_metrics import StreamMetrics
 from aumos_drift_detector.adapters.messaging.stream_settings import dead_letter_sink, stream_consumer
-from aumos_drift_detector.adapters.observability.drift_events import PrometheusDriftTelemetry
 from aumos_drift_detector.adapters.observability.drift_state import DriftStateCollector
 from aumos_drift_detector.adapters.observability.label_metrics import LabelJoinMetrics
 from aumos_drift_detector.adapters.persistence.arrow_codec import ArrowIpcTableWriter
-from aumos_drift_detector.adapters.persistence.database import (
-    DatabaseHealthCheck,
-    create_engine,
-    create_session_factory,
-)
-from aumos_drift_detector.adapters.persistence.drift_state import SqlAlchemyDriftStateReader
 from aumos_drift_detector.adapters.persistence.migrator import ensure_schema
-from aumos_drift_detector.adapters.persistence.outbox_repository import SqlAlchemyOutboxStore
-from aumos_drift_detector.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
-from aumos_drift_detector.adapters.reports.detection_report import HtmlDetectionReport
-from aumos_drift_detector.adapters.scheduling.croniter_calendar import CroniterCalendar
 from aumos_drift_detector.core.alerts.workflow import AlertWorkflow
 from aumos_drift_detector.core.backtest.service import BacktestService
-from aumos_drift_detector.core.clock import Clock, SystemClock
+from aumos_drift_detector.core.clock import Clock
 from aumos_drift_detector.core.detections.outcome import DetectionOutcomeHandler
 from aumos_drift_detector.core.detections.queries import DetectionQueries
 from aumos_drift_detector.core.detections.runs import RunService
-from aumos_drift_detector.core.events.ports import EventPublisher, OutboxStore
+from aumos_drift_detector.core.events.ports import OutboxStore
 from aumos_drift_detector.core.health import HealthCheck
 from aumos_drift_detector.core.ingest.retention import DataRetention
 from aumos_drift_detector.core.ingest.service import DatasetService
@@ -59,16 +34,14 @@ from aumos_drift_detector.core.labels.expiry import LabelExpiry
 from aumos_drift_detector.core.labels.service import DelayedLabels
 from aumos_drift_detector.core.monitors.calendar import Calendar
 from aumos_drift_detector.core.monitors.service import MonitorService
-from aumos_drift_detector.core.observability.in_memory import InMemoryDriftStateReader
-from aumos_drift_detector.core.observability.ports import DriftStateReader, DriftTelemetry, NoTelemetry
+from aumos_drift_detector.core.observability.ports import DriftTelemetry, NoTelemetry
 from aumos_drift_detector.core.outcomes.service import ConceptMonitoring
 from aumos_drift_detector.core.scheduling.periodic import repeat
 from aumos_drift_detector.core.scheduling.scheduler import Scheduler
 from aumos_drift_detector.core.streams.model import StreamKind
 from aumos_drift_detector.core.streams.service import StreamIngest
 from aumos_drift_detector.core.unit_of_work import UnitOfWorkFactory
-from aumos_drift_detector.core.unit_of_work_in_memory import InMemoryStorage
-from aumos_drift_detector.settings import Settings, load_settings
+from aumos_drift_detector.settings import Settings
 
 RETENTION_INTERVAL_SECONDS = 3600.0
 
@@ -222,95 +195,3 @@ class Container:
         """Release the database connections."""
         if self.engine is not None:
             await self.engine.dispose()
-
-
-def _publisher(settings: Settings, publisher: EventPublisher | None) -> EventPublisher:
-    if publisher is not None:
-        return publisher
-    if settings.kafka_bootstrap_servers:
-        return KafkaEventPublisher(
-            settings.kafka_bootstrap_servers,
-            client_id=settings.kafka_client_id,
-            wire_format=WireFormat(settings.kafka_event_format),
-            message_timeout_ms=settings.kafka_message_timeout_ms,
-        )
-    return LogEventPublisher()
-
-
-def bootstrap(
-    settings: Settings | None = None,
-    *,
-    clock: Clock | None = None,
-    publisher: EventPublisher | None = None,
-    storage: InMemoryStorage | None = None,
-) -> Container:
-    """Build the container from settings (read from the environment when not given).
-
-    Args:
-        settings: The settings; ``load_settings()`` when ``None``.
-        clock: Time source override (tests); the system clock by default.
-        publisher: Where the outbox relay sends events; Kafka when ``kafka_bootstrap_servers`` is set,
-            else the log.
-        storage: In-memory storage instead of the database (unit tests); the database of
-            ``settings.database_url`` when ``None``.
-    """
-    settings = settings or load_settings()
-    clock = clock or SystemClock()
-    engine, outbox, uow_factory, checks, state = _storage(settings, storage)
-    registry = CollectorRegistry()
-    drift_state = None if state is None else DriftStateCollector(state, outbox, clock)
-    if drift_state is not None:
-        registry.register(drift_state)
-    relay = OutboxRelay(
-        outbox, _publisher(settings, publisher), clock, interval_seconds=settings.outbox_relay_interval_seconds
-    )
-    if settings.kafka_bootstrap_servers:
-        checks.append(KafkaHealthCheck(settings.kafka_bootstrap_servers, relay=relay.status))
-    max_age = settings.outbox_max_pending_age_seconds
-    checks.append(OutboxLagCheck(outbox, clock, relay=relay.status, max_pending_age_seconds=max_age))
-    stream_status = StreamConsumerStatus()
-    if settings.kafka_consume_in_serve:
-        checks.append(StreamConsumerCheck(stream_status))
-    return Container(
-        settings=settings,
-        clock=clock,
-        calendar=CroniterCalendar(),
-        unit_of_work=uow_factory,
-        outbox=outbox,
-        relay=relay,
-        health_checks=checks,
-        engine=engine,
-        registry=registry,
-        telemetry=PrometheusDriftTelemetry(registry),
-        drift_state=drift_state,
-        stream_status=stream_status,
-    )
-
-
-def _storage(
-    settings: Settings, storage: InMemoryStorage | None
-) -> tuple[AsyncEngine | None, OutboxStore, UnitOfWorkFactory, list[HealthCheck], DriftStateReader | None]:
-    """The database of the settings (engine, outbox, units of work, health check, drift state), or the given memory."""
-    if storage is not None:
-        return None, storage.outbox_store, storage.unit_of_work, [], InMemoryDriftStateReader(storage)
-    engine = create_engine(settings.database_url, echo=settings.database_echo, pool_size=settings.database_pool_size)
-    session_factory = create_session_factory(engine)
-    checks: list[HealthCheck] = [DatabaseHealthCheck(engine)]
-    state = SqlAlchemyDriftStateReader(session_factory)
-    return engine, SqlAlchemyOutboxStore(session_factory), lambda: SqlAlchemyUnitOfWork(session_factory), checks, state
-
-
-def build_app(container: Container) -> FastAPI:
-    """Build the HTTP application on a container; its lifespan prepares the schema and closes the engine."""
-    context = ApiContext(
-        settings=container.settings,
-        services=container.services(),
-        reports=HtmlDetectionReport(),
-        open_upload=SpooledTableFile,
-        health_checks=container.health_checks,
-        registry=container.registry,
-        on_startup=[container.prepare_schema, container.start_background],
-        on_shutdown=[container.stop_background, container.close],
-        before_metrics=[] if container.drift_state is None else [container.drift_state.refresh],
-    )
-    return create_app(context)
