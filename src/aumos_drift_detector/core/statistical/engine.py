@@ -160,7 +160,8 @@ def _check_categorical(task: _Task, source: ColumnSource, min_samples: int, max_
     require_min_samples(
         reference.n_values, n_current, min_samples=min_samples, feature=reference.name, test=task.test.name
     )
-    result = run_counts(task.test, reference_counts, current_counts, categories, threshold=task.threshold)
+    test = _counts_test(task, categories)
+    result = run_counts(test, reference_counts, current_counts, categories, threshold=task.threshold)
     share = MissingShare.compare(
         reference_missing=reference.n_missing, reference_total=reference.n_total,
         current_missing=found.n_missing, current_total=n_current + found.n_missing, max_shift=max_shift,
@@ -168,6 +169,13 @@ def _check_categorical(task: _Task, source: ColumnSource, min_samples: int, max_
     effect = categorical_effect_size(reference_counts, current_counts)
     picture = categorical_distribution(categories, reference_counts, current_counts)
     return _Outcome(result, share, effect, CATEGORICAL_UNIT, picture)
+
+
+def _counts_test(task: _Task, categories: Sequence[str]) -> StatTestSpec:
+    """The task's test, unless a binary feature gained a category: two proportions cannot say so, chi² can."""
+    if task.test.name == "z_test" and len(categories) > 2:
+        return resolve_test("chi_squared", kind="categorical", feature=task.profile.name)
+    return task.test
 
 
 def _check(task: _Task, source: ColumnSource, min_samples: int, max_shift: float | None) -> _Outcome:
