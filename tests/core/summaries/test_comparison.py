@@ -49,7 +49,7 @@ def test_binned_distances_equal_the_raw_path_on_the_same_edges(test, seed):
     current = rng.gamma(2.0 + seed / 5, size=int(rng.integers(100, 5000)))
     edges = np.unique(np.quantile(reference, np.arange(1, 200) / 200))
     layout, ref, cur = _numeric(reference, current, edges)
-    from_counts = compare_feature(test, layout.features[0], ref.features[0], cur.features[0])
+    from_counts = compare_feature(test, layout.features[0], ref.features[0], cur.features[0], bins_for_distances=None)
     raw = RAW_KERNELS[test](np.sort(reference), np.sort(current), edges=edges)
     assert from_counts.statistic == pytest.approx(raw.statistic, rel=1e-12, abs=1e-15)
     assert from_counts.p_value == pytest.approx(raw.p_value, rel=1e-12) if raw.p_value is not None else True

@@ -3,8 +3,9 @@
 Every test reads the counts only. KS uses :mod:`.ks_bound`, Wasserstein :mod:`.wasserstein_bound`;
 PSI, Jensen-Shannon, Hellinger, L-infinity and chi-squared run their own counts kernels from
 :mod:`aumos_drift_detector.core.statistical` on the bins, so on the same edges the summary path and the
-raw path give the same result. Bins empty in both samples are dropped by those kernels, so thousands
-of bins cost nothing where the data is absent.
+raw path give the same result. On numeric features those tests first group the fine bins into
+``bins`` groups of equal reference share (:mod:`.coarsening`; ten by default, as the raw path), because
+their thresholds and null distributions are set for a few bins; ``bins=None`` keeps every fine bin.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from collections.abc import Mapping
 
 from aumos_drift_detector.core.errors import ValidationError
 from aumos_drift_detector.core.statistical.catalogue import get_test
+from aumos_drift_detector.core.statistical.histogram import DEFAULT_BINS
 from aumos_drift_detector.core.statistical.result import StatTestResult
+from aumos_drift_detector.core.summaries.coarsening import coarsen
 from aumos_drift_detector.core.summaries.feature_counts import FeatureCounts, NumericCounts
 from aumos_drift_detector.core.summaries.ks_bound import ks_from_counts
-from aumos_drift_detector.core.summaries.layout import OTHER, FeatureBins, NumericBins
+from aumos_drift_detector.core.summaries.layout import OTHER, CategoricalBins, FeatureBins, NumericBins
 from aumos_drift_detector.core.summaries.wasserstein_bound import wasserstein_from_counts
 from aumos_drift_detector.core.summaries.window_summary import WindowSummary
 
@@ -30,10 +33,28 @@ SUMMARY_TESTS = COUNTED_TESTS | NUMERIC_TESTS
 """Every test that runs on summaries."""
 
 
-def _labels(bins: FeatureBins) -> list[str]:
-    if isinstance(bins, NumericBins):
-        return [f"bin_{index}" for index in range(bins.n_bins)]
-    return [*bins.labels, OTHER]
+def _counted(
+    test: str,
+    bins: FeatureBins,
+    reference: FeatureCounts,
+    current: FeatureCounts,
+    *,
+    threshold: float,
+    groups: int | None,
+) -> StatTestResult:
+    kernel = get_test(test).counts_kernel
+    if kernel is None:  # pragma: no cover - every counted test has a counts kernel
+        raise ValidationError(f"test {test!r} has no counts kernel", details={"test": test})
+    reference_counts, current_counts = reference.counts, current.counts
+    if isinstance(bins, CategoricalBins):
+        labels = [*bins.labels, OTHER]
+    else:
+        if groups is not None:
+            reference_counts, current_counts = coarsen(reference_counts, current_counts, groups)
+        labels = [f"bin_{index}" for index in range(reference_counts.size)]
+    result: StatTestResult = kernel(reference_counts, current_counts, labels, threshold=threshold)
+    result.details["binning"] = "summary"
+    return result
 
 
 def compare_feature(
@@ -43,6 +64,7 @@ def compare_feature(
     current: FeatureCounts,
     *,
     threshold: float | None = None,
+    bins_for_distances: int | None = DEFAULT_BINS,
 ) -> StatTestResult:
     """Run one test on one feature's reference and current counts.
 
@@ -52,6 +74,8 @@ def compare_feature(
         reference: The reference counts.
         current: The current counts, on the same bins.
         threshold: The decision threshold (the test's default when ``None``).
+        bins_for_distances: Groups of fine numeric bins for PSI, Jensen-Shannon, Hellinger, L-infinity
+            and chi-squared (``None``: every fine bin).
 
     Returns:
         The result, with ``details["binning"] == "summary"``.
@@ -75,12 +99,7 @@ def compare_feature(
         if test == "ks":
             return ks_from_counts(reference.counts, current.counts, threshold=chosen)
         return wasserstein_from_counts(reference, current, bins.edges, threshold=chosen)
-    kernel = get_test(test).counts_kernel
-    if kernel is None:  # pragma: no cover - every counted test has a counts kernel
-        raise ValidationError(f"test {test!r} has no counts kernel", details={"test": test})
-    result: StatTestResult = kernel(reference.counts, current.counts, _labels(bins), threshold=chosen)
-    result.details["binning"] = "summary"
-    return result
+    return _counted(test, bins, reference, current, threshold=chosen, groups=bins_for_distances)
 
 
 def compare_summaries(
@@ -89,6 +108,7 @@ def compare_summaries(
     tests: Mapping[str, str],
     *,
     thresholds: Mapping[str, float] | None = None,
+    bins_for_distances: int | None = DEFAULT_BINS,
 ) -> dict[str, StatTestResult]:
     """Run one test per feature on two summaries of the same layout.
 
@@ -97,6 +117,7 @@ def compare_summaries(
         current: The current window's summary (e.g. a :func:`~.window_summary.merge_all` of hours).
         tests: Feature name to test name, for the features to check.
         thresholds: Feature name to threshold, where not the test's default.
+        bins_for_distances: See :func:`compare_feature`.
 
     Returns:
         Feature name to result, in the order of ``tests``.
@@ -116,6 +137,7 @@ def compare_summaries(
             reference.features[position],
             current.features[position],
             threshold=chosen.get(name),
+            bins_for_distances=bins_for_distances,
         )
     return results
 
