@@ -68,3 +68,8 @@ def test_counting_refuses_missing_columns_unequal_lengths_and_text_in_numbers():
         count_columns(layout, {"x": [1.0], "c": ["a", "b"]})
     with pytest.raises(ValidationError, match="'x'"):
         count_columns(layout, {"x": ["high"], "c": ["a"]})
+
+
+def test_a_negative_zero_edge_is_stored_as_zero():
+    bins = NumericBins("x", np.array([-0.0, 1.0]))
+    assert not np.signbit(bins.edges[0])

@@ -70,3 +70,11 @@ def test_few_distinct_values_get_one_bin_each_and_categories_keep_the_most_frequ
     summary = reference_summary(profile, layout)
     assert int(summary.feature("c").counts[-1]) == sum(n for label, n in counts.items() if label not in c.labels)
     assert OTHER not in c.labels
+
+
+def test_infinite_reference_values_never_become_edges():
+    values = np.array([-np.inf, -np.inf, 0.0, 1.0, np.inf])
+    assert numeric_edges(values, 10).tolist() == [0.0, 1.0]
+    assert np.isfinite(numeric_edges(np.sort(np.r_[np.full(50, np.inf), np.arange(50.0)]), 20)).all()
+    with pytest.raises(ValidationError, match="finite"):
+        NumericBins("x", np.array([-np.inf, 0.0]))

@@ -42,17 +42,17 @@ class NumericBins:
 
     Attributes:
         name: Feature name.
-        edges: Interior edges, strictly increasing, read-only float64 (``k`` edges, ``k + 1`` bins).
+        edges: Interior edges, finite, strictly increasing, read-only float64 (``k`` edges, ``k + 1`` bins).
     """
 
     name: str
     edges: FloatArray
 
     def __post_init__(self) -> None:
-        edges = np.array(self.edges, dtype=np.float64, copy=True)
-        if edges.ndim != 1 or np.isnan(edges).any() or np.any(np.diff(edges) <= 0):
+        edges = np.array(self.edges, dtype=np.float64, copy=True) + 0.0  # -0.0 becomes 0.0
+        if edges.ndim != 1 or not np.isfinite(edges).all() or np.any(np.diff(edges) <= 0):
             raise ValidationError(
-                f"the bin edges of feature {self.name!r} must be strictly increasing numbers",
+                f"the bin edges of feature {self.name!r} must be strictly increasing finite numbers",
                 details={"feature": self.name},
             )
         edges.setflags(write=False)

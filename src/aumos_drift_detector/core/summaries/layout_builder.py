@@ -4,7 +4,8 @@ Numeric edges are the reference quantiles ``1/B, ..., (B-1)/B`` of
 :func:`~aumos_drift_detector.core.statistical.histogram.quantile_edges` (ties merged), so each bin holds
 about ``1/B`` of the reference; a feature with at most ``B`` distinct reference values gets those
 values as edges instead, so each of its values has a bin of its own and every statistic from counts
-is exact for it. Categorical features keep their ``max_categories`` most frequent reference labels.
+is exact for it. Edges are finite: an infinite reference value counts in an outer bin. Categorical
+features keep their ``max_categories`` most frequent reference labels.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ def numeric_edges(reference_sorted: FloatArray, n_bins: int = DEFAULT_SUMMARY_BI
     if present.size == 0:
         return np.zeros(0, dtype=np.float64)
     values = distinct_values(present, n_bins)
-    return values if values is not None else quantile_edges(present, n_bins)
+    edges = values if values is not None else quantile_edges(present, n_bins)
+    return np.asarray(edges[np.isfinite(edges)], dtype=np.float64)
 
 
 def top_labels(labels: tuple[str, ...], counts: np.ndarray, max_categories: int) -> tuple[str, ...]:
