@@ -26,9 +26,10 @@ def _assert_same(left, right):
             assert a.missing == b.missing
 
 
-def test_a_glob_of_parquet_files_counts_like_the_rows_in_memory(dataset, layout):
+@pytest.mark.parametrize(("counting", "batch_rows"), [("stream", 1000), ("stream", 1_000_000), ("sql", 1)])
+def test_a_glob_of_parquet_files_counts_like_the_rows_in_memory(dataset, layout, counting, batch_rows):
     directory, columns = dataset
-    source = DuckDbSource(str(directory / "*.parquet"), threads=1)
+    source = DuckDbSource(str(directory / "*.parquet"), threads=1, counting=counting, batch_rows=batch_rows)
     assert isinstance(source, SummarySource)
     summary = source.count(layout)
     _assert_same(summary, count_columns(layout, columns))
@@ -42,12 +43,20 @@ def test_files_counted_one_by_one_merge_to_the_glob(dataset, layout):
     _assert_same(merge_all(layout, parts), DuckDbSource(str(directory / "*.parquet")).count(layout))
 
 
-def test_csv_files_count_like_the_parquet_files(dataset, layout):
+@pytest.mark.parametrize("counting", ["stream", "sql"])
+def test_csv_files_count_like_the_parquet_files(dataset, layout, counting):
     directory, _ = dataset
     without_x = SummaryLayout(layout.features[1:])
-    from_csv = DuckDbSource(str(directory / "*.csv"), file_format="csv").count(without_x)
+    from_csv = DuckDbSource(str(directory / "*.csv"), file_format="csv", counting=counting).count(without_x)
     from_parquet = DuckDbSource(str(directory / "*.parquet")).count(without_x)
     _assert_same(from_csv, from_parquet)
+
+
+def test_an_empty_layout_counts_the_rows(dataset):
+    directory, columns = dataset
+    for counting in ("stream", "sql"):
+        summary = DuckDbSource(str(directory / "*.parquet"), counting=counting).count(SummaryLayout(()))
+        assert summary.rows == len(columns["x"])
 
 
 def test_a_missing_column_is_named(dataset):
@@ -67,8 +76,10 @@ def test_text_where_numbers_belong_is_named(dataset):
 def test_numbers_can_be_counted_as_categories(dataset):
     directory, columns = dataset
     layout = SummaryLayout((CategoricalBins("level", ("0", "1", "2")),))
-    counted = DuckDbSource(str(directory / "*.parquet")).count(layout).features[0]
-    assert counted.counts.tolist() == count_columns(layout, columns).features[0].counts.tolist()
+    expected = count_columns(layout, columns).features[0].counts.tolist()
+    for counting in ("stream", "sql"):
+        counted = DuckDbSource(str(directory / "*.parquet"), counting=counting).count(layout).features[0]
+        assert counted.counts.tolist() == expected
 
 
 def test_an_unmatched_path_is_a_validation_error(tmp_path):

@@ -15,6 +15,7 @@ import numpy as np
 
 from aumos_drift_detector.core.errors import ValidationError
 from aumos_drift_detector.core.statistical.category_counts import category_label
+from aumos_drift_detector.core.statistical.histogram import counts_by_edges
 from aumos_drift_detector.core.summaries.feature_counts import CategoricalCounts, CountArray, NumericCounts
 from aumos_drift_detector.core.summaries.layout import CategoricalBins, NumericBins, SummaryLayout
 from aumos_drift_detector.core.summaries.moments import FloatArray, Moments
@@ -24,15 +25,15 @@ from aumos_drift_detector.core.summaries.window_summary import WindowSummary
 def numeric_bin_counts(values: FloatArray, edges: FloatArray) -> CountArray:
     """Counts of the non-``NaN`` values in the bins ``(-inf, e_1), [e_1, e_2), ..., [e_k, +inf]``.
 
-    A value's bin is the number of edges at or below it, so the input need not be sorted.
+    The values are sorted once and the edges looked up in them (``counts_by_edges`` of the statistical
+    library), several times faster than looking every value up in the edges.
 
     Example:
         >>> numeric_bin_counts(np.array([-np.inf, 0.0, 1.0, 1.5, np.nan, 9.0]), np.array([1.0, 2.0])).tolist()
         [2, 2, 1]
     """
-    present = values[~np.isnan(values)]
-    positions = np.searchsorted(edges, present, side="right")
-    return np.bincount(positions, minlength=edges.size + 1).astype(np.int64)
+    ordered = np.sort(values)  # NaN sorts last
+    return counts_by_edges(ordered[: ordered.size - int(np.count_nonzero(np.isnan(values)))], edges)
 
 
 def count_numeric(bins: NumericBins, values: Any) -> NumericCounts:

@@ -8,12 +8,17 @@ commutative and :func:`merge_all` of any grouping equals the summary of all the 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from aumos_drift_detector.core.errors import ValidationError
-from aumos_drift_detector.core.summaries.feature_counts import CategoricalCounts, FeatureCounts, NumericCounts
+from aumos_drift_detector.core.summaries.feature_counts import (
+    CategoricalCounts,
+    CountArray,
+    FeatureCounts,
+    NumericCounts,
+)
 from aumos_drift_detector.core.summaries.layout import CategoricalBins, NumericBins, SummaryLayout
 from aumos_drift_detector.core.summaries.moments import Moments
 
@@ -31,11 +36,14 @@ class WindowSummary:
         layout: The bins counted into.
         features: One :data:`FeatureCounts` per layout feature, in layout order.
         rows: Rows counted.
+        flat_counts: Every feature's counts end to end, in layout order (computed; what
+            :func:`merge_all` adds).
     """
 
     layout: SummaryLayout
     features: tuple[FeatureCounts, ...]
     rows: int
+    flat_counts: CountArray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if len(self.features) != len(self.layout.features) or not all(
@@ -47,6 +55,9 @@ class WindowSummary:
             )
         if self.rows < 0:
             raise ValidationError("a summary counts a non-negative number of rows", details={"rows": self.rows})
+        flat = np.concatenate([item.counts for item in self.features]) if self.features else np.zeros(0, np.int64)
+        flat.setflags(write=False)
+        object.__setattr__(self, "flat_counts", flat)
 
     @classmethod
     def empty(cls, layout: SummaryLayout) -> WindowSummary:
@@ -94,8 +105,8 @@ def _merge_feature(left: FeatureCounts, right: FeatureCounts) -> FeatureCounts:
 def merge_all(layout: SummaryLayout, summaries: Iterable[WindowSummary]) -> WindowSummary:
     """The merge of any number of summaries on ``layout`` (the empty summary when there is none).
 
-    Counts are added as one array per feature, so merging hundreds of hourly summaries costs one
-    vectorised sum per feature rather than one merge per summary.
+    Each summary's counts are added as one flat vector (:attr:`WindowSummary.flat_counts`), so merging
+    hundreds of hourly summaries costs one vector addition per summary, whatever the number of features.
 
     Raises:
         ValidationError: A summary counted on another layout.
@@ -106,15 +117,15 @@ def merge_all(layout: SummaryLayout, summaries: Iterable[WindowSummary]) -> Wind
             raise ValidationError("cannot merge summaries counted on different bins")
     if not items:
         return WindowSummary.empty(layout)
+    flat = np.zeros(items[0].flat_counts.size, dtype=np.int64)
+    for item in items:
+        flat += item.flat_counts
+    offsets = np.cumsum([bins.n_bins for bins in layout.features])[:-1]
     features: list[FeatureCounts] = []
-    for position, bins in enumerate(layout.features):
+    for position, (bins, counts) in enumerate(zip(layout.features, np.split(flat, offsets), strict=True)):
         parts = [item.features[position] for item in items]
-        counts = np.asarray(np.sum([part.counts for part in parts], axis=0, dtype=np.int64), dtype=np.int64)
         if isinstance(bins, NumericBins):
-            moments = Moments()
-            for part in parts:
-                assert isinstance(part, NumericCounts)  # the layout check guarantees it
-                moments = moments.merge(part.moments)
+            moments = Moments.combine(part.moments for part in parts if isinstance(part, NumericCounts))
             features.append(NumericCounts(bins.name, counts, moments))
         else:
             missing = sum(part.missing for part in parts if isinstance(part, CategoricalCounts))
