@@ -3,9 +3,9 @@
 Two ways of counting, with identical counts (the tests check it):
 
 * ``counting="stream"`` (the default): DuckDB reads, decodes and projects the files in its own threads
-  and hands over the layout's columns in Arrow batches of ``batch_rows`` rows; each batch is counted
-  by :func:`~aumos_drift_detector.core.summaries.counting.count_columns` (a sort and one lookup per
-  edge) and the batch summaries are merged. Memory stays at one batch, whatever the files hold.
+  and hands over the layout's columns in Arrow batches of ``batch_rows`` rows; the columns of a batch
+  are counted in parallel threads by :mod:`aumos_drift_detector.core.summaries.counting` (a sort and
+  one lookup per edge) and the batch summaries are merged. Memory stays at one batch.
 * ``counting="sql"``: one SQL aggregate returns only the counts (below). On these machines DuckDB's
   ``histogram`` with thousands of boundaries counts a few million values per second, several times
   slower than the stream, so it is kept for when the rows should not cross into Python at all.
@@ -24,10 +24,13 @@ every boundary), never from values pasted into SQL.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Literal
 
 import duckdb
+import pyarrow as pa
 import structlog
 
 from aumos_drift_detector.adapters.sources.assembly import (
@@ -38,9 +41,9 @@ from aumos_drift_detector.adapters.sources.assembly import (
     numeric_counts,
 )
 from aumos_drift_detector.core.errors import ValidationError
-from aumos_drift_detector.core.summaries.counting import count_columns
+from aumos_drift_detector.core.summaries.counting import count_categorical, count_numeric
 from aumos_drift_detector.core.summaries.feature_counts import FeatureCounts
-from aumos_drift_detector.core.summaries.layout import NumericBins, SummaryLayout
+from aumos_drift_detector.core.summaries.layout import FeatureBins, NumericBins, SummaryLayout
 from aumos_drift_detector.core.summaries.window_summary import WindowSummary
 
 logger = structlog.get_logger(__name__)
@@ -161,19 +164,19 @@ class DuckDbSource:
         query = f"SELECT {', '.join(columns) or 'NULL'} FROM {self._relation()}"  # noqa: S608 - quoted identifiers
         reader = connection.sql(query, params=[self._paths]).to_arrow_reader(self._batch_rows)
         total = WindowSummary.empty(layout)
-        for batch in reader:
-            batch_columns = {
-                bins.name: batch.column(index).to_numpy(zero_copy_only=False)
-                if isinstance(bins, NumericBins)
-                else batch.column(index).to_pylist()
-                for index, bins in enumerate(layout.features)
-            }
-            if layout.features:
-                total = total.merge(count_columns(layout, batch_columns))
-            else:
-                total = total.merge(WindowSummary(layout, (), batch.num_rows))
+        with ThreadPoolExecutor(max_workers=self._threads or os.cpu_count() or 1) as pool:
+            for batch in reader:
+                counted = pool.map(_count_column, layout.features, batch.columns)
+                total = total.merge(WindowSummary(layout, tuple(counted), batch.num_rows))
         logger.info("source_counted", engine="duckdb", rows=total.rows, features=len(layout.features))
         return total
+
+
+def _count_column(bins: FeatureBins, column: pa.Array | pa.ChunkedArray) -> FeatureCounts:
+    """Count one Arrow column of a batch (numpy sorts and searches release the GIL, so columns run in parallel)."""
+    if isinstance(bins, NumericBins):
+        return count_numeric(bins, column.to_numpy(zero_copy_only=False))
+    return count_categorical(bins, column.to_pylist())
 
 
 def _assemble(layout: SummaryLayout, values: list[Any]) -> tuple[FeatureCounts, ...]:
