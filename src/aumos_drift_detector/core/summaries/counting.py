@@ -36,6 +36,13 @@ def numeric_bin_counts(values: FloatArray, edges: FloatArray) -> CountArray:
     return counts_by_edges(ordered[: ordered.size - int(np.count_nonzero(np.isnan(values)))], edges)
 
 
+def sorted_counts(values: FloatArray, edges: FloatArray) -> tuple[CountArray, Moments]:
+    """Bin counts and moments from one sort of the values (what :func:`count_numeric` uses)."""
+    ordered = np.sort(values)  # NaN sorts last
+    missing = int(np.count_nonzero(np.isnan(ordered))) if ordered.size and np.isnan(ordered[-1]) else 0
+    return counts_by_edges(ordered[: ordered.size - missing], edges), Moments.of_sorted(ordered, missing)
+
+
 def count_numeric(bins: NumericBins, values: Any) -> NumericCounts:
     """The counts and moments of one numeric column.
 
@@ -48,7 +55,8 @@ def count_numeric(bins: NumericBins, values: Any) -> NumericCounts:
         raise ValidationError(
             f"feature {bins.name!r} must hold numbers", details={"feature": bins.name, "error": str(error)}
         ) from error
-    return NumericCounts(bins.name, numeric_bin_counts(array, bins.edges), Moments.of(array))
+    counts, moments = sorted_counts(array, bins.edges)
+    return NumericCounts(bins.name, counts, moments)
 
 
 def count_categorical(bins: CategoricalBins, values: Any) -> CategoricalCounts:
