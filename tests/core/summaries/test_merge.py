@@ -96,6 +96,12 @@ def test_summaries_on_different_layouts_do_not_merge():
         merge_all(LAYOUT, [WindowSummary.empty(other)])
 
 
+def test_summaries_without_features_still_add_their_rows():
+    layout = SummaryLayout(())
+    parts = [count_columns(layout, {}), WindowSummary(layout, (), 7), WindowSummary(layout, (), 5)]
+    assert merge_all(layout, parts).rows == 12
+
+
 def test_merge_all_of_nothing_is_empty():
     empty = merge_all(LAYOUT, [])
     assert empty.rows == 0

@@ -117,6 +117,8 @@ def merge_all(layout: SummaryLayout, summaries: Iterable[WindowSummary]) -> Wind
             raise ValidationError("cannot merge summaries counted on different bins")
     if not items:
         return WindowSummary.empty(layout)
+    if not layout.features:
+        return WindowSummary(layout, (), sum(item.rows for item in items))
     flat = np.zeros(items[0].flat_counts.size, dtype=np.int64)
     for item in items:
         flat += item.flat_counts
