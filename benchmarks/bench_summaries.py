@@ -1,0 +1,178 @@
+"""Summary benchmarks: counting a numeric Parquet dataset where it lies, and a run over a month of hours.
+
+1. **Push-down.** Writes a seeded ``--rows`` x ``--columns`` float64 Parquet dataset once to a temp
+   directory (``--files`` files; reused with ``--data DIR``), fixes a layout of ``--bins`` reference-
+   quantile bins per column from a 200,000-row reference, then measures, each in a fresh process
+   (its own peak RSS, ``ru_maxrss``):
+
+   * ``count(*)``: DuckDB's ``SELECT count(*)`` over the files (it reads only the Parquet footers);
+   * ``scan floor``: ``SELECT sum(c) ...`` over every column, the cost of reading the values once;
+   * ``summary, stream``: :class:`~aumos_drift_detector.adapters.sources.DuckDbSource` counting every
+     column into its bins with its moments (Arrow batches counted by numpy);
+   * ``summary, SQL histogram`` (with ``--with-sql``): the same counts from one SQL aggregate.
+
+2. **Month of hours.** 720 hourly summaries of ``--columns`` numeric features on ``--bins`` bins (each
+   hour 10,000 rows counted in memory, not timed), then the timed part of a run: merge the 720
+   summaries and run KS (with its bound) and PSI on every feature against the reference summary.
+
+Run: ``.venv/bin/python benchmarks/bench_summaries.py [--rows 10000000] [--columns 20] [--files 20]
+[--bins 2000] [--threads 2] [--data DIR] [--keep]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from aumos_drift_detector.core.summaries import (
+    NumericBins,
+    SummaryLayout,
+    WindowSummary,
+    compare_summaries,
+    count_columns,
+    merge_all,
+)
+from aumos_drift_detector.core.summaries.layout_builder import numeric_edges
+
+SEED = 20261130
+
+
+def layout_for(columns: int, bins: int) -> SummaryLayout:
+    rng = np.random.default_rng(SEED)
+    features = []
+    for index in range(columns):
+        reference = np.sort(rng.normal(index * 0.1, 1.0 + index * 0.05, 200_000))
+        features.append(NumericBins(f"c{index}", numeric_edges(reference, bins)))
+    return SummaryLayout(tuple(features))
+
+
+def write_dataset(directory: Path, rows: int, columns: int, files: int) -> float:
+    started = time.perf_counter()
+    rng = np.random.default_rng(SEED + 1)
+    per_file = -(-rows // files)
+    for part in range(files):
+        size = min(per_file, rows - part * per_file)
+        table = pa.table({f"c{index}": rng.normal(index * 0.1, 1.0 + index * 0.05, size) for index in range(columns)})
+        pq.write_table(table, directory / f"part-{part:04d}.parquet", row_group_size=1_000_000)
+    return time.perf_counter() - started
+
+
+def measure(kind: str, glob: str, columns: int, bins: int, threads: int) -> dict[str, float]:
+    """Run in a child process: time one query and report the process's peak RSS."""
+    import duckdb
+
+    from aumos_drift_detector.adapters.sources import DuckDbSource
+
+    layout = layout_for(columns, bins)
+    started = time.perf_counter()
+    if kind in ("stream", "sql"):
+        rows = DuckDbSource(glob, threads=threads, counting=kind).count(layout).rows
+    else:
+        connection = duckdb.connect(":memory:")
+        connection.execute(f"SET threads = {threads}")
+        if kind == "count":
+            select = "count(*)"
+        else:
+            select = "count(*), " + ", ".join(f"sum(c{index})" for index in range(columns))
+        rows = int(connection.execute(f"SELECT {select} FROM read_parquet(?)", [glob]).fetchone()[0])
+    elapsed = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"seconds": elapsed, "rows": rows, "peak_rss_mb": peak_mb}
+
+
+def child(kind: str, glob: str, columns: int, bins: int, threads: int) -> dict[str, float]:
+    command = [sys.executable, __file__, "--child", kind, "--glob", glob, "--columns", str(columns)]
+    command += ["--bins", str(bins), "--threads", str(threads)]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def timed_run(layout: SummaryLayout, reference: WindowSummary, parts: list[WindowSummary]) -> tuple[float, float]:
+    """Best of five: (merge + KS + PSI on every feature, merge alone), in seconds."""
+    timings = []
+    for _ in range(5):
+        started = time.perf_counter()
+        window = merge_all(layout, parts)
+        merged = time.perf_counter()
+        compare_summaries(reference, window, dict.fromkeys(layout.names, "ks"))
+        compare_summaries(reference, window, dict.fromkeys(layout.names, "psi"))
+        timings.append((time.perf_counter() - started, merged - started))
+    return min(timings)
+
+
+def month_of_hours(columns: int, bins: int) -> dict[str, tuple[float, float]]:
+    layout = layout_for(columns, bins)
+    rng = np.random.default_rng(SEED + 2)
+    hours: list[WindowSummary] = []
+    for _ in range(720):
+        batch = {f"c{index}": rng.normal(index * 0.1, 1.0 + index * 0.05, 10_000) for index in range(columns)}
+        hours.append(count_columns(layout, batch))
+    reference = count_columns(
+        layout, {f"c{index}": rng.normal(index * 0.1, 1.0 + index * 0.05, 200_000) for index in range(columns)}
+    )
+    days = [merge_all(layout, hours[start : start + 24]) for start in range(0, 720, 24)]
+    return {
+        "720 hourly summaries": timed_run(layout, reference, hours),
+        "30 daily roll-ups": timed_run(layout, reference, days),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--columns", type=int, default=20)
+    parser.add_argument("--files", type=int, default=20)
+    parser.add_argument("--bins", type=int, default=2000)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--data", type=Path, default=None)
+    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--with-sql", action="store_true", help="also time counting='sql' (slow at 2000 bins)")
+    parser.add_argument("--child", default=None)
+    parser.add_argument("--glob", default=None)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure(args.child, args.glob, args.columns, args.bins, args.threads)))
+        return
+    directory = args.data or Path(tempfile.mkdtemp(prefix="bench-summaries-"))
+    directory.mkdir(parents=True, exist_ok=True)
+    if not any(directory.glob("*.parquet")):
+        seconds = write_dataset(directory, args.rows, args.columns, args.files)
+        print(f"wrote {args.rows:,} x {args.columns} float64 to {directory} in {seconds:.1f} s")
+    size_gb = sum(path.stat().st_size for path in directory.glob("*.parquet")) / 1e9
+    glob = str(directory / "*.parquet")
+    print(f"dataset: {size_gb:.2f} GB of Parquet, {args.bins} bins per column, DuckDB threads={args.threads}")
+    print("| query | seconds | rows/s | values/s | peak RSS (MB) |")
+    print("|---|---|---|---|---|")
+    kinds = [("count", "SELECT count(*)"), ("scan", "scan floor: sum of every column"), ("stream", "summary, stream")]
+    if args.with_sql:
+        kinds.append(("sql", "summary, SQL histogram"))
+    for kind, label in kinds:
+        result = child(kind, glob, args.columns, args.bins, args.threads)
+        rate = result["rows"] / result["seconds"]
+        print(
+            f"| {label} | {result['seconds']:.2f} | {rate:,.0f} | {rate * args.columns:,.0f} | "
+            f"{result['peak_rss_mb']:.0f} |",
+            flush=True,
+        )
+    for label, (total, merge) in month_of_hours(args.columns, args.bins).items():
+        print(
+            f"run over {label} ({args.columns} features x {args.bins} bins, KS + PSI on every feature): "
+            f"{1000 * total:.1f} ms (merge {1000 * merge:.1f} ms), best of 5"
+        )
+    if not args.keep and args.data is None:
+        shutil.rmtree(directory)
+
+
+if __name__ == "__main__":
+    main()
