@@ -185,7 +185,8 @@ async def test_a_shared_report_link_opens_after_signing_in_and_only_dashboard_pa
     detections = await client.get(
         "/api/v1/detections", params={"monitor_id": monitor}, headers=auth(container.settings)
     )
-    report = f"/ui/detections/{detections.json()['items'][0]['id']}/report"
+    report = detections.json()["items"][0]["report_url"]
+    assert report == f"/ui/detections/{detections.json()['items'][0]['id']}/report"
 
     asked = await client.get(report)
     assert asked.status_code == 303

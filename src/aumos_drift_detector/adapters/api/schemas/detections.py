@@ -48,6 +48,10 @@ class DetectionOut(BaseModel):
         description="Concept detections: the detector, the stream position, the direction and the mean outcome "
         "before and after the change"
     )
+    report_url: str = Field(
+        description="The detection's HTML report in the dashboard, for a browser (signed in at /ui); the API's "
+        "own /api/v1/detections/{id}/report answers the same page to a bearer token"
+    )
 
     @classmethod
     def of(cls, detection: DriftDetection) -> DetectionOut:
@@ -72,6 +76,7 @@ class DetectionOut(BaseModel):
             features=list(statistical.features) if statistical else [],
             summary=statistical.summary if statistical else None,
             concept=concept.stream if concept else None,
+            report_url=f"/ui/detections/{detection.id}/report",
         )
 
 
