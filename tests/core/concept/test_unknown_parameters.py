@@ -12,8 +12,13 @@ from aumos_drift_detector.core.concept.config import parse_concept
 from aumos_drift_detector.core.errors import ValidationError
 from aumos_drift_detector.core.validation import parse
 
+#: The service's detectors (a test module may register detectors of its own: they are left out).
+SHIPPED = sorted(
+    name for name, cls in DriftDetector._registry.items() if cls.__module__.startswith("aumos_drift_detector.")
+)
 
-@pytest.mark.parametrize("name", sorted(DriftDetector._registry))
+
+@pytest.mark.parametrize("name", SHIPPED)
 def test_the_constructor_lists_what_it_takes(name: str) -> None:
     detector = DriftDetector._registry[name]
     taken = [parameter for parameter in inspect.signature(detector.__init__).parameters if parameter != "self"]
@@ -29,7 +34,7 @@ def test_known_keywords_still_construct_and_restore() -> None:
     assert ADWIN.from_state(detector.to_state()).params == detector.params
 
 
-@pytest.mark.parametrize("name", sorted(DriftDetector._registry))
+@pytest.mark.parametrize("name", SHIPPED)
 def test_a_configuration_lists_the_detectors_parameters(name: str) -> None:
     params = DriftDetector._registry[name].Params.model_fields
     with pytest.raises(ValidationError) as caught:
