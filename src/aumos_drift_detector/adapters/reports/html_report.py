@@ -56,8 +56,54 @@ def _row(feature: Mapping[str, Any]) -> str:
     return "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
 
 
+def _multivariate_row(result: Mapping[str, Any]) -> str:
+    cells = [
+        escape(str(result.get("method", ""))),
+        escape(", ".join(str(name) for name in result.get("columns", []))),
+        _number(result.get("statistic")),
+        _number(result.get("p_value")),
+        _number(result.get("threshold")),
+        _number(result.get("score")),
+        '<span class="drift">drift</span>' if result.get("drift_detected") else '<span class="ok">no drift</span>',
+    ]
+    return "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
+
+
+def _attribution(result: Mapping[str, Any]) -> str:
+    rows = "".join(
+        f"<tr><td>{_number(item.get('rank'))}</td><td>{escape(str(item.get('feature', '')))}</td>"
+        f"<td>{_number(item.get('importance'))}</td></tr>"
+        for item in result.get("attribution", [])
+    )
+    return (
+        f"<h3>Attribution: {escape(str(result.get('method', '')))}</h3>"
+        "<p>Drop in held-out ROC AUC when the feature is shuffled: the features the classifier used to tell "
+        "the current data from the reference, most important first.</p>"
+        f"<table><thead><tr><th>rank</th><th>feature</th><th>AUC drop</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
+def _multivariate(results: Sequence[Mapping[str, Any]]) -> str:
+    """The section of the multivariate tests and their attribution tables (empty when none ran)."""
+    if not results:
+        return ""
+    header = "".join(
+        f"<th>{name}</th>" for name in ("test", "columns", "statistic", "p-value", "threshold", "score", "")
+    )
+    rows = "".join(_multivariate_row(result) for result in results)
+    attributions = "".join(_attribution(result) for result in results if result.get("attribution"))
+    return (
+        f"<h2>Multivariate tests</h2><table><thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table>{attributions}"
+    )
+
+
 def render_report(
-    title: str, facts: Mapping[str, Any], *, is_drift: bool, features: Sequence[Mapping[str, Any]]
+    title: str,
+    facts: Mapping[str, Any],
+    *,
+    is_drift: bool,
+    features: Sequence[Mapping[str, Any]],
+    multivariate: Sequence[Mapping[str, Any]] = (),
 ) -> str:
     """Render the report page.
 
@@ -67,6 +113,8 @@ def render_report(
         is_drift: The dataset verdict.
         features: Per-feature results (``name``, ``kind``, ``test``, ``statistic``, ``p_value``,
             ``threshold``, ``drift_detected``, optionally ``effect_size`` and ``effect_unit``), strongest drift first.
+        multivariate: Multivariate test results (``MultivariateResult.to_dict()``), shown with their
+            attribution tables after the features.
 
     Returns:
         A complete HTML document.
@@ -91,5 +139,6 @@ def render_report(
         f"{verdict}: {drifted} of {len(features)} features drifted</p>"
         f"<dl>{facts_html}</dl>"
         f"<table><thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table>"
+        f"{_multivariate(multivariate)}"
         "</body></html>"
     )
