@@ -6,7 +6,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from aumos_drift_detector.core.multivariate import domain_classifier
-from aumos_drift_detector.core.multivariate.auc import auc_p_value, roc_auc
+from aumos_drift_detector.core.multivariate.auc import auc_p_value, cauchy_combination, roc_auc
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -40,3 +40,17 @@ def test_domain_classifier_auc_is_roc_auc_score_of_the_out_of_fold_scores():
     assert result.score == pytest.approx(2 * result.statistic - 1)
     assert result.drift_detected
     assert (result.n_reference, result.n_current) == (600, 500)
+
+
+def test_cauchy_combination_is_the_cauchy_tail_of_the_mean_tangent():
+    p_values = [0.02, 0.3, 0.7, 0.11, 0.5]
+    expected = stats.cauchy.sf(np.mean(np.tan((0.5 - np.array(p_values)) * np.pi)))
+    assert cauchy_combination(p_values) == pytest.approx(expected, rel=1e-9)
+    assert cauchy_combination([0.3]) == pytest.approx(0.3)
+    assert cauchy_combination([1e-40, 0.5, 0.5]) == pytest.approx(3e-40, rel=1e-6)
+
+
+def test_cauchy_combination_of_independent_uniform_p_values_is_uniform():
+    rng = np.random.default_rng(8)
+    combined = [cauchy_combination(rng.random(5)) for _ in range(4000)]
+    assert stats.kstest(combined, "uniform").pvalue > 0.001
