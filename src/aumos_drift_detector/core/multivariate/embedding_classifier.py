@@ -36,6 +36,7 @@ def embedding_classifier(
     alpha: float = DEFAULT_ALPHA,
     max_rows: int = DEFAULT_MAX_ROWS,
     seed: int = 0,
+    attribution: bool = True,
 ) -> MultivariateResult:
     """The domain classifier on the projections of both samples on the pooled points' principal axes.
 
@@ -47,6 +48,7 @@ def embedding_classifier(
         alpha: Significance level of the classifier's test.
         max_rows: Rows per sample used at most.
         seed: Seeds the samples, the PCA's sample and the classifier.
+        attribution: Whether to rank the components by permutation importance.
 
     Returns:
         The classifier's result with ``columns == (column,)`` and the components as attributed features.
@@ -62,7 +64,7 @@ def embedding_classifier(
     pca.fit(sample)
     names = tuple(f"{column}[pc{index}]" for index in range(1, kept + 1))
     pair = EncodedPair(names, pca.transform(ref), pca.transform(cur), np.zeros(kept, dtype=bool))
-    result = classify_encoded(pair, alpha=alpha, max_rows=max_rows, seed=seed)
+    result = classify_encoded(pair, alpha=alpha, max_rows=max_rows, seed=seed, attribution=attribution)
     explained = float(pca.explained_variance_ratio_.sum())
     details = {**result.details, "projection_components": kept, "explained_variance": explained}
     return MultivariateResult(
