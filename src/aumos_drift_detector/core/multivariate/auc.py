@@ -7,8 +7,8 @@ depend on the sample a row came from, so ``U`` follows its permutation null; the
 (is the AUC above one half?) uses the normal approximation with the tie correction.
 
 Cross-fitted folds share training rows, so their held-out scores are not independent, and the
-Mann–Whitney null of the pooled scores understates the spread of the pooled AUC (a seeded simulation
-rejected 9% of undrifted samples at 5%). Within one fold it is exact: given the model trained on the
+Mann–Whitney null of the pooled scores understates the spread of the pooled AUC (it rejects too many
+undrifted samples; see ``docs/multivariate.md``). Within one fold it is exact: given the model trained on the
 other folds, the fold's labels are a uniform relabelling under no drift. :func:`cauchy_combination`
 joins the folds' p-values into one that stays valid however they depend on each other.
 
