@@ -10,7 +10,8 @@ Cross-fitted folds share training rows, so their held-out scores are not indepen
 Mann–Whitney null of the pooled scores understates the spread of the pooled AUC (it rejects too many
 undrifted samples; see ``docs/multivariate.md``). Within one fold it is exact: given the model trained on the
 other folds, the fold's labels are a uniform relabelling under no drift. :func:`cauchy_combination`
-joins the folds' p-values into one that stays valid however they depend on each other.
+joins the folds' p-values into one whose tail (small levels) stays accurate however they depend
+on each other.
 
 >>> round(roc_auc([0.1, 0.4], [0.35, 0.8]), 3)
 0.75

@@ -11,8 +11,9 @@ relabellings, hundreds of times the cost of the check. The p-value needs none: w
 fold, the scores are a fixed function (the model trained on the other folds) of rows whose sample
 label, under no drift, is a uniform relabelling, so the fold's one-sided Mann–Whitney test of
 ``AUC > 0.5`` is exact. The folds' p-values are joined by the Cauchy combination
-(:func:`~.auc.cauchy_combination`), which stays valid although the folds depend on each other
-through their shared training rows. The Mann–Whitney test of the pooled out-of-fold scores would
+(:func:`~.auc.cauchy_combination`), whose null tail stays accurate at small levels (0.05 and
+below) although the folds depend on each other through their shared training rows; at large levels
+(0.2) it rejects too often. The Mann–Whitney test of the pooled out-of-fold scores would
 not: that dependence makes the pooled AUC vary more than its null assumes, and it rejects too
 many undrifted samples. The seeded simulations of ``scripts/simulate_multivariate.py`` (tables in
 ``docs/multivariate.md``) measure both. The test is one-sided: an AUC below one half is no evidence of
