@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test test-fast lint typecheck architecture pytest bench calibration clean
+.PHONY: run test test-fast lint typecheck architecture pytest chromium bench calibration clean
 
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,11 @@ typecheck: $(INSTALLED)
 architecture: $(INSTALLED)
 	$(BIN)/lint-imports
 
-pytest: $(INSTALLED)
+# The browser tests drive Debian's Chromium; install it where it is missing (CI runs as root).
+chromium:
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+pytest: $(INSTALLED) chromium
 	$(BIN)/pytest --cov --cov-report=term:skip-covered -p no:cacheprovider
 
 test: lint typecheck architecture pytest

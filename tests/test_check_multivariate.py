@@ -98,3 +98,10 @@ def test_a_ragged_embedding_is_bad_input_naming_file_column_and_row(tmp_path, ca
 def test_unknown_multivariate_test_is_a_usage_error():
     with pytest.raises(SystemExit):
         _run("--reference", "r.csv", "--current", "c.csv", "--multivariate", "classifier,knn")
+
+
+def test_the_options_default_level_is_the_librarys():
+    from aumos_drift_detector.commands.multivariate_arguments import DEFAULT_ALPHA
+    from aumos_drift_detector.core.multivariate import DEFAULT_ALPHA as LIBRARY_ALPHA
+
+    assert DEFAULT_ALPHA == LIBRARY_ALPHA

@@ -10,29 +10,20 @@ logic). Exit codes: 0 success, 1 a failure of the operation (or drift found, for
 from __future__ import annotations
 
 import argparse
-import asyncio
-import gc
-import signal
 import sys
 from collections.abc import Sequence
-from datetime import timedelta
-
-import structlog
-from sqlalchemy.engine import make_url
+from typing import TYPE_CHECKING
 
 from aumos_drift_detector import __version__
-from aumos_drift_detector.adapters.api.auth import issue_token
-from aumos_drift_detector.adapters.persistence.database import create_engine
-from aumos_drift_detector.bootstrap import Container, bootstrap, build_app
-from aumos_drift_detector.commands.backtest import add_backtest_parser, run_backtest
-from aumos_drift_detector.commands.check import add_check_parser, run_check
-from aumos_drift_detector.core.errors import DriftDetectorError
-from aumos_drift_detector.core.principal import Role
-from aumos_drift_detector.demo import demo
-from aumos_drift_detector.logging import configure_logging
-from aumos_drift_detector.settings import Settings, SettingsError, load_settings
+from aumos_drift_detector.commands.backtest_arguments import add_backtest_parser
+from aumos_drift_detector.commands.check_arguments import add_check_parser
 
-log = structlog.get_logger(__name__)
+if TYPE_CHECKING:
+    from aumos_drift_detector.bootstrap import Container
+    from aumos_drift_detector.settings import Settings
+
+# Only argparse and the argument modules load at start: ``--help`` must answer at once, so each command
+# imports what it needs (the web stack, the database drivers, scipy) when it runs.
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -45,7 +36,14 @@ def _fail(message: str, code: int) -> int:
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+    import gc
+
+    import structlog
     import uvicorn
+    from sqlalchemy.engine import make_url
+
+    from aumos_drift_detector.bootstrap import bootstrap, build_app
 
     container = bootstrap(settings)
     if not settings.migrates_at_startup:
@@ -53,7 +51,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
     database = make_url(settings.database_url).render_as_string(hide_password=True)
-    log.info("serving", host=host, port=port, database=database)
+    structlog.get_logger(__name__).info("serving", host=host, port=port, database=database)
     app = build_app(container)
     # A full collection visits every tracked object; with the ~200k that the imported libraries and the
     # application leave behind it took 150-400 ms on the event loop in the middle of a large upload.
@@ -67,12 +65,19 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 def _consume(_args: argparse.Namespace, settings: Settings) -> int:
     if settings.kafka_bootstrap_servers is None:
         return _fail("consume: set AUMOS_DRIFT_KAFKA_BOOTSTRAP_SERVERS to the Kafka cluster", EXIT_BAD_INPUT)
+    import asyncio
+
+    from aumos_drift_detector.bootstrap import bootstrap
+
     asyncio.run(_consume_until_signalled(bootstrap(settings)))
     return EXIT_OK
 
 
 async def _consume_until_signalled(container: Container) -> None:
     """Consume until SIGTERM or SIGINT; the batch in hand is committed or rolled back first."""
+    import asyncio
+    import signal
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -95,6 +100,7 @@ async def _check_schema(container: Container) -> None:
 
 async def _migrate_async(settings: Settings, *, revision: str, downgrade: bool) -> str | None:
     from aumos_drift_detector.adapters.persistence import migrator
+    from aumos_drift_detector.adapters.persistence.database import create_engine
 
     engine = create_engine(settings.database_url)
     try:
@@ -108,14 +114,24 @@ async def _migrate_async(settings: Settings, *, revision: str, downgrade: bool) 
 
 
 def _migrate(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
+    import structlog
+
     target = args.downgrade or args.revision
     revision = asyncio.run(_migrate_async(settings, revision=target, downgrade=args.downgrade is not None))
-    log.info("schema_migrated", revision=revision)
+    structlog.get_logger(__name__).info("schema_migrated", revision=revision)
     sys.stdout.write(f"database schema at revision {revision or 'base'}\n")
     return EXIT_OK
 
 
 def _token(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import timedelta
+
+    from aumos_drift_detector.adapters.api.auth import issue_token
+    from aumos_drift_detector.core.errors import DriftDetectorError
+    from aumos_drift_detector.core.principal import Role
+
     if settings.is_production:
         return _fail("token: refusing to mint tokens in production; use your identity provider", EXIT_BAD_INPUT)
     roles = [role.strip() for role in args.role.split(",") if role.strip()]
@@ -134,36 +150,51 @@ def _token(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the argument parser of ``aumos-drift``."""
-    parser = argparse.ArgumentParser(prog="aumos-drift", description="Drift detection for deployed ML models.")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+def _demo(args: argparse.Namespace, settings: Settings) -> int:
+    from aumos_drift_detector.demo import demo
 
+    return demo(settings, args.tenant)
+
+
+def _add_service_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     serve = commands.add_parser("serve", help="run the HTTP service")
-    serve.add_argument("--host", help="interface to bind (default AUMOS_DRIFT_HOST, 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="port to bind (default AUMOS_DRIFT_PORT, 8000)")
+    serve.add_argument("--host", help="interface to bind (default: AUMOS_DRIFT_HOST, else 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to bind (default: AUMOS_DRIFT_PORT, else 8000)")
     serve.set_defaults(handler=_serve)
 
     consume = commands.add_parser("consume", help="ingest the observation and outcome topics until SIGTERM")
     consume.set_defaults(handler=_consume)
 
     migrate = commands.add_parser("migrate", help="apply database schema migrations")
-    migrate.add_argument("--revision", default="head", help="upgrade to this revision (default: head)")
-    migrate.add_argument("--downgrade", metavar="REVISION", help="downgrade to this revision instead ('base': empty)")
+    migrate.add_argument("--revision", default="head", help="upgrade to this revision (default: %(default)s)")
+    migrate.add_argument(
+        "--downgrade", metavar="REVISION", help="downgrade to this revision instead, 'base' empties (default: none)"
+    )
     migrate.set_defaults(handler=_migrate)
 
     demo_parser = commands.add_parser("demo", help="create a demo monitor with synthetic data and run a check")
-    demo_parser.add_argument("--tenant", default="demo", help="tenant of the demo monitor (default: demo)")
-    demo_parser.set_defaults(handler=lambda args, settings: demo(settings, args.tenant))
+    demo_parser.add_argument("--tenant", default="demo", help="tenant of the demo monitor (default: %(default)s)")
+    demo_parser.set_defaults(handler=_demo)
 
     token = commands.add_parser("token", help="print a development token signed with AUMOS_DRIFT_JWT_SECRET")
-    token.add_argument("--tenant", required=True, help="tenant_id claim")
-    token.add_argument("--role", required=True, help="viewer, operator or admin (comma-separated for several)")
-    token.add_argument("--subject", default="developer", help="sub claim (default: developer)")
-    token.add_argument("--hours", type=float, default=12.0, help="validity in hours (default: 12)")
+    token.add_argument("--tenant", required=True, help="tenant_id claim (required)")
+    token.add_argument(
+        "--role", required=True, help="viewer, operator or admin, comma-separated for several (required)"
+    )
+    token.add_argument("--subject", default="developer", help="sub claim (default: %(default)s)")
+    token.add_argument("--hours", type=float, default=12.0, help="validity in hours (default: %(default)s)")
     token.set_defaults(handler=_token)
 
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser of ``aumos-drift``.
+
+    Building it imports only the argument modules of the commands, never the commands themselves.
+    """
+    parser = argparse.ArgumentParser(prog="aumos-drift", description="Drift detection for deployed ML models.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_service_parsers(commands)
     add_check_parser(commands)
     add_backtest_parser(commands)
     return parser
@@ -171,11 +202,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
+    from aumos_drift_detector.logging import configure_logging
+
     if args.command in ("check", "backtest"):  # local commands: no settings, warnings only
         configure_logging(level="WARNING")
-        return run_check(args) if args.command == "check" else run_backtest(args)
+        local: int = args.handler(args)
+        return local
+    from aumos_drift_detector.core.errors import DriftDetectorError
+    from aumos_drift_detector.settings import SettingsError, load_settings
+
     try:
         settings = load_settings()
     except SettingsError as exc:

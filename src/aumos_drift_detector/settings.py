@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     kafka_outcomes_topic: str = Field(default="drift.outcomes", min_length=1)
     kafka_dead_letter_topic: str = Field(default="drift.ingest.dead_letter", min_length=1)
     kafka_consumer_max_records: int = Field(default=500, ge=1, le=100_000)
+    kafka_consumer_max_batch_bytes: int = Field(default=16 * 1024 * 1024, ge=1024, le=1024**3)
     kafka_consumer_max_wait_seconds: float = Field(default=0.5, gt=0, le=60)
     kafka_consumer_session_timeout_ms: int = Field(default=45_000, ge=1000, le=3_600_000)
     kafka_consumer_metrics_port: int | None = Field(default=None, ge=1, le=65535)
@@ -83,6 +84,7 @@ class Settings(BaseSettings):
     auto_migrate: bool | None = None
     label_pending_seconds: float = Field(default=86_400.0, gt=0)
     prediction_expiry_seconds: float = Field(default=7 * 86_400.0, gt=0)
+    label_expiry_interval_seconds: float = Field(default=60.0, gt=0)
 
     @field_validator("database_url")
     @classmethod

@@ -31,6 +31,7 @@ import pyarrow as pa
 from aumos_drift_detector.adapters.files.tabular import read_table
 from aumos_drift_detector.adapters.persistence.arrow_codec import ArrowIpcTableWriter
 from aumos_drift_detector.adapters.scheduling.croniter_calendar import CroniterCalendar
+from aumos_drift_detector.commands.backtest_arguments import add_backtest_parser
 from aumos_drift_detector.commands.history_file import cut_periods
 from aumos_drift_detector.commands.monitor_file import columns_monitor, read_monitor_file
 from aumos_drift_detector.commands.text_table import text_table
@@ -48,23 +49,7 @@ EXIT_INTERNAL_ERROR: Final[int] = 3
 _PROGRAM = "aumos-drift backtest"
 #: The logger of the replay's progress, shown at info while the rest of the service logs warnings only.
 PROGRESS_LOGGER = "aumos_drift_detector.core.backtest"
-
-
-def add_backtest_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Register the ``backtest`` sub-command on an argparse sub-parser collection."""
-    parser = subparsers.add_parser(
-        "backtest",
-        help="replay a history through the service's decision logic",
-        description="Replay a history file period by period through the service's decision logic and report "
-        "each check's verdict and the alerts it would raise. Exit status: 0 done, 2 bad input, 3 internal error.",
-    )
-    parser.add_argument("--reference", required=True, type=Path, metavar="REF", help="reference data file")
-    parser.add_argument("--history", required=True, type=Path, metavar="HIST", help="production rows with times")
-    parser.add_argument("--time-column", required=True, metavar="COL", help="the history's time column")
-    parser.add_argument("--every", required=True, metavar="PERIOD", help="one check per period: 30m, 12h, 1d, 7d")
-    parser.add_argument("--monitor", type=Path, metavar="MONITOR.json", help="the monitor (POST /monitors body)")
-    parser.add_argument("--json", dest="json_out", type=Path, metavar="OUT", help="also write the report as JSON")
-    parser.set_defaults(handler=run_backtest)
+__all__ = ["PROGRESS_LOGGER", "add_backtest_parser", "backtest", "render_report", "run_backtest"]
 
 
 def _monitor(args: argparse.Namespace, every: timedelta) -> MonitorDraft | None:

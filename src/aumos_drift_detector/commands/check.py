@@ -35,15 +35,12 @@ from pathlib import Path
 from typing import Final
 
 from aumos_drift_detector.adapters.files.tabular import read_table
-from aumos_drift_detector.adapters.reports.html_report import render_report
+from aumos_drift_detector.adapters.files.text_numbers import refuse_text_in_numbers
 from aumos_drift_detector.adapters.scheduling.croniter_calendar import CroniterCalendar
-from aumos_drift_detector.commands.check_multivariate import (
-    MultivariatePlan,
-    add_multivariate_arguments,
-    run_multivariate,
-)
+from aumos_drift_detector.commands.check_arguments import add_check_parser
 from aumos_drift_detector.commands.check_report import CheckOutcome, check_document, render_table, verdict_line
 from aumos_drift_detector.commands.monitor_file import columns_monitor, local_monitor, read_monitor_file
+from aumos_drift_detector.commands.multivariate_arguments import MultivariatePlan
 from aumos_drift_detector.core.decisions.judge import judge_detection
 from aumos_drift_detector.core.decisions.rate import checks_per_year
 from aumos_drift_detector.core.decisions.verdict import drift_rules
@@ -54,7 +51,7 @@ from aumos_drift_detector.core.ingest.service import feature_specs
 from aumos_drift_detector.core.monitors.config import DatasetRule, MultipleTestingCorrection
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.monitors.service import MonitorDraft
-from aumos_drift_detector.core.statistical import DEFAULT_MAX_MISSING_SHIFT, DEFAULT_MIN_SAMPLES, ReferenceProfile
+from aumos_drift_detector.core.statistical import DEFAULT_MAX_MISSING_SHIFT, NumericalProfile, ReferenceProfile
 from aumos_drift_detector.core.validation import parse
 
 EXIT_NO_DRIFT: Final[int] = 0
@@ -62,6 +59,7 @@ EXIT_DRIFT: Final[int] = 1
 EXIT_BAD_INPUT: Final[int] = 2
 EXIT_INTERNAL_ERROR: Final[int] = 3
 _PROGRAM = "aumos-drift check"
+__all__ = ["CORRECTION_NAMES", "add_check_parser", "decide_check", "run_check"]
 #: ``--correction`` values, with the short name ``bh`` for Benjamini–Hochberg.
 CORRECTION_NAMES: Final[dict[str, MultipleTestingCorrection]] = {
     **{item.value: item for item in MultipleTestingCorrection},
@@ -71,42 +69,6 @@ CORRECTION_NAMES: Final[dict[str, MultipleTestingCorrection]] = {
 
 class _BadInputError(Exception):
     """Bad input, already phrased for the user with the file's name in front."""
-
-
-def _feature_list(text: str) -> list[str]:
-    names = [name.strip() for name in text.split(",") if name.strip()]
-    if not names:
-        raise argparse.ArgumentTypeError("expected comma-separated feature names")
-    return names
-
-
-def add_check_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Register the ``check`` sub-command on an argparse sub-parser collection.
-
-    Args:
-        subparsers: The object returned by ``ArgumentParser.add_subparsers()``.
-    """
-    parser = subparsers.add_parser(
-        "check",
-        help="compare a current data file with a reference file",
-        description="Compare a current CSV/Parquet/JSON file with a reference file and decide, as the service "
-        "would, whether the data drifted. Exit status: 0 no drift, 1 drift, 2 bad input, 3 internal error.",
-    )
-    parser.add_argument("--reference", required=True, type=Path, metavar="FILE", help="reference data file")
-    parser.add_argument("--current", required=True, type=Path, metavar="FILE", help="current data file")
-    chosen = parser.add_mutually_exclusive_group()
-    chosen.add_argument("--features", type=_feature_list, metavar="A,B", help="features to check (default: all)")
-    chosen.add_argument("--monitor", type=Path, metavar="MONITOR.json", help="the monitor (POST /monitors body)")
-    parser.add_argument("--json", dest="json_out", type=Path, metavar="OUT", help="also write the result as JSON")
-    parser.add_argument("--html", dest="html_out", type=Path, metavar="OUT", help="also write an HTML report")
-    parser.add_argument("--drift-share", type=float, help="override the dataset rule's share of drifted features")
-    parser.add_argument("--correction", choices=sorted(CORRECTION_NAMES), help="override the dataset rule's correction")
-    parser.add_argument("--min-samples", type=int, default=DEFAULT_MIN_SAMPLES, help="fewest values per feature")
-    parser.add_argument(
-        "--max-missing-shift", type=float, default=DEFAULT_MAX_MISSING_SHIFT, help="tolerated change of missing share"
-    )
-    add_multivariate_arguments(parser)
-    parser.set_defaults(handler=run_check)
 
 
 def _rule(args: argparse.Namespace, rule: DatasetRule) -> DatasetRule:
@@ -160,6 +122,10 @@ def decide_check(
     return CheckOutcome(monitor, decided, rules, monitor.alert_policy.breaches(decided), rate)
 
 
+def _numerical(monitor: Monitor) -> list[str]:
+    return [feature.name for feature in monitor.features if feature.kind == "numerical"]
+
+
 def _feature_columns(args: argparse.Namespace, draft: MonitorDraft | None, plan: MultivariatePlan) -> list[str] | None:
     """The columns to read: the features (all columns when none are named) and the embedding columns."""
     if draft is not None:
@@ -184,17 +150,24 @@ def _check(args: argparse.Namespace) -> CheckOutcome:
         reference = read_table(args.reference, columns=columns)
         features = [name for name in reference.column_names if name not in plan.embeddings]
         monitor = local_monitor(_draft(args, draft or columns_monitor(features)), now)
+        refuse_text_in_numbers(reference, _numerical(monitor), name=str(args.reference))
         profile = ReferenceProfile.from_data(reference, feature_specs(monitor), min_samples=args.min_samples)
     except DriftDetectorError as exc:
         raise _BadInputError(_prefixed(args.reference, exc.message)) from exc
     try:
         current = read_table(args.current, columns=[*monitor.feature_names, *plan.embeddings])
+        numbers = [name for name in profile.names if isinstance(profile.feature(name), NumericalProfile)]
+        refuse_text_in_numbers(current, numbers, name=str(args.current))
         outcome = decide_check(
             monitor, profile, current, reference_rows=reference.num_rows, current_rows=current.num_rows,
             max_missing_shift=args.max_missing_shift, now=now,
         )  # fmt: skip
     except DriftDetectorError as exc:
         raise _BadInputError(_prefixed(args.current, exc.message)) from exc
+    if plan.count == 0:
+        return outcome
+    from aumos_drift_detector.commands.check_multivariate import run_multivariate  # loads scikit-learn
+
     categorical = frozenset(feature.name for feature in monitor.features if feature.kind == "categorical")
     results = run_multivariate(
         plan, reference, current, features=monitor.feature_names, categorical=categorical,
@@ -204,6 +177,8 @@ def _check(args: argparse.Namespace) -> CheckOutcome:
 
 
 def _html(args: argparse.Namespace, outcome: CheckOutcome) -> str:
+    from aumos_drift_detector.adapters.reports.detection_report import render_detection  # only when asked for
+
     detection = outcome.detection
     facts = {
         "reference": str(args.reference),
@@ -215,9 +190,8 @@ def _html(args: argparse.Namespace, outcome: CheckOutcome) -> str:
         "drift share threshold": outcome.monitor.dataset_rule.drift_share,
         "correction": outcome.monitor.dataset_rule.correction.value,
     }
-    features = [feature.model_dump(mode="json") for feature in detection.features]
-    return render_report(
-        f"{args.current} against {args.reference}", facts, is_drift=outcome.is_drift, features=features,
+    return render_detection(
+        detection, title=f"{args.current} against {args.reference}", facts=facts,
         multivariate=[result.to_dict() for result in outcome.multivariate],
     )  # fmt: skip
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aumos_drift_detector.commands.multivariate_report import multivariate_lines, multivariate_reason
 from aumos_drift_detector.commands.text_table import text_table
@@ -21,7 +21,9 @@ from aumos_drift_detector.core.decisions.verdict import DriftRule
 from aumos_drift_detector.core.detections.model import FeatureResult, StatisticalDetection
 from aumos_drift_detector.core.monitors.config import DatasetRule, MultipleTestingCorrection
 from aumos_drift_detector.core.monitors.model import Monitor
-from aumos_drift_detector.core.multivariate import MultivariateResult
+
+if TYPE_CHECKING:  # the library loads scikit-learn
+    from aumos_drift_detector.core.multivariate import MultivariateResult
 
 _CORRECTIONS = {
     MultipleTestingCorrection.NONE: "none",

@@ -14,10 +14,12 @@ Multivariate drift detected by the domain classifier on 3 features (AUC 0.81, p 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from aumos_drift_detector.commands.text_table import text_table
-from aumos_drift_detector.core.multivariate import MultivariateResult
+
+if TYPE_CHECKING:  # the library loads scikit-learn
+    from aumos_drift_detector.core.multivariate import MultivariateResult
 
 _LABELS: Final[dict[str, str]] = {
     "domain_classifier": "domain classifier",

@@ -176,8 +176,15 @@ async def test_a_retried_batch_counts_once(service: tuple[httpx.AsyncClient, Con
     [
         ({"detector": "MAGIC"}, "concept: Input tag 'MAGIC' found using 'detector' does not match any of the expected"),
         ({"detector": "ADWIN", "params": {"delta": -1}}, "concept.params.delta: Input should be greater than 0"),
-        ({"detector": "ADWIN", "params": {"speed": 3}}, "concept.params.speed: Extra inputs are not permitted"),
-        ({"detector": "DDM", "params": {"delta": 0.1}}, "concept.params.delta: Extra inputs are not permitted"),
+        (
+            {"detector": "ADWIN", "params": {"speed": 3}},
+            "concept.params: unknown parameter 'speed'; ADWIN takes delta, clock, max_buckets, min_window_length, "
+            "grace_period, reset_on_drift",
+        ),
+        (
+            {"detector": "DDM", "params": {"delta": 0.1}},
+            "concept.params: unknown parameter 'delta'; DDM takes warm_start, warning_threshold, drift_threshold",
+        ),
         ({"detector": "ADWIN", "colour": "red"}, "concept.colour"),
         ({"detector": "ADWIN", "error": "abs"}, "concept.error: Input should be 'misclassification', 'absolute'"),
         ({"detector": "HDDM_A", "error": "absolute"}, "concept.error: this detector takes unit_interval values"),

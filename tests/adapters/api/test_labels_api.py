@@ -18,6 +18,7 @@ import pytest
 from aumos_drift_detector.bootstrap import Container
 from aumos_drift_detector.core.clock import FixedClock
 from aumos_drift_detector.core.concept.config import parse_concept
+from aumos_drift_detector.core.labels.expiry import ExpiryPass, LabelExpiry
 from tests.api_client import MINIMAL_MONITOR, api, auth
 from tests.conftest import DatabaseTarget
 from tests.core.builders import T0
@@ -101,6 +102,44 @@ async def test_labels_join_over_http_and_feed_the_offline_errors_in_order(
         "expired_labels": ghosts,
         "duplicates": 0,
     }
+
+
+async def test_the_expiry_pass_settles_a_monitor_that_receives_nothing_more(
+    service: tuple[httpx.AsyncClient, Container], clock: FixedClock
+) -> None:
+    client, container = service
+    admin = auth(container.settings)
+    body = {**MINIMAL_MONITOR, "concept": {"detector": "ADWIN", "error": "absolute"}}
+    monitor = (await client.post("/api/v1/monitors", json=body, headers=admin)).json()["id"]
+    predictions = [{"inference_id": f"i{n}", "prediction": float(n)} for n in range(10)]
+    labelled = [{"inference_id": f"i{n}", "label": float(n) + 0.5} for n in range(1, 10, 2)]
+    for path, payload in (("predictions", {"predictions": predictions}), ("outcomes", {"labels": labelled})):
+        response = await client.post(f"/api/v1/monitors/{monitor}/{path}", json=payload, headers=admin)
+        assert response.status_code == 202, response.text
+    expiry = LabelExpiry(container.unit_of_work, container.services().labels)
+    assert await expiry.sweep() == ExpiryPass(monitors=1)
+
+    clock.advance(timedelta(days=7, seconds=1))
+
+    assert await expiry.sweep() == ExpiryPass(monitors=1, expired_predictions=5, fed=5)
+    shown = (await client.get(f"/api/v1/monitors/{monitor}/labels", headers=admin)).json()
+    assert (shown["watermark"], shown["joined"], shown["expired_predictions"]) == (10, 5, 5)
+    status = (await client.get(f"/api/v1/monitors/{monitor}/concept", headers=admin)).json()
+    assert status["n_seen"] == 5
+    assert await expiry.sweep() == ExpiryPass()
+    assert counted(container, "rest") == {"predictions": 10, "joins": 5}
+    assert counted(container, "expiry") == {"expired_predictions": 5, "errors_fed": 5}
+
+
+def counted(container: Container, source: str) -> dict[str, float]:
+    """The label join counters of one source, by name, leaving out those at zero."""
+    found: dict[str, float] = {}
+    for metric in container.registry.collect():
+        for sample in metric.samples:
+            ours = sample.name.startswith("aumos_drift_label_") and sample.name.endswith("_total")
+            if ours and sample.labels.get("source") == source and sample.value:
+                found[sample.name.removeprefix("aumos_drift_label_").removesuffix("_total")] = sample.value
+    return found
 
 
 async def test_label_bodies_are_checked_and_named(service: tuple[httpx.AsyncClient, Container]) -> None:

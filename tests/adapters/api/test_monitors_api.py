@@ -179,7 +179,7 @@ async def test_run_reports_the_per_feature_verdict(client: httpx.AsyncClient, ad
     report = await client.get(f"/api/v1/detections/{drifted['id']}/report", headers=admin)
     assert report.headers["content-type"].startswith("text/html")
     assert "Drift detected: 2 of 2 features drifted" in report.text
-    assert "<td>age</td>" in report.text
+    assert '<details class="feature" data-name="age">' in report.text
 
 
 async def test_too_few_rows_is_an_insufficient_data_detection(client: httpx.AsyncClient, admin: dict[str, str]) -> None:

@@ -98,3 +98,21 @@ def test_json_lines_whose_later_blocks_change_types_give_the_table_of_a_whole_fi
     body = _lines(*lines)
     assert len(body) > 1 << 20  # more than one of pyarrow's blocks
     assert read_table(body, "json").equals(pa_json.read_json(pa.BufferReader(body)))
+
+
+def test_a_syntax_error_in_a_json_array_names_line_and_column_even_past_the_first_chunk() -> None:
+    records = b"[\n" + b'{"age": 1},\n' * 30_000 + b'{"age": 2,}]'
+    with pytest.raises(ValidationError) as caught:
+        read_table(records, "json", name="current.json")
+    assert caught.value.message == (
+        "current.json: cannot read JSON: row 30001: Expecting property name enclosed in double quotes "
+        "at line 30002, column 11"
+    )
+
+
+def test_a_missing_comma_between_records_names_where_the_next_one_starts() -> None:
+    with pytest.raises(ValidationError) as caught:
+        read_table(b'[{"age": 1},\n {"age": 2}\n {"age": 3}]', "json", name="current.json")
+    assert caught.value.message == (
+        "current.json: cannot read JSON: row 3: expected ',' or ']' after a record at line 3, column 2, found '{'"
+    )

@@ -21,6 +21,7 @@ from aumos_drift_detector.core.concept.config import parse_concept
 from aumos_drift_detector.core.streams.in_memory import InMemoryDeadLetterSink
 from aumos_drift_detector.core.streams.model import Partition, StreamKind, StreamRecord
 from aumos_drift_detector.core.streams.service import StreamIngest
+from aumos_drift_detector.core.unit_of_work import UnitOfWork
 from aumos_drift_detector.core.unit_of_work_in_memory import InMemoryStorage
 from aumos_drift_detector.settings import Settings, load_settings
 from tests.core.inputs import ADMIN, draft
@@ -49,6 +50,7 @@ def stream_settings(database_url: str, bootstrap_servers: str) -> dict[str, str]
         "AUMOS_DRIFT_DATABASE_URL": database_url,
         "AUMOS_DRIFT_KAFKA_BOOTSTRAP_SERVERS": bootstrap_servers,
         "AUMOS_DRIFT_KAFKA_CONSUMER_MAX_RECORDS": "7",
+        "AUMOS_DRIFT_KAFKA_CONSUMER_MAX_BATCH_BYTES": "4096",  # a poll of larger records is applied in parts
         "AUMOS_DRIFT_KAFKA_CONSUMER_MAX_WAIT_SECONDS": "0.2",
         "AUMOS_DRIFT_KAFKA_CONSUMER_SESSION_TIMEOUT_MS": "1000",
         "AUMOS_DRIFT_SCHEDULER_ENABLED": "false",
@@ -113,6 +115,41 @@ def seeded_records(monitors: Sequence[uuid.UUID], *, per_topic: int, seed: int) 
     return records
 
 
+async def labelled_monitor(container: Container) -> uuid.UUID:
+    """A monitor of the churn example whose ADWIN detector is fed misclassifications joined from labels."""
+    concept = parse_concept({"detector": "ADWIN", "error": "misclassification"})
+    return (await container.services().monitors.create(ADMIN, draft(name="churn-labelled", concept=concept))).id
+
+
+def seeded_label_records(monitor_id: uuid.UUID, *, predictions: int, seed: int) -> list[Produced]:
+    """Predictions on the observation topic and their labels on the outcome topic, shuffled and late.
+
+    One label in ten never comes, one batch of labels in five also names an inference that was never predicted,
+    and the label batches are placed at random among the prediction batches, so some labels reach the consumer
+    before their prediction. The model errs on a quarter of the first half and on two thirds of the second.
+    """
+    rng = np.random.default_rng(seed)
+    key, base = str(monitor_id).encode(), {"tenant_id": "acme", "monitor_id": str(monitor_id)}
+    predicted = rng.integers(0, 2, predictions)
+    wrong = rng.random(predictions) < np.where(np.arange(predictions) < predictions // 2, 0.25, 0.66)
+    truth = np.where(wrong, 1 - predicted, predicted)
+    records: list[Produced] = []
+    for start in range(0, predictions, 10):
+        rows = [
+            {"age": 40.0, "plan": "pro", "inference_id": f"p{n}", "prediction": str(predicted[n])}
+            for n in range(start, min(start + 10, predictions))
+        ]
+        records.append(Produced(OBSERVATIONS, key, json.dumps({**base, "rows": rows}).encode()))
+    labelled = [int(n) for n in rng.permutation(predictions) if rng.random() >= 0.1]
+    for number, start in enumerate(range(0, len(labelled), 12)):
+        labels = [{"inference_id": f"p{n}", "label": str(truth[n])} for n in labelled[start : start + 12]]
+        if number % 5 == 0:
+            labels.append({"inference_id": f"ghost{number}", "label": "1"})
+        record = Produced(OUTCOMES, key, json.dumps({**base, "labels": labels}).encode())
+        records.insert(int(rng.integers(0, len(records) + 1)), record)
+    return records
+
+
 def all_partitions(*topics: str) -> list[Partition]:
     """Every partition of the topics."""
     return [Partition(topic, number) for topic in topics for number in range(PARTITIONS)]
@@ -154,7 +191,14 @@ async def uninterrupted(
     topics = {OBSERVATIONS: StreamKind.OBSERVATIONS, OUTCOMES: StreamKind.OUTCOMES}
     sink = InMemoryDeadLetterSink()
     ingest = StreamIngest(
-        storage.unit_of_work, services.datasets, services.concept, sink, read_rows, group=GROUP, topics=topics
+        storage.unit_of_work,
+        services.datasets,
+        services.concept,
+        sink,
+        read_rows,
+        group=GROUP,
+        topics=topics,
+        labels=services.labels,
     )
     result = await ingest.apply([StreamRecord(r.topic, 0, n, r.key, r.value) for n, r in enumerate(records)])
     assert (result.applied, result.dead_letters) == (len(records), ())
@@ -169,11 +213,14 @@ async def detections_stored(container: Container) -> int:
 
 async def stored(
     container: Container, monitors: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, tuple[int, list[object], object]]:
-    """Per monitor: stored rows, their ages in the order stored, and the concept detector's state.
+) -> dict[uuid.UUID, tuple[int, list[object], object, object]]:
+    """Per monitor: stored rows, their ages in the order stored, the concept detector's state and the label join.
 
     The rows are compared, not the batches: how many records a stored batch coalesces depends on where
-    the polls of a run happened to cut the stream.
+    the polls of a run happened to cut the stream. Of the label join, what does not depend on how the polls
+    interleaved the two topics: the next sequence, the watermark, the joined and duplicate counts and the
+    predictions still stored with their errors (a label polled before its prediction is counted as unknown,
+    one polled after it is not).
     """
     found = {}
     async with container.unit_of_work() as uow:
@@ -184,8 +231,22 @@ async def stored(
             )
             ages = [age for batch in batches for age in batch.table.to_pydict()["age"]]
             checkpoint = await uow.concept_states.get("acme", monitor_id)
-            found[monitor_id] = (rows, ages, checkpoint.state if checkpoint else None)
+            found[monitor_id] = (
+                rows,
+                ages,
+                checkpoint.state if checkpoint else None,
+                await _label_join(uow, monitor_id),
+            )
     return found
+
+
+async def _label_join(uow: UnitOfWork, monitor_id: uuid.UUID) -> object:
+    cursor = await uow.labels.cursor("acme", monitor_id)
+    if cursor is None:
+        return None
+    waiting = await uow.labels.predictions_by_id("acme", monitor_id, [f"p{n}" for n in range(cursor.next_sequence)])
+    kept = sorted((item.sequence, item.inference_id, item.prediction, item.error) for item in waiting.values())
+    return (cursor.next_sequence, cursor.watermark, cursor.joined, cursor.duplicates, kept)
 
 
 async def eventually(condition: Callable[[], Awaitable[bool]], what: str) -> None:

@@ -52,12 +52,19 @@ def test_typed_columns_decode_to_the_rows_of_the_json_twin_with_the_same_types()
     assert read_rows(from_protobuf.rows).table.equals(read_rows(from_json.rows).table)
 
 
-def test_an_outcome_record_round_trips_its_values_labels_and_model_address() -> None:
+def test_an_outcome_record_round_trips_its_values_or_its_labels_and_model_address() -> None:
     address = {"tenant_id": "acme", "model_id": "churn-model", "model_version": "3"}
     labels: list[tuple[str, float | str | bool]] = [("p-1", 1.0), ("p-2", "churned"), ("p-3", True)]
-    decoded = decode_record(at(outcome(address, [0.0, 1.0, 0.25], labels)), StreamKind.OUTCOMES)
-    assert decoded == OutcomeRecord("acme", None, [0.0, 1.0, 0.25], ModelVersion("churn-model", "3"), tuple(labels))
-    assert [type(label) for _, label in decoded.labels] == [float, str, bool]
+    with_values = decode_record(at(outcome(address, [0.0, 1.0, 0.25])), StreamKind.OUTCOMES)
+    with_labels = decode_record(at(outcome(address, [], labels)), StreamKind.OUTCOMES)
+    as_json = decode_record(
+        at(json.dumps({**address, "labels": [{"inference_id": i, "label": v} for i, v in labels]}).encode(), None),
+        StreamKind.OUTCOMES,
+    )
+    model = ModelVersion("churn-model", "3")
+    assert with_values == OutcomeRecord("acme", None, [0.0, 1.0, 0.25], model)
+    assert with_labels == as_json == OutcomeRecord("acme", None, [], model, tuple(labels))
+    assert [type(label) for _, label in with_labels.labels] == [float, str, bool]
 
 
 @pytest.mark.parametrize(
@@ -131,8 +138,9 @@ def test_a_malformed_observation_record_is_invalid_naming_the_field(value: bytes
     [
         (outcome(BY_MONITOR, []), "values: must be a non-empty list"),
         (outcome(BY_MONITOR, [0.0, math.nan]), r"values\[1\]: must be a finite number"),
-        (outcome(BY_MONITOR, [1.0], [("", 1.0)]), r"labels\[0\]: needs an inference_id"),
-        (outcome(BY_MONITOR, [1.0], [("p-1", 1.0), ("p-2", None)]), r"labels\[1\]: needs .* exactly one"),
+        (outcome(BY_MONITOR, [], [("", 1.0)]), r"labels\[0\]: needs an inference_id"),
+        (outcome(BY_MONITOR, [], [("p-1", 1.0), ("p-2", None)]), r"labels\[1\]: needs .* exactly one"),
+        (outcome(BY_MONITOR, [1.0], [("p-1", 1.0)]), "labels: send either values or labels, not both"),
     ],
 )
 def test_a_malformed_outcome_record_is_invalid_naming_the_field(value: bytes, named: str) -> None:

@@ -1,8 +1,9 @@
 """The stream consumer as a real process on the real broker, SIGKILLed at random points and restarted.
 
-Whatever the points, the stored rows, the concept detectors' states and their detections equal those of
-an uninterrupted run: no record is lost and none is applied twice, because each batch's records and
-next offsets are committed in one transaction.
+Whatever the points, the stored rows, the concept detectors' states, the label joins (predictions, their
+joined errors fed in prediction order, the watermark) and the detections equal those of an uninterrupted run:
+no record is lost and none is applied twice, because each batch's records and next offsets are committed in one
+transaction.
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ from tests.adapters.messaging.streams import (
     container_of,
     create_topics,
     detections_stored,
+    labelled_monitor,
     produce,
+    seeded_label_records,
     seeded_records,
     stored,
     stream_settings,
@@ -122,8 +125,9 @@ async def killed_and_restarted(
     environment = stream_settings(database_url, broker.bootstrap_servers)
     container = container_of(environment)
     try:
-        monitors = await concept_monitors(container, 3)
-        records = seeded_records(monitors, per_topic=150, seed=seed)
+        monitors = [*await concept_monitors(container, 3), await labelled_monitor(container)]
+        records = seeded_records(monitors[:3], per_topic=150, seed=seed)
+        records += seeded_label_records(monitors[3], predictions=600, seed=seed)
         create_topics(broker.bootstrap_servers, OBSERVATIONS, OUTCOMES)
         produce(broker.bootstrap_servers, records)
         rng = np.random.default_rng(seed)
@@ -147,6 +151,9 @@ async def killed_and_restarted(
         reference, storage = await uninterrupted(container, monitors, records)
         assert await stored(container, monitors) == await stored(reference, monitors)
         assert storage.detections, "the error rate rises: the detectors must drift for the test to mean anything"
+        joins = (await stored(reference, monitors))[monitors[3]][3]
+        assert joins is not None
+        assert joins[2] > 400, "most labels must join for the test to mean anything"
         assert await detections_stored(container) == len(storage.detections)
     finally:
         await container.close()

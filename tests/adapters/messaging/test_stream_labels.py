@@ -86,5 +86,14 @@ async def test_labels_on_the_stream_feed_the_offline_errors_in_prediction_order(
         assert counted["aumos_drift_stream_label_joins"] == cursor.joined
         assert counted["aumos_drift_stream_unknown_labels"] == cursor.unknown
         assert counted["aumos_drift_stream_expired_predictions"] == 0
+        by_source = {
+            (metric.name, sample.labels.get("source")): sample.value
+            for metric in container.registry.collect()
+            for sample in metric.samples
+            if sample.name.endswith("_total")
+        }
+        assert by_source[("aumos_drift_label_joins", "stream")] == cursor.joined
+        assert by_source[("aumos_drift_label_predictions", "stream")] == N
+        assert by_source[("aumos_drift_label_errors_fed", "stream")] == min(never)
     finally:
         await container.close()

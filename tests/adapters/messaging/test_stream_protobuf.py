@@ -82,7 +82,7 @@ async def test_protobuf_records_are_stored_like_their_json_twins(
 
         found = await stored(container, [json_monitor, protobuf_monitor])
         assert found[protobuf_monitor] == found[json_monitor]
-        rows, ages, state = found[json_monitor]
+        rows, ages, state, _ = found[json_monitor]
         assert (rows, len(ages), state is not None) == (expected_rows, expected_rows, True)
         for monitor_id in (json_monitor, protobuf_monitor):
             assert (await container.services().concept.status(ADMIN, monitor_id)).n_seen == expected_values

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import replace
 from datetime import timedelta
 
-from aumos_drift_detector.core.labels.model import LabelCursor, PendingLabel, Prediction
+from aumos_drift_detector.core.labels.model import LabelCursor, PendingLabel, Prediction, Settlement
 from tests.adapters.persistence.conftest import Storage
 from tests.core.builders import T0, make_monitor
 
@@ -45,13 +45,39 @@ async def test_predictions_round_trip_take_errors_and_drop_in_sequence_order(sto
     async with storage.unit_of_work() as uow:
         found = await uow.labels.predictions_by_id("acme", monitor.id, ["i1", "i2", "nope"])
         assert await uow.labels.predictions_by_id("other", monitor.id, ["i1"]) == {}
-        page = await uow.labels.predictions_from("acme", monitor.id, 1, 2)
-        await uow.labels.drop_predictions_before("acme", monitor.id, 2)
-        rest = await uow.labels.predictions_from("acme", monitor.id, 0, 10)
+        known = await uow.labels.known_ids("acme", monitor.id, ["i0", "i3", "i3", "nope"])
+        assert await uow.labels.known_ids("other", monitor.id, ["i0"]) == set()
+        await uow.labels.drop_predictions_before("acme", monitor.id, 1)
+        blocked = await uow.labels.settle("acme", monitor.id, 1, T0 - timedelta(minutes=1), 10)
         await uow.commit()
     assert found == {"i1": replace(stored[1], error=0.5), "i2": stored[2]}
-    assert [(item.sequence, item.prediction, item.error) for item in page] == [(1, 2.5, 0.5), (2, "dog", None)]
-    assert [item.sequence for item in rest] == [2, 3]
+    assert known == {"i0", "i3"}
+    # Sequence 2 has no label and has not expired: the pass stops there.
+    assert blocked == Settlement(2, [0.5], 0, complete=True)
+
+
+async def test_settle_passes_labelled_and_expired_predictions_in_order_up_to_the_limit(storage: Storage) -> None:
+    monitor = make_monitor()
+    stored = [prediction(monitor.id, n, float(n), minutes=n) for n in range(6)]
+    async with storage.unit_of_work() as uow:
+        await uow.monitors.add(monitor)
+        await uow.labels.add_predictions(stored)
+        await uow.labels.set_errors("acme", monitor.id, {0: 0.25, 2: 1.0, 5: 3.0})
+        await uow.commit()
+    expired_before = T0 + timedelta(minutes=3)  # 1 and 3 expired; 4 neither labelled nor expired
+    async with storage.unit_of_work() as uow:
+        whole = await uow.labels.settle("acme", monitor.id, 0, expired_before, 100)
+        limited = await uow.labels.settle("acme", monitor.id, 0, expired_before, 3)
+        rest = await uow.labels.settle("acme", monitor.id, limited.watermark, expired_before, 3)
+        other = await uow.labels.settle("other", monitor.id, 0, expired_before, 100)
+        from_blocker = await uow.labels.settle("acme", monitor.id, 4, expired_before, 100)
+        after = await uow.labels.settle("acme", monitor.id, 5, expired_before, 100)
+    assert whole == Settlement(4, [0.25, 1.0], 2, complete=True)
+    assert limited == Settlement(3, [0.25, 1.0], 1, complete=False)
+    assert rest == Settlement(4, [], 1, complete=True)
+    assert other == Settlement(0, [], 0, complete=True)
+    assert from_blocker == Settlement(4, [], 0, complete=True)
+    assert after == Settlement(6, [3.0], 0, complete=True)
 
 
 async def test_pending_labels_are_taken_once_and_expire_by_age(storage: Storage) -> None:
@@ -82,3 +108,22 @@ async def test_the_cursor_is_stored_per_monitor_and_tenant(storage: Storage) -> 
         loaded = await uow.labels.cursor("acme", monitor.id)
         assert await uow.labels.cursor("other", monitor.id) is None
     assert loaded == replace(cursor, expired_labels=4)
+
+
+async def test_waiting_lists_monitors_behind_their_watermark_or_with_pending_labels(storage: Storage) -> None:
+    behind, pending_only, settled, other = (make_monitor() for _ in range(4))
+    other = replace(other, tenant_id="other")
+    async with storage.unit_of_work() as uow:
+        for monitor in (behind, pending_only, settled, other):
+            await uow.monitors.add(monitor)
+        await uow.labels.save_cursor(LabelCursor(tenant_id="acme", monitor_id=behind.id, next_sequence=3, watermark=1))
+        await uow.labels.save_cursor(LabelCursor(tenant_id="acme", monitor_id=settled.id, next_sequence=3, watermark=3))
+        await uow.labels.save_cursor(LabelCursor(tenant_id="other", monitor_id=other.id, next_sequence=1))
+        await uow.labels.add_pending([pending(pending_only.id, "a", 1.0, 0), pending(pending_only.id, "b", 1.0, 0)])
+        await uow.commit()
+    async with storage.unit_of_work() as uow:
+        waiting = await uow.labels.waiting(10)
+        first = await uow.labels.waiting(1)
+    assert sorted(waiting) == sorted([("acme", behind.id), ("acme", pending_only.id), ("other", other.id)])
+    assert len(first) == 1
+    assert first[0] in waiting

@@ -90,6 +90,20 @@ def test_binary_z_test_equals_the_public_function(reference, current):
     assert (item.result.statistic, item.result.p_value) == pytest.approx((direct.statistic, direct.p_value))
 
 
+def test_a_binary_feature_that_gains_a_category_is_tested_by_chi_squared_and_drifts():
+    reference = {"plan": np.array(["basic", "pro"] * 50, dtype=object)}
+    current = {"plan": np.array(["basic", "pro", "team"] * 40, dtype=object)}
+    profile = ReferenceProfile.from_data(reference)
+    (item,) = evaluate(profile, current).features
+    direct = get_test("chi_squared").function(reference["plan"], current["plan"])
+    assert (profile.features[0].test, item.result.test) == ("z_test", "chi_squared")
+    assert (item.result.statistic, item.result.p_value) == pytest.approx((direct.statistic, direct.p_value))
+    assert item.drift_detected
+    # With the reference's two categories only, the binary test stays.
+    (same,) = evaluate(profile, {"plan": np.array(["basic", "pro"] * 40, dtype=object)}).features
+    assert same.result.test == "z_test"
+
+
 def test_shifted_features_drift_and_come_first(reference, current):
     result = evaluate(ReferenceProfile.from_data(reference), current)
     assert result.drift_detected

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from aumos_drift_detector.adapters.api.context import Services
-from aumos_drift_detector.bootstrap import Container, read_rows
+from aumos_drift_detector.adapters.files.rows_reader import read_rows
+from aumos_drift_detector.bootstrap import Container
 from aumos_drift_detector.core.concept.config import parse_concept
 from aumos_drift_detector.core.streams.in_memory import InMemoryDeadLetterSink
 from aumos_drift_detector.core.streams.model import DeadLetterReason, StreamKind

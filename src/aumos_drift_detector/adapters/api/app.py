@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import structlog
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from aumos_drift_detector import __version__
 from aumos_drift_detector.adapters.api.auth import TokenVerifier
@@ -14,6 +16,10 @@ from aumos_drift_detector.adapters.api.context import ApiContext
 from aumos_drift_detector.adapters.api.errors import install_error_handlers
 from aumos_drift_detector.adapters.api.middleware import RequestContextMiddleware, RequestMetrics
 from aumos_drift_detector.adapters.api.routes import alerts, detections, health, monitors
+from aumos_drift_detector.adapters.ui.app import create_ui
+from aumos_drift_detector.adapters.ui.context import UiContext
+from aumos_drift_detector.core.clock import SystemClock
+from aumos_drift_detector.settings import Environment
 
 log = structlog.get_logger(__name__)
 
@@ -42,7 +48,8 @@ def create_app(context: ApiContext) -> FastAPI:
                 await hook()
             log.info("service_stopped")
 
-    app = FastAPI(
+    # Swagger UI and ReDoc from the assets packaged with fastapi-offline: the docs work without internet.
+    app = FastAPIOffline(
         title="aumos-drift-detector",
         version=__version__,
         summary="Statistical and concept drift detection for deployed ML models.",
@@ -56,4 +63,24 @@ def create_app(context: ApiContext) -> FastAPI:
     app.include_router(monitors.router, prefix=API_PREFIX)
     app.include_router(detections.router, prefix=API_PREFIX)
     app.include_router(alerts.router, prefix=API_PREFIX)
+    app.mount("/ui", _dashboard(context, app.state.token_verifier), name="ui")
     return app
+
+
+def _dashboard(context: ApiContext, verifier: TokenVerifier) -> FastAPI:
+    """The dashboard on the same use cases and token verification as the API."""
+    settings = context.settings
+    secret = f"{settings.jwt_secret}|{settings.jwt_public_key or ''}".encode()
+    return create_ui(
+        UiContext(
+            monitors=context.services.monitors,
+            detections=context.services.detections,
+            alerts=context.services.alerts,
+            concept=context.services.concept,
+            reports=context.reports,
+            verify_token=verifier.verify,
+            form_key=hashlib.sha256(b"aumos-drift dashboard forms|" + secret).digest(),
+            clock=SystemClock(),
+            development=settings.env is Environment.DEVELOPMENT,
+        )
+    )

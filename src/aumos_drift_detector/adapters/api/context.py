@@ -48,6 +48,7 @@ class ApiContext:
         registry: Prometheus registry exposed at ``/metrics``.
         on_startup: Awaited in order when the app starts (migrations, background loops).
         on_shutdown: Awaited in order when the app stops.
+        before_metrics: Awaited in order before ``/metrics`` answers (collectors reading stored state).
     """
 
     settings: Settings
@@ -58,3 +59,4 @@ class ApiContext:
     registry: CollectorRegistry = field(default_factory=CollectorRegistry)
     on_startup: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     on_shutdown: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    before_metrics: list[Callable[[], Awaitable[None]]] = field(default_factory=list)

@@ -71,11 +71,21 @@ async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body(exc.code, exc.message, exc.details), status_code=status, headers=headers)
 
 
-def _problem(error: dict[str, Any]) -> dict[str, str]:
+def _json_position(body: object, position: object) -> str:
+    """Where a JSON syntax error lies: line and column (1-based) when the text is at hand, else the character."""
+    if not isinstance(position, int) or not isinstance(body, str) or position > len(body):
+        return f"character {position}"
+    line = body.count("\n", 0, position) + 1
+    column = position - (body.rfind("\n", 0, position) + 1) + 1
+    return f"line {line}, column {column}"
+
+
+def _problem(error: dict[str, Any], body: object = None) -> dict[str, str]:
     """The field and the problem of one request validation error, in the words of the API."""
     if error["type"] == "json_invalid":
         reason = error.get("ctx", {}).get("error", "malformed")
-        return {"field": "body", "problem": f"not valid JSON ({reason} at character {error['loc'][-1]})"}
+        where = _json_position(body, error["loc"][-1])
+        return {"field": "body", "problem": f"not valid JSON ({reason} at {where})"}
     location = [part for part in error["loc"] if part not in ("body", "query", "path", "header")]
     message = str(error["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if error["type"] == "string_pattern_mismatch":
@@ -88,7 +98,7 @@ def _problem(error: dict[str, Any]) -> dict[str, str]:
 
 async def _request_validation(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    problems = [_problem(error) for error in exc.errors()]
+    problems = [_problem(error, exc.body) for error in exc.errors()]
     message = "; ".join(f"{item['field']}: {item['problem']}" for item in problems)
     details = {"field": problems[0]["field"], "errors": problems}
     return JSONResponse(error_body("validation_error", message, details), status_code=422)

@@ -26,6 +26,7 @@ from typing import Final
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from aumos_drift_detector.adapters.files.text_numbers import first_non_number
 from aumos_drift_detector.core.errors import ValidationError
 
 #: Largest magnitude a number may have: its square, summed over billions of rows, stays finite.
@@ -97,6 +98,7 @@ class ValueChecks:
         self._missing = [0] * len(schema)
         self._infinite: dict[int, tuple[int, float]] = {}
         self._unrepresentable: dict[int, ValidationError] = {}
+        self._first_text: dict[int, tuple[int, str]] = {}
         self._rows = 0
 
     @property
@@ -110,12 +112,16 @@ class ValueChecks:
             self._missing[index] += _count_missing(column)
             if pa.types.is_floating(field.type):
                 self._check_numbers(index, column)
-            elif (text := _text_type(field.type)) is not None and index not in self._unrepresentable:
-                row = first_true(pc.match_substring(column.cast(text), "\x00"))
-                if row is not None:
-                    error = _nul_error(self._name, field.name, self._rows + row + 1, column[row].as_py())
-                    self._unrepresentable[index] = error
+            elif (text := _text_type(field.type)) is not None:
+                self._check_text(index, column.cast(text))
         self._rows += batch.num_rows
+
+    def _check_text(self, index: int, column: pa.Array | pa.ChunkedArray) -> None:
+        if index not in self._unrepresentable and (row := first_true(pc.match_substring(column, "\x00"))) is not None:
+            name = self._schema.field(index).name
+            self._unrepresentable[index] = _nul_error(self._name, name, self._rows + row + 1, column[row].as_py())
+        if index not in self._first_text and (found := first_non_number(column)) is not None:
+            self._first_text[index] = (self._rows + found[0] + 1, found[1])
 
     def _check_numbers(self, index: int, column: pa.Array | pa.ChunkedArray) -> None:
         if index not in self._infinite and (row := first_true(pc.is_inf(column))) is not None:
@@ -144,6 +150,10 @@ class ValueChecks:
                 )
             if index in self._unrepresentable:
                 raise self._unrepresentable[index]
+
+    def first_texts(self) -> dict[str, tuple[int, str]]:
+        """The first value that is not a number of each text column (row 1-based, value), for columns with one."""
+        return {self._schema.field(index).name: found for index, found in sorted(self._first_text.items())}
 
     def missing_values(self) -> dict[str, int]:
         """Missing values per column so far: nulls, and NaN in floating-point columns (columns with some)."""

@@ -46,6 +46,10 @@ def _texts(file: IO[bytes]) -> Iterator[str]:
     yield decoder.decode(b"", final=True)
 
 
+class _RecordSyntaxError(ValueError):
+    """A record of a JSON array that does not parse, with where it fails."""
+
+
 class _Text:
     """A window on the text, refilled from the chunks as decoding moves on."""
 
@@ -53,9 +57,13 @@ class _Text:
         self._chunks = chunks
         self.text = ""
         self.position = 0
+        self._dropped = 0  # characters before ``text`` (already decoded)
+        self._lines = 0  # line breaks among them
+        self._line_start = 0  # where the line holding the start of ``text`` starts
 
     def _more(self) -> bool:
         """Append at least as much text as is left (so a long record costs O(n) retries); False at the end."""
+        self._drop(self.position)
         rest = self.text[self.position :]
         parts = [rest]
         added = 0
@@ -66,6 +74,22 @@ class _Text:
                 break
         self.text, self.position = "".join(parts), 0
         return added > 0
+
+    def _drop(self, count: int) -> None:
+        dropped = self.text[:count]
+        breaks = dropped.count("\n")
+        if breaks:
+            self._lines += breaks
+            self._line_start = self._dropped + dropped.rindex("\n") + 1
+        self._dropped += count
+
+    def where(self, position: int | None = None) -> str:
+        """Where a position of the window (default: the cursor) lies in the whole text: line and column, 1-based."""
+        at = self.position if position is None else position
+        before = self.text[:at]
+        breaks = before.count("\n")
+        start = self._dropped + before.rindex("\n") + 1 if breaks else self._line_start
+        return f"line {self._lines + breaks + 1}, column {self._dropped + at - start + 1}"
 
     def peek(self) -> str:
         """The next character that is not white space ('' at the end of the text)."""
@@ -85,7 +109,9 @@ class _Text:
                 return value
             except json.JSONDecodeError:
                 if not self._more():
-                    raise
+                    # decode once more, so the error's position is one of this window (``where`` reads it)
+                    value, self.position = decoder.raw_decode(self.text, self.position)
+                    return value
 
 
 def _array_records(file: IO[bytes], decoder: json.JSONDecoder) -> Iterator[object]:
@@ -98,13 +124,17 @@ def _array_records(file: IO[bytes], decoder: json.JSONDecoder) -> Iterator[objec
     else:
         while True:
             text.peek()
-            yield text.value(decoder)
+            try:
+                yield text.value(decoder)
+            except json.JSONDecodeError as exc:
+                raise _RecordSyntaxError(f"{exc.msg} at {text.where(exc.pos)}") from None
             following = text.peek()
+            if following != "]" and following != ",":
+                found = repr(following) if following else "the end"
+                raise _RecordSyntaxError(f"expected ',' or ']' after a record at {text.where()}, found {found}")
             text.position += 1
             if following == "]":
                 break
-            if following != ",":
-                raise ValueError(f"expected ',' or ']' after a record, found {following or 'the end'!r}")
     if text.peek():
         raise ValueError("extra data after the array")
 
@@ -170,8 +200,8 @@ def read_json_array(source: SharedFile, *, name: str) -> pa.Table:
             batches.add(checker.check(record, row=row))
     except DuplicateKeyError as exc:
         raise checker.duplicate_key(exc.key, row=row + 1) from None
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"row {row + 1}: {exc.msg}") from None
+    except _RecordSyntaxError as exc:
+        raise ValueError(f"row {row + 1}: {exc}") from None
     return batches.table()
 
 
@@ -231,7 +261,7 @@ def _find_bad_line(source: SharedFile, name: str) -> ValidationError | None:
         except DuplicateKeyError as exc:
             return checker.duplicate_key(exc.key, row=row, line=line_number)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "not UTF-8 text"
+            reason = f"{exc.msg} at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else "not UTF-8 text"
             return _unreadable(name, f"row {row} (line {line_number}): {reason}", row=row)
         except ValueError as exc:
             return _unreadable(name, str(exc), row=row)

@@ -12,7 +12,7 @@ from typing import IO
 
 import pyarrow as pa
 
-from aumos_drift_detector.adapters.files.table_scan import TabularFormat, scan_tabular
+from aumos_drift_detector.adapters.files.table_scan import ScanResult, TabularFormat, scan_tabular
 from aumos_drift_detector.core.ingest.upload import BatchConsumer, ColumnFacts, ScannedTable
 from aumos_drift_detector.core.statistical.arrow_columns import arrow_kind
 
@@ -64,7 +64,7 @@ class SpooledTableFile:
         with self._spool:
             found = scan_tabular(self._spool, self._fmt, name=self._name, consumer=consumer)
         self._missing = found.missing_values
-        return ScannedTable(found.rows, tuple(_facts(field, found.missing_values) for field in found.schema))
+        return ScannedTable(found.rows, tuple(_facts(field, found) for field in found.schema))
 
     def close(self) -> None:
         """Close the file unless a scan took it over (a scan still running in its thread closes it itself)."""
@@ -72,8 +72,9 @@ class SpooledTableFile:
             self._spool.close()
 
 
-def _facts(field: pa.Field, missing: Mapping[str, int]) -> ColumnFacts:
+def _facts(field: pa.Field, found: ScanResult) -> ColumnFacts:
     kind = arrow_kind(field.type)
     return ColumnFacts(
-        field.name, numeric=kind != "other", boolean=kind == "boolean", missing=missing.get(field.name, 0)
-    )
+        field.name, numeric=kind != "other", boolean=kind == "boolean",
+        missing=found.missing_values.get(field.name, 0), first_text=found.first_texts.get(field.name),
+    )  # fmt: skip

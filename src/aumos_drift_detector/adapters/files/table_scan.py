@@ -12,7 +12,7 @@ refused values in column order). The consumer stops getting batches once a probl
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import IO, Final, TypeAlias
 
@@ -39,11 +39,14 @@ class ScanResult:
         schema: The columns (the selected ones, when a selection was asked for).
         rows: Number of rows.
         missing_values: Missing values per column (only columns that have some).
+        first_texts: The first value that is not a number of each text column (its 1-based row and the value),
+            so that a text column declared numerical is refused naming the value.
     """
 
     schema: pa.Schema
     rows: int
     missing_values: dict[str, int]
+    first_texts: dict[str, tuple[int, str]] = field(default_factory=dict)
 
 
 def _selection(names: list[str], columns: Sequence[str] | None, name: str) -> ValidationError | None:
@@ -100,7 +103,7 @@ class _Pass:
         if problem is not None:
             raise problem
         checks.refuse()
-        return ScanResult(selected, rows, checks.missing_values())
+        return ScanResult(selected, rows, checks.missing_values(), checks.first_texts())
 
 
 def _parquet(source: SharedFile, fmt: TabularFormat, name: str, scan: _Pass) -> ScanResult:

@@ -67,8 +67,12 @@ def decode_record(record: StreamRecord, kind: StreamKind) -> ObservationRecord |
     tenant_id, monitor_id, model = address(message.tenant_id or None, *present)
     if kind is StreamKind.OBSERVATIONS:
         return ObservationRecord(tenant_id, monitor_id, _rows(message.columns), model)
+    if not message.labels:
+        return OutcomeRecord(tenant_id, monitor_id, outcome_values(list(message.values)), model)
+    if message.values:
+        raise _invalid("labels: send either values or labels, not both")
     labels = tuple(_label(number, label) for number, label in enumerate(message.labels))
-    return OutcomeRecord(tenant_id, monitor_id, outcome_values(list(message.values)), model, labels)
+    return OutcomeRecord(tenant_id, monitor_id, [], model, labels)
 
 
 def _parsed(record: StreamRecord, name: str) -> Any:

@@ -59,6 +59,20 @@ def _content_type(message: Message) -> str | None:
     return found.decode("utf-8", errors="replace") if found is not None else None
 
 
+def parts_of(records: Sequence[StreamRecord], max_bytes: int) -> list[list[StreamRecord]]:
+    """Consecutive parts of a batch, each at most ``max_bytes`` of values (a larger record is a part alone)."""
+    parts: list[list[StreamRecord]] = []
+    size = max_bytes + 1
+    for record in records:
+        length = len(record.value or b"")
+        if size + length > max_bytes:
+            parts.append([])
+            size = 0
+        parts[-1].append(record)
+        size += length
+    return parts
+
+
 class KafkaStreamConsumer:
     """Runs :class:`StreamIngest` over the records of its topics.
 
@@ -69,6 +83,8 @@ class KafkaStreamConsumer:
         status: Where the consumer reports its state for readiness (a new one by default).
         client_id: Client id shown in broker logs.
         max_records: Most records per batch.
+        max_batch_bytes: Most bytes of record values per transaction: a polled batch above it is applied in
+            consecutive parts (a larger record alone); it also bounds the client's queue of fetched records.
         max_wait_seconds: Longest wait for a batch to fill.
         retry_seconds: Pause before a failed batch is read again.
         config: Further librdkafka settings (they win over the defaults).
@@ -86,6 +102,7 @@ class KafkaStreamConsumer:
         status: StreamConsumerStatus | None = None,
         client_id: str = "aumos-drift-detector",
         max_records: int = 500,
+        max_batch_bytes: int = 16 * 1024 * 1024,
         max_wait_seconds: float = 0.5,
         retry_seconds: float = 1.0,
         config: dict[str, Any] | None = None,
@@ -93,6 +110,7 @@ class KafkaStreamConsumer:
         self._ingest = ingest
         self._metrics = metrics
         self._max_records = max_records
+        self._max_bytes = max_batch_bytes
         self._max_wait = max_wait_seconds
         self._retry_seconds = retry_seconds
         self._config: dict[str, Any] = {
@@ -103,6 +121,7 @@ class KafkaStreamConsumer:
             "enable.auto.offset.store": False,
             "auto.offset.reset": "earliest",
             "fetch.wait.max.ms": 50,  # librdkafka's 500 ms would add to every record's latency when idle
+            "queued.max.messages.kbytes": max(1, max_batch_bytes // 1024),
             "logger": CLIENT_LOGGER,
         } | (config or {})
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -118,9 +137,11 @@ class KafkaStreamConsumer:
             while not stop.is_set():
                 messages = await asyncio.to_thread(self._poll, consumer)
                 records = [_record(message) for message in messages if not self._failed(message)]
-                if records and not await self._apply(consumer, records):
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(stop.wait(), self._retry_seconds)
+                for part in parts_of(records, self._max_bytes):
+                    if not await self._apply(consumer, part):
+                        with contextlib.suppress(TimeoutError):
+                            await asyncio.wait_for(stop.wait(), self._retry_seconds)
+                        break  # the rest is read again from the stored offsets
         except Exception:
             log.exception("stream_consumer_failed", group=self._ingest.group)
             raise

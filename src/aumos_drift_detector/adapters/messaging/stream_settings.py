@@ -46,6 +46,7 @@ def stream_consumer(
         status=status,
         client_id=settings.kafka_client_id,
         max_records=settings.kafka_consumer_max_records,
+        max_batch_bytes=settings.kafka_consumer_max_batch_bytes,
         max_wait_seconds=settings.kafka_consumer_max_wait_seconds,
         config={"session.timeout.ms": session_ms, "heartbeat.interval.ms": min(3000, session_ms // 3)},
     )

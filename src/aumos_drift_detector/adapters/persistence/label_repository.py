@@ -12,16 +12,19 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, any_, bindparam, delete, insert, select, update
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import Select, delete, func, insert, select, union, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aumos_drift_detector.adapters.persistence import label_arrays
 from aumos_drift_detector.adapters.persistence.errors import storage_errors
 from aumos_drift_detector.adapters.persistence.label_tables import LabelCursorRow, PendingLabelRow, PredictionRow
-from aumos_drift_detector.core.labels.model import LabelCursor, PendingLabel, Prediction, Scalar
+from aumos_drift_detector.core.labels.model import LabelCursor, PendingLabel, Prediction, Scalar, Settlement
 
-#: Inference ids per ``IN`` list (well under SQLite's bind-parameter limit; PostgreSQL takes one array).
+#: Inference ids per ``IN`` list on SQLite (well under its bind-parameter limit); PostgreSQL takes one array.
 CHUNK = 1_000
+
+#: Above every sequence number (a BIGINT): the end of a pass that nothing blocks.
+NO_BLOCKER = 2**62
 
 
 def _scalar(value: Any) -> Scalar:
@@ -46,11 +49,10 @@ def _fields(item: Prediction | PendingLabel) -> dict[str, Any]:
     return {name: getattr(item, name) for name in item.__slots__}
 
 
-def _chunks(ids: Collection[str], whole: bool) -> list[list[str]]:
-    """The distinct ids in lists of at most :data:`CHUNK`, or in one list (one array parameter) when ``whole``."""
+def _chunks(ids: Collection[str]) -> list[list[str]]:
+    """The distinct ids in lists of at most :data:`CHUNK` (SQLite's ``IN`` lists)."""
     unique = sorted(set(ids))
-    size = max(len(unique), 1) if whole else CHUNK
-    return [unique[start : start + size] for start in range(0, len(unique), size)]
+    return [unique[start : start + CHUNK] for start in range(0, len(unique), CHUNK)]
 
 
 class SqlAlchemyLabelRepository:
@@ -64,12 +66,6 @@ class SqlAlchemyLabelRepository:
         self._session = session
         self._postgres = session.bind is not None and session.bind.dialect.name == "postgresql"
 
-    def _among(self, column: Any, ids: list[str]) -> Any:
-        """``column`` is one of ``ids``: one array parameter on PostgreSQL, an ``IN`` list elsewhere."""
-        if self._postgres:
-            return column == any_(bindparam("ids", ids, type_=postgresql.ARRAY(String)))
-        return column.in_(ids)
-
     async def cursor(self, tenant_id: str, monitor_id: uuid.UUID) -> LabelCursor | None:
         """The monitor's cursor, if any."""
         query = select(LabelCursorRow).where(
@@ -81,6 +77,18 @@ class SqlAlchemyLabelRepository:
             return None
         fields = {name: getattr(row, name) for name in asdict(LabelCursor(tenant_id="", monitor_id=monitor_id))}
         return LabelCursor(**fields)
+
+    async def waiting(self, limit: int) -> list[tuple[str, uuid.UUID]]:
+        """Monitors with predictions past their watermark or pending labels (oldest tenants and ids first)."""
+        behind = select(LabelCursorRow.tenant_id, LabelCursorRow.monitor_id).where(
+            LabelCursorRow.next_sequence > LabelCursorRow.watermark
+        )
+        pending = select(PendingLabelRow.tenant_id, PendingLabelRow.monitor_id)
+        both = union(behind, pending).subquery()
+        query = select(both.c.tenant_id, both.c.monitor_id).order_by(both.c.tenant_id, both.c.monitor_id).limit(limit)
+        with storage_errors("read waiting label joins"):
+            rows = (await self._session.execute(query)).all()
+        return [(row.tenant_id, row.monitor_id) for row in rows]
 
     async def save_cursor(self, cursor: LabelCursor) -> None:
         """Stage the cursor (insert or replace)."""
@@ -96,8 +104,12 @@ class SqlAlchemyLabelRepository:
 
     async def add_predictions(self, predictions: Sequence[Prediction]) -> None:
         """Stage new predictions."""
-        if predictions:
-            with storage_errors("store predictions"):
+        if not predictions:
+            return
+        with storage_errors("store predictions"):
+            if self._postgres:
+                await label_arrays.add_predictions(self._session, predictions)
+            else:
                 await self._session.execute(insert(PredictionRow), [_fields(item) for item in predictions])
 
     async def predictions_by_id(
@@ -105,43 +117,70 @@ class SqlAlchemyLabelRepository:
     ) -> dict[str, Prediction]:
         """The stored predictions of those inference ids."""
         found: dict[str, Prediction] = {}
-        for chunk in _chunks(inference_ids, self._postgres):
+        if self._postgres:
+            with storage_errors("read predictions"):
+                matches = await label_arrays.predictions_by_id(
+                    self._session, tenant_id, monitor_id, sorted(set(inference_ids))
+                )
+            return {prediction.inference_id: prediction for prediction in matches}
+        for chunk in _chunks(inference_ids):
             query = select(PredictionRow.__table__).where(
                 PredictionRow.tenant_id == tenant_id,
                 PredictionRow.monitor_id == monitor_id,
-                self._among(PredictionRow.inference_id, chunk),
+                PredictionRow.inference_id.in_(chunk),
             )
             with storage_errors("read predictions"):
                 rows = (await self._session.execute(query)).all()
             found.update((row.inference_id, _prediction(row)) for row in rows)
         return found
 
+    async def known_ids(self, tenant_id: str, monitor_id: uuid.UUID, inference_ids: Collection[str]) -> set[str]:
+        """Those of the inference ids that have a stored prediction."""
+        known: set[str] = set()
+        with storage_errors("read predictions"):
+            if self._postgres:
+                ids = sorted(set(inference_ids))
+                return set(await label_arrays.known_ids(self._session, tenant_id, monitor_id, ids))
+            for chunk in _chunks(inference_ids):
+                query = select(PredictionRow.inference_id).where(
+                    PredictionRow.tenant_id == tenant_id,
+                    PredictionRow.monitor_id == monitor_id,
+                    PredictionRow.inference_id.in_(chunk),
+                )
+                known.update((await self._session.execute(query)).scalars())
+        return known
+
     async def set_errors(self, tenant_id: str, monitor_id: uuid.UUID, errors: dict[int, float]) -> None:
         """Stage the joined error of each prediction, by sequence."""
         if not errors:
             return
-        # ORM bulk update by primary key; the monitor's id is the tenant's (the caller looked it up by tenant).
+        # By primary key; the monitor's id is the tenant's (the caller looked it up by tenant).
+        if self._postgres:
+            with storage_errors("store joined errors"):
+                await label_arrays.set_errors(self._session, monitor_id, errors)
+            return
         rows = [{"monitor_id": monitor_id, "sequence": sequence, "error": error} for sequence, error in errors.items()]
         with storage_errors("store joined errors"):
             await self._session.execute(update(PredictionRow), rows)
 
-    async def predictions_from(
-        self, tenant_id: str, monitor_id: uuid.UUID, sequence: int, limit: int
-    ) -> list[Prediction]:
-        """Up to ``limit`` stored predictions from ``sequence`` on, in sequence order."""
-        query = (
-            select(PredictionRow.__table__)
-            .where(
-                PredictionRow.tenant_id == tenant_id,
-                PredictionRow.monitor_id == monitor_id,
-                PredictionRow.sequence >= sequence,
-            )
-            .order_by(PredictionRow.sequence)
-            .limit(limit)
-        )
+    async def settle(
+        self, tenant_id: str, monitor_id: uuid.UUID, watermark: int, expired_before: datetime, limit: int
+    ) -> Settlement:
+        """Pass over the labelled and expired predictions from ``watermark`` on, at most ``limit``.
+
+        The first prediction that blocks the pass is found by the database (one index range from the
+        watermark); on PostgreSQL the passed errors come back as one array.
+        """
+        span = _span(tenant_id, monitor_id, watermark, expired_before, limit)
         with storage_errors("read predictions"):
-            rows = (await self._session.execute(query)).all()
-        return [_prediction(row) for row in rows]
+            if self._postgres:
+                sequences, errors = await label_arrays.span_arrays(self._session, span)
+            else:
+                rows = (await self._session.execute(span)).all()
+                sequences, errors = [row.sequence for row in rows], [row.error for row in rows]
+        ready = [error for error in errors if error is not None]
+        next_watermark = sequences[-1] + 1 if sequences else watermark
+        return Settlement(next_watermark, ready, len(errors) - len(ready), complete=len(sequences) < limit)
 
     async def drop_predictions_before(self, tenant_id: str, monitor_id: uuid.UUID, sequence: int) -> None:
         """Stage the removal of every prediction before ``sequence``."""
@@ -164,11 +203,17 @@ class SqlAlchemyLabelRepository:
     ) -> list[PendingLabel]:
         """Remove and return the pending labels of those inference ids, oldest first."""
         taken: list[PendingLabel] = []
-        for chunk in _chunks(inference_ids, self._postgres):
+        if self._postgres:
+            with storage_errors("take pending labels"):
+                found = await label_arrays.take_pending(
+                    self._session, tenant_id, monitor_id, sorted(set(inference_ids))
+                )
+            taken = [_pending(row) for row in found]
+        for chunk in [] if self._postgres else _chunks(inference_ids):
             where = (
                 PendingLabelRow.tenant_id == tenant_id,
                 PendingLabelRow.monitor_id == monitor_id,
-                self._among(PendingLabelRow.inference_id, chunk),
+                PendingLabelRow.inference_id.in_(chunk),
             )
             with storage_errors("take pending labels"):
                 rows = (await self._session.execute(select(PendingLabelRow.__table__).where(*where))).all()
@@ -189,6 +234,30 @@ class SqlAlchemyLabelRepository:
         with storage_errors("drop pending labels"):
             result = await self._session.execute(statement.execution_options(synchronize_session=False))
         return int(getattr(result, "rowcount", 0))
+
+
+def _span(
+    tenant_id: str, monitor_id: uuid.UUID, watermark: int, expired_before: datetime, limit: int
+) -> Select[int, float | None]:
+    """The predictions from the watermark up to (not including) the first unlabelled, unexpired one."""
+    mine = (PredictionRow.tenant_id == tenant_id, PredictionRow.monitor_id == monitor_id)
+    blocker = (
+        select(func.min(PredictionRow.sequence))
+        .where(
+            *mine,
+            PredictionRow.sequence >= watermark,
+            PredictionRow.error.is_(None),
+            PredictionRow.received_at > expired_before,
+        )
+        .scalar_subquery()
+    )
+    return (
+        select(PredictionRow.sequence, PredictionRow.error)
+        # One index range on (monitor_id, sequence): an ``OR blocker IS NULL`` would make it a scan of the table.
+        .where(*mine, PredictionRow.sequence >= watermark, PredictionRow.sequence < func.coalesce(blocker, NO_BLOCKER))
+        .order_by(PredictionRow.sequence)
+        .limit(limit)
+    )
 
 
 def _pending(row: Any) -> PendingLabel:

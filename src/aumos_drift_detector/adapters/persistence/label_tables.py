@@ -31,7 +31,11 @@ class PredictionRow(Base):
     received_at: Mapped[datetime]
     error: Mapped[float | None] = mapped_column(Float)
 
-    __table_args__ = (Index(None, "tenant_id", "monitor_id", "inference_id", unique=True),)
+    # Room in each page for the one update that joins the label (migration 0010).
+    __table_args__ = (
+        Index(None, "tenant_id", "monitor_id", "inference_id", unique=True),
+        {"postgresql_with": {"fillfactor": 60}},
+    )
 
 
 class PendingLabelRow(Base):

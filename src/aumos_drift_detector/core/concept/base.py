@@ -44,7 +44,7 @@ import numpy as np
 import numpy.typing as npt
 
 from aumos_drift_detector.core.concept.batch import BatchFlags, summarise_batch
-from aumos_drift_detector.core.concept.params import DetectorParams
+from aumos_drift_detector.core.concept.params import DetectorParams, check_keywords
 from aumos_drift_detector.core.concept.results import DriftEvent, UpdateManyResult
 from aumos_drift_detector.core.concept.state_format import STATE_FORMAT_VERSION
 from aumos_drift_detector.core.concept.stream_values import VALUE_CHECKS, InputDomain, StreamKind, check_batch
@@ -72,6 +72,11 @@ class DriftDetector(abc.ABC):
             cls.input_domain = "real" if cls.stream_kind is StreamKind.REAL else "unit_interval"
         if not getattr(cls, "__abstractmethods__", None):
             DriftDetector._registry[cls.__name__] = cls
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Self:
+        """Refuse a keyword the constructor does not take, listing those it takes (Python would only say which)."""
+        check_keywords(cls.__name__, cls.__init__, kwargs)
+        return super().__new__(cls)
 
     def __init__(self, params: DetectorParams | None = None) -> None:
         self.params = params if params is not None else self.Params()

@@ -19,7 +19,7 @@ detectors of 0/1 or ``[0, 1]`` streams (DDM, EDDM, RDDM, HDDM_A, HDDM_W) take mi
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationInfo, field_validator
 
@@ -83,6 +83,22 @@ class DetectorConfig(BaseModel):
             "'absolute' or 'squared'; null when the monitor is sent outcome values only."
         ),
     )
+
+    @field_validator("params", mode="before")
+    @classmethod
+    def _known_parameters(cls, params: object) -> object:
+        """Refuse an unknown parameter naming the detector's parameters (pydantic would only say "extra")."""
+        if not isinstance(params, dict):
+            return params
+        model = cls.model_fields["params"].annotation
+        known = list(model.model_fields) if isinstance(model, type) and issubclass(model, BaseModel) else []
+        unknown = [str(name) for name in params if name not in known]
+        if unknown and known:
+            detector = ", ".join(str(name) for name in get_args(cls.model_fields["detector"].annotation))
+            noun = "parameter" if len(unknown) == 1 else "parameters"
+            listed = ", ".join(repr(name) for name in unknown)
+            raise ValueError(f"unknown {noun} {listed}; {detector} takes {', '.join(known)}")
+        return params
 
     @field_validator("error")
     @classmethod

@@ -14,8 +14,10 @@ Numbers are checked the way a stream library expects: an integer parameter takes
 
 from __future__ import annotations
 
+import inspect
 import math
 import numbers
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any, Self
 
 import pydantic
@@ -108,6 +110,27 @@ def require_at_least(params: pydantic.BaseModel, parameter: str, other: str) -> 
         raise parameter_error(parameter, f"({value}) must be >= {other} ({bound})")
 
 
+def check_keywords(detector: str, constructor: Callable[..., object], keywords: Mapping[str, object]) -> None:
+    """Refuse a keyword a detector's constructor does not take, naming the ones it takes.
+
+    Raises:
+        ValidationError: ``'delt' is not a parameter of ADWIN; it takes delta, clock, ...``.
+    """
+    if not keywords:
+        return
+    known = [
+        name
+        for name, parameter in inspect.signature(constructor).parameters.items()
+        if name != "self" and parameter.kind in (parameter.POSITIONAL_OR_KEYWORD, parameter.KEYWORD_ONLY)
+    ]
+    unknown = [name for name in keywords if name not in known]
+    if unknown:
+        raise ValidationError(
+            f"{unknown[0]!r} is not a parameter of {detector}; it takes {', '.join(known)}",
+            details={"parameter": unknown[0], "parameters": known},
+        )
+
+
 def _as_validation_error(
     model: type[pydantic.BaseModel], exc: pydantic.ValidationError, values: dict[str, Any]
 ) -> ValidationError:
@@ -118,7 +141,8 @@ def _as_validation_error(
     template = _RULES.get(error["type"])
     rule = template.format(**context) if template else error["msg"]
     got = "" if "parameter" in context else f", got {values.get(parameter, error['input'])!r}"
-    return ValidationError(f"{parameter} {rule}{got}", details={"parameter": parameter})
+    takes = f"; it takes {', '.join(model.model_fields)}" if error["type"] == "extra_forbidden" else ""
+    return ValidationError(f"{parameter} {rule}{got}{takes}", details={"parameter": parameter})
 
 
 class DetectorParams(pydantic.BaseModel):

@@ -75,6 +75,22 @@ class FeatureEvidence(DomainModel):
     at_once: bool = Field(default=False, description="Whether the check's own p-value alarmed")
 
 
+class FeatureDistribution(DomainModel):
+    """The reference and current distributions of a feature on shared bins, as a report draws them.
+
+    ``histogram``: ``edges`` holds one more edge than there are counts (bins at reference quantiles,
+    ``[e_k, e_(k+1))``, the last closed). ``categories``: one label per count, the largest shares first;
+    ``other_categories`` says how many categories the last entry, ``other``, sums (0: none).
+    """
+
+    kind: Literal["histogram", "categories"]
+    reference_counts: list[int]
+    current_counts: list[int]
+    edges: list[float] = Field(default_factory=list)
+    labels: list[str] = Field(default_factory=list)
+    other_categories: int = Field(default=0, ge=0)
+
+
 class FeatureResult(DomainModel):
     """What one run found for one feature."""
 
@@ -101,6 +117,9 @@ class FeatureResult(DomainModel):
     critical: bool = Field(default=False, description="Whether the monitor marks this feature critical")
     evidence: FeatureEvidence | None = Field(
         default=None, description="The feature's sequential detector after this check (p-value tests only)"
+    )
+    distribution: FeatureDistribution | None = Field(
+        default=None, description="Reference and current counts on shared bins or categories, for reports"
     )
 
 

@@ -21,6 +21,7 @@ from aumos_drift_detector.core.detections.model import DetectionStatus, DriftDet
 from aumos_drift_detector.core.events import builders as events
 from aumos_drift_detector.core.events.model import IdSource
 from aumos_drift_detector.core.monitors.model import Monitor
+from aumos_drift_detector.core.observability.ports import DriftTelemetry, NoTelemetry
 from aumos_drift_detector.core.retraining.service import RetrainingService
 from aumos_drift_detector.core.severity import Severity
 from aumos_drift_detector.core.unit_of_work import UnitOfWork
@@ -32,10 +33,12 @@ class DetectionOutcomeHandler:
     Args:
         clock: Time source.
         new_id: Source of identifiers for alerts, triggers, audit entries and events.
+        telemetry: Told about every detection handled (metrics); nobody by default.
     """
 
-    def __init__(self, clock: Clock, new_id: IdSource = uuid.uuid4) -> None:
+    def __init__(self, clock: Clock, new_id: IdSource = uuid.uuid4, *, telemetry: DriftTelemetry | None = None) -> None:
         self._new_id = new_id
+        self._telemetry: DriftTelemetry = telemetry or NoTelemetry()
         self._alerts = AlertService(clock, new_id)
         self._retraining = RetrainingService(clock, new_id)
         self._run_failures = RunFailureAlerts(clock, new_id)
@@ -53,6 +56,7 @@ class DetectionOutcomeHandler:
             monitor: The monitor that ran.
             detection: The staged detection, with its assessed severity.
         """
+        self._telemetry.detection_recorded(monitor, detection)
         if detection.status is DetectionStatus.INSUFFICIENT_DATA:
             return
         await uow.monitors.lock(detection.tenant_id, monitor.id)

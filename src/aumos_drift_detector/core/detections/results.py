@@ -6,8 +6,9 @@ import math
 
 from pydantic import JsonValue
 
-from aumos_drift_detector.core.detections.model import FeatureResult, MissingValues
+from aumos_drift_detector.core.detections.model import FeatureDistribution, FeatureResult, MissingValues
 from aumos_drift_detector.core.statistical import FeatureDriftResult
+from aumos_drift_detector.core.statistical.distribution import Distribution
 
 
 def _finite(value: float | None) -> float | None:
@@ -26,6 +27,19 @@ def _json(value: object) -> JsonValue:
     if isinstance(value, list | tuple):
         return [_json(item) for item in value]
     return str(value)
+
+
+def _distribution(picture: Distribution | None) -> FeatureDistribution | None:
+    if picture is None:
+        return None
+    return FeatureDistribution(
+        kind="histogram" if picture.kind == "histogram" else "categories",
+        reference_counts=list(picture.reference_counts),
+        current_counts=list(picture.current_counts),
+        edges=list(picture.edges),
+        labels=list(picture.labels),
+        other_categories=picture.other_categories,
+    )
 
 
 def feature_result(item: FeatureDriftResult) -> FeatureResult:
@@ -68,4 +82,5 @@ def feature_result(item: FeatureDriftResult) -> FeatureResult:
         details={str(key): _json(value) for key, value in item.result.details.items()},
         effect_size=_finite(item.effect_size),
         effect_unit=item.effect_unit,
+        distribution=_distribution(item.distribution),
     )

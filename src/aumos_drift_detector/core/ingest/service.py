@@ -20,6 +20,7 @@ from aumos_drift_detector.core.ingest.ports import TableWriterFactory
 from aumos_drift_detector.core.ingest.table import Table
 from aumos_drift_detector.core.ingest.upload import ColumnFacts, ScannedTable, UploadedTable
 from aumos_drift_detector.core.monitors.model import Monitor
+from aumos_drift_detector.core.observability.ports import DriftTelemetry, NoTelemetry
 from aumos_drift_detector.core.principal import Principal, Role
 from aumos_drift_detector.core.statistical import FeatureSpec
 from aumos_drift_detector.core.statistical.profile_builder import ProfileBuilder
@@ -36,6 +37,19 @@ def feature_specs(monitor: Monitor) -> list[FeatureSpec]:
         )
         for feature in monitor.features
     ]
+
+
+def _not_numeric(what: str, column: ColumnFacts) -> ValidationError:
+    if column.first_text is None:
+        return ValidationError(
+            f"{what}: column {column.name!r} must be numeric for a numerical feature", details={"column": column.name}
+        )
+    row, value = column.first_text
+    return ValidationError(
+        f"{what}: column {column.name!r}, row {row}: {value!r} is not a number in a numerical "
+        "numerical; send a number, or an empty cell or null for a missing value",
+        details={"column": column.name, "row": row, "value": value, "problem": "not_a_number"},
+    )
 
 
 def check_columns(columns: Sequence[ColumnFacts], monitor: Monitor, *, what: str) -> tuple[str, ...]:
@@ -55,9 +69,7 @@ def check_columns(columns: Sequence[ColumnFacts], monitor: Monitor, *, what: str
                 details={"column": name, "problem": "missing"},
             )
         if kind == "numerical" and not column.numeric:
-            raise ValidationError(
-                f"{what}: column {name!r} must be numeric for a numerical feature", details={"column": name}
-            )
+            raise _not_numeric(what, column)
         if kind in ("categorical", "binary") and column.numeric and not column.boolean and column.missing:
             # read as numbers, a missing value is NaN
             raise ValidationError(
@@ -78,12 +90,21 @@ class DatasetService:
         uow_factory: Makes the unit of work of each call.
         clock: The time source.
         table_writer: Makes the writer of a batch of observations, given the columns to keep.
+        telemetry: Told about the rows each batch adds (metrics); nobody by default.
     """
 
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, table_writer: TableWriterFactory) -> None:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        table_writer: TableWriterFactory,
+        *,
+        telemetry: DriftTelemetry | None = None,
+    ) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
         self._table_writer = table_writer
+        self._telemetry: DriftTelemetry = telemetry or NoTelemetry()
 
     async def _monitor(self, principal: Principal, monitor_id: uuid.UUID) -> Monitor:
         async with self._uow_factory() as uow:
@@ -150,6 +171,8 @@ class DatasetService:
             added = await self._add(uow, principal, monitor_id, table, upload.checksum, idempotency_key)
             await uow.commit()
         accepted = scanned.rows if added else 0
+        if accepted:
+            self._telemetry.rows_ingested(monitor, accepted)
         log.info("observations_ingested", monitor_id=str(monitor_id), rows=accepted, duplicate=not added)
         return _result(upload, ignored, accepted=accepted)
 
@@ -168,6 +191,7 @@ class DatasetService:
         monitor = await uow.monitors.get(principal.tenant_id, monitor_id)
         ignored, scanned, table = await self._accepted(monitor, upload)
         await self._add(uow, principal, monitor_id, table, upload.checksum, None)
+        self._telemetry.rows_ingested(monitor, scanned.rows)
         return _result(upload, ignored, accepted=scanned.rows)
 
     async def _accepted(self, monitor: Monitor, upload: UploadedTable) -> tuple[tuple[str, ...], ScannedTable, Table]:

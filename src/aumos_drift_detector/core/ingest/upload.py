@@ -43,12 +43,14 @@ class ColumnFacts:
         numeric: Whether it holds numbers or booleans.
         boolean: Whether it holds booleans.
         missing: Missing values in it (null, and NaN among numbers).
+        first_text: For a text column, its first value that is not a number, with its 1-based row, when known.
     """
 
     name: str
     numeric: bool
     boolean: bool
     missing: int
+    first_text: tuple[int, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from aumos_drift_detector.core.labels.model import LabelCursor, PendingLabel, Prediction
+from aumos_drift_detector.core.labels.model import LabelCursor, PendingLabel, Prediction, Settlement
 from aumos_drift_detector.core.staged_table import StagedTable
 
 PredictionKey = tuple[uuid.UUID, int]
@@ -45,6 +45,12 @@ class InMemoryLabelRepository:
         cursor = self._cursors.get(monitor_id)
         return cursor if cursor is not None and cursor.tenant_id == tenant_id else None
 
+    async def waiting(self, limit: int) -> list[tuple[str, uuid.UUID]]:
+        """Monitors with predictions past their watermark or pending labels."""
+        found = {(c.tenant_id, c.monitor_id) for c in self._cursors.values() if c.next_sequence > c.watermark}
+        found.update((label.tenant_id, label.monitor_id) for label in self._pending.values())
+        return sorted(found, key=lambda key: (key[0], str(key[1])))[:limit]
+
     async def save_cursor(self, cursor: LabelCursor) -> None:
         """Stage the cursor."""
         self._cursors.put(cursor.monitor_id, cursor)
@@ -61,6 +67,10 @@ class InMemoryLabelRepository:
         wanted = set(inference_ids)
         return {p.inference_id: p for p in self._of(tenant_id, monitor_id) if p.inference_id in wanted}
 
+    async def known_ids(self, tenant_id: str, monitor_id: uuid.UUID, inference_ids: Collection[str]) -> set[str]:
+        """Those of the inference ids that have a stored prediction."""
+        return set(await self.predictions_by_id(tenant_id, monitor_id, inference_ids))
+
     async def set_errors(self, tenant_id: str, monitor_id: uuid.UUID, errors: dict[int, float]) -> None:
         """Stage the joined errors by sequence."""
         for sequence, error in errors.items():
@@ -68,11 +78,25 @@ class InMemoryLabelRepository:
             if stored is not None and stored.tenant_id == tenant_id:
                 self._predictions.put((monitor_id, sequence), replace(stored, error=error))
 
-    async def predictions_from(
-        self, tenant_id: str, monitor_id: uuid.UUID, sequence: int, limit: int
-    ) -> list[Prediction]:
-        """Up to ``limit`` predictions from ``sequence`` on."""
-        return [p for p in self._of(tenant_id, monitor_id) if p.sequence >= sequence][:limit]
+    async def settle(
+        self, tenant_id: str, monitor_id: uuid.UUID, watermark: int, expired_before: datetime, limit: int
+    ) -> Settlement:
+        """Pass over the labelled and expired predictions from ``watermark`` on, at most ``limit``."""
+        errors: list[float] = []
+        expired = passed = 0
+        for prediction in self._of(tenant_id, monitor_id):
+            if prediction.sequence < watermark:
+                continue
+            if passed == limit:
+                return Settlement(watermark, errors, expired, complete=False)
+            if prediction.error is None and prediction.received_at > expired_before:
+                break
+            if prediction.error is None:
+                expired += 1
+            else:
+                errors.append(prediction.error)
+            watermark, passed = prediction.sequence + 1, passed + 1
+        return Settlement(watermark, errors, expired, complete=True)
 
     async def drop_predictions_before(self, tenant_id: str, monitor_id: uuid.UUID, sequence: int) -> None:
         """Stage the removal of the predictions before ``sequence``."""

@@ -59,6 +59,23 @@ class Prediction:
     error: float | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """How far a monitor's watermark can move: over its labelled and expired predictions, in order.
+
+    Attributes:
+        watermark: The first prediction not passed (the one after the last passed, or the old watermark).
+        errors: The joined errors of the passed predictions, in prediction order.
+        expired: Passed predictions without a label (expired).
+        complete: ``False`` when the pass stopped at its limit and more predictions may be ready.
+    """
+
+    watermark: int
+    errors: list[float]
+    expired: int
+    complete: bool
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PendingLabel:
     """A label whose prediction has not arrived (yet).

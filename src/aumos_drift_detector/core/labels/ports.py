@@ -7,7 +7,15 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from aumos_drift_detector.core.labels.model import LabelCursor, PendingLabel, Prediction
+from aumos_drift_detector.core.labels.model import JoinResult, LabelCursor, PendingLabel, Prediction, Settlement
+
+
+class JoinCounter(Protocol):
+    """Counts what committed label joins did, by where they came from (``rest``, ``stream``, ``expiry``)."""
+
+    def count(self, source: str, result: JoinResult) -> None:
+        """Add a committed call's counts."""
+        ...
 
 
 class LabelRepository(Protocol):
@@ -18,6 +26,10 @@ class LabelRepository(Protocol):
 
     async def cursor(self, tenant_id: str, monitor_id: uuid.UUID) -> LabelCursor | None:
         """The monitor's cursor, if it ever had predictions or labels."""
+        ...
+
+    async def waiting(self, limit: int) -> list[tuple[str, uuid.UUID]]:
+        """Up to ``limit`` monitors (tenant id, monitor id) with predictions past their watermark or pending labels."""
         ...
 
     async def save_cursor(self, cursor: LabelCursor) -> None:
@@ -34,14 +46,22 @@ class LabelRepository(Protocol):
         """The stored predictions of those inference ids."""
         ...
 
+    async def known_ids(self, tenant_id: str, monitor_id: uuid.UUID, inference_ids: Collection[str]) -> set[str]:
+        """Those of the inference ids that have a stored prediction."""
+        ...
+
     async def set_errors(self, tenant_id: str, monitor_id: uuid.UUID, errors: dict[int, float]) -> None:
         """Stage the joined error of each prediction, by sequence."""
         ...
 
-    async def predictions_from(
-        self, tenant_id: str, monitor_id: uuid.UUID, sequence: int, limit: int
-    ) -> list[Prediction]:
-        """Up to ``limit`` stored predictions from ``sequence`` on, in sequence order."""
+    async def settle(
+        self, tenant_id: str, monitor_id: uuid.UUID, watermark: int, expired_before: datetime, limit: int
+    ) -> Settlement:
+        """Pass over up to ``limit`` predictions from ``watermark`` on, in sequence order.
+
+        A prediction is passed when it has an error (labelled) or was received at or before ``expired_before``
+        (expired); the pass stops at the first one that has neither. Nothing is changed.
+        """
         ...
 
     async def drop_predictions_before(self, tenant_id: str, monitor_id: uuid.UUID, sequence: int) -> None:

@@ -36,6 +36,7 @@ from aumos_drift_detector.core.labels.model import (
     Prediction,
     PredictionInput,
 )
+from aumos_drift_detector.core.labels.ports import JoinCounter
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.outcomes.service import ConceptMonitoring
 from aumos_drift_detector.core.principal import Principal, Role
@@ -43,9 +44,8 @@ from aumos_drift_detector.core.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)
 
-#: Predictions read per query while the watermark advances (the first read is short: it often stops at once).
-FIRST_PAGE = 200
-PAGE = 5_000
+#: Predictions passed per query while the watermark advances.
+PAGE = 50_000
 DAY = 86_400.0
 
 
@@ -58,6 +58,7 @@ class DelayedLabels:
         concept: Feeds the errors to the monitor's detector.
         pending_seconds: How long a label waits for its prediction.
         prediction_seconds: How long a prediction waits for its label.
+        counter: Counts the committed joins (metrics), if given.
     """
 
     def __init__(
@@ -68,6 +69,7 @@ class DelayedLabels:
         *,
         pending_seconds: float = DAY,
         prediction_seconds: float = 7 * DAY,
+        counter: JoinCounter | None = None,
     ) -> None:
         if pending_seconds <= 0 or prediction_seconds <= 0:
             raise ValueError("pending_seconds and prediction_seconds must be positive")
@@ -76,6 +78,12 @@ class DelayedLabels:
         self._concept = concept
         self._pending_ttl = timedelta(seconds=pending_seconds)
         self._prediction_ttl = timedelta(seconds=prediction_seconds)
+        self._counter = counter
+
+    def count(self, source: str, result: JoinResult) -> None:
+        """Count a committed join (callers that commit their own unit of work call this after the commit)."""
+        if self._counter is not None:
+            self._counter.count(source, result)
 
     def predictions_of(self, monitor: Monitor, rows: Sequence[object]) -> list[PredictionInput]:
         """The predictions carried by observation rows; none when the monitor takes outcome values only.
@@ -91,6 +99,7 @@ class DelayedLabels:
         async with self._uow_factory() as uow:
             result = await self.stage_labels(uow, principal, monitor_id, labels)
             await uow.commit()
+        self.count("rest", result)
         return result
 
     async def status(self, principal: Principal, monitor_id: uuid.UUID) -> LabelCursor:
@@ -123,6 +132,7 @@ class DelayedLabels:
             predictions = predictions_in(rows, joining_kind(monitor))
             result = await self.stage_predictions(uow, principal, monitor, predictions)
             await uow.commit()
+        self.count("rest", result)
         return result
 
     async def stage_predictions(
@@ -137,12 +147,12 @@ class DelayedLabels:
         now = self._clock.now()
         cursor, before = await self._sweep(uow, await self._cursor(uow, monitor), now)
         ids = [item.inference_id for item in predictions]
-        stored = await uow.labels.predictions_by_id(monitor.tenant_id, monitor.id, ids)
+        stored = await uow.labels.known_ids(monitor.tenant_id, monitor.id, ids)
         taken = await uow.labels.take_pending(monitor.tenant_id, monitor.id, ids)
         waiting: dict[str, PendingLabel] = {}
         for label in taken:
             waiting.setdefault(label.inference_id, label)
-        fresh, seen, sequence = [], set(stored), cursor.next_sequence
+        fresh, seen, sequence = [], stored, cursor.next_sequence
         for item in predictions:
             if item.inference_id in seen:
                 continue
@@ -222,20 +232,12 @@ class DelayedLabels:
         dropped = await uow.labels.drop_pending_before(tenant_id, monitor_id, now - self._pending_ttl)
         expired_before = now - self._prediction_ttl
         errors: list[float] = []
-        watermark, expired, blocked, size = cursor.watermark, 0, False, FIRST_PAGE
-        while not blocked:
-            page = await uow.labels.predictions_from(tenant_id, monitor_id, watermark, size)
-            for prediction in page:
-                if prediction.error is not None:
-                    errors.append(prediction.error)
-                elif prediction.received_at <= expired_before:
-                    expired += 1
-                else:
-                    blocked = True
-                    break
-                watermark = prediction.sequence + 1
-            blocked = blocked or len(page) < size
-            size = PAGE
+        watermark, expired, complete = cursor.watermark, 0, False
+        while not complete:
+            settled = await uow.labels.settle(tenant_id, monitor_id, watermark, expired_before, PAGE)
+            errors.extend(settled.errors)
+            expired += settled.expired
+            watermark, complete = settled.watermark, settled.complete
         if watermark != cursor.watermark:
             await uow.labels.drop_predictions_before(tenant_id, monitor_id, watermark)
         cursor = cursor.plus(watermark=watermark, expired_predictions=expired, expired_labels=dropped)

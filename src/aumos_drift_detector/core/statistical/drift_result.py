@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from aumos_drift_detector.core.statistical.distribution import Distribution
 from aumos_drift_detector.core.statistical.effect_size import EffectUnit
 from aumos_drift_detector.core.statistical.features import FeatureKind
 from aumos_drift_detector.core.statistical.missing import MissingShare
@@ -41,6 +42,7 @@ class FeatureDriftResult:
             Wasserstein distance in reference standard deviations for a numerical feature, the total
             variation distance for a categorical or binary one; ``inf`` in the documented edge cases.
         effect_unit: ``"reference_sd"`` (numerical) or ``"total_variation"`` (categorical, binary).
+        distribution: Both samples on shared bins or categories (:mod:`.distribution`), for reports.
     """
 
     name: str
@@ -54,6 +56,7 @@ class FeatureDriftResult:
     weight: float = 1.0
     effect_size: float = field(kw_only=True)
     effect_unit: EffectUnit = field(kw_only=True)
+    distribution: Distribution | None = field(default=None, kw_only=True)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping (non-finite numbers become ``None``)."""

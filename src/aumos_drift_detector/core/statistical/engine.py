@@ -25,6 +25,11 @@ import numpy.typing as npt
 from aumos_drift_detector.core.errors import ValidationError
 from aumos_drift_detector.core.statistical.catalogue import StatTestSpec
 from aumos_drift_detector.core.statistical.columns import ColumnSource, as_columns
+from aumos_drift_detector.core.statistical.distribution import (
+    Distribution,
+    categorical_distribution,
+    numerical_distribution,
+)
 from aumos_drift_detector.core.statistical.drift_result import DatasetDriftResult, FeatureDriftResult
 from aumos_drift_detector.core.statistical.effect_size import (
     CATEGORICAL_UNIT,
@@ -71,6 +76,7 @@ class _Outcome:
     missing: MissingShare
     effect_size: float
     effect_unit: EffectUnit
+    distribution: Distribution
 
 
 def _plan(profile: ReferenceProfile, features: Iterable[FeatureSpec | str] | None, source: ColumnSource) -> list[_Task]:
@@ -136,7 +142,8 @@ def _check_numerical(task: _Task, source: ColumnSource, min_samples: int, max_sh
         reference_missing=reference.n_missing, reference_total=reference.n_total,
         current_missing=n_missing, current_total=int(values.size), max_shift=max_shift,
     )  # fmt: skip
-    return _Outcome(result, share, effect, NUMERICAL_UNIT)
+    picture = numerical_distribution(reference.sorted_values, current_sorted)
+    return _Outcome(result, share, effect, NUMERICAL_UNIT, picture)
 
 
 def _check_categorical(task: _Task, source: ColumnSource, min_samples: int, max_shift: float | None) -> _Outcome:
@@ -153,12 +160,22 @@ def _check_categorical(task: _Task, source: ColumnSource, min_samples: int, max_
     require_min_samples(
         reference.n_values, n_current, min_samples=min_samples, feature=reference.name, test=task.test.name
     )
-    result = run_counts(task.test, reference_counts, current_counts, categories, threshold=task.threshold)
+    test = _counts_test(task, categories)
+    result = run_counts(test, reference_counts, current_counts, categories, threshold=task.threshold)
     share = MissingShare.compare(
         reference_missing=reference.n_missing, reference_total=reference.n_total,
         current_missing=found.n_missing, current_total=n_current + found.n_missing, max_shift=max_shift,
     )  # fmt: skip
-    return _Outcome(result, share, categorical_effect_size(reference_counts, current_counts), CATEGORICAL_UNIT)
+    effect = categorical_effect_size(reference_counts, current_counts)
+    picture = categorical_distribution(categories, reference_counts, current_counts)
+    return _Outcome(result, share, effect, CATEGORICAL_UNIT, picture)
+
+
+def _counts_test(task: _Task, categories: Sequence[str]) -> StatTestSpec:
+    """The task's test, unless a binary feature gained a category: two proportions cannot say so, chi² can."""
+    if task.test.name == "z_test" and len(categories) > 2:
+        return resolve_test("chi_squared", kind="categorical", feature=task.profile.name)
+    return task.test
 
 
 def _check(task: _Task, source: ColumnSource, min_samples: int, max_shift: float | None) -> _Outcome:
@@ -183,6 +200,7 @@ def _feature_result(task: _Task, outcome: _Outcome, p_adjusted: float | None) ->
         weight=task.weight,
         effect_size=outcome.effect_size,
         effect_unit=outcome.effect_unit,
+        distribution=outcome.distribution,
     )
 
 

@@ -34,12 +34,15 @@ import math
 
 import numpy as np
 import numpy.typing as npt
-from scipy import special, stats
+from scipy import special
 
 from aumos_drift_detector.core.compilation import jit_disabled, kernel
 
 MAX_EXACT_N = 10_000
 """Largest sample size for which the exact p-value is computed (scipy's ``method="auto"`` rule)."""
+#: Fewer pooled values than this take the exact recursions uncompiled (plain Python for equal sizes, the
+#: numpy sweep otherwise): a few milliseconds, where a process's first compiled call loads numba (about a second).
+COMPILED_FROM = 5_000
 
 _FAST_TAIL_MIN_N = 2_000
 _TAIL_SPLIT = 2.2  # N d^2 above which the one-sample tail is twice the one-sided Smirnov tail
@@ -81,9 +84,10 @@ def exact_p_value(h: int, n_reference: int, n_current: int) -> float:
     """
     if h <= 0:
         return 1.0
+    small = n_reference + n_current < COMPILED_FROM
     if n_reference == n_current:
-        outside = square_outside_kernel(n_reference, h)
-    elif jit_disabled():
+        outside = square_outside_loop(n_reference, h) if small else square_outside_kernel(n_reference, h)
+    elif small or jit_disabled():
         outside = _band_outside(n_reference, n_current, h)
     else:
         m, n = max(n_reference, n_current), min(n_reference, n_current)
@@ -207,6 +211,8 @@ def kolmogorov_sf(d: float, n: int) -> float:
             return 0.0
         if scaled >= _TAIL_SPLIT:
             return min(2.0 * smirnov_tail(n, d), 1.0)
+    from scipy import stats  # imported at first use: it costs a small ``aumos-drift check`` half a second
+
     return float(np.clip(stats.kstwo.sf(d, n), 0.0, 1.0))
 
 

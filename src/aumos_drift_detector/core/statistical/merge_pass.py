@@ -16,20 +16,26 @@ summation (numba) or numpy's pairwise summation.
 
 With numba installed the pass runs :func:`merge_pass_loop` compiled (through
 :mod:`aumos_drift_detector.core.compilation`: no temporaries, the GIL released, about 10 ns per
-value). Without it, or with ``AUMOS_DRIFT_NO_JIT`` set, :func:`merge_pass_numpy` does the same with
-one ``searchsorted`` of the current values into the reference, which fixes the pooled order, and
-running counts along it.
+value). Without it, with ``AUMOS_DRIFT_NO_JIT`` set, or for samples of fewer than
+:data:`COMPILED_FROM` pooled values, :func:`merge_pass_numpy` does the same with one ``searchsorted``
+of the current values into the reference, which fixes the pooled order, and running counts along it:
+on small samples it takes well under a millisecond, where a process's first compiled call loads numba
+(about a second), so a small ``aumos-drift check`` never pays for it.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Final
 
 import numpy as np
 
 from aumos_drift_detector.core.compilation import jit_disabled, kernel
 from aumos_drift_detector.core.statistical.samples import FloatArray
+
+#: Fewest pooled values (reference plus current) merged by the compiled loop; smaller samples take numpy's path.
+COMPILED_FROM: Final[int] = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +82,7 @@ def merge_pass(reference_sorted: FloatArray, current_sorted: FloatArray, *, inte
         >>> result.ks, result.l1
         ((1.0, 1.0), 1.5)
     """
-    if jit_disabled():
+    if reference_sorted.size + current_sorted.size < COMPILED_FROM or jit_disabled():
         return merge_pass_numpy(reference_sorted, current_sorted, integrals=integrals)
     reference = np.ascontiguousarray(reference_sorted, dtype=np.float64)
     current = np.ascontiguousarray(current_sorted, dtype=np.float64)

@@ -27,7 +27,7 @@ batch's unit of work, so they too are applied exactly once with the offsets.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import structlog
 
@@ -66,9 +66,11 @@ class _Tally:
     joined: int = 0
     unknown: int = 0
     expired: int = 0
+    joins: list[JoinResult] = field(default_factory=list)
 
     def join(self, result: JoinResult) -> None:
         """Count what a label join did."""
+        self.joins.append(result)
         self.joined += result.joined
         self.unknown += result.unknown
         self.expired += result.expired_predictions
@@ -144,6 +146,9 @@ class StreamIngest:
                         self.group, partition, expected=stored.get(partition), next_offset=next_offset
                     )
             await uow.commit()
+        if self._labels is not None:
+            for joined in tally.joins:
+                self._labels.count("stream", joined)
         return BatchResult(
             applied=tally.applied,
             rows=tally.rows,

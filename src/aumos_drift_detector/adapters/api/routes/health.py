@@ -59,6 +59,8 @@ async def ready(request: Request) -> JSONResponse:
     responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
 )
 async def metrics(request: Request) -> Response:
-    """Expose the service's Prometheus metrics."""
+    """Expose the service's Prometheus metrics (the stored drift state is read first)."""
     context: ApiContext = request.app.state.context
+    for refresh in context.before_metrics:
+        await refresh()
     return Response(generate_latest(context.registry), media_type=CONTENT_TYPE_LATEST)

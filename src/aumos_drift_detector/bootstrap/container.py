@@ -1,67 +1,47 @@
-"""The composition root: the one place that builds adapters and wires them into services.
-
-Production (``aumos-drift serve``), the CLI and the tests all call :func:`bootstrap`; tests pass
-overrides as arguments instead of patching: a fixed clock, an in-memory publisher, or an in-memory
-store (``storage=InMemoryStorage()``) that replaces the database altogether for fast unit tests of the
-use cases.
-"""
+"""The container: the adapters of one process and the use cases wired to them, with its background loops."""
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
 
-from fastapi import FastAPI
 from prometheus_client import CollectorRegistry, start_http_server
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from aumos_drift_detector.adapters.api.app import create_app
-from aumos_drift_detector.adapters.api.context import ApiContext, Services
+from aumos_drift_detector.adapters.api.context import Services
 from aumos_drift_detector.adapters.files.rows_reader import read_rows
-from aumos_drift_detector.adapters.files.spooled_upload import SpooledTableFile
 from aumos_drift_detector.adapters.messaging.dead_letter import KafkaDeadLetterSink
-from aumos_drift_detector.adapters.messaging.envelope import WireFormat
-from aumos_drift_detector.adapters.messaging.kafka_health import KafkaHealthCheck
-from aumos_drift_detector.adapters.messaging.kafka_publisher import KafkaEventPublisher
-from aumos_drift_detector.adapters.messaging.log_publisher import LogEventPublisher
-from aumos_drift_detector.adapters.messaging.outbox_health import OutboxLagCheck
 from aumos_drift_detector.adapters.messaging.outbox_relay import OutboxRelay
 from aumos_drift_detector.adapters.messaging.record_decoder import decode_record
-from aumos_drift_detector.adapters.messaging.stream_health import StreamConsumerCheck, StreamConsumerStatus
+from aumos_drift_detector.adapters.messaging.stream_health import StreamConsumerStatus
 from aumos_drift_detector.adapters.messaging.stream_metrics import StreamMetrics
 from aumos_drift_detector.adapters.messaging.stream_settings import dead_letter_sink, stream_consumer
+from aumos_drift_detector.adapters.observability.drift_state import DriftStateCollector
+from aumos_drift_detector.adapters.observability.label_metrics import LabelJoinMetrics
 from aumos_drift_detector.adapters.persistence.arrow_codec import ArrowIpcTableWriter
-from aumos_drift_detector.adapters.persistence.database import (
-    DatabaseHealthCheck,
-    create_engine,
-    create_session_factory,
-)
 from aumos_drift_detector.adapters.persistence.migrator import ensure_schema
-from aumos_drift_detector.adapters.persistence.outbox_repository import SqlAlchemyOutboxStore
-from aumos_drift_detector.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
-from aumos_drift_detector.adapters.reports.detection_report import HtmlDetectionReport
-from aumos_drift_detector.adapters.scheduling.croniter_calendar import CroniterCalendar
 from aumos_drift_detector.core.alerts.workflow import AlertWorkflow
 from aumos_drift_detector.core.backtest.service import BacktestService
-from aumos_drift_detector.core.clock import Clock, SystemClock
+from aumos_drift_detector.core.clock import Clock
 from aumos_drift_detector.core.detections.outcome import DetectionOutcomeHandler
 from aumos_drift_detector.core.detections.queries import DetectionQueries
 from aumos_drift_detector.core.detections.runs import RunService
-from aumos_drift_detector.core.events.ports import EventPublisher, OutboxStore
+from aumos_drift_detector.core.events.ports import OutboxStore
 from aumos_drift_detector.core.health import HealthCheck
 from aumos_drift_detector.core.ingest.retention import DataRetention
 from aumos_drift_detector.core.ingest.service import DatasetService
+from aumos_drift_detector.core.labels.expiry import LabelExpiry
 from aumos_drift_detector.core.labels.service import DelayedLabels
 from aumos_drift_detector.core.monitors.calendar import Calendar
 from aumos_drift_detector.core.monitors.service import MonitorService
+from aumos_drift_detector.core.observability.ports import DriftTelemetry, NoTelemetry
 from aumos_drift_detector.core.outcomes.service import ConceptMonitoring
 from aumos_drift_detector.core.scheduling.periodic import repeat
 from aumos_drift_detector.core.scheduling.scheduler import Scheduler
 from aumos_drift_detector.core.streams.model import StreamKind
 from aumos_drift_detector.core.streams.service import StreamIngest
 from aumos_drift_detector.core.unit_of_work import UnitOfWorkFactory
-from aumos_drift_detector.core.unit_of_work_in_memory import InMemoryStorage
-from aumos_drift_detector.settings import Settings, load_settings
+from aumos_drift_detector.settings import Settings
 
 RETENTION_INTERVAL_SECONDS = 3600.0
 
@@ -80,6 +60,8 @@ class Container:
         health_checks: What readiness checks.
         engine: The database engine (``None`` on in-memory storage).
         registry: The Prometheus registry of this container.
+        telemetry: Counts detections and ingested rows into the registry.
+        drift_state: Reports the stored drift state at each scrape of ``/metrics``.
         stream_status: What the ingest stream consumer reports to readiness.
     """
 
@@ -92,14 +74,17 @@ class Container:
     health_checks: list[HealthCheck]
     engine: AsyncEngine | None = None
     registry: CollectorRegistry = field(default_factory=CollectorRegistry)
+    telemetry: DriftTelemetry = field(default_factory=NoTelemetry)
+    drift_state: DriftStateCollector | None = None
     stream_status: StreamConsumerStatus = field(default_factory=StreamConsumerStatus)
     _stream_metrics: StreamMetrics | None = None
+    _label_metrics: LabelJoinMetrics | None = None
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     def services(self) -> Services:
         """The use cases, wired to this container's adapters."""
-        outcome = DetectionOutcomeHandler(self.clock)
+        outcome = DetectionOutcomeHandler(self.clock, telemetry=self.telemetry)
         concept = ConceptMonitoring(self.unit_of_work, self.clock, outcome)
         labels = DelayedLabels(
             self.unit_of_work,
@@ -107,10 +92,11 @@ class Container:
             concept,
             pending_seconds=self.settings.label_pending_seconds,
             prediction_seconds=self.settings.prediction_expiry_seconds,
+            counter=self._label_counter(),
         )
         return Services(
             monitors=MonitorService(self.unit_of_work, self.clock, self.calendar),
-            datasets=DatasetService(self.unit_of_work, self.clock, ArrowIpcTableWriter),
+            datasets=DatasetService(self.unit_of_work, self.clock, ArrowIpcTableWriter, telemetry=self.telemetry),
             runs=RunService(self.unit_of_work, self.clock, outcome, self.calendar),
             detections=DetectionQueries(self.unit_of_work),
             concept=concept,
@@ -118,6 +104,11 @@ class Container:
             alerts=AlertWorkflow(self.unit_of_work, self.clock),
             backtests=BacktestService(self.unit_of_work, self.calendar, ArrowIpcTableWriter),
         )
+
+    def _label_counter(self) -> LabelJoinMetrics:
+        if self._label_metrics is None:
+            self._label_metrics = LabelJoinMetrics(self.registry)
+        return self._label_metrics
 
     def scheduler(self, *, owner: str | None = None) -> Scheduler:
         """A scheduler instance for this process."""
@@ -141,6 +132,9 @@ class Container:
             self._tasks.append(asyncio.create_task(loop, name="scheduler"))
             purge = repeat(self._stop, RETENTION_INTERVAL_SECONDS, self.retention().purge, name="retention")
             self._tasks.append(asyncio.create_task(purge, name="retention"))
+            expiry = LabelExpiry(self.unit_of_work, self.services().labels).sweep
+            sweep = repeat(self._stop, self.settings.label_expiry_interval_seconds, expiry, name="label-expiry")
+            self._tasks.append(asyncio.create_task(sweep, name="label-expiry"))
         self._tasks.append(asyncio.create_task(self.relay.run_forever(self._stop), name="outbox-relay"))
         if self.settings.kafka_consume_in_serve:
             self._tasks.append(asyncio.create_task(self.consume(self._stop), name="stream-consumer"))
@@ -201,86 +195,3 @@ class Container:
         """Release the database connections."""
         if self.engine is not None:
             await self.engine.dispose()
-
-
-def _publisher(settings: Settings, publisher: EventPublisher | None) -> EventPublisher:
-    if publisher is not None:
-        return publisher
-    if settings.kafka_bootstrap_servers:
-        return KafkaEventPublisher(
-            settings.kafka_bootstrap_servers,
-            client_id=settings.kafka_client_id,
-            wire_format=WireFormat(settings.kafka_event_format),
-            message_timeout_ms=settings.kafka_message_timeout_ms,
-        )
-    return LogEventPublisher()
-
-
-def bootstrap(
-    settings: Settings | None = None,
-    *,
-    clock: Clock | None = None,
-    publisher: EventPublisher | None = None,
-    storage: InMemoryStorage | None = None,
-) -> Container:
-    """Build the container from settings (read from the environment when not given).
-
-    Args:
-        settings: The settings; ``load_settings()`` when ``None``.
-        clock: Time source override (tests); the system clock by default.
-        publisher: Where the outbox relay sends events; Kafka when ``kafka_bootstrap_servers`` is set,
-            else the log.
-        storage: In-memory storage instead of the database (unit tests); the database of
-            ``settings.database_url`` when ``None``.
-    """
-    settings = settings or load_settings()
-    clock = clock or SystemClock()
-    engine, outbox, uow_factory, checks = _storage(settings, storage)
-    relay = OutboxRelay(
-        outbox, _publisher(settings, publisher), clock, interval_seconds=settings.outbox_relay_interval_seconds
-    )
-    if settings.kafka_bootstrap_servers:
-        checks.append(KafkaHealthCheck(settings.kafka_bootstrap_servers, relay=relay.status))
-    max_age = settings.outbox_max_pending_age_seconds
-    checks.append(OutboxLagCheck(outbox, clock, relay=relay.status, max_pending_age_seconds=max_age))
-    stream_status = StreamConsumerStatus()
-    if settings.kafka_consume_in_serve:
-        checks.append(StreamConsumerCheck(stream_status))
-    return Container(
-        settings=settings,
-        clock=clock,
-        calendar=CroniterCalendar(),
-        unit_of_work=uow_factory,
-        outbox=outbox,
-        relay=relay,
-        health_checks=checks,
-        engine=engine,
-        stream_status=stream_status,
-    )
-
-
-def _storage(
-    settings: Settings, storage: InMemoryStorage | None
-) -> tuple[AsyncEngine | None, OutboxStore, UnitOfWorkFactory, list[HealthCheck]]:
-    """The database of the settings (its engine, outbox, units of work and health check), or the given memory."""
-    if storage is not None:
-        return None, storage.outbox_store, storage.unit_of_work, []
-    engine = create_engine(settings.database_url, echo=settings.database_echo, pool_size=settings.database_pool_size)
-    session_factory = create_session_factory(engine)
-    checks: list[HealthCheck] = [DatabaseHealthCheck(engine)]
-    return engine, SqlAlchemyOutboxStore(session_factory), lambda: SqlAlchemyUnitOfWork(session_factory), checks
-
-
-def build_app(container: Container) -> FastAPI:
-    """Build the HTTP application on a container; its lifespan prepares the schema and closes the engine."""
-    context = ApiContext(
-        settings=container.settings,
-        services=container.services(),
-        reports=HtmlDetectionReport(),
-        open_upload=SpooledTableFile,
-        health_checks=container.health_checks,
-        registry=container.registry,
-        on_startup=[container.prepare_schema, container.start_background],
-        on_shutdown=[container.stop_background, container.close],
-    )
-    return create_app(context)
