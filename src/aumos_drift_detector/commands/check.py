@@ -1,7 +1,7 @@
 """The ``aumos-drift check`` command: compare two files and decide, as the service would, whether the data drifted.
 
     aumos-drift check --reference train.parquet --current today.csv [--features a,b | --monitor M.json]
-                      [--json OUT] [--html OUT]
+                      [--json OUT] [--html OUT] [--multivariate classifier,pca] [--embedding COL]
 
 The files are checked as a monitor: the one in ``--monitor`` (the body of ``POST /api/v1/monitors``),
 or one whose features are the reference's columns (or ``--features``) with every default. The check
@@ -17,6 +17,9 @@ verdict with the rule that made it, and exits with
   one-line reason on stderr naming the file and the column or field,
 * 3 on an unexpected internal failure (never for a drift decision), so CI pipelines can tell a
   crash from drift.
+
+With ``--multivariate`` and ``--embedding`` the check also tests the features together and
+embedding columns (:mod:`.check_multivariate`); a multivariate test that fires makes the verdict drift.
 
 No server or database is involved, so it runs in a notebook shell or a CI step.
 """
@@ -37,6 +40,7 @@ from aumos_drift_detector.adapters.scheduling.croniter_calendar import CroniterC
 from aumos_drift_detector.commands.check_arguments import add_check_parser
 from aumos_drift_detector.commands.check_report import CheckOutcome, check_document, render_table, verdict_line
 from aumos_drift_detector.commands.monitor_file import columns_monitor, local_monitor, read_monitor_file
+from aumos_drift_detector.commands.multivariate_arguments import MultivariatePlan
 from aumos_drift_detector.core.decisions.judge import judge_detection
 from aumos_drift_detector.core.decisions.rate import checks_per_year
 from aumos_drift_detector.core.decisions.verdict import drift_rules
@@ -122,28 +126,54 @@ def _numerical(monitor: Monitor) -> list[str]:
     return [feature.name for feature in monitor.features if feature.kind == "numerical"]
 
 
+def _feature_columns(args: argparse.Namespace, draft: MonitorDraft | None, plan: MultivariatePlan) -> list[str] | None:
+    """The columns to read: the features (all columns when none are named) and the embedding columns."""
+    if draft is not None:
+        clash = sorted(set(plan.embeddings) & {feature.name for feature in draft.features})
+        if clash:
+            raise _BadInputError(f"{args.monitor}: column {clash[0]!r} is both a monitored feature and an embedding")
+        names = [feature.name for feature in draft.features]
+    elif args.features is not None:
+        names = [name for name in args.features if name not in plan.embeddings]
+    else:
+        return None
+    return names + list(plan.embeddings)
+
+
 def _check(args: argparse.Namespace) -> CheckOutcome:
     now = datetime.now(UTC)
+    plan = MultivariatePlan.from_args(args)
     monitor_path = getattr(args, "monitor", None)
     draft = read_monitor_file(monitor_path).draft if monitor_path is not None else None
-    columns = args.features if draft is None else [feature.name for feature in draft.features]
+    columns = _feature_columns(args, draft, plan)
     try:
         reference = read_table(args.reference, columns=columns)
-        monitor = local_monitor(_draft(args, draft or columns_monitor(reference.column_names)), now)
+        features = [name for name in reference.column_names if name not in plan.embeddings]
+        monitor = local_monitor(_draft(args, draft or columns_monitor(features)), now)
         refuse_text_in_numbers(reference, _numerical(monitor), name=str(args.reference))
         profile = ReferenceProfile.from_data(reference, feature_specs(monitor), min_samples=args.min_samples)
     except DriftDetectorError as exc:
         raise _BadInputError(_prefixed(args.reference, exc.message)) from exc
     try:
-        current = read_table(args.current, columns=monitor.feature_names)
+        current = read_table(args.current, columns=[*monitor.feature_names, *plan.embeddings])
         numbers = [name for name in profile.names if isinstance(profile.feature(name), NumericalProfile)]
         refuse_text_in_numbers(current, numbers, name=str(args.current))
-        return decide_check(
+        outcome = decide_check(
             monitor, profile, current, reference_rows=reference.num_rows, current_rows=current.num_rows,
             max_missing_shift=args.max_missing_shift, now=now,
         )  # fmt: skip
     except DriftDetectorError as exc:
         raise _BadInputError(_prefixed(args.current, exc.message)) from exc
+    if plan.count == 0:
+        return outcome
+    from aumos_drift_detector.commands.check_multivariate import run_multivariate  # loads scikit-learn
+
+    categorical = frozenset(feature.name for feature in monitor.features if feature.kind == "categorical")
+    results = run_multivariate(
+        plan, reference, current, features=monitor.feature_names, categorical=categorical,
+        names=(str(args.reference), str(args.current)),
+    )  # fmt: skip
+    return dataclasses.replace(outcome, multivariate=results)
 
 
 def _html(args: argparse.Namespace, outcome: CheckOutcome) -> str:
@@ -160,7 +190,10 @@ def _html(args: argparse.Namespace, outcome: CheckOutcome) -> str:
         "drift share threshold": outcome.monitor.dataset_rule.drift_share,
         "correction": outcome.monitor.dataset_rule.correction.value,
     }
-    return render_detection(detection, title=f"{args.current} against {args.reference}", facts=facts)
+    return render_detection(
+        detection, title=f"{args.current} against {args.reference}", facts=facts,
+        multivariate=[result.to_dict() for result in outcome.multivariate],
+    )  # fmt: skip
 
 
 def _json(_args: argparse.Namespace, outcome: CheckOutcome) -> str:
@@ -201,4 +234,4 @@ def run_check(args: argparse.Namespace) -> int:
         return EXIT_INTERNAL_ERROR
     if "-" not in (str(getattr(args, "json_out", None)), str(getattr(args, "html_out", None))):
         sys.stdout.write(render_table(outcome))
-    return EXIT_DRIFT if outcome.detection.is_drift else EXIT_NO_DRIFT
+    return EXIT_DRIFT if outcome.is_drift else EXIT_NO_DRIFT

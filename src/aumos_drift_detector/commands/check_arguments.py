@@ -12,6 +12,8 @@ import argparse
 from pathlib import Path
 from typing import Final
 
+from aumos_drift_detector.commands.multivariate_arguments import add_multivariate_arguments
+
 #: Fewest values a feature needs in each sample (the engine's ``DEFAULT_MIN_SAMPLES``).
 MIN_SAMPLES: Final[int] = 5
 #: Largest tolerated change of a feature's missing share (the engine's ``DEFAULT_MAX_MISSING_SHIFT``).
@@ -78,4 +80,5 @@ def add_check_parser(subparsers: argparse._SubParsersAction) -> None:  # type: i
         "--max-missing-shift", type=float, default=MAX_MISSING_SHIFT,
         help="tolerated change of a feature's missing share (default: %(default)s)",
     )  # fmt: skip
+    add_multivariate_arguments(parser)
     parser.set_defaults(handler=_run)

@@ -5,20 +5,25 @@ dataset rule's correction, the effect size with its unit (``sd``: Wasserstein di
 deviations of the reference; ``TV``: total variation distance), the missing shares and the decision.
 Below it, one line each says which rule made the verdict, where the severity comes from, how the
 p-values were corrected, and whether the check would raise an alert under the monitor's policy.
+The multivariate tests, when asked for, follow in a second table (:mod:`.multivariate_report`).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
+from aumos_drift_detector.commands.multivariate_report import multivariate_lines, multivariate_reason
 from aumos_drift_detector.commands.text_table import text_table
 from aumos_drift_detector.core.decisions.verdict import DriftRule
 from aumos_drift_detector.core.detections.model import FeatureResult, StatisticalDetection
 from aumos_drift_detector.core.monitors.config import DatasetRule, MultipleTestingCorrection
 from aumos_drift_detector.core.monitors.model import Monitor
+
+if TYPE_CHECKING:  # the library loads scikit-learn
+    from aumos_drift_detector.core.multivariate import MultivariateResult
 
 _CORRECTIONS = {
     MultipleTestingCorrection.NONE: "none",
@@ -37,6 +42,7 @@ class CheckOutcome:
         rules: The dataset rules that fired (none: no drift).
         alert: Whether the check would raise an alert under the monitor's alert policy.
         checks_per_year: The check rate the alert budget was spread over.
+        multivariate: The multivariate and embedding tests (none unless asked for).
     """
 
     monitor: Monitor
@@ -44,6 +50,12 @@ class CheckOutcome:
     rules: tuple[DriftRule, ...]
     alert: bool
     checks_per_year: float
+    multivariate: tuple[MultivariateResult, ...] = field(default=())
+
+    @property
+    def is_drift(self) -> bool:
+        """The check's verdict: the dataset rules fired, or a multivariate test did."""
+        return self.detection.is_drift or any(result.drift_detected for result in self.multivariate)
 
 
 def _number(value: float | None, spec: str) -> str:
@@ -97,6 +109,12 @@ def _reason(fired: DriftRule, outcome: CheckOutcome) -> str:
 
 def verdict_line(outcome: CheckOutcome) -> str:
     """The verdict and the rule that made it."""
+    line = _feature_verdict(outcome)
+    reason = multivariate_reason(outcome.multivariate)
+    return line if reason is None else f"{line} {reason}"
+
+
+def _feature_verdict(outcome: CheckOutcome) -> str:
     detection, rule = outcome.detection, outcome.monitor.dataset_rule
     if not outcome.rules:
         return (
@@ -160,6 +178,7 @@ def render_table(outcome: CheckOutcome) -> str:
     header = ["feature", "kind", "test", "statistic", "p-value", *(["p adj."] if with_adjusted else [])]
     header += ["effect", "threshold", "missing", "drift"]
     lines = text_table(header, (_row(feature, with_adjusted) for feature in outcome.detection.features))
+    lines += multivariate_lines(outcome.multivariate)
     lines += ["", verdict_line(outcome), _severity_line(outcome), _correction_line(outcome), _alert_line(outcome)]
     return "\n".join(lines) + "\n"
 
@@ -168,7 +187,8 @@ def check_document(outcome: CheckOutcome) -> dict[str, Any]:
     """The JSON document of a check: the verdict, its rules, severity, alert, and every feature."""
     detection, rule = outcome.detection, outcome.monitor.dataset_rule
     return {
-        "drift_detected": detection.is_drift,
+        "drift_detected": outcome.is_drift,
+        "feature_drift_detected": detection.is_drift,
         "verdict": verdict_line(outcome),
         "rules": [{"rule": fired.rule, "feature": fired.feature} for fired in outcome.rules],
         "severity": detection.severity.value,
@@ -181,4 +201,5 @@ def check_document(outcome: CheckOutcome) -> dict[str, Any]:
         "correction": rule.correction.value,
         "checks_per_year": outcome.checks_per_year,
         "features": [feature.model_dump(mode="json") for feature in detection.features],
+        "multivariate": [result.to_dict() for result in outcome.multivariate],
     }

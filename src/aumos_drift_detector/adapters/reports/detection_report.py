@@ -10,8 +10,9 @@ script and pictures inline, nothing fetched, so it can be saved, attached or mai
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from markupsafe import Markup
 
@@ -134,8 +135,16 @@ def _concept_facts(detection: ConceptDetection) -> dict[str, object]:
     }
 
 
+def _any_drift(multivariate: Sequence[Mapping[str, Any]]) -> bool:
+    return any(bool(result.get("drift_detected")) for result in multivariate)
+
+
 def render_detection(
-    detection: DriftDetection, *, title: str | None = None, facts: Mapping[str, object] | None = None
+    detection: DriftDetection,
+    *,
+    title: str | None = None,
+    facts: Mapping[str, object] | None = None,
+    multivariate: Sequence[Mapping[str, Any]] = (),
 ) -> str:
     """The self-contained HTML page of a detection.
 
@@ -143,6 +152,8 @@ def render_detection(
         detection: A stored (or, for ``check``, just decided) detection.
         title: The page's heading; by default the model and the detection's id.
         facts: Label/value pairs shown first (for ``check``: the files compared and the verdict).
+        multivariate: Multivariate test results (``MultivariateResult.to_dict()``), shown after the
+            features with an attribution table per classifier; one that drifted makes the verdict drift.
 
     Returns:
         A complete HTML document.
@@ -160,7 +171,8 @@ def render_detection(
     context: dict[str, object] = {
         "title": title or f"{detection.model_id} v{detection.model_version} – detection {detection.id}",
         "detection": detection,
-        "verdict": "Drift detected" if detection.is_drift else "No drift",
+        "verdict": "Drift detected" if detection.is_drift or _any_drift(multivariate) else "No drift",
+        "multivariate": list(multivariate),
     }
     if isinstance(detection, ConceptDetection):
         shown |= _concept_facts(detection)
