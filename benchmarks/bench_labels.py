@@ -4,8 +4,9 @@ Creates one ADWIN monitor with ``"error": "absolute"`` in a fresh database (``AU
 default the local server's ``test`` database), stores ``--count`` predictions in batches of ``--batch`` through
 ``DelayedLabels.ingest_predictions``, then sends their labels shuffled, in batches of the same size, through
 ``ingest_labels``: each batch joins its labels, advances the watermark and feeds the errors in one transaction.
-The detector's kernel is compiled before the clock starts (a process compiles it once). With ``--analyze`` the
-predictions table is analyzed between the two phases (as autovacuum would on a live table);
+The detector's kernel is compiled before the clock starts (a process compiles it once), and what start-up
+allocated is frozen out of the garbage collector's sight, as the ``serve`` and ``consume`` processes do. With
+``--analyze`` the predictions table is analyzed between the two phases (as autovacuum would on a live table);
 without it the planner sees a table it has no statistics of.
 
 Run: ``.venv/bin/python benchmarks/bench_labels.py [--count 50000] [--batch 5000] [--analyze]``.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import sys
 import time
 from pathlib import Path
@@ -38,6 +40,8 @@ async def run(url: str, count: int, batch: int, *, analyze: bool) -> tuple[float
     container = bootstrap(load_settings(database_url=url, kafka_bootstrap_servers=None, scheduler_enabled=False))
     await container.prepare_schema()
     services = container.services()
+    gc.collect()
+    gc.freeze()  # as `aumos-drift serve` and `consume` do once started
     config = parse_concept({"detector": "ADWIN", "error": "absolute"})
     monitor_id = (await services.monitors.create(ADMIN, draft(concept=config))).id
     rng = np.random.default_rng(1)

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import replace
 from datetime import timedelta
 
-from aumos_drift_detector.core.labels.model import LabelCursor, PendingLabel, Prediction, Settlement
+from aumos_drift_detector.core.labels.model import JoinTarget, LabelCursor, PendingLabel, Prediction, Settlement
 from tests.adapters.persistence.conftest import Storage
 from tests.core.builders import T0, make_monitor
 
@@ -46,12 +46,16 @@ async def test_predictions_round_trip_take_errors_and_drop_in_sequence_order(sto
         found = await uow.labels.predictions_by_id("acme", monitor.id, ["i1", "i2", "nope"])
         assert await uow.labels.predictions_by_id("other", monitor.id, ["i1"]) == {}
         known = await uow.labels.known_ids("acme", monitor.id, ["i0", "i3", "i3", "nope"])
+        targets = await uow.labels.join_targets("acme", monitor.id, ["i0", "i1", "i1", "nope"])
+        assert await uow.labels.join_targets("other", monitor.id, ["i0"]) == {}
         assert await uow.labels.known_ids("other", monitor.id, ["i0"]) == set()
         await uow.labels.drop_predictions_before("acme", monitor.id, 1)
         blocked = await uow.labels.settle("acme", monitor.id, 1, T0 - timedelta(minutes=1), 10)
         await uow.commit()
     assert found == {"i1": replace(stored[1], error=0.5), "i2": stored[2]}
     assert known == {"i0", "i3"}
+    assert targets == {"i0": JoinTarget(0, "cat", None), "i1": JoinTarget(1, 2.5, 0.5)}
+    assert all(type(target.prediction) is type(stored[target.sequence].prediction) for target in targets.values())
     # Sequence 2 has no label and has not expired: the pass stops there.
     assert blocked == Settlement(2, [0.5], 0, complete=True)
 

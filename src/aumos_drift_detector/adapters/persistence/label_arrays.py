@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aumos_drift_detector.adapters.persistence.label_tables import PendingLabelRow
 from aumos_drift_detector.adapters.persistence.types import UtcDateTime
-from aumos_drift_detector.core.labels.model import Prediction
+from aumos_drift_detector.core.labels.model import JoinTarget, Prediction
 
 _IDS = bindparam("ids", type_=postgresql.ARRAY(String))
 
@@ -102,6 +102,30 @@ async def predictions_by_id(
             ids, sequences, values, scores, received, errors, strict=True
         )
     ]
+
+
+#: What a label needs of its stored prediction, as one row of arrays.
+_JOIN_TARGETS = text(
+    "SELECT array_agg(p.inference_id), array_agg(p.sequence), array_agg(CAST(p.prediction AS text)), "
+    "array_agg(p.error) "
+    "FROM unnest(:ids) AS wanted(inference_id) "
+    "JOIN drf_predictions AS p ON p.tenant_id = :tenant_id AND p.monitor_id = :monitor_id "
+    "AND p.inference_id = wanted.inference_id"
+).bindparams(_IDS)
+
+
+async def join_targets(
+    session: AsyncSession, tenant_id: str, monitor_id: uuid.UUID, inference_ids: Sequence[str]
+) -> dict[str, JoinTarget]:
+    """The join targets of those inference ids (one statement; tuples built from the driver's arrays)."""
+    parameters = {"ids": list(inference_ids), "tenant_id": tenant_id, "monitor_id": monitor_id}
+    ids, sequences, predictions, errors = (await session.execute(_JOIN_TARGETS, parameters)).one()
+    if not ids:
+        return {}
+    values = [
+        value if isinstance(value, str) else float(value) for value in json.loads("[" + ",".join(predictions) + "]")
+    ]
+    return dict(zip(ids, map(JoinTarget._make, zip(sequences, values, errors, strict=True)), strict=True))
 
 
 async def span_arrays(session: AsyncSession, span: Select[int, float | None]) -> tuple[list[int], list[float | None]]:

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aumos_drift_detector.adapters.persistence import label_arrays
 from aumos_drift_detector.adapters.persistence.errors import storage_errors
 from aumos_drift_detector.adapters.persistence.label_tables import LabelCursorRow, PendingLabelRow, PredictionRow
-from aumos_drift_detector.core.labels.model import LabelCursor, PendingLabel, Prediction, Scalar, Settlement
+from aumos_drift_detector.core.labels.model import JoinTarget, LabelCursor, PendingLabel, Prediction, Scalar, Settlement
 
 #: Inference ids per ``IN`` list on SQLite (well under its bind-parameter limit); PostgreSQL takes one array.
 CHUNK = 1_000
@@ -133,6 +133,17 @@ class SqlAlchemyLabelRepository:
                 rows = (await self._session.execute(query)).all()
             found.update((row.inference_id, _prediction(row)) for row in rows)
         return found
+
+    async def join_targets(
+        self, tenant_id: str, monitor_id: uuid.UUID, inference_ids: Collection[str]
+    ) -> dict[str, JoinTarget]:
+        """The stored predictions of those inference ids, as join targets (on PostgreSQL one row of arrays)."""
+        if self._postgres:
+            with storage_errors("read predictions"):
+                ids = sorted(set(inference_ids))
+                return await label_arrays.join_targets(self._session, tenant_id, monitor_id, ids)
+        found = await self.predictions_by_id(tenant_id, monitor_id, inference_ids)
+        return {key: JoinTarget(p.sequence, p.prediction, p.error) for key, p in found.items()}
 
     async def known_ids(self, tenant_id: str, monitor_id: uuid.UUID, inference_ids: Collection[str]) -> set[str]:
         """Those of the inference ids that have a stored prediction."""

@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from aumos_drift_detector.core.labels.model import LabelCursor, PendingLabel, Prediction, Settlement
+from aumos_drift_detector.core.labels.model import JoinTarget, LabelCursor, PendingLabel, Prediction, Settlement
 from aumos_drift_detector.core.staged_table import StagedTable
 
 PredictionKey = tuple[uuid.UUID, int]
@@ -66,6 +66,13 @@ class InMemoryLabelRepository:
         """The stored predictions of those inference ids."""
         wanted = set(inference_ids)
         return {p.inference_id: p for p in self._of(tenant_id, monitor_id) if p.inference_id in wanted}
+
+    async def join_targets(
+        self, tenant_id: str, monitor_id: uuid.UUID, inference_ids: Collection[str]
+    ) -> dict[str, JoinTarget]:
+        """The stored predictions of those inference ids, as join targets."""
+        found = await self.predictions_by_id(tenant_id, monitor_id, inference_ids)
+        return {key: JoinTarget(p.sequence, p.prediction, p.error) for key, p in found.items()}
 
     async def known_ids(self, tenant_id: str, monitor_id: uuid.UUID, inference_ids: Collection[str]) -> set[str]:
         """Those of the inference ids that have a stored prediction."""

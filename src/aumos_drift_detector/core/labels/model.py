@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 #: A prediction or a label: a class name or number (classifiers) or a number (regressors).
 Scalar = str | float
@@ -57,6 +57,20 @@ class Prediction:
     score: float | None
     received_at: datetime
     error: float | None = None
+
+
+class JoinTarget(NamedTuple):
+    """What a label joins: its stored prediction's position, value and error so far (a light tuple: batches are large).
+
+    Attributes:
+        sequence: Position in the monitor's prediction order.
+        prediction: What the model predicted.
+        error: The error already joined, if a label came before; ``None`` when still waiting.
+    """
+
+    sequence: int
+    prediction: Scalar
+    error: float | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,14 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from aumos_drift_detector.core.labels.model import JoinResult, LabelCursor, PendingLabel, Prediction, Settlement
+from aumos_drift_detector.core.labels.model import (
+    JoinResult,
+    JoinTarget,
+    LabelCursor,
+    PendingLabel,
+    Prediction,
+    Settlement,
+)
 
 
 class JoinCounter(Protocol):
@@ -44,6 +51,12 @@ class LabelRepository(Protocol):
         self, tenant_id: str, monitor_id: uuid.UUID, inference_ids: Collection[str]
     ) -> dict[str, Prediction]:
         """The stored predictions of those inference ids."""
+        ...
+
+    async def join_targets(
+        self, tenant_id: str, monitor_id: uuid.UUID, inference_ids: Collection[str]
+    ) -> dict[str, JoinTarget]:
+        """The stored predictions of those inference ids, as what a label needs to join them."""
         ...
 
     async def known_ids(self, tenant_id: str, monitor_id: uuid.UUID, inference_ids: Collection[str]) -> set[str]:

@@ -207,7 +207,7 @@ class DelayedLabels:
     ) -> tuple[dict[int, float], list[PendingLabel], int]:
         """The errors of the labels whose prediction is stored; the others become pending."""
         ids = {label.inference_id for label in labels}
-        stored = await uow.labels.predictions_by_id(monitor.tenant_id, monitor.id, ids)
+        stored = await uow.labels.join_targets(monitor.tenant_id, monitor.id, ids)
         errors: dict[int, float] = {}
         unknown: list[PendingLabel] = []
         duplicates = 0
