@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test test-fast lint typecheck architecture pytest chromium bench calibration clean
+.PHONY: run test test-fast lint typecheck architecture pytest system-packages bench calibration clean
 
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,10 +29,14 @@ architecture: $(INSTALLED)
 	$(BIN)/lint-imports
 
 # The browser tests drive Debian's Chromium; install it where it is missing (CI runs as root).
-chromium:
-	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+# What the tests need beyond Python, from Debian's packages where missing (CI runs as root): Chromium for the
+# browser tests, a Java runtime for the Spark session.
+SYSTEM_PACKAGES := $(if $(wildcard /usr/bin/chromium),,chromium) $(if $(shell command -v java),,openjdk-17-jre-headless)
 
-pytest: $(INSTALLED) chromium
+system-packages:
+	@test -z "$(strip $(SYSTEM_PACKAGES))" || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES); }
+
+pytest: $(INSTALLED) system-packages
 	$(BIN)/pytest --cov --cov-report=term:skip-covered -p no:cacheprovider
 
 test: lint typecheck architecture pytest
