@@ -10,7 +10,10 @@ then, in one run:
 2. **Latency.** With the consumer caught up, produces observation and outcome records at a steady
    ``--rate`` rows/s and ``--outcome-rate`` values/s for ``--seconds`` and reports the produce-to-stored
    latency (p50, p99, max) of every record (:mod:`stream_latency`).
-3. **REST.** Stops the consumer, starts ``aumos-drift serve`` on the same database and posts the same kind of
+3. **Delayed labels.** Predictions of a regression monitor on the observation topic, then their labels
+   shuffled on the outcome topic: predictions stored and labels joined and fed to ADWIN per second
+   (:mod:`stream_labels`).
+4. **REST.** Stops the consumer, starts ``aumos-drift serve`` on the same database and posts the same kind of
    rows as Parquet batches of ``--rest-batch`` rows to ``POST /monitors/{id}/observations``.
 
 Run: ``.venv/bin/python benchmarks/bench_streams.py [--records 5000] [--rows 200] [--batch 500]``.
@@ -21,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import subprocess
 import sys
 import time
@@ -33,6 +37,7 @@ import pyarrow as pa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.bench_api import _parquet, _serve, _wait_ready
+from benchmarks.stream_labels import measure as measure_labels
 from benchmarks.stream_latency import OffsetReadings, latencies, produce_paced
 from tests import servers
 from tests.adapters.messaging.streams import (
@@ -126,6 +131,16 @@ async def _latency(
     )
 
 
+async def _labels(container: Container, bootstrap: str, args: argparse.Namespace) -> None:
+    stored, joined = await measure_labels(container, bootstrap, args.label_predictions, args.rows)
+    _write(
+        f"delayed labels ({args.label_predictions:,} predictions, then their labels shuffled, {args.rows} a record): "
+        f"predictions stored {stored.applied:,.0f}/s of batch time ({stored.end_to_end:,.0f}/s produce to stored); "
+        f"labels joined and fed to ADWIN {joined.applied:,.0f}/s of batch time "
+        f"({joined.end_to_end:,.0f}/s produce to fed)"
+    )
+
+
 def _rest(database_url: str, monitor_id: str, args: argparse.Namespace) -> None:
     rng, port = np.random.default_rng(3), servers.free_port()
     body = _parquet(pa.table({"age": _ages(args.rest_batch, rng), "plan": ["pro"] * args.rest_batch}))
@@ -158,6 +173,7 @@ async def _measure(database_url: str, args: argparse.Namespace) -> None:
         environment = stream_settings(database_url, broker.bootstrap_servers)
         environment["AUMOS_DRIFT_KAFKA_CONSUMER_MAX_RECORDS"] = str(args.batch)
         environment["AUMOS_DRIFT_KAFKA_CONSUMER_MAX_WAIT_SECONDS"] = str(args.wait)
+        environment["AUMOS_DRIFT_KAFKA_CONSUMER_MAX_BATCH_BYTES"] = str(args.batch_bytes)
         container = container_of(environment)
         await container.prepare_schema()
         monitors = [str(monitor_id) for monitor_id in await concept_monitors(container, 3)]
@@ -175,6 +191,7 @@ async def _measure(database_url: str, args: argparse.Namespace) -> None:
         try:
             await _backlog(container, readings, len(backlog), started, args)
             await _latency(container, broker.bootstrap_servers, monitors, len(backlog), args)
+            await _labels(container, broker.bootstrap_servers, args)
         finally:
             stop.set()
             await asyncio.gather(consumer, follower)
@@ -189,14 +206,18 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=5000, help="backlog records per topic")
     parser.add_argument("--rows", type=int, default=200, help="rows (or outcome values) per record")
     parser.add_argument("--batch", type=int, default=500, help="most records per consumer batch (the service default)")
+    parser.add_argument(
+        "--batch-bytes", type=int, default=16 * 1024 * 1024, help="most value bytes per transaction (the default)"
+    )
     parser.add_argument("--wait", type=float, default=0.25, help="longest wait for a consumer batch, seconds")
     parser.add_argument("--rate", type=float, default=200_000, help="paced observation rows per second")
     parser.add_argument("--outcome-rate", type=float, default=50_000, help="paced outcome values per second")
     parser.add_argument("--seconds", type=float, default=10, help="how long records are paced")
+    parser.add_argument("--label-predictions", type=int, default=50_000, help="predictions, then as many labels")
     parser.add_argument("--rest-batch", type=int, default=10_000, help="rows per REST Parquet batch")
     parser.add_argument("--rest-batches", type=int, default=20, help="REST Parquet batches posted")
     args = parser.parse_args()
-    configure_logging(level="WARNING")
+    configure_logging(level=os.environ.get("BENCH_LOG_LEVEL", "WARNING"))
     with servers.postgres_database() as url:
         asyncio.run(_measure(url, args))
 

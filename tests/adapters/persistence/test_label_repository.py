@@ -34,7 +34,7 @@ def pending(monitor_id: uuid.UUID, inference_id: str, label: str | float, minute
     )
 
 
-async def test_predictions_round_trip_take_errors_and_drop_in_sequence_order(storage: Storage) -> None:
+async def test_predictions_round_trip_take_errors_and_pass_in_sequence_order(storage: Storage) -> None:
     monitor = make_monitor()
     stored = [prediction(monitor.id, n, value) for n, value in enumerate(["cat", 2.5, "dog", -1.0])]
     async with storage.unit_of_work() as uow:
@@ -49,15 +49,21 @@ async def test_predictions_round_trip_take_errors_and_drop_in_sequence_order(sto
         targets = await uow.labels.join_targets("acme", monitor.id, ["i0", "i1", "i1", "nope"])
         assert await uow.labels.join_targets("other", monitor.id, ["i0"]) == {}
         assert await uow.labels.known_ids("other", monitor.id, ["i0"]) == set()
-        await uow.labels.drop_predictions_before("acme", monitor.id, 1)
+        # Sequence 0 has no label and has not expired: nothing passes from 0 on.
+        assert await uow.labels.settle("acme", monitor.id, 0, T0 - timedelta(minutes=1), 10) == Settlement(
+            0, [], 0, True
+        )
         blocked = await uow.labels.settle("acme", monitor.id, 1, T0 - timedelta(minutes=1), 10)
         await uow.commit()
+    async with storage.unit_of_work() as uow:
+        left = await uow.labels.predictions_by_id("acme", monitor.id, ["i0", "i1", "i2", "i3"])
     assert found == {"i1": replace(stored[1], error=0.5), "i2": stored[2]}
     assert known == {"i0", "i3"}
     assert targets == {"i0": JoinTarget(0, "cat", None), "i1": JoinTarget(1, 2.5, 0.5)}
     assert all(type(target.prediction) is type(stored[target.sequence].prediction) for target in targets.values())
-    # Sequence 2 has no label and has not expired: the pass stops there.
+    # Sequence 2 has no label and has not expired: the pass stops there, and removes what it passed.
     assert blocked == Settlement(2, [0.5], 0, complete=True)
+    assert sorted(left) == ["i0", "i2", "i3"]
 
 
 async def test_settle_passes_labelled_and_expired_predictions_in_order_up_to_the_limit(storage: Storage) -> None:
@@ -70,18 +76,40 @@ async def test_settle_passes_labelled_and_expired_predictions_in_order_up_to_the
         await uow.commit()
     expired_before = T0 + timedelta(minutes=3)  # 1 and 3 expired; 4 neither labelled nor expired
     async with storage.unit_of_work() as uow:
-        whole = await uow.labels.settle("acme", monitor.id, 0, expired_before, 100)
+        other = await uow.labels.settle("other", monitor.id, 0, expired_before, 100)
         limited = await uow.labels.settle("acme", monitor.id, 0, expired_before, 3)
         rest = await uow.labels.settle("acme", monitor.id, limited.watermark, expired_before, 3)
-        other = await uow.labels.settle("other", monitor.id, 0, expired_before, 100)
         from_blocker = await uow.labels.settle("acme", monitor.id, 4, expired_before, 100)
         after = await uow.labels.settle("acme", monitor.id, 5, expired_before, 100)
-    assert whole == Settlement(4, [0.25, 1.0], 2, complete=True)
+        left = await uow.labels.predictions_by_id("acme", monitor.id, [f"i{n}" for n in range(6)])
+    assert other == Settlement(0, [], 0, complete=True)
     assert limited == Settlement(3, [0.25, 1.0], 1, complete=False)
     assert rest == Settlement(4, [], 1, complete=True)
-    assert other == Settlement(0, [], 0, complete=True)
     assert from_blocker == Settlement(4, [], 0, complete=True)
     assert after == Settlement(6, [3.0], 0, complete=True)
+    assert sorted(left) == ["i4"]
+
+
+async def test_settle_counts_errors_joined_in_the_unit_of_work_without_storing_them(storage: Storage) -> None:
+    monitor = make_monitor()
+    stored = [prediction(monitor.id, n, float(n)) for n in range(200)]
+    async with storage.unit_of_work() as uow:
+        await uow.monitors.add(monitor)
+        await uow.labels.add_predictions(stored)
+        await uow.labels.set_errors("acme", monitor.id, {1: 0.5, 150: 9.0})
+        await uow.commit()
+    # 0-119 joined now except 100: the blocker search skips more joined predictions than its first page holds.
+    joined = {n: n / 10 for n in range(120) if n not in (1, 100)}
+    async with storage.unit_of_work() as uow:
+        first = await uow.labels.settle("acme", monitor.id, 0, T0 - timedelta(minutes=1), 1_000, joined)
+        joined[100] = 10.0
+        second = await uow.labels.settle("acme", monitor.id, first.watermark, T0 - timedelta(minutes=1), 1_000, joined)
+        left = await uow.labels.predictions_by_id("acme", monitor.id, [f"i{n}" for n in range(200)])
+    assert first == Settlement(100, [0.0, 0.5, *(n / 10 for n in range(2, 100))], 0, complete=True)
+    assert second == Settlement(120, [10.0, *(n / 10 for n in range(101, 120))], 0, complete=True)
+    # Nothing joined was written: the predictions left have the errors they were stored with.
+    assert sorted(p.sequence for p in left.values()) == list(range(120, 200))
+    assert {p.sequence: p.error for p in left.values() if p.error is not None} == {150: 9.0}
 
 
 async def test_pending_labels_are_taken_once_and_expire_by_age(storage: Storage) -> None:

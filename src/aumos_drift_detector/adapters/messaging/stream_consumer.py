@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -169,6 +170,7 @@ class KafkaStreamConsumer:
 
     async def _apply(self, consumer: Consumer, records: Sequence[StreamRecord]) -> bool:
         """Apply a batch; on failure seek back to the stored offsets and return ``False``."""
+        started = time.perf_counter()
         try:
             result = await self._ingest.apply(records)
         except (InfrastructureError, ConflictError) as exc:
@@ -177,7 +179,7 @@ class KafkaStreamConsumer:
             log.warning("stream_batch_failed", records=len(records), error=exc.message)
             await self._rewind(consumer)
             return False
-        self._metrics.observe(records, result)
+        self._metrics.observe(records, result, time.perf_counter() - started)
         self.status.applied()
         self._lag(consumer, result)
         log.debug("stream_batch_applied", records=len(records), rows=result.rows, outcomes=result.outcomes)

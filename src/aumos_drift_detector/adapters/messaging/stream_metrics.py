@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from prometheus_client import CollectorRegistry, Counter, Gauge
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from aumos_drift_detector.core.streams.model import BatchResult, StreamRecord
 
 
 class StreamMetrics:
-    """Records and rows consumed, dead letters per reason, failed batches and lag per partition.
+    """Records and rows consumed, dead letters per reason, failed batches, batch durations and lag per partition.
 
     Args:
         registry: The registry the metrics are exposed from.
@@ -35,6 +35,12 @@ class StreamMetrics:
         )
         self.expired_predictions = counter("expired_predictions", "Predictions dropped unlabelled after their time")
         self.failed_batches = counter("failed_batches", "Batches rolled back and read again")
+        self.batch_seconds = Histogram(
+            "aumos_drift_stream_batch_seconds",
+            "Seconds to apply and commit one batch (rows, joins, detector state and offsets in one transaction)",
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+            registry=registry,
+        )
         self.lag = Gauge(
             "aumos_drift_stream_lag",
             "Records on the partition not yet applied",
@@ -42,8 +48,9 @@ class StreamMetrics:
             registry=registry,
         )
 
-    def observe(self, records: Sequence[StreamRecord], result: BatchResult) -> None:
-        """Count a committed batch."""
+    def observe(self, records: Sequence[StreamRecord], result: BatchResult, seconds: float) -> None:
+        """Count a committed batch that took ``seconds`` to apply."""
+        self.batch_seconds.observe(seconds)
         for record in records:
             self.records.labels(record.topic).inc()
         self.rows.inc(result.rows)

@@ -14,9 +14,8 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import BigInteger, Float, Select, String, bindparam, func, select, text
+from sqlalchemy import BigInteger, Float, String, bindparam, text
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aumos_drift_detector.adapters.persistence.label_tables import PendingLabelRow
@@ -126,17 +125,6 @@ async def join_targets(
         value if isinstance(value, str) else float(value) for value in json.loads("[" + ",".join(predictions) + "]")
     ]
     return dict(zip(ids, map(JoinTarget._make, zip(sequences, values, errors, strict=True)), strict=True))
-
-
-async def span_arrays(session: AsyncSession, span: Select[int, float | None]) -> tuple[list[int], list[float | None]]:
-    """The sequences and errors of a span of predictions as two arrays, in sequence order (one row)."""
-    rows = span.subquery()
-    query = select(
-        func.array_agg(aggregate_order_by(rows.c.sequence, rows.c.sequence)),
-        func.array_agg(aggregate_order_by(rows.c.error, rows.c.sequence)),
-    )
-    sequences, errors = (await session.execute(query)).one()
-    return list(sequences or []), list(errors or [])
 
 
 async def known_ids(

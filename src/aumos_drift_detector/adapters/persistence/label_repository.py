@@ -7,24 +7,22 @@ row lock, so the per-monitor sequence numbers and the cursor are never written c
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, insert, select, union, update
+from sqlalchemy import delete, insert, select, union, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aumos_drift_detector.adapters.persistence import label_arrays
 from aumos_drift_detector.adapters.persistence.errors import storage_errors
+from aumos_drift_detector.adapters.persistence.label_settlement import Settler
 from aumos_drift_detector.adapters.persistence.label_tables import LabelCursorRow, PendingLabelRow, PredictionRow
 from aumos_drift_detector.core.labels.model import JoinTarget, LabelCursor, PendingLabel, Prediction, Scalar, Settlement
 
 #: Inference ids per ``IN`` list on SQLite (well under its bind-parameter limit); PostgreSQL takes one array.
 CHUNK = 1_000
-
-#: Above every sequence number (a BIGINT): the end of a pass that nothing blocks.
-NO_BLOCKER = 2**62
 
 
 def _scalar(value: Any) -> Scalar:
@@ -65,6 +63,7 @@ class SqlAlchemyLabelRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
         self._postgres = session.bind is not None and session.bind.dialect.name == "postgresql"
+        self._settler = Settler(session, postgres=self._postgres)
 
     async def cursor(self, tenant_id: str, monitor_id: uuid.UUID) -> LabelCursor | None:
         """The monitor's cursor, if any."""
@@ -175,33 +174,21 @@ class SqlAlchemyLabelRepository:
             await self._session.execute(update(PredictionRow), rows)
 
     async def settle(
-        self, tenant_id: str, monitor_id: uuid.UUID, watermark: int, expired_before: datetime, limit: int
+        self,
+        tenant_id: str,
+        monitor_id: uuid.UUID,
+        watermark: int,
+        expired_before: datetime,
+        limit: int,
+        joined: Mapping[int, float] | None = None,
     ) -> Settlement:
-        """Pass over the labelled and expired predictions from ``watermark`` on, at most ``limit``.
+        """Remove up to ``limit`` labelled (stored or ``joined``) and expired predictions from ``watermark`` on.
 
-        The first prediction that blocks the pass is found by the database (one index range from the
-        watermark); on PostgreSQL the passed errors come back as one array.
+        The pass is found and removed in two statements (:mod:`label_settlement`); on PostgreSQL the removed
+        errors come back as one array.
         """
-        span = _span(tenant_id, monitor_id, watermark, expired_before, limit)
-        with storage_errors("read predictions"):
-            if self._postgres:
-                sequences, errors = await label_arrays.span_arrays(self._session, span)
-            else:
-                rows = (await self._session.execute(span)).all()
-                sequences, errors = [row.sequence for row in rows], [row.error for row in rows]
-        ready = [error for error in errors if error is not None]
-        next_watermark = sequences[-1] + 1 if sequences else watermark
-        return Settlement(next_watermark, ready, len(errors) - len(ready), complete=len(sequences) < limit)
-
-    async def drop_predictions_before(self, tenant_id: str, monitor_id: uuid.UUID, sequence: int) -> None:
-        """Stage the removal of every prediction before ``sequence``."""
-        statement = delete(PredictionRow).where(
-            PredictionRow.tenant_id == tenant_id,
-            PredictionRow.monitor_id == monitor_id,
-            PredictionRow.sequence < sequence,
-        )
-        with storage_errors("drop predictions"):
-            await self._session.execute(statement.execution_options(synchronize_session=False))
+        with storage_errors("pass predictions"):
+            return await self._settler.settle(tenant_id, monitor_id, watermark, expired_before, limit, joined or {})
 
     async def add_pending(self, labels: Sequence[PendingLabel]) -> None:
         """Stage labels waiting for their prediction."""
@@ -245,30 +232,6 @@ class SqlAlchemyLabelRepository:
         with storage_errors("drop pending labels"):
             result = await self._session.execute(statement.execution_options(synchronize_session=False))
         return int(getattr(result, "rowcount", 0))
-
-
-def _span(
-    tenant_id: str, monitor_id: uuid.UUID, watermark: int, expired_before: datetime, limit: int
-) -> Select[int, float | None]:
-    """The predictions from the watermark up to (not including) the first unlabelled, unexpired one."""
-    mine = (PredictionRow.tenant_id == tenant_id, PredictionRow.monitor_id == monitor_id)
-    blocker = (
-        select(func.min(PredictionRow.sequence))
-        .where(
-            *mine,
-            PredictionRow.sequence >= watermark,
-            PredictionRow.error.is_(None),
-            PredictionRow.received_at > expired_before,
-        )
-        .scalar_subquery()
-    )
-    return (
-        select(PredictionRow.sequence, PredictionRow.error)
-        # One index range on (monitor_id, sequence): an ``OR blocker IS NULL`` would make it a scan of the table.
-        .where(*mine, PredictionRow.sequence >= watermark, PredictionRow.sequence < func.coalesce(blocker, NO_BLOCKER))
-        .order_by(PredictionRow.sequence)
-        .limit(limit)
-    )
 
 
 def _pending(row: Any) -> PendingLabel:

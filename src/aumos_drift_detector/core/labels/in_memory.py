@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -86,30 +86,35 @@ class InMemoryLabelRepository:
                 self._predictions.put((monitor_id, sequence), replace(stored, error=error))
 
     async def settle(
-        self, tenant_id: str, monitor_id: uuid.UUID, watermark: int, expired_before: datetime, limit: int
+        self,
+        tenant_id: str,
+        monitor_id: uuid.UUID,
+        watermark: int,
+        expired_before: datetime,
+        limit: int,
+        joined: Mapping[int, float] | None = None,
     ) -> Settlement:
-        """Pass over the labelled and expired predictions from ``watermark`` on, at most ``limit``."""
+        """Pass over and remove the labelled and expired predictions from ``watermark`` on, at most ``limit``."""
+        joined = joined or {}
         errors: list[float] = []
         expired = passed = 0
+        complete = True
         for prediction in self._of(tenant_id, monitor_id):
             if prediction.sequence < watermark:
                 continue
             if passed == limit:
-                return Settlement(watermark, errors, expired, complete=False)
-            if prediction.error is None and prediction.received_at > expired_before:
+                complete = False
                 break
-            if prediction.error is None:
+            error = prediction.error if prediction.error is not None else joined.get(prediction.sequence)
+            if error is None and prediction.received_at > expired_before:
+                break
+            if error is None:
                 expired += 1
             else:
-                errors.append(prediction.error)
+                errors.append(error)
+            self._predictions.delete((monitor_id, prediction.sequence))
             watermark, passed = prediction.sequence + 1, passed + 1
-        return Settlement(watermark, errors, expired, complete=True)
-
-    async def drop_predictions_before(self, tenant_id: str, monitor_id: uuid.UUID, sequence: int) -> None:
-        """Stage the removal of the predictions before ``sequence``."""
-        for prediction in self._of(tenant_id, monitor_id):
-            if prediction.sequence < sequence:
-                self._predictions.delete((monitor_id, prediction.sequence))
+        return Settlement(watermark, errors, expired, complete=complete)
 
     async def add_pending(self, labels: Sequence[PendingLabel]) -> None:
         """Stage pending labels."""

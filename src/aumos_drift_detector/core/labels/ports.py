@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -68,17 +68,21 @@ class LabelRepository(Protocol):
         ...
 
     async def settle(
-        self, tenant_id: str, monitor_id: uuid.UUID, watermark: int, expired_before: datetime, limit: int
+        self,
+        tenant_id: str,
+        monitor_id: uuid.UUID,
+        watermark: int,
+        expired_before: datetime,
+        limit: int,
+        joined: Mapping[int, float] | None = None,
     ) -> Settlement:
-        """Pass over up to ``limit`` predictions from ``watermark`` on, in sequence order.
+        """Pass over up to ``limit`` predictions from ``watermark`` on, in sequence order, and remove them.
 
-        A prediction is passed when it has an error (labelled) or was received at or before ``expired_before``
-        (expired); the pass stops at the first one that has neither. Nothing is changed.
+        A prediction is passed when it has an error (stored, or given in ``joined`` by sequence: joined in
+        this unit of work and not written) or was received at or before ``expired_before`` (expired); the
+        pass stops at the first one that has neither. A passed prediction's joined error is returned and
+        never stored.
         """
-        ...
-
-    async def drop_predictions_before(self, tenant_id: str, monitor_id: uuid.UUID, sequence: int) -> None:
-        """Stage the removal of every prediction before ``sequence`` (fed or expired)."""
         ...
 
     async def add_pending(self, labels: Sequence[PendingLabel]) -> None:

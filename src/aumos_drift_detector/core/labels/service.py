@@ -11,7 +11,8 @@ The errors reach the detector strictly in prediction order: the cursor's waterma
 predictions that are labelled (their errors are fed, in one call) or expired (counted, nothing fed), and
 stops at the first prediction still waiting for its label. Expiry is judged against the clock whenever the
 monitor receives predictions or labels (or :meth:`DelayedLabels.advance` is called), before any join, so
-a label arriving after its prediction expired is pending like any unknown one.
+a label arriving after its prediction expired is pending like any unknown one. A joined error whose
+prediction the watermark passes in the same call is fed without ever being written to its prediction.
 
 Every check runs before anything is staged, so a refused batch leaves the unit of work as it was.
 """
@@ -37,6 +38,7 @@ from aumos_drift_detector.core.labels.model import (
     PredictionInput,
 )
 from aumos_drift_detector.core.labels.ports import JoinCounter
+from aumos_drift_detector.core.labels.watermark import Watermark
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.outcomes.service import ConceptMonitoring
 from aumos_drift_detector.core.principal import Principal, Role
@@ -44,8 +46,6 @@ from aumos_drift_detector.core.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)
 
-#: Predictions passed per query while the watermark advances.
-PAGE = 50_000
 DAY = 86_400.0
 
 
@@ -76,8 +76,7 @@ class DelayedLabels:
         self._uow_factory = uow_factory
         self._clock = clock
         self._concept = concept
-        self._pending_ttl = timedelta(seconds=pending_seconds)
-        self._prediction_ttl = timedelta(seconds=prediction_seconds)
+        self._watermark = Watermark(timedelta(seconds=pending_seconds), timedelta(seconds=prediction_seconds))
         self._counter = counter
 
     def count(self, source: str, result: JoinResult) -> None:
@@ -145,7 +144,8 @@ class DelayedLabels:
             return JoinResult()
         await uow.monitors.lock(monitor.tenant_id, monitor.id)
         now = self._clock.now()
-        cursor, before = await self._sweep(uow, await self._cursor(uow, monitor), now)
+        start = await self._cursor(uow, monitor)
+        cursor, before = await self._watermark.sweep(uow, start, now)
         ids = [item.inference_id for item in predictions]
         stored = await uow.labels.known_ids(monitor.tenant_id, monitor.id, ids)
         taken = await uow.labels.take_pending(monitor.tenant_id, monitor.id, ids)
@@ -166,7 +166,7 @@ class DelayedLabels:
         duplicates = len(predictions) - len(fresh) + len(taken) - joined
         cursor = cursor.plus(next_sequence=sequence, joined=joined, duplicates=duplicates)
         result = JoinResult(predictions=len(fresh), joined=joined, duplicates=duplicates)
-        return await self._finish(uow, principal, cursor, before, now, result)
+        return await self._finish(uow, principal, (start, cursor), before, now, result)
 
     async def stage_labels(
         self, uow: UnitOfWork, principal: Principal, monitor_id: uuid.UUID, labels: object
@@ -184,12 +184,12 @@ class DelayedLabels:
         kind = joining_kind(monitor)
         parsed = labels_in(labels, kind)
         now = self._clock.now()
-        cursor, before = await self._sweep(uow, await self._cursor(uow, monitor), now)
+        start = await self._cursor(uow, monitor)
+        cursor, before = await self._watermark.sweep(uow, start, now)
         errors, unknown, duplicates = await self._join(uow, monitor, kind, parsed, now)
-        await uow.labels.set_errors(monitor.tenant_id, monitor.id, errors)
         cursor = cursor.plus(joined=len(errors), unknown=len(unknown), duplicates=duplicates)
         result = JoinResult(joined=len(errors), unknown=len(unknown), duplicates=duplicates)
-        return await self._finish(uow, principal, cursor, before, now, result)
+        return await self._finish(uow, principal, (start, cursor), before, now, result, joined=errors)
 
     async def advance(self, uow: UnitOfWork, principal: Principal, monitor_id: uuid.UUID) -> JoinResult:
         """Expire what is due and feed what is ready, without new predictions or labels (operator)."""
@@ -199,8 +199,9 @@ class DelayedLabels:
         if error_kind(monitor) is None:
             return JoinResult()
         now = self._clock.now()
-        cursor, before = await self._sweep(uow, await self._cursor(uow, monitor), now)
-        return await self._finish(uow, principal, cursor, before, now, JoinResult())
+        start = await self._cursor(uow, monitor)
+        cursor, before = await self._watermark.sweep(uow, start, now)
+        return await self._finish(uow, principal, (start, cursor), before, now, JoinResult())
 
     async def _join(
         self, uow: UnitOfWork, monitor: Monitor, kind: JoinedError, labels: Sequence[LabelInput], now: datetime
@@ -226,42 +227,33 @@ class DelayedLabels:
         stored = await uow.labels.cursor(monitor.tenant_id, monitor.id)
         return stored or LabelCursor(tenant_id=monitor.tenant_id, monitor_id=monitor.id)
 
-    async def _sweep(self, uow: UnitOfWork, cursor: LabelCursor, now: datetime) -> tuple[LabelCursor, list[float]]:
-        """Drop expired pending labels; move the watermark over labelled and expired predictions."""
-        tenant_id, monitor_id = cursor.tenant_id, cursor.monitor_id
-        dropped = await uow.labels.drop_pending_before(tenant_id, monitor_id, now - self._pending_ttl)
-        expired_before = now - self._prediction_ttl
-        errors: list[float] = []
-        watermark, expired, complete = cursor.watermark, 0, False
-        while not complete:
-            settled = await uow.labels.settle(tenant_id, monitor_id, watermark, expired_before, PAGE)
-            errors.extend(settled.errors)
-            expired += settled.expired
-            watermark, complete = settled.watermark, settled.complete
-        if watermark != cursor.watermark:
-            await uow.labels.drop_predictions_before(tenant_id, monitor_id, watermark)
-        cursor = cursor.plus(watermark=watermark, expired_predictions=expired, expired_labels=dropped)
-        return cursor, errors
-
     async def _finish(
         self,
         uow: UnitOfWork,
         principal: Principal,
-        cursor: LabelCursor,
+        cursors: tuple[LabelCursor, LabelCursor],
         before: list[float],
         now: datetime,
         result: JoinResult,
+        *,
+        joined: dict[int, float] | None = None,
     ) -> JoinResult:
-        """Advance again after the joins, feed every ready error in one call and store the cursor."""
-        previous = await uow.labels.cursor(cursor.tenant_id, cursor.monitor_id)
-        cursor, after = await self._sweep(uow, cursor, now)
+        """Advance again after the joins, store the joined errors not passed, feed every ready error, store the cursor.
+
+        ``joined`` holds the errors of this call's joins by sequence: those the watermark passes now are fed
+        and never written.
+        """
+        joined = joined or {}
+        base, cursor = cursors
+        cursor, after = await self._watermark.advance(uow, cursor, now, joined)
+        waiting = {sequence: error for sequence, error in joined.items() if sequence >= cursor.watermark}
+        await uow.labels.set_errors(cursor.tenant_id, cursor.monitor_id, waiting)
         errors = before + after
         detections: tuple[uuid.UUID, ...] = ()
         if errors:
             fed = await self._concept.stage_outcomes(uow, principal, cursor.monitor_id, errors)
             detections = fed.detection_ids
         await uow.labels.save_cursor(cursor)
-        base = previous or LabelCursor(tenant_id=cursor.tenant_id, monitor_id=cursor.monitor_id)
         result = dataclasses.replace(
             result,
             expired_predictions=cursor.expired_predictions - base.expired_predictions,
