@@ -37,6 +37,8 @@ def _number(value: object) -> bool:
 
 def _scalar(value: object, field: str, kind: JoinedError) -> Scalar:
     """A prediction or label: a finite number, or (misclassification only) a string."""
+    if type(value) is float and -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:  # the common case; NaN fails both
+        return value
     if _number(value) and abs(value) <= MAX_MAGNITUDE:  # type: ignore[arg-type]
         return float(value)  # type: ignore[arg-type]
     if kind == "misclassification" and isinstance(value, str | bool):
@@ -47,6 +49,8 @@ def _scalar(value: object, field: str, kind: JoinedError) -> Scalar:
 
 
 def _inference_id(value: object, field: str) -> str:
+    if type(value) is str and 0 < len(value) <= MAX_INFERENCE_ID_LENGTH:  # the common case
+        return value
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str) or not value or len(value) > MAX_INFERENCE_ID_LENGTH:

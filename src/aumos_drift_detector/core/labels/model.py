@@ -11,9 +11,8 @@ from typing import Any, NamedTuple
 Scalar = str | float
 
 
-@dataclass(frozen=True, slots=True)
-class PredictionInput:
-    """A prediction as sent with an observation row.
+class PredictionInput(NamedTuple):
+    """A prediction as sent with an observation row (a light tuple: batches are large).
 
     Attributes:
         inference_id: The model's id of the inference, unique per monitor while the prediction is stored.
@@ -26,9 +25,8 @@ class PredictionInput:
     score: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class LabelInput:
-    """The true label of an inference, as sent with an outcome."""
+class LabelInput(NamedTuple):
+    """The true label of an inference, as sent with an outcome (a light tuple: batches are large)."""
 
     inference_id: str
     label: Scalar
