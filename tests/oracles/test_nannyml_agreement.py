@@ -1,7 +1,7 @@
 """Our PCA reconstruction and domain classifier against NannyML's on the same seeded data.
 
 The data, the settings and why they make the two comparable are in :mod:`tests.oracles.agreement`.
-Runs 0 to 3 of each scenario (about half a minute); ``scripts/compare_nannyml.py`` runs more and
+Runs 0 to 3 of each scenario (about 20 s); ``scripts/compare_nannyml.py`` runs more and
 writes the agreement table of ``docs/multivariate.md``. NannyML missing is a failure, not a skip:
 ``make`` installs it.
 """
@@ -71,7 +71,7 @@ def test_reconstruction_band_is_as_wide_as_nannyml_within_the_noise_of_ten_chunk
     # Both bands are mean ± 3σ of ten chunk means, ours of held-out rows (σ rescaled to the current
     # size), NannyML's of the rows its PCA was fitted on. Each σ comes from ten chunks, a relative
     # standard error of 1/sqrt(2·9) = 0.24, so the log of the ratio of two widths has a standard
-    # deviation of about sqrt(2)·0.24 = 0.33 (0.31 over 60 references), and its mean over the four
+    # deviation of about sqrt(2)·0.24 = 0.33 (0.31 in scripts/compare_nannyml.py), and its mean over the four
     # runs' references (one per run: the scenarios share it) 0.17. It must lie within three of those
     # of 0; a band of ±1σ or one not rescaled to the current size would not.
     logs = [math.log(item.band_width_ours / item.band_width_nannyml) for item in _runs(comparisons, "no drift")]
