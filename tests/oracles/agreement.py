@@ -93,7 +93,7 @@ class RunComparison:
     classifier_nannyml: bool
 
 
-def _fit_rows(reference: pd.DataFrame, seed: int) -> pd.DataFrame:
+def fit_rows(reference: pd.DataFrame, seed: int) -> pd.DataFrame:
     """The reference rows our PCA is fitted on.
 
     ``reconstruct_encoded`` samples nothing below its row bounds (10,000 reference, 5,000 current
@@ -104,7 +104,7 @@ def _fit_rows(reference: pd.DataFrame, seed: int) -> pd.DataFrame:
     return reference.iloc[order[: len(order) // 2]].reset_index(drop=True)
 
 
-def _columns(frame: pd.DataFrame, names: list[str]) -> dict[str, np.ndarray]:
+def columns_of(frame: pd.DataFrame, names: list[str]) -> dict[str, np.ndarray]:
     return {name: frame[name].to_numpy() for name in names}
 
 
@@ -113,12 +113,12 @@ def compare_run(scenario: str, run: int) -> RunComparison:
     rng = np.random.default_rng(SEED + run)
     reference = pd.DataFrame(mixed_table(rng, REFERENCE_ROWS))
     current = pd.DataFrame(SCENARIOS[scenario](rng, CURRENT_ROWS))
-    ours = pca_reconstruction(_columns(reference, NUMERICAL), _columns(current, NUMERICAL), seed=run)
-    same_rows = nannyml_reconstruction(_fit_rows(reference, run), current, NUMERICAL, variance=VARIANCE)
+    ours = pca_reconstruction(columns_of(reference, NUMERICAL), columns_of(current, NUMERICAL), seed=run)
+    same_rows = nannyml_reconstruction(fit_rows(reference, run), current, NUMERICAL, variance=VARIANCE)
     theirs = nannyml_reconstruction(reference, current, NUMERICAL, variance=VARIANCE)
     classifier_reference = reference.iloc[:CLASSIFIER_REFERENCE_ROWS]
     classifier = domain_classifier(
-        _columns(classifier_reference, ALL_COLUMNS), _columns(current, ALL_COLUMNS), seed=run, attribution=False
+        columns_of(classifier_reference, ALL_COLUMNS), columns_of(current, ALL_COLUMNS), seed=run, attribution=False
     )
     their_classifier = nannyml_domain_classifier(classifier_reference, current, ALL_COLUMNS)
     return RunComparison(

@@ -11,10 +11,14 @@ from __future__ import annotations
 import math
 import types
 
+import numpy as np
+import pandas as pd
 import pytest
 
-from tests.oracles.agreement import SCENARIOS, RunComparison, compare_run
-from tests.oracles.nannyml_oracle import NANNYML_VERSION, load_nannyml
+from aumos_drift_detector.core.multivariate import pca_reconstruction
+from tests.core.multivariate.scenarios import mixed_table
+from tests.oracles.agreement import NUMERICAL, SCENARIOS, RunComparison, columns_of, compare_run, fit_rows
+from tests.oracles.nannyml_oracle import NANNYML_VERSION, load_nannyml, nannyml_reconstruction
 
 pytestmark = pytest.mark.slow
 
@@ -51,6 +55,19 @@ def test_reconstruction_error_equals_nannyml_fitted_on_the_same_rows(comparisons
     # different scaling, component count or distance moves the error by far more than 1e-9.
     for item in comparisons:
         assert item.error_ours == pytest.approx(item.error_nannyml_same_rows, rel=1e-9), item
+
+
+def test_missing_values_are_imputed_as_nannyml_imputes_them(nannyml):
+    # Both replace a missing number by the mean of the fitted rows before scaling; a fill of 0, or
+    # a mean taken over other rows, moves the error by far more than rounding.
+    rng = np.random.default_rng(7)
+    reference, current = pd.DataFrame(mixed_table(rng, 2000)), pd.DataFrame(mixed_table(rng, 400, rho=-0.6))
+    for frame in (reference, current):
+        frame.loc[rng.random(len(frame)) < 0.1, "c"] = np.nan
+        frame.loc[rng.random(len(frame)) < 0.2, "d"] = np.nan
+    ours = pca_reconstruction(columns_of(reference, NUMERICAL), columns_of(current, NUMERICAL), seed=3)
+    theirs = nannyml_reconstruction(fit_rows(reference, 3), current, NUMERICAL, variance=0.65)
+    assert ours.statistic == pytest.approx(theirs.error, rel=1e-9)
 
 
 def test_reconstruction_error_is_within_sampling_noise_of_nannyml_fitted_on_the_whole_reference(comparisons):
