@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from aumos_drift_detector.core.multivariate import domain_classifier, pca_reconstruction
+from aumos_drift_detector.core.multivariate.classifier_model import ClassifierSettings
 from tests.core.multivariate.scenarios import mixed_table
 from tests.oracles.nannyml_oracle import nannyml_domain_classifier, nannyml_reconstruction
 
@@ -91,6 +92,7 @@ class RunComparison:
     auc_nannyml: float
     classifier_ours: bool
     classifier_nannyml: bool
+    auc_nannyml_our_leaves: float | None = None
 
 
 def fit_rows(reference: pd.DataFrame, seed: int) -> pd.DataFrame:
@@ -108,8 +110,12 @@ def columns_of(frame: pd.DataFrame, names: list[str]) -> dict[str, np.ndarray]:
     return {name: frame[name].to_numpy() for name in names}
 
 
-def compare_run(scenario: str, run: int) -> RunComparison:
-    """Run both reconstructions and both classifiers on run ``run`` of ``scenario``."""
+def compare_run(scenario: str, run: int, *, our_leaves: bool = False) -> RunComparison:
+    """Run both reconstructions and both classifiers on run ``run`` of ``scenario``.
+
+    With ``our_leaves``, NannyML's classifier also runs with our trees' size (15 leaves) beside its
+    default (31), to tell the models' difference from the rest.
+    """
     rng = np.random.default_rng(SEED + run)
     reference = pd.DataFrame(mixed_table(rng, REFERENCE_ROWS))
     current = pd.DataFrame(SCENARIOS[scenario](rng, CURRENT_ROWS))
@@ -121,6 +127,10 @@ def compare_run(scenario: str, run: int) -> RunComparison:
         columns_of(classifier_reference, ALL_COLUMNS), columns_of(current, ALL_COLUMNS), seed=run, attribution=False
     )
     their_classifier = nannyml_domain_classifier(classifier_reference, current, ALL_COLUMNS)
+    leaves = ClassifierSettings().max_leaf_nodes
+    matched = (
+        nannyml_domain_classifier(classifier_reference, current, ALL_COLUMNS, leaves=leaves) if our_leaves else None
+    )
     return RunComparison(
         scenario=scenario,
         run=run,
@@ -139,4 +149,5 @@ def compare_run(scenario: str, run: int) -> RunComparison:
         auc_nannyml=their_classifier.auc,
         classifier_ours=classifier.drift_detected,
         classifier_nannyml=their_classifier.alert,
+        auc_nannyml_our_leaves=None if matched is None else matched.auc,
     )

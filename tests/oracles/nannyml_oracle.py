@@ -113,18 +113,23 @@ class ClassifierOutcome:
     alert: bool
 
 
-def nannyml_domain_classifier(reference: pd.DataFrame, current: pd.DataFrame, columns: list[str]) -> ClassifierOutcome:
+def nannyml_domain_classifier(
+    reference: pd.DataFrame, current: pd.DataFrame, columns: list[str], *, leaves: int | None = None
+) -> ClassifierOutcome:
     """Fit ``DomainClassifierCalculator`` on ``reference``; the current sample is one chunk.
 
     NannyML's default LightGBM settings and threshold (alert outside AUROC 0.45 – 0.65), except one
-    thread (the suite shares its cores) and LightGBM's own logging off. ``fit`` also scores the
-    reference's chunks against the rest of the reference (NannyML always does); the reference must
-    hold at least two chunks of the current sample's size for that to have two classes.
+    thread (the suite shares its cores), LightGBM's own logging off and, when given, ``leaves``
+    leaves per tree instead of 31. ``fit`` also scores the reference's chunks against the rest of
+    the reference (NannyML always does); the reference must hold at least two chunks of the current
+    sample's size for that to have two classes.
     """
     nannyml = load_nannyml()
     settings = dict(nannyml.drift.multivariate.domain_classifier.calculator.DEFAULT_LGBM_HYPERPARAMS)
     settings.pop("silent")  # not a LightGBM 4 parameter: it only makes LightGBM warn
     settings.update(n_jobs=1, verbose=-1)
+    if leaves is not None:
+        settings["num_leaves"] = leaves
     calculator = nannyml.DomainClassifierCalculator(
         feature_column_names=columns, chunk_size=len(current), hyperparameters=settings
     )
