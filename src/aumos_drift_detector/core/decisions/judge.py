@@ -26,7 +26,10 @@ def judge_detection(
     """The detection decided under the monitor's rules, its severity assessed, and the detectors' new state.
 
     A detection that did not succeed is returned assessed and the state unchanged. A state gathered
-    against another reference version restarts from zero.
+    against another reference version restarts from zero. A multivariate test that fired (at its
+    Bonferroni level, :mod:`~aumos_drift_detector.core.detections.multivariate_run`) makes the check
+    drift and alarm at once, as a feature that drifted by a test without a p-value does: the sequential
+    detectors weigh per-feature p-values only.
     """
     if detection.status is not DetectionStatus.SUCCEEDED:
         return dataclasses.replace(detection, severity=monitor.alert_policy.assess(detection)), state
@@ -49,12 +52,13 @@ def judge_detection(
             "false_alerts_per_year": budget.false_alerts_per_year,
         }
     )
+    joint = detection.multivariate is not None and bool(detection.multivariate.fired)
     decided = dataclasses.replace(
         detection,
         features=tuple(sorted(decision.features, key=_order)),
-        is_drift=decision.is_drift,
+        is_drift=decision.is_drift or joint,
         drift_share=decision.drift_share,
-        alarm=decision.alarm,
+        alarm=decision.alarm or joint,
         summary=summary,
     )
     decided = dataclasses.replace(decided, severity=monitor.alert_policy.assess(decided))
