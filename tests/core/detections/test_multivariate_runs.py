@@ -56,7 +56,10 @@ async def test_a_correlation_flip_drifts_by_the_classifier_naming_both_features_
     assert (detection.is_drift, detection.alarm, detection.severity) == (True, True, Severity.HIGH)
     (alert,) = storage.alerts.values()
     assert "multivariate drift by domain_classifier" in alert.title
-    assert EventType.DRIFT_DETECTED in {event.type for event in storage.outbox_store.events()}
+    (event,) = [event for event in storage.outbox_store.events() if event.type is EventType.DRIFT_DETECTED]
+    (published,) = event.data.multivariate  # type: ignore[union-attr]
+    assert (published.method, published.drift_detected) == ("domain_classifier", True)
+    assert set(published.most_moved[:2]) == {"a", "b"}
     assert await services.detections.get(OPERATOR, detection.id) == detection
 
 

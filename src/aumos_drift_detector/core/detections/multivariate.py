@@ -37,6 +37,13 @@ class MultivariateTestResult(DomainModel):
     attribution: list[Attribution] = Field(default_factory=list, description="Most important first (classifier)")
     details: dict[str, JsonValue] = Field(default_factory=dict)
 
+    def most_moved(self, limit: int = 3) -> list[str]:
+        """The attributed inputs that matter: at least a quarter of the largest importance, at most ``limit``."""
+        top = self.attribution[0].importance if self.attribution else None
+        if top is None or top <= 0:
+            return []
+        return [item.feature for item in self.attribution[:limit] if (item.importance or 0.0) >= top / 4]
+
 
 class MultivariateOutcome(DomainModel):
     """The monitor's multivariate tests at one run.
