@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
-from aumos_drift_detector.core.decisions.decide import decide
+from aumos_drift_detector.core.decisions.decide import CheckDecision, decide
 from aumos_drift_detector.core.decisions.state import DecisionState
 from aumos_drift_detector.core.detections.model import DetectionStatus, FeatureResult, StatisticalDetection
 from aumos_drift_detector.core.monitors.model import Monitor
@@ -36,32 +36,15 @@ def judge_detection(
     version = detection.summary.reference_version or 0
     fresh = state is None or state.reference_version != version
     levels = {} if fresh or state is None else state.levels
-    budget = monitor.alert_policy.budget
     decision = decide(
         detection.features,
         rule=monitor.dataset_rule,
         critical=frozenset(feature.name for feature in monitor.features if feature.critical),
-        budget=budget,
+        budget=monitor.alert_policy.budget,
         checks_per_year=checks_per_year,
         levels=levels,
     )
-    summary = detection.summary.model_copy(
-        update={
-            "n_drifted": sum(feature.drift_detected for feature in decision.features),
-            "checks_per_year": checks_per_year,
-            "false_alerts_per_year": budget.false_alerts_per_year,
-        }
-    )
-    joint = detection.multivariate is not None and bool(detection.multivariate.fired)
-    decided = dataclasses.replace(
-        detection,
-        features=tuple(sorted(decision.features, key=_order)),
-        is_drift=decision.is_drift or joint,
-        drift_share=decision.drift_share,
-        alarm=decision.alarm or joint,
-        summary=summary,
-    )
-    decided = dataclasses.replace(decided, severity=monitor.alert_policy.assess(decided))
+    decided = _decided(monitor, detection, decision, checks_per_year)
     previous = state if state is not None and not fresh else None
     return decided, DecisionState(
         monitor_id=monitor.id,
@@ -72,6 +55,26 @@ def judge_detection(
         alarms=(previous.alarms if previous else 0) + int(decision.alarm),
         updated_at=now,
     )
+
+
+def _decided(
+    monitor: Monitor, detection: StatisticalDetection, decision: CheckDecision, checks_per_year: float
+) -> StatisticalDetection:
+    """The detection with the decision's verdict, its summary's counts and budget, and its severity."""
+    budget = monitor.alert_policy.budget
+    summary = detection.summary.model_copy(
+        update={
+            "n_drifted": sum(feature.drift_detected for feature in decision.features),
+            "checks_per_year": checks_per_year,
+            "false_alerts_per_year": budget.false_alerts_per_year,
+        }
+    )
+    joint = detection.multivariate is not None and bool(detection.multivariate.fired)
+    decided = dataclasses.replace(
+        detection, features=tuple(sorted(decision.features, key=_order)), is_drift=decision.is_drift or joint,
+        drift_share=decision.drift_share, alarm=decision.alarm or joint, summary=summary,
+    )  # fmt: skip
+    return dataclasses.replace(decided, severity=monitor.alert_policy.assess(decided))
 
 
 def _order(feature: FeatureResult) -> tuple[bool, float, str]:

@@ -6,7 +6,13 @@ import uuid
 from datetime import datetime
 
 from aumos_drift_detector.core.alerts.model import AlertAction, DriftAlert
-from aumos_drift_detector.core.detections.model import ConceptDetection, DriftDetection, FeatureResult, OutcomeMean
+from aumos_drift_detector.core.detections.model import (
+    ConceptDetection,
+    ConceptStream,
+    DriftDetection,
+    FeatureResult,
+    OutcomeMean,
+)
 from aumos_drift_detector.core.detections.multivariate import MultivariateOutcome
 from aumos_drift_detector.core.events.model import Event, EventType
 from aumos_drift_detector.core.events.payloads import (
@@ -54,24 +60,28 @@ def _outcome_mean(mean: OutcomeMean | None) -> OutcomeMeanPayload | None:
     return None if mean is None else OutcomeMeanPayload.model_validate(mean.model_dump(mode="json"))
 
 
+def _concept(stream: ConceptStream) -> ConceptPayload:
+    return ConceptPayload(
+        detector=stream.detector,
+        stream_index=stream.stream_index,
+        change_start=stream.change_start,
+        warning_start=stream.warning_start,
+        n_detections=stream.n_detections,
+        direction=stream.direction.value if stream.direction else None,
+        before=_outcome_mean(stream.before),
+        after=_outcome_mean(stream.after),
+    )
+
+
 def drift_detected(event_id: uuid.UUID, monitor: Monitor, detection: DriftDetection) -> Event:
     """Build the ``drift.detected`` event of a drifted detection."""
+    features: tuple[FeaturePayload, ...] = ()
+    joint: tuple[MultivariatePayload, ...] = ()
+    concept = None
     if isinstance(detection, ConceptDetection):
-        stream = detection.stream
-        features: tuple[FeaturePayload, ...] = ()
-        concept = ConceptPayload(
-            detector=stream.detector,
-            stream_index=stream.stream_index,
-            change_start=stream.change_start,
-            warning_start=stream.warning_start,
-            n_detections=stream.n_detections,
-            direction=stream.direction.value if stream.direction else None,
-            before=_outcome_mean(stream.before),
-            after=_outcome_mean(stream.after),
-        )
-        joint: tuple[MultivariatePayload, ...] = ()
+        concept = _concept(detection.stream)
     else:
-        features, concept = tuple(_feature(feature) for feature in detection.features), None
+        features = tuple(_feature(feature) for feature in detection.features)
         joint = _multivariate(detection.multivariate)
     data = DriftDetectedData(
         detection_id=str(detection.id),
