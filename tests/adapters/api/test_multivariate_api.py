@@ -23,7 +23,7 @@ from tests.api_client import MINIMAL_MONITOR, api, auth, csv_bytes
 from tests.conftest import DatabaseTarget
 from tests.core.multivariate.scenarios import mixed_table, mixture_embeddings, shifted_weights
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = pytest.mark.integration
 CSV = {"Content-Type": "text/csv"}
 ROWS = 800
 FEATURES = [{"name": name, "kind": "numerical"} for name in ("a", "b", "c")]

@@ -22,7 +22,6 @@ from aumos_drift_detector.core.validation import parse
 from tests.core.inputs import ADMIN, OPERATOR, draft, upload
 from tests.core.multivariate.scenarios import mixed_table, mixture_embeddings, shifted_weights
 
-pytestmark = pytest.mark.slow
 FEATURES = (FeatureConfig(name="a", kind="numerical"), FeatureConfig(name="b", kind="numerical"),
             FeatureConfig(name="c", kind="numerical"))  # fmt: skip
 ROWS = 800
