@@ -40,6 +40,10 @@ def _arrow(batch: pa.RecordBatch | pa.Table | Mapping[str, Any], columns: Sequen
 class ArrowSampleWriter:
     """Keeps a seeded uniform sample of at most ``capacity`` rows of ``columns`` (a core ``SampleWriter``).
 
+    Each batch contributes the rows whose positions entered the reservoir; rows evicted later are
+    dropped when the parts kept hold twice the capacity, so each row is copied a bounded number of
+    times however wide the table and however many batches come.
+
     Args:
         columns: The columns to keep.
         capacity: The most rows kept.
@@ -49,8 +53,7 @@ class ArrowSampleWriter:
     def __init__(self, columns: Sequence[str], *, capacity: int, seed: int) -> None:
         self._columns, self._capacity, self._seed = list(columns), capacity, seed
         self._reservoir: ReservoirSample | None = None
-        self._kept: pa.Table | None = None
-        self._positions = np.empty(0)
+        self._parts: list[tuple[pa.Table, npt.NDArray[np.float64]]] = []
         self._rng = np.random.default_rng(seed)
 
     def start(self, names: Sequence[str]) -> bool:
@@ -59,29 +62,39 @@ class ArrowSampleWriter:
 
         self._rng = np.random.default_rng(self._seed)
         self._reservoir = ReservoirSample.empty(self._capacity, width=1)
-        self._kept = None
-        self._positions = np.empty(0)
+        self._parts = []
         return set(self._columns) <= set(names)
 
     def add(self, batch: pa.RecordBatch | pa.Table | Mapping[str, Any]) -> None:
         """Offer the batch's rows to the sample."""
         if self._reservoir is None:
             self.start(self._columns)
-        assert self._reservoir is not None
+        reservoir = self._reservoir
+        assert reservoir is not None  # set by start
         part = _arrow(batch, self._columns)
-        first = self._reservoir.seen
-        positions = np.arange(first, first + part.num_rows, dtype=np.float64)
-        self._reservoir = self._reservoir.add(positions.reshape(-1, 1), self._rng)
-        pooled = part if self._kept is None else pa.concat_tables([self._kept, part], promote_options="permissive")
-        pooled_positions = np.concatenate([self._positions, positions])
-        keep = np.isin(pooled_positions, self._reservoir.rows[:, 0])
-        self._kept, self._positions = pooled.filter(pa.array(keep)), pooled_positions[keep]
+        positions = np.arange(reservoir.seen, reservoir.seen + part.num_rows, dtype=np.float64)
+        self._reservoir = reservoir.add(positions.reshape(-1, 1), self._rng)
+        entered = np.isin(positions, self._reservoir.rows[:, 0])
+        if entered.any():
+            self._parts.append((part.filter(pa.array(entered)), positions[entered]))
+        if sum(len(kept) for _, kept in self._parts) > 2 * self._capacity:
+            self._parts = [self._kept()]
+
+    def _kept(self) -> tuple[pa.Table, npt.NDArray[np.float64]]:
+        """The rows still in the reservoir, in the order they came, as one part."""
+        assert self._reservoir is not None
+        if not self._parts:
+            return pa.table({name: pa.nulls(0) for name in self._columns}), np.empty(0)
+        table = pa.concat_tables([table for table, _ in self._parts], promote_options="permissive")
+        positions = np.concatenate([kept for _, kept in self._parts])
+        keep = np.isin(positions, self._reservoir.rows[:, 0])
+        return table.filter(pa.array(keep)), positions[keep]
 
     def finish(self) -> bytes:
         """The sample as a compressed Arrow IPC stream, in the order the rows came."""
-        kept = self._kept if self._kept is not None else pa.table({name: pa.nulls(0) for name in self._columns})
-        order = np.argsort(self._positions, kind="stable")
-        table = kept.take(pa.array(order)) if kept.num_rows else kept
+        if self._reservoir is None:
+            self.start(self._columns)
+        table, _ = self._kept()
         sink = pa.BufferOutputStream()
         with pa.ipc.new_stream(sink, table.schema, options=_OPTIONS) as stream:
             stream.write_table(table)
