@@ -128,3 +128,13 @@ async def test_an_embedding_column_that_is_a_feature_is_refused_naming_the_field
     config = parse(MultivariateConfig, {"embeddings": [{"name": "a"}]})
     with pytest.raises(ValidationError, match=r"multivariate\.embeddings\[0\]\.name: column 'a' is also a monitored"):
         await services.monitors.create(ADMIN, draft(features=FEATURES, multivariate=config))
+
+
+async def test_uploads_without_the_embedding_column_are_refused_naming_it(services: Services) -> None:
+    config = parse(MultivariateConfig, {"embeddings": [{"name": "vec"}]})
+    monitor = await services.monitors.create(ADMIN, draft(features=FEATURES, multivariate=config))
+    message = r"column 'vec' is missing \(declared as an embedding column of the multivariate tests\)"
+    with pytest.raises(ValidationError, match=f"reference: {message}"):
+        await services.datasets.replace_reference(ADMIN, monitor.id, upload(_columns(1, 0.6)))
+    with pytest.raises(ValidationError, match=f"observations: {message}"):
+        await services.datasets.ingest(OPERATOR, monitor.id, upload(_columns(1, 0.6)), idempotency_key=None)
