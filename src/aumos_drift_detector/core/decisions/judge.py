@@ -8,11 +8,17 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
+from typing import Final
 
 from aumos_drift_detector.core.decisions.decide import CheckDecision, decide
 from aumos_drift_detector.core.decisions.state import DecisionState
 from aumos_drift_detector.core.detections.model import DetectionStatus, FeatureResult, StatisticalDetection
+from aumos_drift_detector.core.detections.multivariate import MultivariateOutcome
 from aumos_drift_detector.core.monitors.model import Monitor
+
+#: The multivariate tests' weight in the split of the alert budget: together, the share of one feature
+#: of importance 1.
+MULTIVARIATE_WEIGHT: Final[float] = 1.0
 
 
 def judge_detection(
@@ -28,8 +34,9 @@ def judge_detection(
     A detection that did not succeed is returned assessed and the state unchanged. A state gathered
     against another reference version restarts from zero. A multivariate test that fired (at its
     Bonferroni level, :mod:`~aumos_drift_detector.core.detections.multivariate_run`) makes the check
-    drift and alarm at once, as a feature that drifted by a test without a p-value does: the sequential
-    detectors weigh per-feature p-values only.
+    drift; it alarms when its p-value is also within the tests' share of the alert budget: the
+    multivariate tests take the share of one feature of importance :data:`MULTIVARIATE_WEIGHT` in the
+    split (:func:`~.sequential.share_level`), spent on the check's own p-values, Bonferroni among them.
     """
     if detection.status is not DetectionStatus.SUCCEEDED:
         return dataclasses.replace(detection, severity=monitor.alert_policy.assess(detection)), state
@@ -43,6 +50,7 @@ def judge_detection(
         budget=monitor.alert_policy.budget,
         checks_per_year=checks_per_year,
         levels=levels,
+        joint_weight=MULTIVARIATE_WEIGHT if monitor.multivariate is not None else 0.0,
     )
     decided = _decided(monitor, detection, decision, checks_per_year)
     previous = state if state is not None and not fresh else None
@@ -69,12 +77,20 @@ def _decided(
             "false_alerts_per_year": budget.false_alerts_per_year,
         }
     )
-    joint = detection.multivariate is not None and bool(detection.multivariate.fired)
+    joint = _judged(detection.multivariate, decision.joint_level)
+    fired, alarmed = joint is not None and bool(joint.fired), joint is not None and joint.alarmed
     decided = dataclasses.replace(
-        detection, features=tuple(sorted(decision.features, key=_order)), is_drift=decision.is_drift or joint,
-        drift_share=decision.drift_share, alarm=decision.alarm or joint, summary=summary,
+        detection, features=tuple(sorted(decision.features, key=_order)), is_drift=decision.is_drift or fired,
+        drift_share=decision.drift_share, alarm=decision.alarm or alarmed, summary=summary, multivariate=joint,
     )  # fmt: skip
     return dataclasses.replace(decided, severity=monitor.alert_policy.assess(decided))
+
+
+def _judged(outcome: MultivariateOutcome | None, share: float | None) -> MultivariateOutcome | None:
+    """The multivariate outcome with its alarm level: the tests' share of the budget, split among them."""
+    if outcome is None or share is None or not outcome.tests:
+        return outcome
+    return outcome.model_copy(update={"alarm_level": share / len(outcome.tests)})
 
 
 def _order(feature: FeatureResult) -> tuple[bool, float, str]:

@@ -49,14 +49,26 @@ class MultivariateOutcome(DomainModel):
     """The monitor's multivariate tests at one run.
 
     ``skipped`` says why no test ran (a reference uploaded without a sample, too few rows, an
-    unusable embedding column); the per-feature part of the run is unaffected.
+    unusable embedding column); the per-feature part of the run is unaffected. ``alarm_level`` is set
+    when the check is decided (:mod:`~aumos_drift_detector.core.decisions.judge`).
     """
 
     alpha: float = Field(description="Family-wise level of the tests")
     tests: list[MultivariateTestResult] = Field(default_factory=list)
     skipped: str | None = Field(default=None, description="Why the tests did not run; null when they ran")
+    alarm_level: float | None = Field(
+        default=None,
+        description="A test that fired alarms (the signal that opens alerts under the alert budget) when its "
+        "p-value is at most this: the tests' share of the budget at this check, split among them",
+    )
 
     @property
     def fired(self) -> list[MultivariateTestResult]:
         """The tests that detected drift."""
         return [test for test in self.tests if test.drift_detected]
+
+    @property
+    def alarmed(self) -> bool:
+        """Whether a test that fired is within the alert budget's share (``alarm_level``)."""
+        level = self.alarm_level
+        return level is not None and any(test.p_value is not None and test.p_value <= level for test in self.fired)
