@@ -63,3 +63,15 @@ def test_text_columns_come_back_as_labels() -> None:
     writer.add(pa.table({"plan": ["free", None, "pro"]}))
     sample = ArrowSampleCodec().read(writer.finish(), columns=["plan"], embeddings=[])
     assert sample.columns["plan"].tolist() == ["free", None, "pro"]
+
+
+def test_batches_of_differing_encodings_and_number_types_join_one_sample() -> None:
+    writer = ArrowSampleCodec().writer(["c", "x"], capacity=100, seed=0)
+    writer.start(["c", "x"])
+    writer.add(pa.record_batch({"c": pa.array(["a", "b"]).dictionary_encode(), "x": pa.array([1, 2])}))
+    writer.add(pa.record_batch({"c": pa.array(["z", "a"]).dictionary_encode(), "x": pa.array([1.5, 2.5])}))
+    writer.add(pa.record_batch({"c": pa.array(["q", None]), "x": pa.array([None, None], pa.null())}))
+    sample = ArrowSampleCodec().read(writer.finish(), columns=["c", "x"], embeddings=[])
+    assert sample.columns["c"].tolist() == ["a", "b", "z", "a", "q", None]
+    assert sample.columns["x"][:4].tolist() == [1.0, 2.0, 1.5, 2.5]
+    assert np.isnan(sample.columns["x"][4:]).all()

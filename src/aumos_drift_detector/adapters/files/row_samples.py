@@ -30,11 +30,17 @@ _OPTIONS: Final = pa.ipc.IpcWriteOptions(compression="zstd")
 
 
 def _arrow(batch: pa.RecordBatch | pa.Table | Mapping[str, Any], columns: Sequence[str]) -> pa.Table:
+    """The batch's columns as a table, dictionary-encoded columns decoded (batches may encode them differently)."""
     if isinstance(batch, pa.RecordBatch):
-        return pa.Table.from_batches([batch]).select(list(columns))
-    if isinstance(batch, pa.Table):
-        return batch.select(list(columns))
-    return pa.table({name: list(batch[name]) for name in columns})
+        table = pa.Table.from_batches([batch]).select(list(columns))
+    elif isinstance(batch, pa.Table):
+        table = batch.select(list(columns))
+    else:
+        table = pa.table({name: list(batch[name]) for name in columns})
+    for index, field in enumerate(table.schema):
+        if pa.types.is_dictionary(field.type):
+            table = table.set_column(index, field.name, table.column(index).cast(field.type.value_type))
+    return table
 
 
 class ArrowSampleWriter:
