@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import structlog
+
 from aumos_drift_detector.core.detections.multivariate import (
     Attribution,
     MultivariateOutcome,
@@ -29,6 +31,8 @@ from aumos_drift_detector.core.monitors.multivariate import MultivariateConfig
 
 if TYPE_CHECKING:  # the library loads scikit-learn: imported when a monitor runs the tests
     from aumos_drift_detector.core.multivariate import MultivariateResult
+
+log = structlog.get_logger(__name__)
 
 #: What a user does about a reference without a usable sample.
 REUPLOAD = "re-upload the reference to enable multivariate tests"
@@ -121,4 +125,7 @@ def multivariate_outcome(
             tests.extend(_embedding(config, column, ref, cur))
     except (ValidationError, InsufficientDataError) as exc:
         return MultivariateOutcome(alpha=config.alpha, skipped=exc.message)
+    except ValueError as exc:  # a degenerate sample the estimators refuse; the per-feature run stands
+        log.warning("multivariate_tests_failed", monitor_id=str(monitor.id), error=str(exc))
+        return MultivariateOutcome(alpha=config.alpha, skipped=f"the multivariate tests could not run: {exc}")
     return MultivariateOutcome(alpha=config.alpha, tests=tests)
