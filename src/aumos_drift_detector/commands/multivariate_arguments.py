@@ -11,12 +11,15 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from aumos_drift_detector.core.monitors.multivariate import DEFAULT_SAMPLE_SIZE, MultivariateConfig
+if TYPE_CHECKING:  # pydantic: loaded by the monitor file that holds one, not by --help
+    from aumos_drift_detector.core.monitors.multivariate import MultivariateConfig
 
 #: The multivariate tests' level (the library's ``DEFAULT_ALPHA``).
 DEFAULT_ALPHA: Final[float] = 0.05
+#: Rows (points) a test takes at most from each file (the monitors' ``DEFAULT_SAMPLE_SIZE``).
+DEFAULT_SAMPLE_SIZE: Final[int] = 5_000
 TABULAR_TESTS: Final[tuple[str, ...]] = ("classifier", "pca")
 EMBEDDING_TESTS: Final[tuple[str, ...]] = ("mmd", "classifier", "cosine")
 DEFAULT_EMBEDDING_TESTS: Final[tuple[str, ...]] = ("mmd", "classifier")
