@@ -105,3 +105,18 @@ def test_the_options_default_level_is_the_librarys():
     from aumos_drift_detector.core.multivariate import DEFAULT_ALPHA as LIBRARY_ALPHA
 
     assert DEFAULT_ALPHA == LIBRARY_ALPHA
+
+
+def test_a_monitor_files_multivariate_option_runs_when_no_option_is_given(flipped, tmp_path):
+    monitor = tmp_path / "monitor.json"
+    features = [{"name": name, "kind": "numerical"} for name in ("a", "b", "c")]
+    option = {"tests": ["classifier"], "alpha": 0.01, "sample_size": 1000, "seed": 3}
+    monitor.write_text(json.dumps({"features": features, "multivariate": option}))
+    out = tmp_path / "out.json"
+    argv = ["--reference", str(flipped["reference"]), "--current", str(flipped["flipped"]), "--monitor", str(monitor)]
+    assert _run(*argv, "--json", str(out)) == 1
+    (result,) = json.loads(out.read_text())["multivariate"]
+    assert (result["method"], result["threshold"], result["n_reference"]) == ("domain_classifier", 0.01, 1000)
+    assert result["details"]["seed"] == 3
+    assert _run(*argv, "--multivariate", "pca", "--json", str(out)) == 1  # the command line wins
+    assert [item["method"] for item in json.loads(out.read_text())["multivariate"]] == ["pca_reconstruction"]

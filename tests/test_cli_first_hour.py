@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from aumos_drift_detector.cli import build_parser, main
-from aumos_drift_detector.commands import check_arguments
+from aumos_drift_detector.commands import check_arguments, multivariate_arguments
 from aumos_drift_detector.commands.check import CORRECTION_NAMES
+from aumos_drift_detector.core.monitors import multivariate
 from aumos_drift_detector.core.statistical import DEFAULT_MAX_MISSING_SHIFT, DEFAULT_MIN_SAMPLES
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -53,6 +54,8 @@ def test_the_literal_defaults_of_check_are_the_engine_defaults() -> None:
     assert check_arguments.MIN_SAMPLES == DEFAULT_MIN_SAMPLES
     assert check_arguments.MAX_MISSING_SHIFT == DEFAULT_MAX_MISSING_SHIFT
     assert set(check_arguments.CORRECTION_CHOICES) == set(CORRECTION_NAMES)
+    assert multivariate_arguments.DEFAULT_SAMPLE_SIZE == multivariate.DEFAULT_SAMPLE_SIZE
+    assert multivariate.MultivariateConfig.model_fields["alpha"].default == multivariate_arguments.DEFAULT_ALPHA
 
 
 def test_json_dash_writes_only_the_json_document_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:

@@ -9,6 +9,7 @@ from prometheus_client import CollectorRegistry, start_http_server
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aumos_drift_detector.adapters.api.context import Services
+from aumos_drift_detector.adapters.files.row_samples import ArrowSampleCodec
 from aumos_drift_detector.adapters.files.rows_reader import read_rows
 from aumos_drift_detector.adapters.messaging.dead_letter import KafkaDeadLetterSink
 from aumos_drift_detector.adapters.messaging.outbox_relay import OutboxRelay
@@ -96,8 +97,10 @@ class Container:
         )
         return Services(
             monitors=MonitorService(self.unit_of_work, self.clock, self.calendar),
-            datasets=DatasetService(self.unit_of_work, self.clock, ArrowIpcTableWriter, telemetry=self.telemetry),
-            runs=RunService(self.unit_of_work, self.clock, outcome, self.calendar),
+            datasets=DatasetService(
+                self.unit_of_work, self.clock, ArrowIpcTableWriter, telemetry=self.telemetry, samples=ArrowSampleCodec()
+            ),
+            runs=RunService(self.unit_of_work, self.clock, outcome, self.calendar, samples=ArrowSampleCodec()),
             detections=DetectionQueries(self.unit_of_work),
             concept=concept,
             labels=labels,

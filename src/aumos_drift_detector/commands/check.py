@@ -145,6 +145,8 @@ def _check(args: argparse.Namespace) -> CheckOutcome:
     plan = MultivariatePlan.from_args(args)
     monitor_path = getattr(args, "monitor", None)
     draft = read_monitor_file(monitor_path).draft if monitor_path is not None else None
+    if plan.count == 0 and draft is not None and draft.multivariate is not None:
+        plan = MultivariatePlan.of_option(draft.multivariate)  # the monitor's own tests
     columns = _feature_columns(args, draft, plan)
     try:
         reference = read_table(args.reference, columns=columns)

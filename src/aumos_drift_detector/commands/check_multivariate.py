@@ -24,6 +24,7 @@ import pyarrow as pa
 from aumos_drift_detector.adapters.files.embedding_columns import embedding_matrix
 from aumos_drift_detector.commands.multivariate_arguments import MultivariatePlan
 from aumos_drift_detector.core.multivariate import (
+    DEFAULT_MAX_POINTS,
     MultivariateResult,
     centroid_cosine,
     domain_classifier,
@@ -41,23 +42,25 @@ def _tabular(plan: MultivariatePlan, reference: pa.Table, current: pa.Table, fea
              categorical: frozenset[str], level: float) -> list[MultivariateResult]:  # fmt: skip
     ref, cur = _arrays(reference, features), _arrays(current, features)
     results = []
+    bound = plan.sample_size
     for test in plan.tabular:
-        if test == "classifier":
-            results.append(domain_classifier(ref, cur, categorical=categorical, alpha=level, seed=plan.seed))
-        else:
-            results.append(pca_reconstruction(ref, cur, categorical=categorical, alpha=level, seed=plan.seed))
+        run = domain_classifier if test == "classifier" else pca_reconstruction
+        results.append(run(ref, cur, categorical=categorical, alpha=level, max_rows=bound, seed=plan.seed))
     return results
 
 
 def _embedding(
     plan: MultivariatePlan, column: str, reference: np.ndarray, current: np.ndarray, level: float
 ) -> list[MultivariateResult]:
+    rows, points, seed = plan.sample_size, min(plan.sample_size, DEFAULT_MAX_POINTS), plan.seed
     tests = {
-        "mmd": lambda: mmd(reference, current, column=column, alpha=level, seed=plan.seed),
-        "classifier": lambda: embedding_classifier(reference, current, column=column, alpha=level, seed=plan.seed),
-        "cosine": lambda: centroid_cosine(reference, current, column=column, alpha=level, seed=plan.seed),
+        "mmd": lambda: mmd(reference, current, column=column, alpha=level, max_points=points, seed=seed),
+        "classifier": lambda: embedding_classifier(
+            reference, current, column=column, alpha=level, max_rows=rows, seed=seed
+        ),
+        "cosine": lambda: centroid_cosine(reference, current, column=column, alpha=level, max_points=points, seed=seed),
     }
-    return [tests[test]() for test in plan.embedding_tests]
+    return [tests[test]() for test in plan.tests_of(column)]
 
 
 def run_multivariate(

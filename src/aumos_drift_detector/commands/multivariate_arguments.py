@@ -1,19 +1,25 @@
 """The multivariate options of ``aumos-drift check``: parsed without loading scikit-learn.
 
 ``--multivariate classifier,pca``, ``--embedding COL[,COL]``, ``--embedding-tests``,
-``--multivariate-alpha`` and ``--seed`` become a :class:`MultivariatePlan`; what the tests do is in
-:mod:`.check_multivariate`, loaded only when the plan runs a test.
+``--multivariate-alpha`` and ``--seed`` become a :class:`MultivariatePlan`; without them, the
+``multivariate`` option of a ``--monitor`` file does (:meth:`MultivariatePlan.of_option`). What the
+tests do is in :mod:`.check_multivariate`, loaded only when the plan runs a test.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Final
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:  # pydantic: loaded by the monitor file that holds one, not by --help
+    from aumos_drift_detector.core.monitors.multivariate import MultivariateConfig
 
 #: The multivariate tests' level (the library's ``DEFAULT_ALPHA``).
 DEFAULT_ALPHA: Final[float] = 0.05
+#: Rows (points) a test takes at most from each file (the monitors' ``DEFAULT_SAMPLE_SIZE``).
+DEFAULT_SAMPLE_SIZE: Final[int] = 5_000
 TABULAR_TESTS: Final[tuple[str, ...]] = ("classifier", "pca")
 EMBEDDING_TESTS: Final[tuple[str, ...]] = ("mmd", "classifier", "cosine")
 DEFAULT_EMBEDDING_TESTS: Final[tuple[str, ...]] = ("mmd", "classifier")
@@ -69,6 +75,8 @@ class MultivariatePlan:
         embedding_tests: Tests of each embedding column (``mmd``, ``classifier``, ``cosine``).
         alpha: Family-wise level, split by Bonferroni.
         seed: Seed of every test.
+        column_tests: Tests of a named embedding column, in place of ``embedding_tests``.
+        sample_size: Rows (points) a test takes at most from each file.
     """
 
     tabular: tuple[str, ...] = ()
@@ -76,6 +84,8 @@ class MultivariatePlan:
     embedding_tests: tuple[str, ...] = DEFAULT_EMBEDDING_TESTS
     alpha: float = DEFAULT_ALPHA
     seed: int = 0
+    column_tests: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    sample_size: int = DEFAULT_SAMPLE_SIZE
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> MultivariatePlan:
@@ -88,7 +98,19 @@ class MultivariatePlan:
             seed=int(getattr(args, "seed", 0)),
         )
 
+    @classmethod
+    def of_option(cls, option: MultivariateConfig) -> MultivariatePlan:
+        """The plan of a monitor's ``multivariate`` option (from a ``--monitor`` file)."""
+        return cls(
+            tabular=option.tests, embeddings=tuple(option.embedding_names), alpha=option.alpha, seed=option.seed,
+            column_tests={item.name: item.tests for item in option.embeddings}, sample_size=option.sample_size,
+        )  # fmt: skip
+
+    def tests_of(self, column: str) -> tuple[str, ...]:
+        """The tests of one embedding column."""
+        return self.column_tests.get(column, self.embedding_tests)
+
     @property
     def count(self) -> int:
         """How many tests the plan runs."""
-        return len(self.tabular) + len(self.embeddings) * len(self.embedding_tests)
+        return len(self.tabular) + sum(len(self.tests_of(column)) for column in self.embeddings)

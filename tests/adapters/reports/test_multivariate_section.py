@@ -1,4 +1,7 @@
+import dataclasses
+
 from aumos_drift_detector.adapters.reports.detection_report import render_detection
+from aumos_drift_detector.core.detections.multivariate import MultivariateOutcome
 from aumos_drift_detector.core.multivariate import FeatureAttribution, MultivariateResult
 from tests.core.builders import T0, make_detection, make_monitor
 
@@ -22,3 +25,14 @@ def test_the_report_shows_the_multivariate_tests_and_the_attribution_table():
 
 def test_without_multivariate_tests_the_report_has_no_section():
     assert "Multivariate tests" not in render_detection(make_detection(make_monitor(), T0))
+
+
+def test_a_stored_detection_shows_its_own_multivariate_results_and_why_they_were_skipped():
+    tested = MultivariateOutcome.model_validate({"alpha": 0.05, "tests": [{**_result(True), "embedding": None}]})
+    detection = dataclasses.replace(make_detection(make_monitor(), T0), multivariate=tested)
+    page = render_detection(detection)
+    assert "Attribution: domain_classifier on a, b&lt;c" in page
+    skipped = dataclasses.replace(detection, multivariate=MultivariateOutcome(alpha=0.05, skipped="no sample"))
+    page = render_detection(skipped)
+    assert "Multivariate tests</h2>" not in page
+    assert "not run: no sample" in page

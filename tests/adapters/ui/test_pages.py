@@ -216,3 +216,15 @@ async def test_forms_posted_from_another_site_are_refused(app: tuple[httpx.Async
     assert signed.status_code == 303
     csrf = _csrf((await client.get("/ui/")).text)
     assert (await client.post("/ui/sign-out", data={"csrf": csrf}, headers=elsewhere)).status_code == 403
+
+
+async def test_a_monitors_page_lists_its_multivariate_tests(app: tuple[httpx.AsyncClient, Container]) -> None:
+    client, container = app
+    option = {"tests": ["classifier"], "embeddings": [{"name": "vec", "tests": ["mmd", "cosine"]}], "alpha": 0.01}
+    body = {**MINIMAL_MONITOR, "multivariate": option}
+    created = await client.post("/api/v1/monitors", json=body, headers=auth(container.settings))
+    await _sign_in(client, container, "viewer")
+    page = await client.get(f"/ui/monitors/{created.json()['id']}")
+    assert "<dt>multivariate tests</dt><dd>classifier, mmd/cosine on vec, α 0.01</dd>" in page.text
+    plain = await client.post("/api/v1/monitors", json=MINIMAL_MONITOR, headers=auth(container.settings))
+    assert "multivariate tests" not in (await client.get(f"/ui/monitors/{plain.json()['id']}")).text

@@ -35,3 +35,16 @@ def test_bad_input_names_the_problem():
     del current["plan"]
     with pytest.raises(ValidationError, match="'plan' is missing from the current sample"):
         domain_classifier(mixed_table(rng, 100), current)
+
+
+@pytest.mark.parametrize("empty", [np.full(300, np.nan), np.array([None] * 300, dtype=object)])
+def test_a_column_missing_everywhere_is_left_unused_rather_than_failing(empty):
+    # scikit-learn's binning raises on a column without one value; the other columns still decide
+    rng = np.random.default_rng(3)
+    reference = {"empty": empty, "x": rng.normal(0, 1, 300)}
+    current = {"empty": empty, "x": rng.normal(1, 1, 300)}
+    result = domain_classifier(reference, current, seed=0)
+    assert result.drift_detected
+    importance = {item.feature: item.importance for item in result.attribution}
+    assert importance["empty"] == 0.0
+    assert importance["x"] > 0.1

@@ -52,6 +52,14 @@ MESSAGES: dict[str, list[tuple[str, int, str, str]]] = {
         ("before", 7, "OutcomeMean", ""),
         ("after", 8, "OutcomeMean", ""),
     ],
+    "MultivariateTest": [
+        ("method", 1, "string", ""),
+        ("embedding", 2, "string", "optional"),
+        ("p_value", 3, "double", "optional"),
+        ("threshold", 4, "double", ""),
+        ("drift_detected", 5, "bool", ""),
+        ("most_moved", 6, "string", "repeated"),
+    ],
     "DriftDetected": [
         ("detection_id", 1, "string", ""),
         ("monitor_id", 2, "string", ""),
@@ -67,6 +75,7 @@ MESSAGES: dict[str, list[tuple[str, int, str, str]]] = {
         ("finished_at", 12, "string", ""),
         ("features", 13, "FeatureResult", "repeated"),
         ("concept", 14, "ConceptStream", ""),
+        ("multivariate", 15, "MultivariateTest", "repeated"),
     ],
     "AlertRaised": [
         ("alert_id", 1, "string", ""),

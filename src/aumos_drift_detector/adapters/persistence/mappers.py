@@ -29,9 +29,11 @@ from aumos_drift_detector.core.detections.model import (
     StatisticalDetection,
     StatisticalSummary,
 )
+from aumos_drift_detector.core.detections.multivariate import MultivariateOutcome
 from aumos_drift_detector.core.errors import StorageError
 from aumos_drift_detector.core.monitors.config import DatasetRule, FeatureConfig, Schedule, WindowSpec
 from aumos_drift_detector.core.monitors.model import Monitor, MonitorStatus
+from aumos_drift_detector.core.monitors.multivariate import MultivariateConfig
 from aumos_drift_detector.core.retraining.policy import RetrainingPolicy
 from aumos_drift_detector.core.severity import Severity
 
@@ -66,6 +68,7 @@ def monitor_to_row(monitor: Monitor, row: MonitorRow | None = None) -> MonitorRo
         "alert_policy": _document(monitor.alert_policy),
         "retraining_policy": _document(monitor.retraining_policy),
         "concept": _document(monitor.concept),
+        "multivariate": _document(monitor.multivariate),
     }
     row.settings = {key: value for key, value in settings.items() if value is not None}
     row.next_run_at = monitor.next_run_at
@@ -103,6 +106,7 @@ def _schedule(row: MonitorRow) -> dict[str, str]:
 def monitor_from_row(row: MonitorRow) -> Monitor:
     """Build a monitor entity from its row."""
     concept = row.settings.get("concept")
+    multivariate = row.settings.get("multivariate")
     return Monitor(
         id=row.id,
         tenant_id=row.tenant_id,
@@ -119,6 +123,11 @@ def monitor_from_row(row: MonitorRow) -> Monitor:
         alert_policy=_policy(row, "alert_policy", AlertPolicy, AlertPolicy()),
         retraining_policy=_policy(row, "retraining_policy", RetrainingPolicy, RetrainingPolicy()),
         concept=_stored(row, "concept", parse_concept, concept) if concept is not None else None,
+        multivariate=(
+            _stored(row, "multivariate", MultivariateConfig.model_validate, multivariate)
+            if multivariate is not None
+            else None
+        ),
         next_run_at=row.next_run_at,
         last_run_at=row.last_run_at,
         created_at=row.created_at,
@@ -129,12 +138,14 @@ def monitor_from_row(row: MonitorRow) -> Monitor:
 
 def detection_to_row(detection: DriftDetection) -> DetectionRow:
     """Build the row of a new detection."""
+    multivariate: dict[str, Any] | None = None
     if isinstance(detection, ConceptDetection):
         features: list[Any] = []
         summary = detection.stream.model_dump(mode="json")
     else:
         features = [feature.model_dump(mode="json") for feature in detection.features]
         summary = detection.summary.model_dump(mode="json")
+        multivariate = _document(detection.multivariate)
     return DetectionRow(
         id=detection.id,
         tenant_id=detection.tenant_id,
@@ -150,6 +161,7 @@ def detection_to_row(detection: DriftDetection) -> DetectionRow:
         severity=detection.severity.value,
         features=features,
         summary=summary,
+        multivariate=multivariate,
         error=detection.error,
         started_at=detection.started_at,
         finished_at=detection.finished_at,
@@ -181,6 +193,7 @@ def detection_from_row(row: DetectionRow) -> DriftDetection:
         alarm=row.alarm,
         features=_FEATURE_RESULTS.validate_python(row.features),
         summary=StatisticalSummary.model_validate(row.summary),
+        multivariate=MultivariateOutcome.model_validate(row.multivariate) if row.multivariate is not None else None,
     )
 
 

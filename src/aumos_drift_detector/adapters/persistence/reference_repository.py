@@ -1,4 +1,4 @@
-"""The repository of reference versions: each a profile, stored and read as a large value."""
+"""The repository of reference versions: each a profile and a row sample, stored and read as large values."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from aumos_drift_detector.adapters.persistence.large_values import (
     read_large_value,
     stage_large_value,
 )
-from aumos_drift_detector.adapters.persistence.tables import ReferenceRow
+from aumos_drift_detector.adapters.persistence.tables import ReferenceRow, ReferenceSampleRow
 from aumos_drift_detector.core.errors import NotFoundError
 from aumos_drift_detector.core.ingest.model import ReferenceDataset
 
@@ -52,6 +52,20 @@ class SqlAlchemyReferenceRepository:
                 insert(ReferenceRow).values(**{**values, "columns": list(reference.columns), "profile": profile.value})
             )
             await profile.complete(self._session)
+            if reference.sample is not None:
+                await self._add_sample(reference, reference.sample)
+
+    async def _add_sample(self, reference: ReferenceDataset, payload: bytes) -> None:
+        sample = await stage_large_value(self._session, payload, ReferenceSampleRow.payload, reference.id)
+        await self._session.execute(
+            insert(ReferenceSampleRow).values(id=reference.id, tenant_id=reference.tenant_id, payload=sample.value)
+        )
+        await sample.complete(self._session)
+
+    async def _sample(self, reference_id: uuid.UUID) -> bytes | None:
+        handle = large_value_handle(self._session, ReferenceSampleRow.payload)
+        found = (await self._session.execute(select(handle).where(ReferenceSampleRow.id == reference_id))).first()
+        return None if found is None else await read_large_value(self._session, ReferenceSampleRow.payload, found[0])
 
     async def latest(self, tenant_id: str, monitor_id: uuid.UUID) -> ReferenceDataset | None:
         """Return the newest version, if any."""
@@ -90,5 +104,6 @@ class SqlAlchemyReferenceRepository:
                 return None
             row, stored = found
             profile = await read_large_value(self._session, ReferenceRow.profile, stored)
+            sample = await self._sample(row.id)
         values = {name: getattr(row, name) for name in _REFERENCE_FIELDS if name != "profile"}
-        return ReferenceDataset(**{**values, "columns": tuple(row.columns), "profile": profile})
+        return ReferenceDataset(**{**values, "columns": tuple(row.columns), "profile": profile, "sample": sample})

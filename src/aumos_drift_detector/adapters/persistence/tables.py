@@ -106,6 +106,7 @@ class DetectionRow(Base):
     severity: Mapped[str] = mapped_column(String(16))
     features: Mapped[list[Any]]
     summary: Mapped[dict[str, Any]]
+    multivariate: Mapped[dict[str, Any] | None]
     error: Mapped[str | None] = mapped_column(Text)
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
@@ -177,6 +178,17 @@ class ReferenceRow(Base):
     profile: Mapped[bytes] = mapped_column(LargeBinary)
 
     __table_args__ = (UniqueConstraint("monitor_id", "version"), Index(None, "tenant_id", "monitor_id", "version"))
+
+
+class ReferenceSampleRow(Base):
+    """A row of ``drf_reference_samples``: the row sample kept with one reference version (its ``id``)."""
+
+    __tablename__ = "drf_reference_samples"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("drf_references.id", ondelete="CASCADE"), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(String(64))
+    # Last: on SQLite, a large value is inserted as a zero blob and written in slices (see large_values).
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class ObservationBatchRow(Base):

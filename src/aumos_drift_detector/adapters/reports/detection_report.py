@@ -105,13 +105,24 @@ def _strength_order(feature: FeatureResult) -> tuple[bool, float, str]:
 
 def _statistical_facts(detection: StatisticalDetection) -> dict[str, object]:
     summary = detection.summary
-    return {
+    facts: dict[str, object] = {
         "alarm": "yes" if detection.alarm else "no",
         "reference rows": summary.reference_rows,
         "current rows": summary.current_rows,
         "drift share threshold": summary.drift_share_threshold,
         "correction": summary.correction.value,
     }
+    joint = detection.multivariate
+    if joint is not None:
+        facts["multivariate tests"] = f"not run: {joint.skipped}" if joint.skipped else f"level {joint.alpha:g}"
+    return facts
+
+
+def stored_multivariate(detection: DriftDetection) -> list[dict[str, Any]]:
+    """The multivariate results stored with a statistical detection, in the form the page shows."""
+    if not isinstance(detection, StatisticalDetection) or detection.multivariate is None:
+        return []
+    return [test.model_dump(mode="json") for test in detection.multivariate.tests]
 
 
 def _rate(mean: OutcomeMean | None) -> str:
@@ -154,10 +165,12 @@ def render_detection(
         facts: Label/value pairs shown first (for ``check``: the files compared and the verdict).
         multivariate: Multivariate test results (``MultivariateResult.to_dict()``), shown after the
             features with an attribution table per classifier; one that drifted makes the verdict drift.
+            By default, those stored with the detection.
 
     Returns:
         A complete HTML document.
     """
+    multivariate = list(multivariate) or stored_multivariate(detection)
     shown: dict[str, object] = dict(facts or {})
     shown |= {
         "status": detection.status.value,

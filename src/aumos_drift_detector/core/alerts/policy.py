@@ -15,8 +15,10 @@ Severity of a detection (:meth:`AlertPolicy.assess`) follows the size of the shi
 * a drifted statistical detection: the level of its largest drifted effect — for a numerical feature
   ``critical`` from ``severity.critical_effect_sd`` (0.5 reference standard deviations), ``high`` from
   ``severity.high_effect_sd`` (0.25), ``medium`` from ``severity.medium_effect_sd`` (0.1), ``low``
-  below; for a categorical one the same from 0.2, 0.1 and 0.05 of total variation — then one level
-  higher (at most ``critical``) when a drifted feature is marked critical.
+  below; for a categorical one the same from 0.2, 0.1 and 0.05 of total variation; ``severity.multivariate``
+  (default ``high``) when a multivariate test fired, whose p-value says nothing of the size of the
+  shift — the highest of these, then one level higher (at most ``critical``) when a drifted feature is
+  marked critical.
 
 A statistical detection **breaches** when it is at least ``min_severity`` and, with the alert budget
 on (the default), when a feature's sequential detector alarmed (``detection.alarm``): the budget, not
@@ -73,6 +75,9 @@ class SeverityBands(DomainModel):
         default=0.2, ge=0, le=1, validate_default=True, description="Total variation that is critical"
     )
     concept: Level = Field(default=Severity.HIGH, description="Severity of a concept-drift detection")
+    multivariate: Level = Field(
+        default=Severity.HIGH, description="Severity of a statistical detection in which a multivariate test fired"
+    )
 
     @field_validator("high_effect_sd", "high_tv")
     @classmethod
@@ -92,7 +97,7 @@ class SeverityBands(DomainModel):
             raise ValueError(msg)
         return value
 
-    _concept_level = field_validator("concept")(require_level)
+    _concept_level = field_validator("concept", "multivariate")(require_level)
 
     def level(self, feature: FeatureResult) -> Severity:
         """The severity of one drifted feature by its effect size (an unmeasured effect is critical)."""
@@ -199,9 +204,10 @@ class AlertPolicy(DomainModel):
         drifted = [feature for feature in detection.features if feature.drift_detected]
         if not detection.is_drift:
             return Severity.LOW if drifted else Severity.NONE
-        level = max(
-            (self.severity.level(feature) for feature in drifted), key=lambda item: item.rank, default=Severity.LOW
-        )
+        levels = [self.severity.level(feature) for feature in drifted]
+        if detection.multivariate is not None and detection.multivariate.fired:
+            levels.append(self.severity.multivariate)
+        level = max(levels, key=lambda item: item.rank, default=Severity.LOW)
         if any(feature.critical for feature in drifted):
             level = level.raised()
         return level

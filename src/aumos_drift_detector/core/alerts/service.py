@@ -33,9 +33,11 @@ def alert_title(monitor: Monitor, detection: DriftDetection) -> str:
         return f"Concept drift on monitor '{monitor.name}' (model {monitor.model_id})" + (
             f": {change}" if change else ""
         )
+    fired = detection.multivariate.fired if detection.multivariate is not None else []
+    joint = f"; multivariate drift by {', '.join(test.method for test in fired)}" if fired else ""
     return (
         f"Data drift on monitor '{monitor.name}' (model {monitor.model_id}): "
-        f"{len(detection.drifted_features)} of {len(detection.features)} features drifted"
+        f"{len(detection.drifted_features)} of {len(detection.features)} features drifted{joint}"
     )
 
 

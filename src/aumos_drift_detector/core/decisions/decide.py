@@ -34,6 +34,7 @@ from aumos_drift_detector.core.decisions.sequential import (
     halved,
     log_thresholds,
     one_check_alarms,
+    share_level,
 )
 from aumos_drift_detector.core.decisions.verdict import dataset_drifted, judge_feature, weighted_share
 from aumos_drift_detector.core.detections.model import FeatureEvidence, FeatureResult
@@ -50,6 +51,8 @@ class CheckDecision:
         drift_share: The importance-weighted share of drifted features.
         alarm: Whether the check alarms (the signal that opens alerts when the budget decides).
         levels: Every feature's detector level after the check, to keep for the next one.
+        joint_level: The multivariate tests' share of the budget at this check (a p-value level, split
+            among the tests by the caller); ``None`` when the monitor has none.
     """
 
     features: tuple[FeatureResult, ...]
@@ -57,6 +60,7 @@ class CheckDecision:
     drift_share: float
     alarm: bool
     levels: dict[str, float]
+    joint_level: float | None = None
 
 
 def _alarms_without_evidence(feature: FeatureResult) -> bool:
@@ -71,6 +75,7 @@ def decide(
     budget: AlertBudget,
     checks_per_year: float,
     levels: Mapping[str, float],
+    joint_weight: float = 0.0,
 ) -> CheckDecision:
     """Judge one check's features, advance their detectors and decide whether it alarms.
 
@@ -81,10 +86,12 @@ def decide(
         budget: The monitor's alert budget.
         checks_per_year: How often the monitor is checked.
         levels: Each feature's detector level after the previous check (empty for a first check).
+        joint_weight: The multivariate tests' weight in the split of the budget (0: the monitor has none).
     """
     judged = [judge_feature(feature, rule, critical=feature.name in critical) for feature in features]
     weights = {feature.name: feature.weight for feature in judged}
-    halves = halved(log_thresholds(weights, checks_per_year=checks_per_year, budget=budget.false_alerts_per_year))
+    rate, allowed = checks_per_year, budget.false_alerts_per_year
+    halves = halved(log_thresholds(weights, checks_per_year=rate, budget=allowed, extra_weight=joint_weight))
     weighed = [feature for feature in judged if feature.p_value is not None and math.isfinite(feature.p_value)]
     e_values = {
         feature.name: check_evidence(feature.p_value or 0.0, practical=feature.practical) for feature in weighed
@@ -95,7 +102,9 @@ def decide(
     after |= dict.fromkeys(at_once, 0.0)
     decided = tuple(_with_evidence(feature, steps.get(feature.name)) for feature in judged)
     alarm = any(step.alarm for step in steps.values()) or any(_alarms_without_evidence(f) for f in decided)
-    return CheckDecision(decided, dataset_drifted(decided, rule), weighted_share(decided), alarm, after)
+    total = math.fsum(weights.values()) + joint_weight
+    joint = share_level(joint_weight, total, checks_per_year=rate, budget=allowed) if joint_weight > 0 else None
+    return CheckDecision(decided, dataset_drifted(decided, rule), weighted_share(decided), alarm, after, joint)
 
 
 def _with_evidence(feature: FeatureResult, step: DetectorStep | None) -> FeatureResult:

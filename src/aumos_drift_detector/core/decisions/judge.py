@@ -8,11 +8,17 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
+from typing import Final
 
-from aumos_drift_detector.core.decisions.decide import decide
+from aumos_drift_detector.core.decisions.decide import CheckDecision, decide
 from aumos_drift_detector.core.decisions.state import DecisionState
 from aumos_drift_detector.core.detections.model import DetectionStatus, FeatureResult, StatisticalDetection
+from aumos_drift_detector.core.detections.multivariate import MultivariateOutcome
 from aumos_drift_detector.core.monitors.model import Monitor
+
+#: The multivariate tests' weight in the split of the alert budget: together, the share of one feature
+#: of importance 1.
+MULTIVARIATE_WEIGHT: Final[float] = 1.0
 
 
 def judge_detection(
@@ -26,38 +32,27 @@ def judge_detection(
     """The detection decided under the monitor's rules, its severity assessed, and the detectors' new state.
 
     A detection that did not succeed is returned assessed and the state unchanged. A state gathered
-    against another reference version restarts from zero.
+    against another reference version restarts from zero. A multivariate test that fired (at its
+    Bonferroni level, :mod:`~aumos_drift_detector.core.detections.multivariate_run`) makes the check
+    drift; it alarms when its p-value is also within the tests' share of the alert budget: the
+    multivariate tests take the share of one feature of importance :data:`MULTIVARIATE_WEIGHT` in the
+    split (:func:`~.sequential.share_level`), spent on the check's own p-values, Bonferroni among them.
     """
     if detection.status is not DetectionStatus.SUCCEEDED:
         return dataclasses.replace(detection, severity=monitor.alert_policy.assess(detection)), state
     version = detection.summary.reference_version or 0
     fresh = state is None or state.reference_version != version
     levels = {} if fresh or state is None else state.levels
-    budget = monitor.alert_policy.budget
     decision = decide(
         detection.features,
         rule=monitor.dataset_rule,
         critical=frozenset(feature.name for feature in monitor.features if feature.critical),
-        budget=budget,
+        budget=monitor.alert_policy.budget,
         checks_per_year=checks_per_year,
         levels=levels,
+        joint_weight=MULTIVARIATE_WEIGHT if monitor.multivariate is not None else 0.0,
     )
-    summary = detection.summary.model_copy(
-        update={
-            "n_drifted": sum(feature.drift_detected for feature in decision.features),
-            "checks_per_year": checks_per_year,
-            "false_alerts_per_year": budget.false_alerts_per_year,
-        }
-    )
-    decided = dataclasses.replace(
-        detection,
-        features=tuple(sorted(decision.features, key=_order)),
-        is_drift=decision.is_drift,
-        drift_share=decision.drift_share,
-        alarm=decision.alarm,
-        summary=summary,
-    )
-    decided = dataclasses.replace(decided, severity=monitor.alert_policy.assess(decided))
+    decided = _decided(monitor, detection, decision, checks_per_year)
     previous = state if state is not None and not fresh else None
     return decided, DecisionState(
         monitor_id=monitor.id,
@@ -68,6 +63,34 @@ def judge_detection(
         alarms=(previous.alarms if previous else 0) + int(decision.alarm),
         updated_at=now,
     )
+
+
+def _decided(
+    monitor: Monitor, detection: StatisticalDetection, decision: CheckDecision, checks_per_year: float
+) -> StatisticalDetection:
+    """The detection with the decision's verdict, its summary's counts and budget, and its severity."""
+    budget = monitor.alert_policy.budget
+    summary = detection.summary.model_copy(
+        update={
+            "n_drifted": sum(feature.drift_detected for feature in decision.features),
+            "checks_per_year": checks_per_year,
+            "false_alerts_per_year": budget.false_alerts_per_year,
+        }
+    )
+    joint = _judged(detection.multivariate, decision.joint_level)
+    fired, alarmed = joint is not None and bool(joint.fired), joint is not None and joint.alarmed
+    decided = dataclasses.replace(
+        detection, features=tuple(sorted(decision.features, key=_order)), is_drift=decision.is_drift or fired,
+        drift_share=decision.drift_share, alarm=decision.alarm or alarmed, summary=summary, multivariate=joint,
+    )  # fmt: skip
+    return dataclasses.replace(decided, severity=monitor.alert_policy.assess(decided))
+
+
+def _judged(outcome: MultivariateOutcome | None, share: float | None) -> MultivariateOutcome | None:
+    """The multivariate outcome with its alarm level: the tests' share of the budget, split among them."""
+    if outcome is None or share is None or not outcome.tests:
+        return outcome
+    return outcome.model_copy(update={"alarm_level": share / len(outcome.tests)})
 
 
 def _order(feature: FeatureResult) -> tuple[bool, float, str]:

@@ -47,21 +47,37 @@ DEFAULT_CHECKS_PER_YEAR: Final[float] = 365.0
 HALF_SHARE: Final[float] = math.log(2.0)
 
 
-def log_thresholds(weights: Mapping[str, float], *, checks_per_year: float, budget: float) -> dict[str, float]:
+def log_thresholds(
+    weights: Mapping[str, float], *, checks_per_year: float, budget: float, extra_weight: float = 0.0
+) -> dict[str, float]:
     """The log threshold of each feature's detector, splitting the budget by importance.
 
     Args:
         weights: Importance of each feature (positive).
         checks_per_year: How often the monitor is checked.
         budget: False alerts per year the monitor tolerates under no drift.
+        extra_weight: The weight of a member of the split that is not a feature (the monitor's
+            multivariate tests, :func:`share_level`); 0 for none.
 
     >>> {name: round(math.exp(value)) for name, value in log_thresholds({"a": 1.0, "b": 3.0},
     ...  checks_per_year=365, budget=1).items()}
     {'a': 1460, 'b': 487}
     """
-    total = math.fsum(weights.values())
+    total = math.fsum(weights.values()) + extra_weight
     scale = math.log(checks_per_year / budget)
     return {name: scale + math.log(total / weight) for name, weight in weights.items()}
+
+
+def share_level(weight: float, total_weight: float, *, checks_per_year: float, budget: float) -> float:
+    """The per-check false-alarm share of one member of the split: ``1/A = (w / Σw) · (B / C)``.
+
+    A member without a sequential detector (the multivariate tests) spends its whole share on the
+    check's own p-value: it alarms when ``p ≤ 1/A``.
+
+    >>> round(share_level(1.0, 4.0, checks_per_year=365, budget=1), 7)
+    0.0006849
+    """
+    return (weight / total_weight) * (budget / checks_per_year)
 
 
 @dataclass(frozen=True, slots=True)

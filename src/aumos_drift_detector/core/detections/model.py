@@ -16,6 +16,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, JsonValue
 
+from aumos_drift_detector.core.detections.multivariate import MultivariateOutcome
 from aumos_drift_detector.core.monitors.config import MultipleTestingCorrection
 from aumos_drift_detector.core.severity import Severity
 from aumos_drift_detector.core.validation import ByValue, DomainModel
@@ -253,8 +254,9 @@ class StatisticalDetection(Detection):
     Attributes:
         features: Per-feature results, strongest drift first.
         summary: Row counts, reference version, the dataset rule applied.
-        alarm: Whether a feature's sequential detector crossed its threshold: the budget-controlled signal
-            that opens alerts (``is_drift`` is this check's verdict alone).
+        alarm: Whether a feature's sequential detector crossed its threshold, or a multivariate test fired:
+            the signal that opens alerts (``is_drift`` is this check's verdict alone).
+        multivariate: The monitor's multivariate tests at this run; ``None`` when it has none.
     """
 
     kind: ClassVar[DetectionKind] = DetectionKind.STATISTICAL
@@ -262,6 +264,7 @@ class StatisticalDetection(Detection):
     summary: StatisticalSummary
     features: tuple[FeatureResult, ...] = ()
     alarm: bool = False
+    multivariate: MultivariateOutcome | None = None
 
     @property
     def drifted_features(self) -> tuple[FeatureResult, ...]:

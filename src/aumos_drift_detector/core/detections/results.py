@@ -11,21 +11,21 @@ from aumos_drift_detector.core.statistical import FeatureDriftResult
 from aumos_drift_detector.core.statistical.distribution import Distribution
 
 
-def _finite(value: float | None) -> float | None:
+def finite(value: float | None) -> float | None:
     """JSON has no NaN or infinity: such values are recorded as ``None``."""
     return float(value) if value is not None and math.isfinite(value) else None
 
 
-def _json(value: object) -> JsonValue:
+def json_value(value: object) -> JsonValue:
     """A test's detail as JSON: non-finite numbers become ``None``, containers are walked."""
     if isinstance(value, bool | int | str) or value is None:
         return value
     if isinstance(value, float):
-        return _finite(value)
+        return finite(value)
     if isinstance(value, dict):
-        return {str(key): _json(item) for key, item in value.items()}
+        return {str(key): json_value(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [_json(item) for item in value]
+        return [json_value(item) for item in value]
     return str(value)
 
 
@@ -58,13 +58,13 @@ def feature_result(item: FeatureDriftResult) -> FeatureResult:
         name=item.name,
         kind=item.kind,
         test=item.result.test,
-        statistic=_finite(item.result.statistic),
-        p_value=_finite(item.result.p_value),
-        adjusted_p_value=_finite(item.adjusted_p_value),
+        statistic=finite(item.result.statistic),
+        p_value=finite(item.result.p_value),
+        adjusted_p_value=finite(item.adjusted_p_value),
         threshold=float(item.result.threshold),
         test_drift_detected=item.test_drift_detected,
         drift_detected=item.drift_detected,
-        strength=_finite(item.strength),
+        strength=finite(item.strength),
         weight=float(item.weight),
         n_reference=int(item.result.n_reference),
         n_current=int(item.result.n_current),
@@ -79,8 +79,8 @@ def feature_result(item: FeatureDriftResult) -> FeatureResult:
             max_shift=missing.max_shift,
             drift_detected=missing.drift_detected,
         ),
-        details={str(key): _json(value) for key, value in item.result.details.items()},
-        effect_size=_finite(item.effect_size),
+        details={str(key): json_value(value) for key, value in item.result.details.items()},
+        effect_size=finite(item.effect_size),
         effect_unit=item.effect_unit,
         distribution=_distribution(item.distribution),
     )

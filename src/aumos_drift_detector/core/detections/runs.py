@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import uuid
 from dataclasses import dataclass
@@ -20,9 +21,11 @@ from aumos_drift_detector.core.detections.model import (
     StatisticalDetection,
     StatisticalSummary,
 )
+from aumos_drift_detector.core.detections.multivariate_run import multivariate_outcome
 from aumos_drift_detector.core.detections.outcome import DetectionOutcomeHandler
 from aumos_drift_detector.core.errors import ConflictError, InsufficientDataError, ValidationError
 from aumos_drift_detector.core.ingest.model import ObservationWindow, ReferenceDataset
+from aumos_drift_detector.core.ingest.samples import SampleCodec
 from aumos_drift_detector.core.monitors.calendar import Calendar
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.principal import Principal, Role
@@ -60,15 +63,24 @@ class RunService:
         clock: The time source.
         outcome: Severity, alerts, retraining and events of each detection.
         calendar: Evaluates the monitor's schedule (the check rate its alert budget is spread over).
+        samples: Reads the reference versions' row samples and draws the windows' for the multivariate
+            tests; without it, a monitor's multivariate tests are recorded as skipped.
     """
 
     def __init__(
-        self, uow_factory: UnitOfWorkFactory, clock: Clock, outcome: DetectionOutcomeHandler, calendar: Calendar
+        self,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        outcome: DetectionOutcomeHandler,
+        calendar: Calendar,
+        *,
+        samples: SampleCodec | None = None,
     ) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
         self._outcome = outcome
         self._calendar = calendar
+        self._samples = samples
 
     async def run_now(self, principal: Principal, monitor_id: uuid.UUID) -> StatisticalDetection:
         """Run a check on demand (operator). A monitor without reference data is a conflict."""
@@ -99,7 +111,7 @@ class RunService:
             window = await uow.observations.load_window(
                 tenant_id,
                 monitor_id,
-                columns=monitor.feature_names,
+                columns=[*monitor.feature_names, *monitor.embedding_names],
                 last_rows=monitor.window.last_rows,
                 since=started - timedelta(seconds=seconds) if seconds else None,
             )
@@ -140,12 +152,15 @@ class RunService:
             return self._detection(monitor, trigger, started, summary, DetectionStatus.INSUFFICIENT_DATA, exc.message)
         except ValidationError as exc:
             return self._detection(monitor, trigger, started, summary, DetectionStatus.FAILED, exc.message)
-        return self._detection(monitor, trigger, started, summary, DetectionStatus.SUCCEEDED, result=result)
+        joint = await asyncio.to_thread(multivariate_outcome, monitor, reference, window.table, self._samples)
+        detection = self._detection(monitor, trigger, started, summary, DetectionStatus.SUCCEEDED, result=result)
+        return dataclasses.replace(detection, multivariate=joint)
 
     @staticmethod
     async def _evaluate(monitor: Monitor, reference: ReferenceDataset, window: ObservationWindow) -> DatasetDriftResult:
         profile = ReferenceProfile.from_bytes(reference.profile)
-        return await asyncio.to_thread(evaluate_check, monitor, profile, window.table)
+        table = window.table.select(monitor.feature_names) if monitor.embedding_names else window.table
+        return await asyncio.to_thread(evaluate_check, monitor, profile, table)
 
     async def store(
         self, monitor: Monitor, detection: StatisticalDetection, slot: ScheduledSlot | None

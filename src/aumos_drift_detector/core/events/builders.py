@@ -6,13 +6,21 @@ import uuid
 from datetime import datetime
 
 from aumos_drift_detector.core.alerts.model import AlertAction, DriftAlert
-from aumos_drift_detector.core.detections.model import ConceptDetection, DriftDetection, FeatureResult, OutcomeMean
+from aumos_drift_detector.core.detections.model import (
+    ConceptDetection,
+    ConceptStream,
+    DriftDetection,
+    FeatureResult,
+    OutcomeMean,
+)
+from aumos_drift_detector.core.detections.multivariate import MultivariateOutcome
 from aumos_drift_detector.core.events.model import Event, EventType
 from aumos_drift_detector.core.events.payloads import (
     AlertRaisedData,
     ConceptPayload,
     DriftDetectedData,
     FeaturePayload,
+    MultivariatePayload,
     OutcomeMeanPayload,
     RetrainingRequiredData,
 )
@@ -36,28 +44,45 @@ def _feature(feature: FeatureResult) -> FeaturePayload:
     )
 
 
+def _multivariate(outcome: MultivariateOutcome | None) -> tuple[MultivariatePayload, ...]:
+    tests = outcome.tests if outcome is not None else []
+    return tuple(
+        MultivariatePayload(
+            method=test.method, embedding=test.embedding, p_value=test.p_value, threshold=test.threshold,
+            drift_detected=test.drift_detected, most_moved=tuple(test.most_moved()),
+        )
+        for test in tests
+    )  # fmt: skip
+
+
 def _outcome_mean(mean: OutcomeMean | None) -> OutcomeMeanPayload | None:
     """The payload of a mean outcome: the same fields (a field added to one and not the other is an error)."""
     return None if mean is None else OutcomeMeanPayload.model_validate(mean.model_dump(mode="json"))
 
 
+def _concept(stream: ConceptStream) -> ConceptPayload:
+    return ConceptPayload(
+        detector=stream.detector,
+        stream_index=stream.stream_index,
+        change_start=stream.change_start,
+        warning_start=stream.warning_start,
+        n_detections=stream.n_detections,
+        direction=stream.direction.value if stream.direction else None,
+        before=_outcome_mean(stream.before),
+        after=_outcome_mean(stream.after),
+    )
+
+
 def drift_detected(event_id: uuid.UUID, monitor: Monitor, detection: DriftDetection) -> Event:
     """Build the ``drift.detected`` event of a drifted detection."""
+    features: tuple[FeaturePayload, ...] = ()
+    joint: tuple[MultivariatePayload, ...] = ()
+    concept = None
     if isinstance(detection, ConceptDetection):
-        stream = detection.stream
-        features: tuple[FeaturePayload, ...] = ()
-        concept = ConceptPayload(
-            detector=stream.detector,
-            stream_index=stream.stream_index,
-            change_start=stream.change_start,
-            warning_start=stream.warning_start,
-            n_detections=stream.n_detections,
-            direction=stream.direction.value if stream.direction else None,
-            before=_outcome_mean(stream.before),
-            after=_outcome_mean(stream.after),
-        )
+        concept = _concept(detection.stream)
     else:
-        features, concept = tuple(_feature(feature) for feature in detection.features), None
+        features = tuple(_feature(feature) for feature in detection.features)
+        joint = _multivariate(detection.multivariate)
     data = DriftDetectedData(
         detection_id=str(detection.id),
         monitor_id=str(monitor.id),
@@ -73,6 +98,7 @@ def drift_detected(event_id: uuid.UUID, monitor: Monitor, detection: DriftDetect
         finished_at=_stamp(detection.finished_at),
         features=features,
         concept=concept,
+        multivariate=joint,
     )
     return Event(
         id=event_id,

@@ -49,6 +49,19 @@ class ConceptPayload(DomainModel):
     after: OutcomeMeanPayload | None = None
 
 
+class MultivariatePayload(DomainModel):
+    """One multivariate test inside a ``drift.detected`` event."""
+
+    method: str
+    embedding: str | None = None
+    p_value: float | None = None
+    threshold: float
+    drift_detected: bool
+    most_moved: Annotated[tuple[str, ...], ByValue] = Field(
+        default=(), description="Classifier tests: the inputs that carried the most importance"
+    )
+
+
 class DriftDetectedData(DomainModel):
     """Topic ``drift.detected``: a drift run found drift (statistical or concept)."""
 
@@ -66,6 +79,7 @@ class DriftDetectedData(DomainModel):
     finished_at: str
     features: Annotated[tuple[FeaturePayload, ...], ByValue] = ()
     concept: ConceptPayload | None = None
+    multivariate: Annotated[tuple[MultivariatePayload, ...], ByValue] = ()
 
 
 class AlertRaisedData(DomainModel):

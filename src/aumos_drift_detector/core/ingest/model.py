@@ -30,6 +30,8 @@ class ReferenceDataset:
         profile: The serialised reference profile.
         uploaded_by: Subject of the uploader's token.
         created_at: Upload time.
+        sample: A bounded uniform sample of the monitored and embedding columns' rows, in the sample
+            codec's stored form (:mod:`.samples`); ``None`` for versions uploaded before samples were kept.
     """
 
     id: uuid.UUID
@@ -43,6 +45,7 @@ class ReferenceDataset:
     profile: bytes
     uploaded_by: str
     created_at: datetime
+    sample: bytes | None = None
 
 
 @dataclass(frozen=True, slots=True)

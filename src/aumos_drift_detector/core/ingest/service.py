@@ -17,9 +17,12 @@ from aumos_drift_detector.core.clock import Clock
 from aumos_drift_detector.core.errors import NotFoundError, ValidationError
 from aumos_drift_detector.core.ingest.model import IngestResult, ReferenceDataset
 from aumos_drift_detector.core.ingest.ports import TableWriterFactory
+from aumos_drift_detector.core.ingest.samples import SampleCodec, SampleWriter
 from aumos_drift_detector.core.ingest.table import Table
-from aumos_drift_detector.core.ingest.upload import ColumnFacts, ScannedTable, UploadedTable
+from aumos_drift_detector.core.ingest.tee import BatchTee
+from aumos_drift_detector.core.ingest.upload import BatchConsumer, ColumnFacts, ScannedTable, UploadedTable
 from aumos_drift_detector.core.monitors.model import Monitor
+from aumos_drift_detector.core.monitors.multivariate import DEFAULT_SAMPLE_SIZE
 from aumos_drift_detector.core.observability.ports import DriftTelemetry, NoTelemetry
 from aumos_drift_detector.core.principal import Principal, Role
 from aumos_drift_detector.core.statistical import FeatureSpec
@@ -56,10 +59,16 @@ def check_columns(columns: Sequence[ColumnFacts], monitor: Monitor, *, what: str
     """Check every declared feature is present with a usable type; return the undeclared columns.
 
     Raises:
-        ValidationError: A declared feature is missing, a numerical one is not numeric, or a
-            categorical one holds NaN.
+        ValidationError: A declared feature or embedding column is missing, a numerical one is not
+            numeric, or a categorical one holds NaN.
     """
     found = {column.name: column for column in columns}
+    for name in monitor.embedding_names:
+        if name not in found:
+            raise ValidationError(
+                f"{what}: column {name!r} is missing (declared as an embedding column of the multivariate tests)",
+                details={"column": name, "problem": "missing"},
+            )
     for feature in monitor.features:
         name, kind = feature.name, feature.kind
         column = found.get(name)
@@ -76,7 +85,7 @@ def check_columns(columns: Sequence[ColumnFacts], monitor: Monitor, *, what: str
                 f"{what}: column {name!r} holds NaN in a {kind} feature; send missing categories as empty values",
                 details={"column": name},
             )
-    return tuple(sorted(set(found) - set(monitor.feature_names)))
+    return tuple(sorted(set(found) - {*monitor.feature_names, *monitor.embedding_names}))
 
 
 class DatasetService:
@@ -91,6 +100,8 @@ class DatasetService:
         clock: The time source.
         table_writer: Makes the writer of a batch of observations, given the columns to keep.
         telemetry: Told about the rows each batch adds (metrics); nobody by default.
+        samples: Keeps a row sample with each reference version, for the multivariate tests; none
+            kept without it.
     """
 
     def __init__(
@@ -100,11 +111,23 @@ class DatasetService:
         table_writer: TableWriterFactory,
         *,
         telemetry: DriftTelemetry | None = None,
+        samples: SampleCodec | None = None,
     ) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
         self._table_writer = table_writer
         self._telemetry: DriftTelemetry = telemetry or NoTelemetry()
+        self._samples = samples
+
+    def _sample_writer(self, monitor: Monitor) -> SampleWriter | None:
+        if self._samples is None:
+            return None
+        config = monitor.multivariate
+        return self._samples.writer(
+            [*monitor.feature_names, *monitor.embedding_names],
+            capacity=config.sample_size if config else DEFAULT_SAMPLE_SIZE,
+            seed=config.seed if config else 0,
+        )
 
     async def _monitor(self, principal: Principal, monitor_id: uuid.UUID) -> Monitor:
         async with self._uow_factory() as uow:
@@ -120,11 +143,14 @@ class DatasetService:
         principal.require(Role.OPERATOR)
         monitor = await self._monitor(principal, monitor_id)
         builder = ProfileBuilder(feature_specs(monitor))
-        scanned = await asyncio.to_thread(upload.scan, builder)
+        sampler = self._sample_writer(monitor)
+        consumer: BatchConsumer = builder if sampler is None else BatchTee([builder, sampler])
+        scanned = await asyncio.to_thread(upload.scan, consumer)
         if scanned.rows == 0:
             raise ValidationError("reference: the upload has no rows", details={"rows": 0})
         check_columns(scanned.columns, monitor, what="reference")
         payload = await asyncio.to_thread(builder.payload)  # hundreds of MB for a large reference
+        sample = await asyncio.to_thread(sampler.finish) if sampler is not None else None
         async with self._uow_factory() as uow:
             await uow.monitors.lock(principal.tenant_id, monitor_id)
             latest = await uow.references.latest_version(principal.tenant_id, monitor_id)
@@ -140,6 +166,7 @@ class DatasetService:
                 profile=payload,
                 uploaded_by=principal.subject,
                 created_at=self._clock.now(),
+                sample=sample,
             )
             await uow.references.add(reference)
             await uow.commit()
@@ -196,7 +223,7 @@ class DatasetService:
 
     async def _accepted(self, monitor: Monitor, upload: UploadedTable) -> tuple[tuple[str, ...], ScannedTable, Table]:
         """Scan a batch of production rows: its undeclared columns, what was scanned, and the declared ones to store."""
-        writer = self._table_writer(monitor.feature_names)
+        writer = self._table_writer([*monitor.feature_names, *monitor.embedding_names])
         scanned = await asyncio.to_thread(upload.scan, writer)
         if scanned.rows == 0:
             raise ValidationError("observations: the batch has no rows", details={"rows": 0})

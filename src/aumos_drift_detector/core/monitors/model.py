@@ -14,6 +14,7 @@ from enum import StrEnum
 from aumos_drift_detector.core.alerts.policy import AlertPolicy
 from aumos_drift_detector.core.concept.config import DetectorConfig
 from aumos_drift_detector.core.monitors.config import DatasetRule, FeatureConfig, Schedule, WindowSpec
+from aumos_drift_detector.core.monitors.multivariate import MultivariateConfig
 from aumos_drift_detector.core.retraining.policy import RetrainingPolicy
 
 
@@ -44,6 +45,7 @@ class Monitor:
         alert_policy: When detections open, renotify and resolve alerts.
         retraining_policy: When drift triggers retraining of the model.
         concept: The concept-drift detector on the outcome stream; ``None`` for none.
+        multivariate: Multivariate and embedding tests run with every check; ``None`` for none.
         next_run_at: When the scheduler runs it next.
         last_run_at: When it last ran.
         created_at: Creation time.
@@ -68,6 +70,7 @@ class Monitor:
     alert_policy: AlertPolicy = field(default_factory=AlertPolicy)
     retraining_policy: RetrainingPolicy = field(default_factory=RetrainingPolicy)
     concept: DetectorConfig | None = None
+    multivariate: MultivariateConfig | None = None
     next_run_at: datetime | None = None
     last_run_at: datetime | None = None
     deleted_at: datetime | None = None
@@ -76,3 +79,8 @@ class Monitor:
     def feature_names(self) -> list[str]:
         """The monitored columns, in declared order."""
         return [feature.name for feature in self.features]
+
+    @property
+    def embedding_names(self) -> list[str]:
+        """The embedding columns of the multivariate option (none without it)."""
+        return self.multivariate.embedding_names if self.multivariate is not None else []

@@ -23,6 +23,7 @@ from aumos_drift_detector.core.monitors.config import (
     check_feature_names,
 )
 from aumos_drift_detector.core.monitors.model import Monitor, MonitorStatus
+from aumos_drift_detector.core.monitors.multivariate import MultivariateConfig
 from aumos_drift_detector.core.paging import Page
 from aumos_drift_detector.core.principal import Principal, Role
 from aumos_drift_detector.core.retraining.policy import RetrainingPolicy
@@ -49,13 +50,15 @@ class MonitorDraft:
     alert_policy: AlertPolicy = field(default_factory=AlertPolicy)
     retraining_policy: RetrainingPolicy = field(default_factory=RetrainingPolicy)
     concept: DetectorConfig | None = None
+    multivariate: MultivariateConfig | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MonitorChanges:
     """A partial change of a monitor: each field given replaces the monitor's; ``None`` leaves it.
 
-    ``remove_schedule`` and ``remove_concept`` drop the schedule and the concept detector.
+    ``remove_schedule``, ``remove_concept`` and ``remove_multivariate`` drop the schedule, the concept
+    detector and the multivariate tests.
     """
 
     name: str | None = None
@@ -72,6 +75,8 @@ class MonitorChanges:
     retraining_policy: RetrainingPolicy | None = None
     concept: DetectorConfig | None = None
     remove_concept: bool = False
+    multivariate: MultivariateConfig | None = None
+    remove_multivariate: bool = False
 
     def given(self) -> dict[str, object]:
         """The monitor fields this change sets, by name."""
@@ -84,7 +89,22 @@ class MonitorChanges:
             values["schedule"] = None
         if self.remove_concept:
             values["concept"] = None
+        if self.remove_multivariate:
+            values["multivariate"] = None
         return values
+
+
+def _check_embeddings(monitor: Monitor) -> None:
+    """Refuse an embedding column that is also a monitored feature (it holds vectors, not values)."""
+    features = set(monitor.feature_names)
+    for index, name in enumerate(monitor.embedding_names):
+        if name in features:
+            field = f"multivariate.embeddings[{index}].name"
+            raise ValidationError(
+                f"{field}: column {name!r} is also a monitored feature; an embedding column holds vectors and is "
+                "tested by the multivariate tests only",
+                details={"field": field, "problem": "embedding column is also a feature"},
+            )
 
 
 class MonitorService:
@@ -109,6 +129,7 @@ class MonitorService:
             raise ValidationError(f"{found[0]['field']}: {found[0]['problem']}", details=found[0]) from None
         except ValueError as exc:
             raise ValidationError(f"features: {exc}", details={"field": "features"}) from None
+        _check_embeddings(monitor)
         if monitor.schedule is not None:
             self._calendar.check(monitor.schedule)
         live = monitor.schedule is not None and monitor.status is MonitorStatus.ACTIVE and monitor.deleted_at is None

@@ -70,6 +70,7 @@ def classify_encoded(
     reference, current = bounded_rows(pair.reference, max_rows, rng), bounded_rows(pair.current, max_rows, rng)
     require_rows("the domain classifier", len(reference), len(current))
     matrix = np.vstack([reference, current])
+    matrix[:, np.isnan(matrix).all(axis=0)] = 0.0  # a column missing everywhere tells nothing (and cannot be binned)
     labels = np.concatenate([np.zeros(len(reference), dtype=np.int_), np.ones(len(current), dtype=np.int_)])
     chosen = settings or ClassifierSettings()
     with threadpool_limits(limits=chosen.threads, user_api="openmp"):

@@ -41,8 +41,17 @@ def arrow_kind(data_type: Any) -> ArrowKind:
     return "decimal" if name.startswith("decimal") else "other"
 
 
+_VECTOR_TYPES = ("list<", "large_list<", "fixed_size_list<", "extension<")
+
+
 def arrow_counts(array: Any) -> CategoryCounts:
-    """Distinct values of an Arrow array or chunked array, counted by Arrow's hashing."""
+    """Distinct values of an Arrow array or chunked array, counted by Arrow's hashing.
+
+    A column of vectors (an embedding column: lists, fixed-size lists, tensors) has no categories;
+    only its missing rows are counted.
+    """
+    if str(array.type).startswith(_VECTOR_TYPES):
+        return counts_from_pairs([None], [int(array.null_count)])
     pairs = array.value_counts()
     return counts_from_pairs(pairs.field(0).to_pylist(), pairs.field(1).to_numpy(zero_copy_only=False))
 

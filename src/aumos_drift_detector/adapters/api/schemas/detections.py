@@ -20,6 +20,7 @@ from aumos_drift_detector.core.detections.model import (
     RunTrigger,
     StatisticalSummary,
 )
+from aumos_drift_detector.core.detections.multivariate import MultivariateOutcome
 from aumos_drift_detector.core.ingest.model import IngestResult, ReferenceDataset
 from aumos_drift_detector.core.outcomes.model import ConceptStatus, DriftPoint, OutcomeResult
 from aumos_drift_detector.core.severity import Severity
@@ -44,6 +45,11 @@ class DetectionOut(BaseModel):
     error: str | None
     features: list[FeatureResult] = Field(description="Statistical detections: per feature, strongest drift first")
     summary: StatisticalSummary | None = Field(description="Statistical detections: row counts and the rule applied")
+    multivariate: MultivariateOutcome | None = Field(
+        default=None,
+        description="Statistical detections of monitors with the multivariate option: each joint or embedding "
+        "test with its p-value, threshold and attribution, or why none ran (docs/multivariate.md)",
+    )
     concept: ConceptStream | None = Field(
         description="Concept detections: the detector, the stream position, the direction and the mean outcome "
         "before and after the change"
@@ -75,6 +81,7 @@ class DetectionOut(BaseModel):
             error=detection.error,
             features=list(statistical.features) if statistical else [],
             summary=statistical.summary if statistical else None,
+            multivariate=statistical.multivariate if statistical else None,
             concept=concept.stream if concept else None,
             report_url=f"/ui/detections/{detection.id}/report",
         )
@@ -103,6 +110,10 @@ class ReferenceOut(BaseModel):
     uploaded_by: str
     created_at: datetime
     missing_values: dict[str, int] | None = None
+    sampled: bool = Field(
+        default=False,
+        description="Whether a row sample was kept with this version (the multivariate tests need one)",
+    )
 
     @classmethod
     def of(cls, reference: ReferenceDataset, *, missing_values: dict[str, int] | None = None) -> ReferenceOut:
@@ -117,6 +128,7 @@ class ReferenceOut(BaseModel):
             uploaded_by=reference.uploaded_by,
             created_at=reference.created_at,
             missing_values=missing_values,
+            sampled=reference.sample is not None,
         )
 
 

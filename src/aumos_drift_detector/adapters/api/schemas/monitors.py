@@ -24,6 +24,7 @@ from aumos_drift_detector.core.monitors.config import (
     check_feature_names,
 )
 from aumos_drift_detector.core.monitors.model import Monitor, MonitorStatus
+from aumos_drift_detector.core.monitors.multivariate import MultivariateConfig
 from aumos_drift_detector.core.monitors.service import MonitorChanges, MonitorDraft
 from aumos_drift_detector.core.retraining.policy import RetrainingPolicy
 from aumos_drift_detector.core.validation import Named
@@ -64,6 +65,10 @@ class MonitorCreate(StrictModel):
     concept: ConceptConfig | None = Field(
         default=None, description="Concept-drift detector on the prediction-outcome stream; null: none"
     )
+    multivariate: MultivariateConfig | None = Field(
+        default=None,
+        description="Multivariate and embedding drift tests run with every check (docs/multivariate.md); null: none",
+    )
 
     _unique_features = field_validator("features")(check_feature_names)
 
@@ -83,13 +88,15 @@ class MonitorCreate(StrictModel):
             alert_policy=self.alert_policy,
             retraining_policy=self.retraining_policy,
             concept=self.concept,
+            multivariate=self.multivariate,
         )
 
 
 class MonitorUpdate(StrictModel):
     """Body of ``PATCH /monitors/{id}``: only the fields given change.
 
-    ``schedule: null`` removes the schedule, ``concept: null`` the concept detector, and
+    ``schedule: null`` removes the schedule, ``concept: null`` the concept detector,
+    ``multivariate: null`` the multivariate tests, and
     ``alert_policy: null`` / ``retraining_policy: null`` restore the default policy; other fields
     cannot be null.
     """
@@ -106,6 +113,7 @@ class MonitorUpdate(StrictModel):
     alert_policy: AlertPolicy | None = None
     retraining_policy: RetrainingPolicy | None = None
     concept: ConceptConfig | None = None
+    multivariate: MultivariateConfig | None = None
 
     _unique_features = field_validator("features")(check_feature_names)
 
@@ -127,6 +135,8 @@ class MonitorUpdate(StrictModel):
             retraining_policy=self._policy("retraining_policy", self.retraining_policy, RetrainingPolicy),
             concept=self.concept,
             remove_concept="concept" in given and self.concept is None,
+            multivariate=self.multivariate,
+            remove_multivariate="multivariate" in given and self.multivariate is None,
         )
 
     def _policy(self, name: str, value: Any, default: type[Any]) -> Any:
@@ -152,6 +162,7 @@ class MonitorOut(BaseModel):
     alert_policy: AlertPolicy
     retraining_policy: RetrainingPolicy
     concept: ConceptConfig | None
+    multivariate: MultivariateConfig | None
     next_run_at: datetime | None
     last_run_at: datetime | None
     created_at: datetime
@@ -175,6 +186,7 @@ class MonitorOut(BaseModel):
             alert_policy=monitor.alert_policy,
             retraining_policy=monitor.retraining_policy,
             concept=monitor.concept,
+            multivariate=monitor.multivariate,
             next_run_at=monitor.next_run_at,
             last_run_at=monitor.last_run_at,
             created_at=monitor.created_at,
