@@ -5,6 +5,7 @@ A real server is required: outside CI a missing server skips these tests, with `
 
 import asyncio
 import math
+import uuid
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +15,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from structlog.testing import capture_logs
 
 from aumos_drift_detector.adapters.sources import DuckDbSource, PostgresSource
@@ -204,3 +207,67 @@ async def _load_sql(url: str, statement: str) -> None:
         await connection.execute(statement)
     finally:
         await connection.close()
+
+
+finite_or_special = st.one_of(
+    st.floats(min_value=-1e100, max_value=1e100),
+    st.sampled_from([math.nan, math.inf, -math.inf, -0.0, 0.0]),
+    st.none(),
+)
+labels = st.one_of(st.none(), st.sampled_from(["a", "b", "", "A"]), st.text(st.characters(min_codepoint=1), max_size=2))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    edges=st.lists(st.floats(min_value=-1e6, max_value=1e6), min_size=0, max_size=8, unique=True),
+    data=st.data(),
+)
+def test_any_rows_count_like_the_rows_in_memory(postgres_url, edges, data):
+    ordered = sorted({edge + 0.0 for edge in edges})
+    values = data.draw(st.lists(st.one_of(finite_or_special, st.sampled_from(ordered or [1.0])), max_size=60))
+    names = data.draw(st.lists(labels, min_size=len(values), max_size=len(values)))
+    layout = SummaryLayout((NumericBins("x", np.array(ordered)), CategoricalBins("c", ("a", "", "b"))))
+    table = f"drawn_{uuid.uuid4().hex[:10]}"
+    asyncio.run(_load_rows(postgres_url, table, values, names))
+    counted = PostgresSource(postgres_url, table=table).count(layout)
+    asyncio.run(_load_sql(postgres_url, f'DROP TABLE "{table}"'))
+    floats = np.array([math.nan if value is None else value for value in values], dtype=np.float64)
+    expected = count_columns(layout, {"x": floats, "c": np.array(names, dtype=object)})
+    assert counted.rows == expected.rows
+    assert [item.counts.tolist() for item in counted.features] == [item.counts.tolist() for item in expected.features]
+    got, want = counted.features[0].moments, expected.features[0].moments
+    assert (got.count, got.missing, got.minimum, got.maximum) == (want.count, want.missing, want.minimum, want.maximum)
+    scale = float(np.abs(floats[np.isfinite(floats)]).sum())
+    assert abs(got.total - want.total) <= 1e-9 * scale
+    assert counted.features[1].missing == expected.features[1].missing
+
+
+async def _load_rows(url: str, table: str, values: list[float | None], names: list[str | None]) -> None:
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.execute(f'CREATE TABLE "{table}" (x float8, c text)')
+        await connection.copy_records_to_table(table, records=list(zip(values, names, strict=True)), columns=["x", "c"])
+    finally:
+        await connection.close()
+
+
+def test_a_statement_timeout_stops_a_slow_query(postgres_url):
+    slow = PostgresSource(postgres_url, query="SELECT x FROM events, pg_sleep(5)", statement_timeout=0.2)
+    with pytest.raises(ValidationError, match="statement timeout"):
+        slow.count(SummaryLayout((NumericBins("x", EDGES),)))
+
+
+def test_tiny_and_huge_values_square_as_in_memory(postgres_url):
+    values = [1e-200, -1.5e-162, 2e-162, 1e-160, 1e154, -1.3407807929942596e154, 1.35e154, 3.0]
+    asyncio.run(_load_rows(postgres_url, "extremes", values, [None] * len(values)))
+    layout = SummaryLayout((NumericBins("x", np.array([0.0])),))
+    got = PostgresSource(postgres_url, table="extremes").count(layout).features[0].moments
+    with np.errstate(over="ignore"):
+        want = count_columns(layout, {"x": np.array(values)}).features[0].moments
+    assert (got.count, got.total, got.minimum, got.maximum) == (want.count, want.total, want.minimum, want.maximum)
+    assert got.total_squares == want.total_squares == math.inf
+    finite = values[:5] + values[7:]
+    asyncio.run(_load_sql(postgres_url, "DELETE FROM extremes WHERE abs(x) > 1.1e154"))
+    got = PostgresSource(postgres_url, table="extremes").count(layout).features[0].moments
+    assert got.total_squares == pytest.approx(float(np.dot(finite, finite)), rel=1e-15)
+    assert got.total_squares > 1e308 / 100

@@ -59,6 +59,7 @@ logger = structlog.get_logger(__name__)
 T = TypeVar("T")
 
 _UNDEFINED_TABLE = "42P01"
+_OUT_OF_RANGE = "22003"
 _CONNECTION_STATES = ("08", "28", "3D")  # connection exception, invalid authorization, invalid catalog
 
 
@@ -186,6 +187,8 @@ class PostgresSource:
             text = f"the table {self._qualified_table!r} does not exist ({self.where})"
         else:
             text = f"PostgreSQL refused the counting query on the {self.where}: {message}"
+            if state == _OUT_OF_RANGE:
+                text += " (the sum or the sum of squares of a numeric feature exceeds double precision)"
         return ValidationError(text, details={"source": self.where, "sqlstate": state or None})
 
 

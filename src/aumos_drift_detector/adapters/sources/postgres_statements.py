@@ -13,6 +13,10 @@ exactly the layout's bins ``(-inf, e_1), [e_1, e_2), ..., [e_k, +inf]``. Postgre
 ``NaN`` in the last bin; the bin of ``NaN`` is therefore ``NULL``, like the bin of ``NULL``, and the
 ``NULL`` bin is the missing count. The moments' aggregates (count, sum, sum of squares, min, max over
 finite values) run per bin in the same aggregate and are added up per feature by the caller.
+PostgreSQL raises an error where a float8 product overflows to ``inf`` or underflows to ``0``, where
+numpy returns those values; the square is therefore written as a ``CASE`` that returns ``0`` and
+``inf`` outright at the magnitudes where numpy does, so tiny and huge values count as in memory. A
+sum of finite values beyond ``±1.8e308`` remains an error in PostgreSQL (``inf`` in numpy).
 
 **Categorical features and the row count, one more scan.** ``GROUP BY GROUPING SETS ((c_1), ...,
 (c_n), ())`` returns every feature's distinct values with their counts, and the empty set the number
@@ -36,6 +40,12 @@ NUMERIC_TYPE_OIDS = frozenset({20, 21, 23, 700, 701, 1700})
 
 NUMERIC_OID = 1700
 """``numeric``: read as ``double precision`` when counted as a category."""
+
+SQUARE_UNDERFLOW = 1.5717277847026288e-162
+"""Below this magnitude a float64 square rounds to 0 (numpy's result), which PostgreSQL raises as an underflow."""
+
+SQUARE_OVERFLOW = 1.3407807929942596e154
+"""Above this magnitude a float64 square is ``inf`` (numpy's result), which PostgreSQL raises as an overflow."""
 
 
 def source_relation(
@@ -81,7 +91,14 @@ def numeric_statement(relation: sa.FromClause, features: Sequence[NumericBins]) 
         .lateral()
     )
     value = spread.c.value
-    finite = sa.and_(value > sa.literal(-math.inf, DOUBLE_PRECISION), value < sa.literal(math.inf, DOUBLE_PRECISION))
+    infinity = sa.literal(math.inf, DOUBLE_PRECISION)
+    finite = sa.and_(value > sa.literal(-math.inf, DOUBLE_PRECISION), value < infinity)
+    magnitude = sa.func.abs(value, type_=DOUBLE_PRECISION)
+    square = sa.case(
+        (magnitude < sa.literal(SQUARE_UNDERFLOW, DOUBLE_PRECISION), sa.literal(0.0, DOUBLE_PRECISION)),
+        (magnitude > sa.literal(SQUARE_OVERFLOW, DOUBLE_PRECISION), infinity),
+        else_=value * value,
+    )
     return (
         sa.select(
             spread.c.feature,
@@ -89,7 +106,7 @@ def numeric_statement(relation: sa.FromClause, features: Sequence[NumericBins]) 
             sa.func.count(),
             sa.func.count(value).filter(finite),
             sa.func.sum(value).filter(finite),
-            sa.func.sum(value * value).filter(finite),
+            sa.func.sum(square).filter(finite),
             sa.func.min(value).filter(finite),
             sa.func.max(value).filter(finite),
         )
