@@ -1,9 +1,9 @@
 """Counting a PostgreSQL table, or the rows of a query, into a window summary inside the database.
 
-``PostgresSource(url, table="events").count(layout)`` sends two aggregate statements (see
-:mod:`~aumos_drift_detector.adapters.sources.postgres_statements`): one scan counts every numeric
-feature's bins and moments, one more counts the categorical features' values and the rows. Only the
-counts come back. Both run in one ``REPEATABLE READ, READ ONLY`` transaction, so they see the same
+``PostgresSource(url, table="events").count(layout)`` sends up to three aggregate statements (see
+:mod:`~aumos_drift_detector.adapters.sources.postgres_statements`): one scan counts the bins of every
+numeric feature, one more their moments, one more the values of every categorical feature. Only the
+counts come back. They run in one ``REPEATABLE READ, READ ONLY`` transaction, so they see the same
 snapshot of the table, and the connection also starts with ``default_transaction_read_only``.
 
 ``query=`` counts the rows of the user's ``SELECT`` instead, run as a subquery inside that read-only
@@ -45,8 +45,9 @@ from aumos_drift_detector.adapters.sources.postgres_assembly import assemble
 from aumos_drift_detector.adapters.sources.postgres_statements import (
     NUMERIC_OID,
     NUMERIC_TYPE_OIDS,
+    bins_statement,
     categorical_statement,
-    numeric_statement,
+    moments_statement,
     probe_statement,
     source_relation,
 )
@@ -163,14 +164,16 @@ class PostgresSource:
         numeric = [bins for bins in layout.features if isinstance(bins, NumericBins)]
         categorical = [bins for bins in layout.features if isinstance(bins, CategoricalBins)]
         by_bin: list[tuple[Any, ...]] = []
+        moments: tuple[Any, ...] | None = None
         if numeric:
-            by_bin = [tuple(row) for row in await connection.execute(numeric_statement(relation, numeric))]
+            by_bin = [tuple(row) for row in await connection.execute(bins_statement(relation, numeric))]
+            moments = tuple((await connection.execute(moments_statement(relation, numeric))).one())
         by_value: list[tuple[Any, ...]] = []
         if categorical or not numeric:
             as_float = frozenset(name for name, oid in types.items() if oid == NUMERIC_OID)
             statement = categorical_statement(relation, categorical, as_float)
             by_value = [tuple(row) for row in await connection.execute(statement)]
-        return assemble(layout, by_bin, by_value)
+        return assemble(layout, by_bin, moments, by_value)
 
     async def _column_types(self, connection: AsyncConnection) -> dict[str, int]:
         relation = source_relation((), table=self._table, schema=self._schema, query=self._query)

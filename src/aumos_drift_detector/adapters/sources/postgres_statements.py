@@ -3,25 +3,32 @@
 Every identifier is quoted by SQLAlchemy's PostgreSQL dialect and every value -- edge arrays, the
 ``NaN`` and infinity markers, feature indexes -- is a bound parameter; no value is pasted into SQL.
 
-**Numeric features, one scan.** Each row of the source is spread into one row per numeric feature
-by a ``LATERAL (VALUES ...)`` list of ``(feature, value, bin)`` triples, and one ``GROUP BY feature,
-bin`` counts them (a hash aggregate, parallel when the server chooses). The bin is
-``width_bucket(x, ARRAY[e_1, ..., e_k])``, which returns the number of edges ``<= x``: 0 for
-``x < e_1`` (and ``-inf``), ``i`` for ``e_i <= x < e_(i+1)``, ``k`` for ``x >= e_k`` (and ``+inf``) --
-exactly the layout's bins ``(-inf, e_1), [e_1, e_2), ..., [e_k, +inf]``. PostgreSQL compares
-``-0.0`` equal to ``0.0`` like numpy. It sorts ``NaN`` above ``+inf``, so ``width_bucket`` would put
-``NaN`` in the last bin; the bin of ``NaN`` is therefore ``NULL``, like the bin of ``NULL``, and the
-``NULL`` bin is the missing count. The moments' aggregates (count, sum, sum of squares, min, max over
-finite values) run per bin in the same aggregate and are added up per feature by the caller.
-PostgreSQL raises an error where a float8 product overflows to ``inf`` or underflows to ``0``, where
-numpy returns those values; the square is therefore written as a ``CASE`` that returns ``0`` and
-``inf`` outright at the magnitudes where numpy does, so tiny and huge values count as in memory. A
-sum of finite values beyond ``±1.8e308`` remains an error in PostgreSQL (``inf`` in numpy).
+**Numeric bins, one scan.** Each row's bins, one per numeric feature, are put in an array and
+spread into ``(feature, bin)`` rows by ``LATERAL unnest(ARRAY[...]) WITH ORDINALITY``; one ``GROUP BY
+feature, bin`` counts them (a hash aggregate, partial in parallel workers when the server chooses).
+The bin is ``width_bucket(x, ARRAY[e_1, ..., e_k])``, which returns the number of edges ``<= x``: 0
+for ``x < e_1`` (and ``-inf``), ``i`` for ``e_i <= x < e_(i+1)``, ``k`` for ``x >= e_k`` (and
+``+inf``) -- exactly the layout's bins ``(-inf, e_1), [e_1, e_2), ..., [e_k, +inf]``. PostgreSQL
+compares ``-0.0`` equal to ``0.0``, as numpy does. It sorts ``NaN`` above ``+inf``, so
+``width_bucket`` would put ``NaN`` in the last bin: the value is read as ``NULLIF(x, 'NaN')``, whose
+bin is ``NULL`` like the bin of ``NULL``, and that bin is not counted (missing values are counted
+with the moments).
 
-**Categorical features and the row count, one more scan.** ``GROUP BY GROUPING SETS ((c_1), ...,
-(c_n), ())`` returns every feature's distinct values with their counts, and the empty set the number
-of rows; ``GROUPING(c_i)`` says which set a row belongs to. ``numeric`` columns are read as
-``double precision`` so that ``1.0`` gets the label ``"1"`` as everywhere else.
+**Moments, one more scan.** A plain aggregate returns the row count and, per numeric feature, the
+count, sum, sum of squares, minimum and maximum of its finite values and its missing count.
+PostgreSQL raises an error where a float8 product overflows to ``inf`` or underflows to ``0``, where
+numpy returns those values; the square is therefore a ``CASE`` returning ``0`` and ``inf`` outright
+at the magnitudes where numpy does, so tiny and huge values count as in memory. A sum of finite
+values beyond ``±1.8e308`` remains an error in PostgreSQL (``inf`` in numpy).
+
+**Categorical features, one more scan.** ``GROUP BY GROUPING SETS ((c_1), ..., (c_n), ())`` returns
+every feature's distinct values with their counts, and the empty set the number of rows;
+``GROUPING(c_i)`` says which set a row belongs to. ``numeric`` columns are read as ``double
+precision`` so that ``1.0`` gets the label ``"1"`` as everywhere else.
+
+Spreading the numeric bins costs more per value than counting one feature per statement (on a cached
+table of 1 M rows x 20 columns, 7.6-8.0 s against 5.0 s for 20 single-feature statements), but it
+reads the table once, which is what matters when the table does not fit in memory.
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY, DOUBLE_PRECISION
+from sqlalchemy.dialects.postgresql import ARRAY, DOUBLE_PRECISION, array
 
 from aumos_drift_detector.core.summaries.layout import CategoricalBins, NumericBins
 
@@ -68,51 +75,54 @@ def probe_statement(relation: sa.FromClause) -> sa.Select[tuple[object]]:
     return sa.select(sa.literal_column("*")).select_from(relation).limit(0)
 
 
-def numeric_statement(relation: sa.FromClause, features: Sequence[NumericBins]) -> sa.Select[tuple[object, ...]]:
-    """Counts and moments per (feature index, bin) of every numeric feature, in one scan.
+def bins_statement(relation: sa.FromClause, features: Sequence[NumericBins]) -> sa.Select[Any]:
+    """The rows per (feature, bin) of every numeric feature, in one scan.
 
-    Rows: feature index, bin (``NULL`` for missing), rows, finite count, sum, sum of squares, min, max.
+    Rows: the feature's position among ``features`` counted from 1, the bin (``None`` for missing), the count.
     """
-    not_a_number = sa.literal(math.nan, DOUBLE_PRECISION)
-    triples = []
+    buckets: list[sa.ColumnElement[int]] = []
     for index, bins in enumerate(features):
         x = sa.cast(relation.c[bins.name], DOUBLE_PRECISION)
         edges = sa.bindparam(f"edges_{index}", [float(edge) for edge in bins.edges], type_=ARRAY(DOUBLE_PRECISION))
-        bucket = sa.case((x == not_a_number, sa.null()), else_=sa.func.width_bucket(x, edges, type_=sa.Integer))
-        triples.append((index, x, bucket))
-    spread = (
-        sa.values(
-            sa.column("feature", sa.Integer),
-            sa.column("value", DOUBLE_PRECISION),
-            sa.column("bin", sa.Integer),
-            name="spread",
+        buckets.append(
+            sa.func.width_bucket(sa.func.nullif(x, sa.literal(math.nan, DOUBLE_PRECISION)), edges, type_=sa.Integer)
         )
-        .data(triples)
+    spread = sa.func.unnest(array[Any](buckets, type_=sa.Integer))
+    table = (
+        spread.table_valued(sa.column("bin", sa.Integer), with_ordinality="feature")
+        .render_derived(name="spread")
         .lateral()
     )
-    value = spread.c.value
-    infinity = sa.literal(math.inf, DOUBLE_PRECISION)
-    finite = sa.and_(value > sa.literal(-math.inf, DOUBLE_PRECISION), value < infinity)
-    magnitude = sa.func.abs(value, type_=DOUBLE_PRECISION)
-    square = sa.case(
-        (magnitude < sa.literal(SQUARE_UNDERFLOW, DOUBLE_PRECISION), sa.literal(0.0, DOUBLE_PRECISION)),
-        (magnitude > sa.literal(SQUARE_OVERFLOW, DOUBLE_PRECISION), infinity),
-        else_=value * value,
-    )
     return (
-        sa.select(
-            spread.c.feature,
-            spread.c.bin,
-            sa.func.count(),
-            sa.func.count(value).filter(finite),
-            sa.func.sum(value).filter(finite),
-            sa.func.sum(square).filter(finite),
-            sa.func.min(value).filter(finite),
-            sa.func.max(value).filter(finite),
-        )
-        .select_from(relation.join(spread, sa.true()))
-        .group_by(spread.c.feature, spread.c.bin)
+        sa.select(table.c.feature, table.c.bin, sa.func.count())
+        .select_from(relation.join(table, sa.true()))
+        .group_by(table.c.feature, table.c.bin)
     )
+
+
+def moments_statement(relation: sa.FromClause, features: Sequence[NumericBins]) -> sa.Select[Any]:
+    """The row count, then per numeric feature: finite count, sum, sum of squares, min, max, missing count."""
+    infinity = sa.literal(math.inf, DOUBLE_PRECISION)
+    aggregates: list[sa.ColumnElement[Any]] = [sa.func.count()]
+    for bins in features:
+        x = sa.cast(relation.c[bins.name], DOUBLE_PRECISION)
+        finite = sa.and_(x > sa.literal(-math.inf, DOUBLE_PRECISION), x < infinity)
+        magnitude = sa.func.abs(x, type_=DOUBLE_PRECISION)
+        square = sa.case(
+            (magnitude < sa.literal(SQUARE_UNDERFLOW, DOUBLE_PRECISION), sa.literal(0.0, DOUBLE_PRECISION)),
+            (magnitude > sa.literal(SQUARE_OVERFLOW, DOUBLE_PRECISION), infinity),
+            else_=x * x,
+        )
+        missing = sa.or_(x.is_(None), x == sa.literal(math.nan, DOUBLE_PRECISION))
+        aggregates += [
+            sa.func.count(x).filter(finite),
+            sa.func.sum(x).filter(finite),
+            sa.func.sum(square).filter(finite),
+            sa.func.min(x).filter(finite),
+            sa.func.max(x).filter(finite),
+            sa.func.count().filter(missing),
+        ]
+    return sa.select(*aggregates).select_from(relation)
 
 
 def categorical_statement(
