@@ -11,8 +11,8 @@
      column into its bins with its moments (Arrow batches counted by numpy);
    * ``summary, SQL histogram`` (with ``--with-sql``): the same counts from one SQL aggregate.
 
-   With ``--postgres URL``, the first ``--postgres-rows`` rows of the same generator are loaded with
-   ``COPY`` into a table of that database (then ``VACUUM ANALYZE``), and two more lines are timed:
+   With ``--postgres URL``, ``--postgres-rows`` seeded rows of the same column distributions are loaded
+   with ``COPY`` into a table of that database (then ``VACUUM ANALYZE``), and two more lines are timed:
    PostgreSQL's own ``SELECT sum(c) ...`` of every column (the scan floor) and
    :class:`~aumos_drift_detector.adapters.sources.PostgresSource` counting the table.
 
@@ -75,7 +75,7 @@ def write_dataset(directory: Path, rows: int, columns: int, files: int) -> float
 
 
 def load_postgres(url: str, rows: int, columns: int) -> float:
-    """Load ``rows`` rows of the dataset's generator into :data:`POSTGRES_TABLE` with ``COPY``."""
+    """Load ``rows`` seeded rows of the dataset's column distributions into :data:`POSTGRES_TABLE` with ``COPY``."""
     import asyncio
 
     import asyncpg
