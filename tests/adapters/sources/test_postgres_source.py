@@ -273,3 +273,18 @@ def test_tiny_and_huge_values_square_as_in_memory(postgres_url):
     asyncio.run(_load_sql(postgres_url, "INSERT INTO extremes (x) VALUES (1.3e154), (-1.3e154)"))
     with pytest.raises(ValidationError, match="exceeds double precision"):  # numpy's sum would be inf
         PostgresSource(postgres_url, table="extremes").count(layout)
+
+
+def test_odd_column_names_and_a_trailing_comment_in_a_query(postgres_url):
+    query = 'SELECT x AS "odd ""name"" :x", channel AS "Select" FROM events -- the window'
+    layout = SummaryLayout((NumericBins('odd "name" :x', EDGES), CategoricalBins("Select", ("app",))))
+    summary = PostgresSource(postgres_url, query=query).count(layout)
+    expected = count_columns(layout, {'odd "name" :x': in_memory_columns()["x"], "Select": ROWS["channel"]})
+    assert_same(summary, expected)
+
+
+def test_count_works_from_a_thread_that_runs_an_event_loop(postgres_url):
+    async def inside_a_loop() -> int:
+        return PostgresSource(postgres_url, table="events").count(SummaryLayout(())).rows
+
+    assert asyncio.run(inside_a_loop()) == len(ROWS["x"])

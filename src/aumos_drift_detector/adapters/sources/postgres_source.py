@@ -184,7 +184,7 @@ class PostgresSource:
     def _refused(self, error: DBAPIError) -> ValidationError:
         state = str(getattr(error.orig, "sqlstate", "") or "")
         message = _driver_message(error)
-        if error.connection_invalidated or state.startswith(_CONNECTION_STATES) or not state:
+        if error.connection_invalidated or state.startswith(_CONNECTION_STATES):
             text = f"cannot connect to PostgreSQL for the {self.where}: {message}"
         elif state == _UNDEFINED_TABLE and self._table is not None:
             text = f"the table {self._qualified_table!r} does not exist ({self.where})"

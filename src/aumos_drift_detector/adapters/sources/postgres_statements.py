@@ -60,11 +60,12 @@ def source_relation(
 ) -> sa.FromClause:
     """The table, or the user's query as a subquery named ``source``, exposing ``columns``.
 
-    A colon in the query is escaped so that SQLAlchemy never reads ``:name`` as a parameter.
+    A colon in the query is escaped so that SQLAlchemy never reads ``:name`` as a parameter, and the
+    query ends with a line break so that a trailing ``--`` comment cannot swallow the closing parenthesis.
     """
     named: list[sa.ColumnClause[Any]] = [sa.column(name) for name in columns]
     if query is not None:
-        return sa.text(query.replace(":", "\\:")).columns(*named).subquery("source")
+        return sa.text(query.replace(":", "\\:") + "\n").columns(*named).subquery("source")
     if table is None:  # pragma: no cover - the source checks that one of them is given
         raise ValueError("a table or a query is required")
     return sa.table(table, *named, schema=schema)
