@@ -288,3 +288,10 @@ def test_count_works_from_a_thread_that_runs_an_event_loop(postgres_url):
         return PostgresSource(postgres_url, table="events").count(SummaryLayout(())).rows
 
     assert asyncio.run(inside_a_loop()) == len(ROWS["x"])
+
+
+def test_the_statements_run_in_a_read_only_repeatable_read_transaction(postgres_url):
+    query = "SELECT current_setting('transaction_isolation') AS iso, current_setting('transaction_read_only') AS ro"
+    layout = SummaryLayout((CategoricalBins("iso", ("repeatable read",)), CategoricalBins("ro", ("on",))))
+    summary = PostgresSource(postgres_url, query=query).count(layout)
+    assert [item.counts.tolist() for item in summary.features] == [[1, 0], [1, 0]]
