@@ -5,18 +5,14 @@ A real server is required: outside CI a missing server skips these tests, with `
 
 import asyncio
 import math
-import uuid
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
-import asyncpg
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from structlog.testing import capture_logs
 
 from aumos_drift_detector.adapters.sources import DuckDbSource, PostgresSource
@@ -29,6 +25,7 @@ from aumos_drift_detector.core.summaries import (
     count_columns,
 )
 from tests import servers
+from tests.adapters.sources.postgres_tables import copy_rows, execute, fresh_database
 
 EDGES = np.array([-1.0, -0.5, 0.0, 0.5, 1.0, 2.0])
 TABLE_DDL = 'CREATE TABLE events (x float8, "Grid" float8, level int8, amount numeric(12, 2), channel text, flag bool)'
@@ -82,26 +79,13 @@ def in_memory_columns() -> dict[str, np.ndarray]:
     }
 
 
-async def _load(url: str, ddl: str, rows: dict[str, list[object]]) -> None:
-    connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://", 1))
-    try:
-        await connection.execute(ddl)
-        records = list(zip(*rows.values(), strict=True))
-        await connection.copy_records_to_table("events", records=records, columns=list(rows))
-    finally:
-        await connection.close()
-
-
 @pytest.fixture(scope="module")
 def postgres_url() -> Iterator[str]:
     """A fresh database holding the seeded rows in the table ``events``."""
-    reason = servers.postgres_reachable()
-    if reason is not None:
-        servers.unavailable(reason)
-    with servers.postgres_database() as url:
+    with fresh_database() as url:
         rows = {**ROWS, "amount": [None if value is None else Decimal(f"{value:.2f}") for value in ROWS["amount"]]}
-        asyncio.run(_load(url, TABLE_DDL, {name: rows[name] for name in NAMES}))
-        yield url.replace("postgresql+asyncpg://", "postgresql://", 1)
+        asyncio.run(copy_rows(url, "events", TABLE_DDL, {name: rows[name] for name in NAMES}))
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +138,7 @@ def test_a_query_counts_its_rows_inside_a_read_only_transaction(postgres_url):
     )
     assert_same(summary, expected)
     writing = "SELECT x, nextval('events_sequence') AS n FROM events"
-    asyncio.run(_load_sql(postgres_url, "CREATE SEQUENCE IF NOT EXISTS events_sequence"))
+    asyncio.run(execute(postgres_url, "CREATE SEQUENCE IF NOT EXISTS events_sequence"))
     with pytest.raises(ValidationError, match="read-only transaction"):
         PostgresSource(postgres_url, query=writing).count(SummaryLayout((NumericBins("n", EDGES),)))
 
@@ -199,80 +183,6 @@ def test_a_source_needs_exactly_one_relation_and_a_postgresql_url():
         PostgresSource("postgresql://127.0.0.1/test", table="a", query="SELECT 1")
     with pytest.raises(ValidationError, match="postgresql://"):
         PostgresSource("mysql://127.0.0.1/test", table="a")
-
-
-async def _load_sql(url: str, statement: str) -> None:
-    connection = await asyncpg.connect(url)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
-finite_or_special = st.one_of(
-    st.floats(min_value=-1e100, max_value=1e100),
-    st.sampled_from([math.nan, math.inf, -math.inf, -0.0, 0.0]),
-    st.none(),
-)
-labels = st.one_of(st.none(), st.sampled_from(["a", "b", "", "A"]), st.text(st.characters(min_codepoint=1), max_size=2))
-
-
-@settings(max_examples=40, deadline=None)
-@given(
-    edges=st.lists(st.floats(min_value=-1e6, max_value=1e6), min_size=0, max_size=8, unique=True),
-    data=st.data(),
-)
-def test_any_rows_count_like_the_rows_in_memory(postgres_url, edges, data):
-    ordered = sorted({edge + 0.0 for edge in edges})
-    values = data.draw(st.lists(st.one_of(finite_or_special, st.sampled_from(ordered or [1.0])), max_size=60))
-    names = data.draw(st.lists(labels, min_size=len(values), max_size=len(values)))
-    layout = SummaryLayout((NumericBins("x", np.array(ordered)), CategoricalBins("c", ("a", "", "b"))))
-    table = f"drawn_{uuid.uuid4().hex[:10]}"
-    asyncio.run(_load_rows(postgres_url, table, values, names))
-    counted = PostgresSource(postgres_url, table=table).count(layout)
-    asyncio.run(_load_sql(postgres_url, f'DROP TABLE "{table}"'))
-    floats = np.array([math.nan if value is None else value for value in values], dtype=np.float64)
-    expected = count_columns(layout, {"x": floats, "c": np.array(names, dtype=object)})
-    assert counted.rows == expected.rows
-    assert [item.counts.tolist() for item in counted.features] == [item.counts.tolist() for item in expected.features]
-    got, want = counted.features[0].moments, expected.features[0].moments
-    assert (got.count, got.missing, got.minimum, got.maximum) == (want.count, want.missing, want.minimum, want.maximum)
-    scale = float(np.abs(floats[np.isfinite(floats)]).sum())
-    assert abs(got.total - want.total) <= 1e-9 * scale
-    assert counted.features[1].missing == expected.features[1].missing
-
-
-async def _load_rows(url: str, table: str, values: list[float | None], names: list[str | None]) -> None:
-    connection = await asyncpg.connect(url)
-    try:
-        await connection.execute(f'CREATE TABLE "{table}" (x float8, c text)')
-        await connection.copy_records_to_table(table, records=list(zip(values, names, strict=True)), columns=["x", "c"])
-    finally:
-        await connection.close()
-
-
-def test_a_statement_timeout_stops_a_slow_query(postgres_url):
-    slow = PostgresSource(postgres_url, query="SELECT x FROM events, pg_sleep(5)", statement_timeout=0.2)
-    with pytest.raises(ValidationError, match="statement timeout"):
-        slow.count(SummaryLayout((NumericBins("x", EDGES),)))
-
-
-def test_tiny_and_huge_values_square_as_in_memory(postgres_url):
-    values = [1e-200, -1.5e-162, 2e-162, 1e-160, 1e150, 1.35e154, -2e200, 3.0]
-    asyncio.run(_load_rows(postgres_url, "extremes", values, [None] * len(values)))
-    layout = SummaryLayout((NumericBins("x", np.array([0.0])),))
-    got = PostgresSource(postgres_url, table="extremes").count(layout).features[0].moments
-    with np.errstate(over="ignore"):
-        want = count_columns(layout, {"x": np.array(values)}).features[0].moments
-    assert (got.count, got.total, got.minimum, got.maximum) == (want.count, want.total, want.minimum, want.maximum)
-    assert got.total_squares == want.total_squares == math.inf
-    asyncio.run(_load_sql(postgres_url, "DELETE FROM extremes WHERE abs(x) > 1e151"))
-    got = PostgresSource(postgres_url, table="extremes").count(layout).features[0].moments
-    finite = [value for value in values if abs(value) < 1e151]
-    assert got.total_squares == pytest.approx(float(np.dot(finite, finite)), rel=1e-15)
-    asyncio.run(_load_sql(postgres_url, "INSERT INTO extremes (x) VALUES (1.3e154), (-1.3e154)"))
-    with pytest.raises(ValidationError, match="exceeds double precision"):  # numpy's sum would be inf
-        PostgresSource(postgres_url, table="extremes").count(layout)
 
 
 def test_odd_column_names_and_a_trailing_comment_in_a_query(postgres_url):

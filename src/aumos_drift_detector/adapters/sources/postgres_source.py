@@ -43,7 +43,6 @@ from sqlalchemy.pool import NullPool
 from aumos_drift_detector.adapters.sources.assembly import check_columns
 from aumos_drift_detector.adapters.sources.postgres_assembly import assemble
 from aumos_drift_detector.adapters.sources.postgres_statements import (
-    NUMERIC_OID,
     NUMERIC_TYPE_OIDS,
     bins_statement,
     categorical_statement,
@@ -170,8 +169,7 @@ class PostgresSource:
             moments = tuple((await connection.execute(moments_statement(relation, numeric))).one())
         by_value: list[tuple[Any, ...]] = []
         if categorical or not numeric:
-            as_float = frozenset(name for name, oid in types.items() if oid == NUMERIC_OID)
-            statement = categorical_statement(relation, categorical, as_float)
+            statement = categorical_statement(relation, categorical, types)
             by_value = [tuple(row) for row in await connection.execute(statement)]
         return assemble(layout, by_bin, moments, by_value)
 

@@ -21,10 +21,13 @@ numpy returns those values; the square is therefore a ``CASE`` returning ``0`` a
 at the magnitudes where numpy does, so tiny and huge values count as in memory. A sum of finite
 values beyond ``±1.8e308`` remains an error in PostgreSQL (``inf`` in numpy).
 
-**Categorical features, one more scan.** ``GROUP BY GROUPING SETS ((c_1), ..., (c_n), ())`` returns
-every feature's distinct values with their counts, and the empty set the number of rows;
-``GROUPING(c_i)`` says which set a row belongs to. ``numeric`` columns are read as ``double
-precision`` so that ``1.0`` gets the label ``"1"`` as everywhere else.
+**Categorical features, one more scan.** ``GROUP BY GROUPING SETS ((c_1), ..., (c_n), ())`` counts
+every feature's distinct values, and the empty set the number of rows; ``GROUPING(c_i)`` says which
+set a row belongs to. An outer query maps the distinct values of text, integer and boolean columns to
+the layout's labels or ``other`` and adds their counts, so a high-cardinality column returns at most
+its labels plus two rows; other types return their distinct values, labelled by the caller.
+``numeric`` columns are read as ``double precision`` so that ``1.0`` gets the label ``"1"`` as
+everywhere else.
 
 Spreading the numeric bins costs more per value than counting one feature per statement (on a cached
 table of 1 M rows x 20 columns, 7.6-8.0 s against 5.0 s for 20 single-feature statements), but it
@@ -34,19 +37,25 @@ reads the table once, which is what matters when the table does not fit in memor
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, DOUBLE_PRECISION, array
 
-from aumos_drift_detector.core.summaries.layout import CategoricalBins, NumericBins
+from aumos_drift_detector.core.summaries.layout import OTHER, CategoricalBins, NumericBins
 
 NUMERIC_TYPE_OIDS = frozenset({20, 21, 23, 700, 701, 1700})
 """``int8``, ``int2``, ``int4``, ``float4``, ``float8`` and ``numeric``: the column types counted as numbers."""
 
 NUMERIC_OID = 1700
 """``numeric``: read as ``double precision`` when counted as a category."""
+
+LABELLED_AS_TEXT = frozenset({16, 20, 21, 23, 25, 1043})
+"""``bool``, ``int8``, ``int2``, ``int4``, ``text``, ``varchar``: types whose PostgreSQL text form is the
+category label (``true``, ``-3``, the string itself), so values are mapped to the layout's labels in the
+database. Other types (``float8`` prints ``1e+20`` where the label is ``100000000000000000000``,
+``char(n)`` loses its padding) come back as distinct values."""
 
 SQUARE_UNDERFLOW = 1.5717277847026288e-162
 """Below this magnitude a float64 square rounds to 0 (numpy's result), which PostgreSQL raises as an underflow."""
@@ -127,22 +136,42 @@ def moments_statement(relation: sa.FromClause, features: Sequence[NumericBins]) 
 
 
 def categorical_statement(
-    relation: sa.FromClause, features: Sequence[CategoricalBins], numeric_columns: frozenset[str]
+    relation: sa.FromClause, features: Sequence[CategoricalBins], types: Mapping[str, int]
 ) -> sa.Select[Any]:
-    """Distinct values and counts of every categorical feature, and the row count, in one scan.
+    """Counts of every categorical feature's values, and the row count, in one scan.
 
     Rows: one value per feature, one ``GROUPING`` flag per feature (0 in the feature's own set), the count.
-    The row whose flags are all 1 is the empty grouping set: its count is the number of rows.
+    The row whose flags are all 1 is the empty grouping set: its count is the number of rows. A value is
+    the layout's label, :data:`OTHER` or ``None`` (missing) for a column whose type's text form is its
+    label (:data:`LABELLED_AS_TEXT`), so at most ``labels + 2`` rows per feature leave the server;
+    otherwise it is the raw distinct value, labelled by the caller.
     """
     columns = [
-        sa.cast(relation.c[bins.name], DOUBLE_PRECISION) if bins.name in numeric_columns else relation.c[bins.name]
+        sa.cast(relation.c[bins.name], DOUBLE_PRECISION)
+        if types.get(bins.name) == NUMERIC_OID
+        else relation.c[bins.name]
         for bins in features
     ]
     if not columns:
         return sa.select(sa.func.count()).select_from(relation)
     grouping_sets = sa.func.grouping_sets(*[sa.tuple_(column) for column in columns], sa.tuple_())
-    return (
-        sa.select(*columns, *[sa.func.grouping(column) for column in columns], sa.func.count())
+    counted = (
+        sa.select(
+            *[column.label(f"value_{index}") for index, column in enumerate(columns)],
+            *[sa.func.grouping(column).label(f"set_{index}") for index, column in enumerate(columns)],
+            sa.func.count().label("rows"),
+        )
         .select_from(relation)
         .group_by(grouping_sets)
+        .subquery("counted")
     )
+    values: list[sa.ColumnElement[Any]] = []
+    for index, bins in enumerate(features):
+        value: sa.ColumnElement[Any] = counted.c[f"value_{index}"]
+        if types.get(bins.name) in LABELLED_AS_TEXT:
+            text = sa.cast(value, sa.Text)
+            labels = sa.bindparam(f"labels_{index}", list(bins.labels), type_=ARRAY(sa.Text))
+            value = sa.case((value.is_(None), sa.null()), (text == sa.any_(labels), text), else_=sa.literal(OTHER))
+        values.append(value)
+    flags = [counted.c[f"set_{index}"] for index in range(len(features))]
+    return sa.select(*values, *flags, sa.func.sum(counted.c.rows)).group_by(*values, *flags)
