@@ -1,7 +1,7 @@
 """The counting statements of the PostgreSQL source, built with SQLAlchemy Core.
 
-Every identifier is quoted by SQLAlchemy's PostgreSQL dialect and every value -- edge arrays, the
-``NaN`` and infinity markers, feature indexes -- is a bound parameter; no value is pasted into SQL.
+Every identifier is quoted by SQLAlchemy's PostgreSQL dialect and every value -- edge and label
+arrays, the ``NaN``, infinity and ``other`` markers -- is a bound parameter; no value is pasted into SQL.
 
 **Numeric bins, one scan.** Each row's bins, one per numeric feature, are put in an array and
 spread into ``(feature, bin)`` rows by ``LATERAL unnest(ARRAY[...]) WITH ORDINALITY``; one ``GROUP BY
