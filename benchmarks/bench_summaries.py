@@ -11,12 +11,17 @@
      column into its bins with its moments (Arrow batches counted by numpy);
    * ``summary, SQL histogram`` (with ``--with-sql``): the same counts from one SQL aggregate.
 
+   With ``--postgres URL``, ``--postgres-rows`` seeded rows of the same column distributions are loaded
+   with ``COPY`` into a table of that database (then ``VACUUM ANALYZE``), and two more lines are timed:
+   PostgreSQL's own ``SELECT sum(c) ...`` of every column (the scan floor) and
+   :class:`~aumos_drift_detector.adapters.sources.PostgresSource` counting the table.
+
 2. **Month of hours.** 720 hourly summaries of ``--columns`` numeric features on ``--bins`` bins (each
    hour 10,000 rows counted in memory, not timed), then the timed part of a run: merge the 720
    summaries and run KS (with its bound) and PSI on every feature against the reference summary.
 
 Run: ``.venv/bin/python benchmarks/bench_summaries.py [--rows 10000000] [--columns 20] [--files 20]
-[--bins 2000] [--threads 2] [--data DIR] [--keep]``
+[--bins 2000] [--threads 2] [--data DIR] [--keep] [--postgres postgresql://postgres@127.0.0.1:5432/test]``
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ from aumos_drift_detector.core.summaries import (
 from aumos_drift_detector.core.summaries.layout_builder import numeric_edges
 
 SEED = 20261130
+POSTGRES_TABLE = "bench_summaries"
 
 
 def layout_for(columns: int, bins: int) -> SummaryLayout:
@@ -68,6 +74,54 @@ def write_dataset(directory: Path, rows: int, columns: int, files: int) -> float
     return time.perf_counter() - started
 
 
+def load_postgres(url: str, rows: int, columns: int) -> float:
+    """Load ``rows`` seeded rows of the dataset's column distributions into :data:`POSTGRES_TABLE` with ``COPY``."""
+    import asyncio
+
+    import asyncpg
+
+    async def load() -> None:
+        connection = await asyncpg.connect(url)
+        try:
+            names = [f"c{index}" for index in range(columns)]
+            await connection.execute(f"DROP TABLE IF EXISTS {POSTGRES_TABLE}")
+            await connection.execute(f"CREATE TABLE {POSTGRES_TABLE} ({', '.join(f'{n} float8' for n in names)})")
+            rng = np.random.default_rng(SEED + 1)
+            for start in range(0, rows, 100_000):
+                size = min(100_000, rows - start)
+                block = np.column_stack([rng.normal(i * 0.1, 1.0 + i * 0.05, size) for i in range(columns)])
+                await connection.copy_records_to_table(POSTGRES_TABLE, records=block.tolist(), columns=names)
+            await connection.execute(f"VACUUM ANALYZE {POSTGRES_TABLE}")
+        finally:
+            await connection.close()
+
+    started = time.perf_counter()
+    asyncio.run(load())
+    return time.perf_counter() - started
+
+
+def measure_postgres(kind: str, url: str, columns: int, bins: int) -> int:
+    """Count the PostgreSQL table with the source, or sum every column (the scan floor); returns the rows."""
+    import asyncio
+
+    import asyncpg
+
+    from aumos_drift_detector.adapters.sources import PostgresSource
+
+    if kind == "pg-summary":
+        return PostgresSource(url, table=POSTGRES_TABLE).count(layout_for(columns, bins)).rows
+
+    async def scan() -> int:
+        connection = await asyncpg.connect(url)
+        try:
+            sums = ", ".join(f"sum(c{index})" for index in range(columns))
+            return int(await connection.fetchval(f"SELECT count(*), {sums} FROM {POSTGRES_TABLE}", column=0))
+        finally:
+            await connection.close()
+
+    return asyncio.run(scan())
+
+
 def measure(kind: str, glob: str, columns: int, bins: int, threads: int) -> dict[str, float]:
     """Run in a child process: time one query and report the process's peak RSS."""
     import duckdb
@@ -76,7 +130,9 @@ def measure(kind: str, glob: str, columns: int, bins: int, threads: int) -> dict
 
     layout = layout_for(columns, bins)
     started = time.perf_counter()
-    if kind in ("stream", "sql"):
+    if kind.startswith("pg-"):
+        rows = measure_postgres(kind, glob, columns, bins)
+    elif kind in ("stream", "sql"):
         rows = DuckDbSource(glob, threads=threads, counting=kind).count(layout).rows
     else:
         connection = duckdb.connect(":memory:")
@@ -138,6 +194,8 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=None)
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--with-sql", action="store_true", help="also time counting='sql' (slow at 2000 bins)")
+    parser.add_argument("--postgres", default=None, help="also load and count a PostgreSQL table (a URL)")
+    parser.add_argument("--postgres-rows", type=int, default=1_000_000)
     parser.add_argument("--child", default=None)
     parser.add_argument("--glob", default=None)
     args = parser.parse_args()
@@ -157,14 +215,12 @@ def main() -> None:
     kinds = [("count", "SELECT count(*)"), ("scan", "scan floor: sum of every column"), ("stream", "summary, stream")]
     if args.with_sql:
         kinds.append(("sql", "summary, SQL histogram"))
-    for kind, label in kinds:
-        result = child(kind, glob, args.columns, args.bins, args.threads)
-        rate = result["rows"] / result["seconds"]
-        print(
-            f"| {label} | {result['seconds']:.2f} | {rate:,.0f} | {rate * args.columns:,.0f} | "
-            f"{result['peak_rss_mb']:.0f} |",
-            flush=True,
-        )
+    report(kinds, glob, args)
+    if args.postgres:
+        seconds = load_postgres(args.postgres, args.postgres_rows, args.columns)
+        print(f"loaded {args.postgres_rows:,} x {args.columns} float8 into PostgreSQL with COPY in {seconds:.1f} s")
+        pg_kinds = [("pg-scan", "PostgreSQL scan floor: sum of every column"), ("pg-summary", "PostgreSQL summary")]
+        report(pg_kinds, args.postgres, args)
     for label, (total, merge) in month_of_hours(args.columns, args.bins).items():
         print(
             f"run over {label} ({args.columns} features x {args.bins} bins, KS + PSI on every feature): "
@@ -172,6 +228,36 @@ def main() -> None:
         )
     if not args.keep and args.data is None:
         shutil.rmtree(directory)
+    if args.postgres and not args.keep:
+        drop_postgres(args.postgres)
+
+
+def report(kinds: list[tuple[str, str]], target: str, args: argparse.Namespace) -> None:
+    """Time each kind in a fresh process and print its table row."""
+    for kind, label in kinds:
+        result = child(kind, target, args.columns, args.bins, args.threads)
+        rate = result["rows"] / result["seconds"]
+        print(
+            f"| {label} | {result['seconds']:.2f} | {rate:,.0f} | {rate * args.columns:,.0f} | "
+            f"{result['peak_rss_mb']:.0f} |",
+            flush=True,
+        )
+
+
+def drop_postgres(url: str) -> None:
+    """Drop the benchmark's table."""
+    import asyncio
+
+    import asyncpg
+
+    async def drop() -> None:
+        connection = await asyncpg.connect(url)
+        try:
+            await connection.execute(f"DROP TABLE IF EXISTS {POSTGRES_TABLE}")
+        finally:
+            await connection.close()
+
+    asyncio.run(drop())
 
 
 if __name__ == "__main__":

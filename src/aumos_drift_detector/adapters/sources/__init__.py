@@ -8,8 +8,11 @@ Each source implements :class:`~aumos_drift_detector.core.summaries.source.Summa
 * :class:`~aumos_drift_detector.adapters.sources.spark_source.SparkSource` -- the same files counted by
   a Spark session (``local[*]`` or a cluster). PySpark is an optional dependency (the ``spark`` extra),
   so it is imported from its module, never from this package.
+* :class:`PostgresSource` -- a PostgreSQL table or query counted by the database, in one read-only
+  transaction.
 """
 
 from aumos_drift_detector.adapters.sources.duckdb_source import DuckDbSource
+from aumos_drift_detector.adapters.sources.postgres_source import PostgresSource
 
-__all__ = ["DuckDbSource"]
+__all__ = ["DuckDbSource", "PostgresSource"]
