@@ -23,8 +23,9 @@ class SummarySource(Protocol):
         """Count every row of the source into ``layout``.
 
         Raises:
-            ValidationError: The source lacks a layout feature, or a numeric feature is not numeric.
-            InfrastructureError: The source cannot be read.
+            ValidationError: The source lacks a layout feature, a numeric feature is not numeric, or what the
+                source names cannot be read (missing files, an unreachable database): the message names the
+                source, never a password.
         """
         ...
 
