@@ -21,6 +21,9 @@ def test_the_report_shows_the_multivariate_tests_and_the_attribution_table():
     assert "Attribution: domain_classifier on a, b&lt;c" in page
     assert page.index("<td>b&lt;c</td><td>0.25") < page.index("<td>a</td><td>0.01")
     assert "Drift detected" in page  # the multivariate test made the verdict
+    assert "the joint distribution drifted (domain_classifier)" in page  # and the verdict line says so
+    quiet = render_detection(detection, multivariate=[_result(False)])
+    assert "joint distribution" not in quiet
 
 
 def test_without_multivariate_tests_the_report_has_no_section():

@@ -195,7 +195,8 @@ def render_detection(
     shown |= _statistical_facts(detection)
     features = [feature_view(item) for item in sorted(detection.features, key=_strength_order)]
     drifted = sum(item.drift_detected for item in detection.features)
-    context |= {"facts": shown, "features": features, "drifted": drifted}
+    joint = [str(item.get("method")) for item in multivariate if item.get("drift_detected")]
+    context |= {"facts": shown, "features": features, "drifted": drifted, "joint": joint}
     return environment().get_template("statistical_report.html.j2").render(context)
 
 
