@@ -13,11 +13,12 @@ from typing import Any
 import pytest
 
 from aumos_drift_detector.adapters.api.context import Services
+from aumos_drift_detector.bootstrap import Container
 from aumos_drift_detector.core.clock import FixedClock
-from aumos_drift_detector.core.detections.model import DetectionStatus, StatisticalDetection
+from aumos_drift_detector.core.detections.model import DetectionStatus, RunTrigger, StatisticalDetection
 from aumos_drift_detector.core.errors import ConflictError, ValidationError
 from aumos_drift_detector.core.ingest.model import ReferenceDataset, ReferenceKind, SourceWindow
-from aumos_drift_detector.core.monitors.config import WindowSpec
+from aumos_drift_detector.core.monitors.config import Schedule, WindowSpec
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.monitors.reference_window import ReferenceWindow
 from aumos_drift_detector.core.monitors.service import MonitorChanges
@@ -30,10 +31,10 @@ DAY = timedelta(days=1)
 OPTION = {"last_seconds": 7 * 86_400, "ending_seconds_ago": 86_400, "min_rows": 200}
 
 
-async def _monitor(services: Services, **option: Any) -> Monitor:
+async def _monitor(services: Services, schedule: Schedule | None = None, **option: Any) -> Monitor:
     window = parse(ReferenceWindow, {**OPTION, **option})
     current = WindowSpec(last_rows=None, last_seconds=86_400)
-    return await services.monitors.create(ADMIN, draft(reference_window=window, window=current))
+    return await services.monitors.create(ADMIN, draft(reference_window=window, window=current, schedule=schedule))
 
 
 async def _ingest(services: Services, monitor: Monitor, columns: dict[str, Any]) -> None:
@@ -127,6 +128,24 @@ async def test_a_monitor_without_any_past_rows_is_insufficient_data_not_a_confli
     detection = await services.runs.run_now(OPERATOR, monitor.id)
     assert detection.status is DetectionStatus.INSUFFICIENT_DATA
     assert "has 0 rows" in (detection.error or "")
+
+
+async def test_scheduled_runs_record_a_short_window_and_then_build_the_reference(
+    container: Container, services: Services, storage: InMemoryStorage, clock: FixedClock
+) -> None:
+    monitor = await _monitor(services, schedule=Schedule(cron="0 * * * *"))
+    await _ingest(services, monitor, churn_rows(1, 1500))
+    clock.set(T0 + timedelta(hours=1))  # the rows are in the current window, not yet in the reference window
+    assert await container.scheduler().tick() == 1
+    clock.set(T0 + 5 * DAY)
+    await _ingest(services, monitor, churn_rows(2, 800, age_shift=8.0))
+    assert await container.scheduler().tick() == 1
+    short, built = sorted(storage.detections.values(), key=lambda item: item.started_at)
+    assert isinstance(short, StatisticalDetection)
+    assert isinstance(built, StatisticalDetection)
+    assert (short.trigger, short.status) == (RunTrigger.SCHEDULE, DetectionStatus.INSUFFICIENT_DATA)
+    assert "has 0 rows of observations" in (short.error or "")
+    assert (built.status, built.is_drift, built.summary.reference_version) == (DetectionStatus.SUCCEEDED, True, 1)
 
 
 async def test_concurrent_runs_store_one_version(
