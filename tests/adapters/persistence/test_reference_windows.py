@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from aumos_drift_detector.core.ingest.model import ReferenceDataset, ReferenceKind, SourceWindow
+from aumos_drift_detector.core.ingest.model import ReferenceDataset, ReferenceInfo, ReferenceKind, SourceWindow
 from tests.adapters.persistence.conftest import Storage
 from tests.adapters.persistence.test_repositories import T0, _add, make_monitor
 
@@ -44,9 +44,22 @@ async def test_a_rolling_version_reads_back_with_its_window_and_an_upload_withou
     async with storage.unit_of_work() as uow:
         latest = await uow.references.latest("acme", monitor.id)
         first = await uow.references.get_version("acme", monitor.id, 1)
+        info = await uow.references.latest_info("acme", monitor.id)
+        none = await uow.references.latest_info("acme", uuid.uuid4())
     assert latest == rolling
     assert latest is not None
     assert (latest.kind, latest.window) == (ReferenceKind.ROLLING, window)
     assert latest.window.start.tzinfo is not None
     assert first == uploaded
     assert first.kind is ReferenceKind.UPLOAD
+    assert (info, none) == (ReferenceInfo(2, T0 + timedelta(hours=2), window), None)
+
+
+async def test_the_newest_info_of_an_upload_has_no_window(storage: Storage) -> None:
+    monitor = make_monitor()
+    await _add(storage, monitor)
+    async with storage.unit_of_work() as uow:
+        await uow.references.add(_reference(monitor.id, 1, None))
+        await uow.commit()
+    async with storage.unit_of_work() as uow:
+        assert await uow.references.latest_info("acme", monitor.id) == ReferenceInfo(1, T0 + timedelta(hours=1), None)

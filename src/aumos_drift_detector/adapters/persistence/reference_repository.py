@@ -19,7 +19,7 @@ from aumos_drift_detector.adapters.persistence.large_values import (
 )
 from aumos_drift_detector.adapters.persistence.tables import ReferenceRow, ReferenceSampleRow, ReferenceWindowRow
 from aumos_drift_detector.core.errors import NotFoundError
-from aumos_drift_detector.core.ingest.model import ReferenceDataset, SourceWindow
+from aumos_drift_detector.core.ingest.model import ReferenceDataset, ReferenceInfo, SourceWindow
 
 _REFERENCE_FIELDS = (
     "id",
@@ -103,6 +103,23 @@ class SqlAlchemyReferenceRepository:
         with storage_errors("get reference"):
             found = (await self._session.execute(query)).scalar_one()
         return None if found is None else int(found)
+
+    async def latest_info(self, tenant_id: str, monitor_id: uuid.UUID) -> ReferenceInfo | None:
+        """Return the newest version's number, creation time and rolling window, if any (no large value is read)."""
+        window = (ReferenceWindowRow.window_start, ReferenceWindowRow.window_end)
+        query = (
+            select(ReferenceRow.version, ReferenceRow.created_at, *window)
+            .outerjoin(ReferenceWindowRow, ReferenceWindowRow.id == ReferenceRow.id)
+            .where(ReferenceRow.tenant_id == tenant_id, ReferenceRow.monitor_id == monitor_id)
+            .order_by(ReferenceRow.version.desc())
+            .limit(1)
+        )
+        with storage_errors("get reference"):
+            found = (await self._session.execute(query)).first()
+        if found is None:
+            return None
+        version, created_at, start, end = found
+        return ReferenceInfo(int(version), created_at, SourceWindow(start, end) if start is not None else None)
 
     async def get_version(self, tenant_id: str, monitor_id: uuid.UUID, version: int) -> ReferenceDataset:
         """Return one version or raise ``NotFoundError``."""

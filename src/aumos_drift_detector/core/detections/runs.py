@@ -111,15 +111,17 @@ class RunService:
         async with self._uow_factory() as uow:
             return await uow.monitors.get(tenant_id, monitor_id)
 
-    async def _reference(
+    async def _rolling_reference(
         self, monitor: Monitor, started: datetime
     ) -> ReferenceDataset | tuple[DetectionStatus, str] | None:
-        """The newest reference version; for a monitor with a rolling reference, a current one or why there is none."""
-        async with self._uow_factory() as uow:
-            latest = await uow.references.latest(monitor.tenant_id, monitor.id)
+        """A rolling reference built for this run, or why none could be; ``None``: the newest stored version serves."""
         option = monitor.reference_window
-        if option is None or is_current(latest, option, started):
-            return latest
+        if option is None:
+            return None
+        async with self._uow_factory() as uow:
+            latest = await uow.references.latest_info(monitor.tenant_id, monitor.id)
+        if is_current(latest, option, started):
+            return None
         try:
             built = await self._rolling.refresh(monitor, started)
         except InsufficientDataError as exc:
@@ -132,10 +134,13 @@ class RunService:
 
     async def _load(self, tenant_id: str, monitor_id: uuid.UUID, started: datetime) -> _Inputs:
         monitor = await self._monitor(tenant_id, monitor_id)
-        reference = await self._reference(monitor, started)
-        if not isinstance(reference, ReferenceDataset):
-            return _Inputs(monitor, None, None, reference)
+        rolling = await self._rolling_reference(monitor, started)
+        if isinstance(rolling, tuple):
+            return _Inputs(monitor, None, None, rolling)
         async with self._uow_factory() as uow:
+            reference = rolling or await uow.references.latest(tenant_id, monitor_id)
+            if reference is None:
+                return _Inputs(monitor, None, None)
             seconds = monitor.window.last_seconds
             window = await uow.observations.load_window(
                 tenant_id,

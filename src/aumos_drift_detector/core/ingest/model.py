@@ -39,6 +39,21 @@ class SourceWindow:
     end: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class ReferenceInfo:
+    """What a run needs to know of a version to decide whether to rebuild a rolling reference.
+
+    Attributes:
+        version: The version's number.
+        created_at: When it was stored (for a rolling version, the run it was built for).
+        window: Its window of observations, for a rolling version; ``None`` for an upload.
+    """
+
+    version: int
+    created_at: datetime
+    window: SourceWindow | None
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReferenceDataset:
     """One version of a monitor's reference data, kept as a profile (raw rows are not stored).
@@ -73,6 +88,11 @@ class ReferenceDataset:
     created_at: datetime
     sample: bytes | None = None
     window: SourceWindow | None = None
+
+    @property
+    def info(self) -> ReferenceInfo:
+        """The version's number, creation time and window."""
+        return ReferenceInfo(self.version, self.created_at, self.window)
 
     @property
     def kind(self) -> ReferenceKind:

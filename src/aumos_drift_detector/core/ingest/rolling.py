@@ -31,6 +31,7 @@ from aumos_drift_detector.core.ingest.model import (
     ROLLING_CONTENT_TYPE,
     ReceivedBatch,
     ReferenceDataset,
+    ReferenceInfo,
     SourceWindow,
 )
 from aumos_drift_detector.core.ingest.samples import SampleCodec, reference_sample_writer
@@ -59,7 +60,7 @@ class RollingShortfall:
     reason: str
 
 
-def is_current(reference: ReferenceDataset | None, option: ReferenceWindow, now: datetime) -> bool:
+def is_current(reference: ReferenceInfo | None, option: ReferenceWindow, now: datetime) -> bool:
     """Whether ``reference`` is a rolling version of ``option``'s window built less than ``refresh_seconds`` ago."""
     if reference is None or reference.window is None:
         return False
@@ -139,19 +140,23 @@ class RollingReferences:
         return builder.payload(), sampler.finish() if sampler is not None else None
 
     async def _store(self, monitor: Monitor, option: ReferenceWindow, built: ReferenceDataset) -> ReferenceDataset:
+        """Store ``built`` as the next version unless a concurrent run stored a current one (then read that)."""
         async with self._uow_factory() as uow:
             await uow.monitors.lock(monitor.tenant_id, monitor.id)
-            latest = await uow.references.latest(monitor.tenant_id, monitor.id)
-            if latest is not None and is_current(latest, option, built.created_at):
-                return latest  # a concurrent run of this refresh period stored it first
-            reference = dataclasses.replace(built, version=(latest.version if latest else 0) + 1)
-            await uow.references.add(reference)
-            await uow.commit()
+            latest = await uow.references.latest_info(monitor.tenant_id, monitor.id)
+            stored_meanwhile = latest is not None and is_current(latest, option, built.created_at)
+            if not stored_meanwhile:
+                reference = dataclasses.replace(built, version=(latest.version if latest else 0) + 1)
+                await uow.references.add(reference)
+                await uow.commit()
+        if latest is not None and stored_meanwhile:
+            async with self._uow_factory() as uow:  # a concurrent run of this refresh period stored it first
+                return await uow.references.get_version(monitor.tenant_id, monitor.id, latest.version)
         log.info(
             "rolling_reference_built",
             monitor_id=str(monitor.id),
             version=reference.version,
             rows=reference.rows,
-            window_start=built.window.start.isoformat() if built.window else None,
+            window_start=option.bounds(built.created_at)[0].isoformat(),
         )
         return reference
