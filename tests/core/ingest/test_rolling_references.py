@@ -14,6 +14,7 @@ import pytest
 
 from aumos_drift_detector.adapters.api.context import Services
 from aumos_drift_detector.bootstrap import Container
+from aumos_drift_detector.core.backtest.service import BacktestRequest
 from aumos_drift_detector.core.clock import FixedClock
 from aumos_drift_detector.core.detections.model import DetectionStatus, RunTrigger, StatisticalDetection
 from aumos_drift_detector.core.errors import ConflictError, ValidationError
@@ -146,6 +147,22 @@ async def test_scheduled_runs_record_a_short_window_and_then_build_the_reference
     assert (short.trigger, short.status) == (RunTrigger.SCHEDULE, DetectionStatus.INSUFFICIENT_DATA)
     assert "has 0 rows of observations" in (short.error or "")
     assert (built.status, built.is_drift, built.summary.reference_version) == (DetectionStatus.SUCCEEDED, True, 1)
+
+
+async def test_a_backtest_replays_against_the_newest_rolling_version_once_one_is_built(
+    services: Services, clock: FixedClock
+) -> None:
+    monitor = await _history(services, clock, age_shift=8.0)
+    with pytest.raises(ConflictError, match="no rolling reference yet") as refused:
+        await services.backtests.backtest(OPERATOR, monitor.id, BacktestRequest(every=DAY))
+    assert refused.value.details["field"] == "reference_window"
+    await services.runs.run_now(OPERATOR, monitor.id)
+    report = await services.backtests.backtest(OPERATOR, monitor.id, BacktestRequest(every=DAY))
+    # the past day is the reference window's own rows, the last one the shifted rows: no rebuild per check
+    assert [(check.status, check.drift_detected) for check in report.checks if check.rows] == [
+        (DetectionStatus.SUCCEEDED, False),
+        (DetectionStatus.SUCCEEDED, True),
+    ]
 
 
 async def test_concurrent_runs_store_one_version(
