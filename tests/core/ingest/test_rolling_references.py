@@ -10,6 +10,7 @@ import asyncio
 from datetime import timedelta
 from typing import Any
 
+import numpy as np
 import pytest
 
 from aumos_drift_detector.adapters.api.context import Services
@@ -19,14 +20,16 @@ from aumos_drift_detector.core.clock import FixedClock
 from aumos_drift_detector.core.detections.model import DetectionStatus, RunTrigger, StatisticalDetection
 from aumos_drift_detector.core.errors import ConflictError, ValidationError
 from aumos_drift_detector.core.ingest.model import ReferenceDataset, ReferenceKind, SourceWindow
-from aumos_drift_detector.core.monitors.config import Schedule, WindowSpec
+from aumos_drift_detector.core.monitors.config import FeatureConfig, Schedule, WindowSpec
 from aumos_drift_detector.core.monitors.model import Monitor
+from aumos_drift_detector.core.monitors.multivariate import MultivariateConfig
 from aumos_drift_detector.core.monitors.reference_window import ReferenceWindow
 from aumos_drift_detector.core.monitors.service import MonitorChanges
 from aumos_drift_detector.core.unit_of_work_in_memory import InMemoryStorage
 from aumos_drift_detector.core.validation import parse
 from tests.core.builders import T0
 from tests.core.inputs import ADMIN, OPERATOR, churn_rows, draft, upload
+from tests.core.multivariate.scenarios import mixed_table
 
 DAY = timedelta(days=1)
 OPTION = {"last_seconds": 7 * 86_400, "ending_seconds_ago": 86_400, "min_rows": 200}
@@ -51,6 +54,11 @@ async def _history(services: Services, clock: FixedClock, *, age_shift: float, *
     return monitor
 
 
+def _flip(seed: int, rho: float) -> dict[str, Any]:
+    table = mixed_table(np.random.default_rng(seed), 800, rho=rho)
+    return {name: table[name] for name in ("a", "b", "c")}
+
+
 def _versions(storage: InMemoryStorage) -> list[ReferenceDataset]:
     return sorted(storage.references.values(), key=lambda item: item.version)
 
@@ -70,6 +78,25 @@ async def test_a_shift_between_the_reference_window_and_the_current_window_drift
     assert reference.sample is not None  # the multivariate tests' row sample, as an upload keeps
     assert (detection.summary.reference_version, detection.summary.reference_rows) == (1, 1500)
     assert detection.summary.current_rows == 800
+
+
+async def test_the_multivariate_tests_use_the_row_sample_of_the_rolling_version(
+    services: Services, clock: FixedClock
+) -> None:
+    features = tuple(FeatureConfig(name=name, kind="numerical") for name in ("a", "b", "c"))
+    joint = parse(MultivariateConfig, {"tests": ["classifier"], "sample_size": 800})
+    window = parse(ReferenceWindow, OPTION)
+    current = WindowSpec(last_rows=None, last_seconds=86_400)
+    config = draft(features=features, multivariate=joint, reference_window=window, window=current)
+    monitor = await services.monitors.create(ADMIN, config)
+    await _ingest(services, monitor, _flip(1, 0.6))
+    clock.set(T0 + 5 * DAY)
+    await _ingest(services, monitor, _flip(2, -0.6))  # each column as it was; their correlation flipped
+    detection = await services.runs.run_now(OPERATOR, monitor.id)
+    assert detection.multivariate is not None
+    assert detection.multivariate.skipped is None
+    (test,) = detection.multivariate.tests
+    assert (test.method, test.drift_detected, test.n_reference) == ("domain_classifier", True, 800)
 
 
 async def test_unchanged_data_does_not_drift(services: Services, clock: FixedClock) -> None:
