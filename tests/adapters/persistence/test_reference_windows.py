@@ -52,7 +52,7 @@ async def test_a_rolling_version_reads_back_with_its_window_and_an_upload_withou
     assert latest.window.start.tzinfo is not None
     assert first == uploaded
     assert first.kind is ReferenceKind.UPLOAD
-    assert (info, none) == (ReferenceInfo(2, T0 + timedelta(hours=2), window), None)
+    assert (info, none) == (ReferenceInfo(2, T0 + timedelta(hours=2), window, ("age", "plan")), None)
 
 
 async def test_the_newest_info_of_an_upload_has_no_window(storage: Storage) -> None:
@@ -62,4 +62,6 @@ async def test_the_newest_info_of_an_upload_has_no_window(storage: Storage) -> N
         await uow.references.add(_reference(monitor.id, 1, None))
         await uow.commit()
     async with storage.unit_of_work() as uow:
-        assert await uow.references.latest_info("acme", monitor.id) == ReferenceInfo(1, T0 + timedelta(hours=1), None)
+        assert await uow.references.latest_info("acme", monitor.id) == ReferenceInfo(
+            1, T0 + timedelta(hours=1), None, ("age", "plan")
+        )

@@ -134,6 +134,19 @@ async def test_a_changed_window_is_rebuilt_at_the_next_run(
     assert _versions(storage)[1].window == SourceWindow(T0 - 2 * DAY, T0 + 4 * DAY)
 
 
+async def test_a_changed_feature_list_is_rebuilt_at_the_next_run(
+    services: Services, storage: InMemoryStorage, clock: FixedClock
+) -> None:
+    monitor = await _history(services, clock, age_shift=0.0)
+    await services.runs.run_now(OPERATOR, monitor.id)
+    age_only = (FeatureConfig(name="age", kind="numerical"),)
+    await services.monitors.update(ADMIN, monitor.id, MonitorChanges(features=age_only))
+    detection = await services.runs.run_now(OPERATOR, monitor.id)
+    assert detection.status is DetectionStatus.SUCCEEDED
+    assert [feature.name for feature in detection.features] == ["age"]
+    assert [(item.version, item.columns) for item in _versions(storage)] == [(1, ("age", "plan")), (2, ("age",))]
+
+
 async def test_too_few_rows_in_the_reference_window_is_insufficient_data_naming_the_window(
     services: Services, storage: InMemoryStorage, clock: FixedClock
 ) -> None:

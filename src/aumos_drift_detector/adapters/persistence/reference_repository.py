@@ -105,10 +105,10 @@ class SqlAlchemyReferenceRepository:
         return None if found is None else int(found)
 
     async def latest_info(self, tenant_id: str, monitor_id: uuid.UUID) -> ReferenceInfo | None:
-        """Return the newest version's number, creation time and rolling window, if any (no large value is read)."""
-        window = (ReferenceWindowRow.window_start, ReferenceWindowRow.window_end)
+        """Return the newest version's number, time, rolling window and columns, if any (no large value is read)."""
+        bounds = (ReferenceWindowRow.window_start, ReferenceWindowRow.window_end)
         query = (
-            select(ReferenceRow.version, ReferenceRow.created_at, *window)
+            select(ReferenceRow.version, ReferenceRow.created_at, ReferenceRow.columns, *bounds)
             .outerjoin(ReferenceWindowRow, ReferenceWindowRow.id == ReferenceRow.id)
             .where(ReferenceRow.tenant_id == tenant_id, ReferenceRow.monitor_id == monitor_id)
             .order_by(ReferenceRow.version.desc())
@@ -118,8 +118,9 @@ class SqlAlchemyReferenceRepository:
             found = (await self._session.execute(query)).first()
         if found is None:
             return None
-        version, created_at, start, end = found
-        return ReferenceInfo(int(version), created_at, SourceWindow(start, end) if start is not None else None)
+        version, created_at, columns, start, end = found
+        window = SourceWindow(start, end) if start is not None else None
+        return ReferenceInfo(int(version), created_at, window, tuple(columns))
 
     async def get_version(self, tenant_id: str, monitor_id: uuid.UUID, version: int) -> ReferenceDataset:
         """Return one version or raise ``NotFoundError``."""

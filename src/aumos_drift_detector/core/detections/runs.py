@@ -115,12 +115,11 @@ class RunService:
         self, monitor: Monitor, started: datetime
     ) -> ReferenceDataset | tuple[DetectionStatus, str] | None:
         """A rolling reference built for this run, or why none could be; ``None``: the newest stored version serves."""
-        option = monitor.reference_window
-        if option is None:
+        if monitor.reference_window is None:
             return None
         async with self._uow_factory() as uow:
             latest = await uow.references.latest_info(monitor.tenant_id, monitor.id)
-        if is_current(latest, option, started):
+        if is_current(latest, monitor, started):
             return None
         try:
             built = await self._rolling.refresh(monitor, started)

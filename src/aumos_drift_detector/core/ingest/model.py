@@ -47,11 +47,13 @@ class ReferenceInfo:
         version: The version's number.
         created_at: When it was stored (for a rolling version, the run it was built for).
         window: Its window of observations, for a rolling version; ``None`` for an upload.
+        columns: Its column names.
     """
 
     version: int
     created_at: datetime
     window: SourceWindow | None
+    columns: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -91,8 +93,8 @@ class ReferenceDataset:
 
     @property
     def info(self) -> ReferenceInfo:
-        """The version's number, creation time and window."""
-        return ReferenceInfo(self.version, self.created_at, self.window)
+        """The version's number, creation time, window and columns."""
+        return ReferenceInfo(self.version, self.created_at, self.window, self.columns)
 
     @property
     def kind(self) -> ReferenceKind:

@@ -60,13 +60,23 @@ class RollingShortfall:
     reason: str
 
 
-def is_current(reference: ReferenceInfo | None, option: ReferenceWindow, now: datetime) -> bool:
-    """Whether ``reference`` is a rolling version of ``option``'s window built less than ``refresh_seconds`` ago."""
-    if reference is None or reference.window is None:
+def is_current(reference: ReferenceInfo | None, monitor: Monitor, now: datetime) -> bool:
+    """Whether ``reference`` serves a run of ``monitor`` at ``now`` without a rebuild.
+
+    It does if it is a rolling version of the same window as the monitor's option, of the monitor's
+    current columns, built less than ``refresh_seconds`` before ``now``.
+    """
+    option = monitor.reference_window
+    if option is None or reference is None or reference.window is None:
         return False
     window = reference.window
-    start, end = option.bounds(reference.created_at)
-    return (window.start, window.end) == (start, end) and now - reference.created_at < option.refresh
+    same_window = (window.start, window.end) == option.bounds(reference.created_at)
+    same_columns = reference.columns == _columns(monitor)
+    return same_window and same_columns and now - reference.created_at < option.refresh
+
+
+def _columns(monitor: Monitor) -> tuple[str, ...]:
+    return (*monitor.feature_names, *monitor.embedding_names)
 
 
 def _shortfall(option: ReferenceWindow, window: SourceWindow, rows: int) -> RollingShortfall:
@@ -101,7 +111,7 @@ class RollingReferences:
             msg = "the monitor has no reference_window"
             raise ValueError(msg)
         window = SourceWindow(*option.bounds(now))
-        columns = [*monitor.feature_names, *monitor.embedding_names]
+        columns = list(_columns(monitor))
         async with self._uow_factory() as uow:
             batches = await uow.observations.received_batches(
                 monitor.tenant_id, monitor.id, columns=columns, since=window.start, until=window.end
@@ -125,7 +135,7 @@ class RollingReferences:
             sample=sample,
             window=window,
         )
-        return await self._store(monitor, option, built)
+        return await self._store(monitor, built)
 
     def _profile(
         self, monitor: Monitor, columns: Sequence[str], batches: Sequence[ReceivedBatch]
@@ -139,12 +149,12 @@ class RollingReferences:
                 consumer.add(batch.table)
         return builder.payload(), sampler.finish() if sampler is not None else None
 
-    async def _store(self, monitor: Monitor, option: ReferenceWindow, built: ReferenceDataset) -> ReferenceDataset:
+    async def _store(self, monitor: Monitor, built: ReferenceDataset) -> ReferenceDataset:
         """Store ``built`` as the next version unless a concurrent run stored a current one (then read that)."""
         async with self._uow_factory() as uow:
             await uow.monitors.lock(monitor.tenant_id, monitor.id)
             latest = await uow.references.latest_info(monitor.tenant_id, monitor.id)
-            stored_meanwhile = latest is not None and is_current(latest, option, built.created_at)
+            stored_meanwhile = latest is not None and is_current(latest, monitor, built.created_at)
             if not stored_meanwhile:
                 reference = dataclasses.replace(built, version=(latest.version if latest else 0) + 1)
                 await uow.references.add(reference)
@@ -157,6 +167,6 @@ class RollingReferences:
             monitor_id=str(monitor.id),
             version=reference.version,
             rows=reference.rows,
-            window_start=option.bounds(built.created_at)[0].isoformat(),
+            window_start=built.window.start.isoformat() if built.window is not None else None,
         )
         return reference
