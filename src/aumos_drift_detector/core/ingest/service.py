@@ -87,6 +87,16 @@ def check_columns(columns: Sequence[ColumnFacts], monitor: Monitor, *, what: str
     return tuple(sorted(set(found) - {*monitor.feature_names, *monitor.embedding_names}))
 
 
+def _refuse_upload_while_rolling(monitor: Monitor) -> None:
+    """Refuse an upload to a monitor that builds rolling references: its next run would replace the upload."""
+    if monitor.reference_window is not None:
+        raise ConflictError(
+            "reference_window: this monitor builds its reference from its own observations; remove the "
+            'option (PATCH {"reference_window": null}) before uploading reference data',
+            details={"field": "reference_window", "monitor_id": str(monitor.id)},
+        )
+
+
 class DatasetService:
     """Stores reference versions and production batches for monitors.
 
@@ -135,12 +145,7 @@ class DatasetService:
         """
         principal.require(Role.OPERATOR)
         monitor = await self._monitor(principal, monitor_id)
-        if monitor.reference_window is not None:
-            raise ConflictError(
-                "reference_window: this monitor builds its reference from its own observations; remove the "
-                'option (PATCH {"reference_window": null}) before uploading reference data',
-                details={"field": "reference_window", "monitor_id": str(monitor_id)},
-            )
+        _refuse_upload_while_rolling(monitor)
         builder = ProfileBuilder(feature_specs(monitor))
         sampler = reference_sample_writer(self._samples, monitor)
         consumer: BatchConsumer = builder if sampler is None else BatchTee([builder, sampler])
