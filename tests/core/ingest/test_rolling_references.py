@@ -161,6 +161,22 @@ async def test_too_few_rows_in_the_reference_window_is_insufficient_data_naming_
     assert len(storage.detections) == 1
 
 
+async def test_a_window_without_usable_values_of_a_feature_is_insufficient_data_with_the_profilers_reason(
+    services: Services, storage: InMemoryStorage, clock: FixedClock
+) -> None:
+    monitor = await _monitor(services)
+    await _ingest(services, monitor, {"age": [None] * 300, "plan": ["basic"] * 300})
+    clock.set(T0 + 5 * DAY)
+    await _ingest(services, monitor, churn_rows(2, 800))
+    detection = await services.runs.run_now(OPERATOR, monitor.id)
+    assert detection.status is DetectionStatus.INSUFFICIENT_DATA
+    assert (
+        detection.error
+        == "reference window: feature 'age' has 0 usable reference values (of 300 rows), at least 5 needed"
+    )
+    assert storage.references == {}
+
+
 async def test_a_monitor_without_any_past_rows_is_insufficient_data_not_a_conflict(
     services: Services, clock: FixedClock
 ) -> None:
