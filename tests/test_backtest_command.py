@@ -197,3 +197,14 @@ def test_a_bad_time_exits_two_naming_column_and_row(
     history.write_text("\n".join(json.dumps(record) for record in records))
     assert _backtest(reference, history) == 2
     assert _error(capsys).startswith(f"aumos-drift backtest: error: {history}: {message}")
+
+
+def test_a_monitor_file_with_a_rolling_reference_replays_against_the_reference_file(
+    reference: Path, history: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monitor = tmp_path / "monitor.json"
+    option = {"last_seconds": 7 * 86_400, "ending_seconds_ago": 86_400}
+    monitor.write_text(json.dumps({"features": [{"name": "age", "kind": "numerical"}], "reference_window": option}))
+    assert _backtest(reference, history, "--monitor", str(monitor), "--json", "-") == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [check["drift_detected"] for check in report["checks"]] == [day >= SHIFT_DAY for day in range(DAYS)]

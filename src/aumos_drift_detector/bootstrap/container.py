@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from prometheus_client import CollectorRegistry, start_http_server
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -96,7 +97,12 @@ class Container:
             counter=self._label_counter(),
         )
         return Services(
-            monitors=MonitorService(self.unit_of_work, self.clock, self.calendar),
+            monitors=MonitorService(
+                self.unit_of_work,
+                self.clock,
+                self.calendar,
+                observation_retention=timedelta(days=self.settings.observation_retention_days),
+            ),
             datasets=DatasetService(
                 self.unit_of_work, self.clock, ArrowIpcTableWriter, telemetry=self.telemetry, samples=ArrowSampleCodec()
             ),

@@ -28,6 +28,7 @@ from aumos_drift_detector.core.monitors.config import (
     WindowSpec,
 )
 from aumos_drift_detector.core.monitors.model import Monitor
+from aumos_drift_detector.core.monitors.reference_window import ReferenceWindow
 from aumos_drift_detector.core.outcomes.model import AppliedBatch, ConceptCheckpoint
 from aumos_drift_detector.core.severity import Severity
 from aumos_drift_detector.core.unit_of_work import UnitOfWork
@@ -58,6 +59,7 @@ def make_monitor(tenant: str = "acme", *, created: datetime = T0, model_id: str 
         labels={"team": "growth"},
         alert_policy=AlertPolicy.model_validate({"min_severity": "high", "m_of_n": {"m": 2, "n": 3}}),
         concept=parse_concept({"detector": "DDM", "params": {"warm_start": 50}}),
+        reference_window=ReferenceWindow(last_seconds=28 * 86_400, ending_seconds_ago=7 * 86_400, min_rows=500),
         next_run_at=created + timedelta(hours=1),
     )
 

@@ -228,3 +228,15 @@ async def test_a_monitors_page_lists_its_multivariate_tests(app: tuple[httpx.Asy
     assert "<dt>multivariate tests</dt><dd>classifier, mmd/cosine on vec, α 0.01</dd>" in page.text
     plain = await client.post("/api/v1/monitors", json=MINIMAL_MONITOR, headers=auth(container.settings))
     assert "multivariate tests" not in (await client.get(f"/ui/monitors/{plain.json()['id']}")).text
+
+
+async def test_a_monitors_page_describes_its_rolling_reference(app: tuple[httpx.AsyncClient, Container]) -> None:
+    client, container = app
+    option = {"last_seconds": 21 * 86_400, "ending_seconds_ago": 7 * 86_400, "refresh_seconds": 6 * 3600}
+    body = {**MINIMAL_MONITOR, "reference_window": option}
+    created = await client.post("/api/v1/monitors", json=body, headers=auth(container.settings))
+    await _sign_in(client, container, "viewer")
+    page = await client.get(f"/ui/monitors/{created.json()['id']}")
+    assert "<dt>reference</dt><dd>rolling: the 21 d ending 7 d before each run, rebuilt every 6 h</dd>" in page.text
+    plain = await client.post("/api/v1/monitors", json=MINIMAL_MONITOR, headers=auth(container.settings))
+    assert "rolling:" not in (await client.get(f"/ui/monitors/{plain.json()['id']}")).text

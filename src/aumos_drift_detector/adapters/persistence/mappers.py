@@ -34,6 +34,7 @@ from aumos_drift_detector.core.errors import StorageError
 from aumos_drift_detector.core.monitors.config import DatasetRule, FeatureConfig, Schedule, WindowSpec
 from aumos_drift_detector.core.monitors.model import Monitor, MonitorStatus
 from aumos_drift_detector.core.monitors.multivariate import MultivariateConfig
+from aumos_drift_detector.core.monitors.reference_window import ReferenceWindow
 from aumos_drift_detector.core.retraining.policy import RetrainingPolicy
 from aumos_drift_detector.core.severity import Severity
 
@@ -69,6 +70,7 @@ def monitor_to_row(monitor: Monitor, row: MonitorRow | None = None) -> MonitorRo
         "retraining_policy": _document(monitor.retraining_policy),
         "concept": _document(monitor.concept),
         "multivariate": _document(monitor.multivariate),
+        "reference_window": _document(monitor.reference_window),
     }
     row.settings = {key: value for key, value in settings.items() if value is not None}
     row.next_run_at = monitor.next_run_at
@@ -103,10 +105,14 @@ def _schedule(row: MonitorRow) -> dict[str, str]:
     return {"cron": row.schedule_cron or "", "timezone": row.schedule_timezone or "UTC"}
 
 
+def _option(row: MonitorRow, name: str, model: type[M]) -> M | None:
+    data = row.settings.get(name)
+    return None if data is None else _stored(row, name, model.model_validate, data)
+
+
 def monitor_from_row(row: MonitorRow) -> Monitor:
     """Build a monitor entity from its row."""
     concept = row.settings.get("concept")
-    multivariate = row.settings.get("multivariate")
     return Monitor(
         id=row.id,
         tenant_id=row.tenant_id,
@@ -123,11 +129,8 @@ def monitor_from_row(row: MonitorRow) -> Monitor:
         alert_policy=_policy(row, "alert_policy", AlertPolicy, AlertPolicy()),
         retraining_policy=_policy(row, "retraining_policy", RetrainingPolicy, RetrainingPolicy()),
         concept=_stored(row, "concept", parse_concept, concept) if concept is not None else None,
-        multivariate=(
-            _stored(row, "multivariate", MultivariateConfig.model_validate, multivariate)
-            if multivariate is not None
-            else None
-        ),
+        multivariate=_option(row, "multivariate", MultivariateConfig),
+        reference_window=_option(row, "reference_window", ReferenceWindow),
         next_run_at=row.next_run_at,
         last_run_at=row.last_run_at,
         created_at=row.created_at,

@@ -1,4 +1,7 @@
-"""The repository of reference versions: each a profile and a row sample, stored and read as large values."""
+"""The repository of reference versions: each a profile and a row sample, stored and read as large values.
+
+A rolling version's observation window is a row of ``drf_reference_windows`` beside it.
+"""
 
 from __future__ import annotations
 
@@ -14,9 +17,9 @@ from aumos_drift_detector.adapters.persistence.large_values import (
     read_large_value,
     stage_large_value,
 )
-from aumos_drift_detector.adapters.persistence.tables import ReferenceRow, ReferenceSampleRow
+from aumos_drift_detector.adapters.persistence.tables import ReferenceRow, ReferenceSampleRow, ReferenceWindowRow
 from aumos_drift_detector.core.errors import NotFoundError
-from aumos_drift_detector.core.ingest.model import ReferenceDataset
+from aumos_drift_detector.core.ingest.model import ReferenceDataset, ReferenceInfo, SourceWindow
 
 _REFERENCE_FIELDS = (
     "id",
@@ -54,6 +57,15 @@ class SqlAlchemyReferenceRepository:
             await profile.complete(self._session)
             if reference.sample is not None:
                 await self._add_sample(reference, reference.sample)
+            if reference.window is not None:
+                await self._session.execute(
+                    insert(ReferenceWindowRow).values(
+                        id=reference.id,
+                        tenant_id=reference.tenant_id,
+                        window_start=reference.window.start,
+                        window_end=reference.window.end,
+                    )
+                )
 
     async def _add_sample(self, reference: ReferenceDataset, payload: bytes) -> None:
         sample = await stage_large_value(self._session, payload, ReferenceSampleRow.payload, reference.id)
@@ -66,6 +78,13 @@ class SqlAlchemyReferenceRepository:
         handle = large_value_handle(self._session, ReferenceSampleRow.payload)
         found = (await self._session.execute(select(handle).where(ReferenceSampleRow.id == reference_id))).first()
         return None if found is None else await read_large_value(self._session, ReferenceSampleRow.payload, found[0])
+
+    async def _window(self, reference_id: uuid.UUID) -> SourceWindow | None:
+        query = select(ReferenceWindowRow.window_start, ReferenceWindowRow.window_end).where(
+            ReferenceWindowRow.id == reference_id
+        )
+        found = (await self._session.execute(query)).first()
+        return None if found is None else SourceWindow(found[0], found[1])
 
     async def latest(self, tenant_id: str, monitor_id: uuid.UUID) -> ReferenceDataset | None:
         """Return the newest version, if any."""
@@ -84,6 +103,24 @@ class SqlAlchemyReferenceRepository:
         with storage_errors("get reference"):
             found = (await self._session.execute(query)).scalar_one()
         return None if found is None else int(found)
+
+    async def latest_info(self, tenant_id: str, monitor_id: uuid.UUID) -> ReferenceInfo | None:
+        """Return the newest version's number, time, rolling window and columns, if any (no large value is read)."""
+        bounds = (ReferenceWindowRow.window_start, ReferenceWindowRow.window_end)
+        query = (
+            select(ReferenceRow.version, ReferenceRow.created_at, ReferenceRow.columns, *bounds)
+            .outerjoin(ReferenceWindowRow, ReferenceWindowRow.id == ReferenceRow.id)
+            .where(ReferenceRow.tenant_id == tenant_id, ReferenceRow.monitor_id == monitor_id)
+            .order_by(ReferenceRow.version.desc())
+            .limit(1)
+        )
+        with storage_errors("get reference"):
+            found = (await self._session.execute(query)).first()
+        if found is None:
+            return None
+        version, created_at, columns, start, end = found
+        window = SourceWindow(start, end) if start is not None else None
+        return ReferenceInfo(int(version), created_at, window, tuple(columns))
 
     async def get_version(self, tenant_id: str, monitor_id: uuid.UUID, version: int) -> ReferenceDataset:
         """Return one version or raise ``NotFoundError``."""
@@ -105,5 +142,7 @@ class SqlAlchemyReferenceRepository:
             row, stored = found
             profile = await read_large_value(self._session, ReferenceRow.profile, stored)
             sample = await self._sample(row.id)
+            window = await self._window(row.id)
         values = {name: getattr(row, name) for name in _REFERENCE_FIELDS if name != "profile"}
-        return ReferenceDataset(**{**values, "columns": tuple(row.columns), "profile": profile, "sample": sample})
+        extra = {"columns": tuple(row.columns), "profile": profile, "sample": sample, "window": window}
+        return ReferenceDataset(**{**values, **extra})

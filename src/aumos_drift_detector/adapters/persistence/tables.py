@@ -191,6 +191,17 @@ class ReferenceSampleRow(Base):
     payload: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class ReferenceWindowRow(Base):
+    """A row of ``drf_reference_windows``: the observations a rolling reference version (its ``id``) was built from."""
+
+    __tablename__ = "drf_reference_windows"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("drf_references.id", ondelete="CASCADE"), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(String(64))
+    window_start: Mapped[datetime]
+    window_end: Mapped[datetime]
+
+
 class ObservationBatchRow(Base):
     """A row of ``drf_observation_batches``: one accepted batch of production rows (Arrow IPC, compressed)."""
 

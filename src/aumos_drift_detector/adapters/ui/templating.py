@@ -34,6 +34,18 @@ def figure(value: float | None) -> str:
     return "–" if value is None else f"{value:.3g}"
 
 
+def duration(seconds: int) -> str:
+    """A number of seconds in the largest whole unit (days, hours, minutes) that divides it.
+
+    >>> duration(2419200), duration(5400), duration(90), duration(0)
+    ('28 d', '90 min', '90 s', '0 s')
+    """
+    for unit, size in (("d", 86_400), ("h", 3600), ("min", 60)):
+        if seconds and seconds % size == 0:
+            return f"{seconds // size} {unit}"
+    return f"{seconds} s"
+
+
 @cache
 def environment() -> Environment:
     """The dashboard's template environment (built once)."""
@@ -45,6 +57,7 @@ def environment() -> Environment:
     )
     env.filters["when"] = when
     env.filters["figure"] = figure
+    env.filters["duration"] = duration
     return env
 
 

@@ -53,7 +53,8 @@ class Replay:
     """One backtest: a monitor's history replayed through the service's use cases.
 
     Args:
-        draft: The monitor to replay, as it would be created (its multivariate tests are left out).
+        draft: The monitor to replay, as it would be created (its multivariate tests and rolling reference
+            are left out).
         every: The period: one check at the end of each.
         calendar: Evaluates the monitor's cron schedule, when it has one.
         table_writer: Makes the writer of a batch of observations (the service's own: rows stored as it stores them).
@@ -75,7 +76,9 @@ class Replay:
             draft, calendar = dataclasses.replace(draft, schedule=period_schedule(every)), PeriodCalendar(every)
         # the replay decides on the per-feature tests: the multivariate tests take a second or more per
         # check, and need a reference row sample that a replayed profile does not carry
-        self._draft = dataclasses.replace(draft, multivariate=None)
+        # and it checks every period against the one reference it is given: a rolling reference is not
+        # rebuilt per replayed check (the replay forgets rows behind the current window)
+        self._draft = dataclasses.replace(draft, multivariate=None, reference_window=None)
         self._table_writer = table_writer
         self._every = every
         self._calendar = calendar

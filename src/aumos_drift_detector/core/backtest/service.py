@@ -141,10 +141,7 @@ class BacktestService:
             monitor = await uow.monitors.get(tenant_id, monitor_id)
             reference = await uow.references.latest(tenant_id, monitor_id)
             if reference is None:
-                raise ConflictError(
-                    "this monitor has no reference data: upload it with PUT /api/v1/monitors/{id}/reference first",
-                    details={"monitor_id": str(monitor_id)},
-                )
+                raise _no_reference(monitor)
             rows = await uow.observations.received_rows(tenant_id, monitor_id, since=since, until=until)
             if rows > self._max_rows:
                 raise ValidationError(
@@ -157,3 +154,16 @@ class BacktestService:
                 tenant_id, monitor_id, columns=columns, since=since, until=until
             )
         return monitor, reference, batches
+
+
+def _no_reference(monitor: Monitor) -> ConflictError:
+    if monitor.reference_window is not None:
+        return ConflictError(
+            "this monitor has no rolling reference yet: a run builds it once its reference window holds "
+            "reference_window.min_rows rows",
+            details={"monitor_id": str(monitor.id), "field": "reference_window"},
+        )
+    return ConflictError(
+        "this monitor has no reference data: upload it with PUT /api/v1/monitors/{id}/reference first",
+        details={"monitor_id": str(monitor.id)},
+    )

@@ -25,6 +25,7 @@ from aumos_drift_detector.core.detections.multivariate_run import multivariate_o
 from aumos_drift_detector.core.detections.outcome import DetectionOutcomeHandler
 from aumos_drift_detector.core.errors import ConflictError, InsufficientDataError, ValidationError
 from aumos_drift_detector.core.ingest.model import ObservationWindow, ReferenceDataset
+from aumos_drift_detector.core.ingest.rolling import RollingReferences, RollingShortfall, is_current
 from aumos_drift_detector.core.ingest.samples import SampleCodec
 from aumos_drift_detector.core.monitors.calendar import Calendar
 from aumos_drift_detector.core.monitors.model import Monitor
@@ -53,6 +54,7 @@ class _Inputs:
     monitor: Monitor
     reference: ReferenceDataset | None
     window: ObservationWindow | None
+    problem: tuple[DetectionStatus, str] | None = None  # why the rolling reference could not be had
 
 
 class RunService:
@@ -65,6 +67,9 @@ class RunService:
         calendar: Evaluates the monitor's schedule (the check rate its alert budget is spread over).
         samples: Reads the reference versions' row samples and draws the windows' for the multivariate
             tests; without it, a monitor's multivariate tests are recorded as skipped.
+
+    A monitor with a ``reference_window`` gets its rolling reference refreshed first, when due
+    (:mod:`~aumos_drift_detector.core.ingest.rolling`).
     """
 
     def __init__(
@@ -81,6 +86,7 @@ class RunService:
         self._outcome = outcome
         self._calendar = calendar
         self._samples = samples
+        self._rolling = RollingReferences(uow_factory, clock, samples)
 
     async def run_now(self, principal: Principal, monitor_id: uuid.UUID) -> StatisticalDetection:
         """Run a check on demand (operator). A monitor without reference data is a conflict."""
@@ -93,7 +99,7 @@ class RunService:
         """Check the monitor's current window against its newest reference and store the detection."""
         started = self._clock.now()
         inputs = await self._load(tenant_id, monitor_id, started)
-        if inputs.reference is None and slot is None:
+        if inputs.reference is None and inputs.monitor.reference_window is None and slot is None:
             raise ConflictError(
                 "this monitor has no reference data: upload it with PUT /api/v1/monitors/{id}/reference first",
                 details={"monitor_id": str(monitor_id)},
@@ -101,10 +107,37 @@ class RunService:
         detection = await self._check(inputs, trigger, started)
         return await self.store(inputs.monitor, detection, slot)
 
-    async def _load(self, tenant_id: str, monitor_id: uuid.UUID, started: datetime) -> _Inputs:
+    async def _monitor(self, tenant_id: str, monitor_id: uuid.UUID) -> Monitor:
         async with self._uow_factory() as uow:
-            monitor = await uow.monitors.get(tenant_id, monitor_id)
-            reference = await uow.references.latest(tenant_id, monitor_id)
+            return await uow.monitors.get(tenant_id, monitor_id)
+
+    async def _rolling_reference(
+        self, monitor: Monitor, started: datetime
+    ) -> ReferenceDataset | tuple[DetectionStatus, str] | None:
+        """A rolling reference built for this run, or why none could be; ``None``: the newest stored version serves."""
+        if monitor.reference_window is None:
+            return None
+        async with self._uow_factory() as uow:
+            latest = await uow.references.latest_info(monitor.tenant_id, monitor.id)
+        if is_current(latest, monitor, started):
+            return None
+        try:
+            built = await self._rolling.refresh(monitor, started)
+        except InsufficientDataError as exc:
+            return DetectionStatus.INSUFFICIENT_DATA, f"reference window: {exc.message}"
+        except ValidationError as exc:
+            return DetectionStatus.FAILED, f"reference window: {exc.message}"
+        if isinstance(built, RollingShortfall):
+            return DetectionStatus.INSUFFICIENT_DATA, built.reason
+        return built
+
+    async def _load(self, tenant_id: str, monitor_id: uuid.UUID, started: datetime) -> _Inputs:
+        monitor = await self._monitor(tenant_id, monitor_id)
+        rolling = await self._rolling_reference(monitor, started)
+        if isinstance(rolling, tuple):
+            return _Inputs(monitor, None, None, rolling)
+        async with self._uow_factory() as uow:
+            reference = rolling or await uow.references.latest(tenant_id, monitor_id)
             if reference is None:
                 return _Inputs(monitor, None, None)
             seconds = monitor.window.last_seconds
@@ -141,6 +174,8 @@ class RunService:
     async def _check(self, inputs: _Inputs, trigger: RunTrigger, started: datetime) -> StatisticalDetection:
         monitor, reference, window = inputs.monitor, inputs.reference, inputs.window
         summary = _summary(monitor, reference, window)
+        if inputs.problem is not None:
+            return self._detection(monitor, trigger, started, summary, *inputs.problem)
         if reference is None or window is None:
             return self.failed(monitor, trigger, started, "the monitor has no reference data")
         if window.rows < monitor.window.min_rows:

@@ -10,7 +10,7 @@ from typing import Any
 
 from aumos_drift_detector.core.errors import ConflictError, NotFoundError
 from aumos_drift_detector.core.ingest.column_table import ColumnTable
-from aumos_drift_detector.core.ingest.model import ObservationWindow, ReceivedBatch, ReferenceDataset
+from aumos_drift_detector.core.ingest.model import ObservationWindow, ReceivedBatch, ReferenceDataset, ReferenceInfo
 from aumos_drift_detector.core.ingest.table import Table
 from aumos_drift_detector.core.staged_table import StagedTable
 
@@ -46,6 +46,11 @@ class InMemoryReferenceRepository:
         """The newest version's number, if any."""
         versions = self._versions(tenant_id, monitor_id)
         return versions[-1].version if versions else None
+
+    async def latest_info(self, tenant_id: str, monitor_id: uuid.UUID) -> ReferenceInfo | None:
+        """The newest version's number, creation time and rolling window, if any."""
+        versions = self._versions(tenant_id, monitor_id)
+        return versions[-1].info if versions else None
 
     async def get_version(self, tenant_id: str, monitor_id: uuid.UUID, version: int) -> ReferenceDataset:
         """One version, or ``NotFoundError``."""

@@ -6,12 +6,54 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
+from typing import Final
 
 import numpy as np
 
 from aumos_drift_detector.core.ingest.table import Table
 from aumos_drift_detector.core.ingest.upload import BatchConsumer, ColumnFacts, ScannedTable
 from aumos_drift_detector.core.statistical.columns import ColumnSource, as_columns
+
+#: The media type recorded for a rolling version: it was read from the monitor's stored observation batches.
+ROLLING_CONTENT_TYPE: Final[str] = "application/vnd.aumos.observation-batches"
+
+
+class ReferenceKind(StrEnum):
+    """Where a reference version's rows came from."""
+
+    UPLOAD = "upload"
+    ROLLING = "rolling"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceWindow:
+    """The past window of the monitor's own observations a rolling reference version was built from.
+
+    Attributes:
+        start: Observations received at or after this time were used...
+        end: ...up to, not including, this time.
+    """
+
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceInfo:
+    """What a run needs to know of a version to decide whether to rebuild a rolling reference.
+
+    Attributes:
+        version: The version's number.
+        created_at: When it was stored (for a rolling version, the run it was built for).
+        window: Its window of observations, for a rolling version; ``None`` for an upload.
+        columns: Its column names.
+    """
+
+    version: int
+    created_at: datetime
+    window: SourceWindow | None
+    columns: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -23,15 +65,16 @@ class ReferenceDataset:
         tenant_id: Owning tenant.
         monitor_id: The monitor it belongs to.
         version: 1 for the first upload, then increasing; old versions stay for past detections.
-        rows: Rows in the upload.
-        checksum: SHA-256 of the uploaded bytes.
-        content_type: Media type of the upload.
+        rows: Rows in the upload (or in the rolling window).
+        checksum: SHA-256 of the uploaded bytes (of the profile, for a rolling version).
+        content_type: Media type of the upload (:data:`ROLLING_CONTENT_TYPE` for a rolling version).
         columns: Column names of the upload.
         profile: The serialised reference profile.
         uploaded_by: Subject of the uploader's token.
         created_at: Upload time.
         sample: A bounded uniform sample of the monitored and embedding columns' rows, in the sample
             codec's stored form (:mod:`.samples`); ``None`` for versions uploaded before samples were kept.
+        window: For a rolling version, the window of observations it was built from; ``None`` for an upload.
     """
 
     id: uuid.UUID
@@ -46,6 +89,17 @@ class ReferenceDataset:
     uploaded_by: str
     created_at: datetime
     sample: bytes | None = None
+    window: SourceWindow | None = None
+
+    @property
+    def info(self) -> ReferenceInfo:
+        """The version's number, creation time, window and columns."""
+        return ReferenceInfo(self.version, self.created_at, self.window, self.columns)
+
+    @property
+    def kind(self) -> ReferenceKind:
+        """Whether the version was uploaded or built from the monitor's own observations."""
+        return ReferenceKind.UPLOAD if self.window is None else ReferenceKind.ROLLING
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Protocol, TypeAlias
 
-from aumos_drift_detector.core.ingest.model import ObservationWindow, ReceivedBatch, ReferenceDataset
+from aumos_drift_detector.core.ingest.model import ObservationWindow, ReceivedBatch, ReferenceDataset, ReferenceInfo
 from aumos_drift_detector.core.ingest.table import Table
 from aumos_drift_detector.core.ingest.upload import BatchConsumer
 
@@ -40,6 +40,10 @@ class ReferenceRepository(Protocol):
 
     async def latest_version(self, tenant_id: str, monitor_id: uuid.UUID) -> int | None:
         """Return the number of the newest version, if any (without reading its profile)."""
+        ...
+
+    async def latest_info(self, tenant_id: str, monitor_id: uuid.UUID) -> ReferenceInfo | None:
+        """Return the newest version's number, creation time and rolling window, if any (without its profile)."""
         ...
 
     async def get_version(self, tenant_id: str, monitor_id: uuid.UUID, version: int) -> ReferenceDataset:

@@ -18,6 +18,8 @@ import numpy.typing as npt
 
 from aumos_drift_detector.core.ingest.table import Table
 from aumos_drift_detector.core.ingest.upload import BatchConsumer
+from aumos_drift_detector.core.monitors.model import Monitor
+from aumos_drift_detector.core.monitors.multivariate import DEFAULT_SAMPLE_SIZE
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -69,3 +71,19 @@ class SampleCodec(Protocol):
             ValidationError: A column is missing, or an embedding column holds no usable vectors.
         """
         ...
+
+
+def reference_sample_writer(codec: SampleCodec | None, monitor: Monitor) -> SampleWriter | None:
+    """The writer of the row sample kept with a reference version of ``monitor`` (none without a codec).
+
+    It keeps the monitored and embedding columns, as many rows as the monitor's multivariate option
+    takes (the default sample size without one), seeded with its seed.
+    """
+    if codec is None:
+        return None
+    config = monitor.multivariate
+    return codec.writer(
+        [*monitor.feature_names, *monitor.embedding_names],
+        capacity=config.sample_size if config else DEFAULT_SAMPLE_SIZE,
+        seed=config.seed if config else 0,
+    )

@@ -14,15 +14,14 @@ from collections.abc import Sequence
 import structlog
 
 from aumos_drift_detector.core.clock import Clock
-from aumos_drift_detector.core.errors import NotFoundError, ValidationError
+from aumos_drift_detector.core.errors import ConflictError, NotFoundError, ValidationError
 from aumos_drift_detector.core.ingest.model import IngestResult, ReferenceDataset
 from aumos_drift_detector.core.ingest.ports import TableWriterFactory
-from aumos_drift_detector.core.ingest.samples import SampleCodec, SampleWriter
+from aumos_drift_detector.core.ingest.samples import SampleCodec, reference_sample_writer
 from aumos_drift_detector.core.ingest.table import Table
 from aumos_drift_detector.core.ingest.tee import BatchTee
 from aumos_drift_detector.core.ingest.upload import BatchConsumer, ColumnFacts, ScannedTable, UploadedTable
 from aumos_drift_detector.core.monitors.model import Monitor
-from aumos_drift_detector.core.monitors.multivariate import DEFAULT_SAMPLE_SIZE
 from aumos_drift_detector.core.observability.ports import DriftTelemetry, NoTelemetry
 from aumos_drift_detector.core.principal import Principal, Role
 from aumos_drift_detector.core.statistical import FeatureSpec
@@ -88,6 +87,16 @@ def check_columns(columns: Sequence[ColumnFacts], monitor: Monitor, *, what: str
     return tuple(sorted(set(found) - {*monitor.feature_names, *monitor.embedding_names}))
 
 
+def _refuse_upload_while_rolling(monitor: Monitor) -> None:
+    """Refuse an upload to a monitor that builds rolling references: its next run would replace the upload."""
+    if monitor.reference_window is not None:
+        raise ConflictError(
+            "reference_window: this monitor builds its reference from its own observations; remove the "
+            'option (PATCH {"reference_window": null}) before uploading reference data',
+            details={"field": "reference_window", "monitor_id": str(monitor.id)},
+        )
+
+
 class DatasetService:
     """Stores reference versions and production batches for monitors.
 
@@ -119,16 +128,6 @@ class DatasetService:
         self._telemetry: DriftTelemetry = telemetry or NoTelemetry()
         self._samples = samples
 
-    def _sample_writer(self, monitor: Monitor) -> SampleWriter | None:
-        if self._samples is None:
-            return None
-        config = monitor.multivariate
-        return self._samples.writer(
-            [*monitor.feature_names, *monitor.embedding_names],
-            capacity=config.sample_size if config else DEFAULT_SAMPLE_SIZE,
-            seed=config.seed if config else 0,
-        )
-
     async def _monitor(self, principal: Principal, monitor_id: uuid.UUID) -> Monitor:
         async with self._uow_factory() as uow:
             return await uow.monitors.get(principal.tenant_id, monitor_id)
@@ -139,11 +138,16 @@ class DatasetService:
         """Profile an upload and store it as the monitor's newest reference version (operator).
 
         Older versions stay, so earlier detections keep pointing at the data they used.
+
+        Raises:
+            ConflictError: The monitor builds rolling references from its own observations
+                (``reference_window``); an upload would be replaced at its next run.
         """
         principal.require(Role.OPERATOR)
         monitor = await self._monitor(principal, monitor_id)
+        _refuse_upload_while_rolling(monitor)
         builder = ProfileBuilder(feature_specs(monitor))
-        sampler = self._sample_writer(monitor)
+        sampler = reference_sample_writer(self._samples, monitor)
         consumer: BatchConsumer = builder if sampler is None else BatchTee([builder, sampler])
         scanned = await asyncio.to_thread(upload.scan, consumer)
         if scanned.rows == 0:

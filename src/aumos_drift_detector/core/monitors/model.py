@@ -15,6 +15,7 @@ from aumos_drift_detector.core.alerts.policy import AlertPolicy
 from aumos_drift_detector.core.concept.config import DetectorConfig
 from aumos_drift_detector.core.monitors.config import DatasetRule, FeatureConfig, Schedule, WindowSpec
 from aumos_drift_detector.core.monitors.multivariate import MultivariateConfig
+from aumos_drift_detector.core.monitors.reference_window import ReferenceWindow
 from aumos_drift_detector.core.retraining.policy import RetrainingPolicy
 
 
@@ -46,6 +47,8 @@ class Monitor:
         retraining_policy: When drift triggers retraining of the model.
         concept: The concept-drift detector on the outcome stream; ``None`` for none.
         multivariate: Multivariate and embedding tests run with every check; ``None`` for none.
+        reference_window: The rolling reference, a past window of the monitor's own observations;
+            ``None`` to compare against uploaded reference data.
         next_run_at: When the scheduler runs it next.
         last_run_at: When it last ran.
         created_at: Creation time.
@@ -71,6 +74,7 @@ class Monitor:
     retraining_policy: RetrainingPolicy = field(default_factory=RetrainingPolicy)
     concept: DetectorConfig | None = None
     multivariate: MultivariateConfig | None = None
+    reference_window: ReferenceWindow | None = None
     next_run_at: datetime | None = None
     last_run_at: datetime | None = None
     deleted_at: datetime | None = None

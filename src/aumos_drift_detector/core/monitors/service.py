@@ -6,6 +6,7 @@ import dataclasses
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import structlog
 from pydantic import ValidationError as PydanticValidationError
@@ -24,6 +25,7 @@ from aumos_drift_detector.core.monitors.config import (
 )
 from aumos_drift_detector.core.monitors.model import Monitor, MonitorStatus
 from aumos_drift_detector.core.monitors.multivariate import MultivariateConfig
+from aumos_drift_detector.core.monitors.reference_window import ReferenceWindow, check_retention
 from aumos_drift_detector.core.paging import Page
 from aumos_drift_detector.core.principal import Principal, Role
 from aumos_drift_detector.core.retraining.policy import RetrainingPolicy
@@ -51,14 +53,15 @@ class MonitorDraft:
     retraining_policy: RetrainingPolicy = field(default_factory=RetrainingPolicy)
     concept: DetectorConfig | None = None
     multivariate: MultivariateConfig | None = None
+    reference_window: ReferenceWindow | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MonitorChanges:
     """A partial change of a monitor: each field given replaces the monitor's; ``None`` leaves it.
 
-    ``remove_schedule``, ``remove_concept`` and ``remove_multivariate`` drop the schedule, the concept
-    detector and the multivariate tests.
+    ``remove_schedule``, ``remove_concept``, ``remove_multivariate`` and ``remove_reference_window`` drop
+    the schedule, the concept detector, the multivariate tests and the rolling reference.
     """
 
     name: str | None = None
@@ -77,6 +80,8 @@ class MonitorChanges:
     remove_concept: bool = False
     multivariate: MultivariateConfig | None = None
     remove_multivariate: bool = False
+    reference_window: ReferenceWindow | None = None
+    remove_reference_window: bool = False
 
     def given(self) -> dict[str, object]:
         """The monitor fields this change sets, by name."""
@@ -85,12 +90,9 @@ class MonitorChanges:
             for item in dataclasses.fields(self)
             if not item.name.startswith("remove_") and getattr(self, item.name) is not None
         }
-        if self.remove_schedule:
-            values["schedule"] = None
-        if self.remove_concept:
-            values["concept"] = None
-        if self.remove_multivariate:
-            values["multivariate"] = None
+        for name in ("schedule", "concept", "multivariate", "reference_window"):
+            if getattr(self, f"remove_{name}"):
+                values[name] = None
         return values
 
 
@@ -114,12 +116,26 @@ class MonitorService:
         uow_factory: Makes the unit of work of each call.
         clock: The time source (next due times, timestamps).
         calendar: Checks cron expressions and finds their next due time.
+        observation_retention: How long observations are kept; a rolling reference window that starts
+            earlier is refused (unchecked when ``None``).
     """
 
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, calendar: Calendar) -> None:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        calendar: Calendar,
+        *,
+        observation_retention: timedelta | None = None,
+    ) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
         self._calendar = calendar
+        self._retention = observation_retention
+
+    def _check_reference_window(self, option: ReferenceWindow | None) -> None:
+        if option is not None and self._retention is not None:
+            check_retention(option, self._retention)
 
     def _validated(self, monitor: Monitor) -> Monitor:
         try:
@@ -139,6 +155,7 @@ class MonitorService:
     async def create(self, principal: Principal, draft: MonitorDraft) -> Monitor:
         """Create a monitor (admin)."""
         principal.require(Role.ADMIN)
+        self._check_reference_window(draft.reference_window)
         now = self._clock.now()
         fields = {item.name: getattr(draft, item.name) for item in dataclasses.fields(draft)}
         monitor = self._validated(
@@ -168,6 +185,7 @@ class MonitorService:
         """Apply a partial change (admin); the next due time follows a changed schedule or status."""
         principal.require(Role.ADMIN)
         given = changes.given()
+        self._check_reference_window(changes.reference_window)
         async with self._uow_factory() as uow:
             await uow.monitors.lock(principal.tenant_id, monitor_id)
             current = await uow.monitors.get(principal.tenant_id, monitor_id)

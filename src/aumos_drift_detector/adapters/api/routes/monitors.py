@@ -85,7 +85,11 @@ async def delete_monitor(monitor_id: uuid.UUID, principal: Admin, context: Conte
     responses=UPLOAD,
 )
 async def put_reference(monitor_id: uuid.UUID, request: Request, principal: Operator, context: Context) -> ReferenceOut:
-    """Store the body as the monitor's newest reference version; earlier versions are kept."""
+    """Store the body as the monitor's newest reference version; earlier versions are kept.
+
+    A monitor with a ``reference_window`` builds its references from its own observations: an upload
+    is refused (409 naming ``reference_window``) until the option is removed.
+    """
     upload = await receive_upload(
         request, limit=context.settings.max_upload_bytes, name="reference", opener=context.open_upload
     )

@@ -21,7 +21,7 @@ from aumos_drift_detector.core.detections.model import (
     StatisticalSummary,
 )
 from aumos_drift_detector.core.detections.multivariate import MultivariateOutcome
-from aumos_drift_detector.core.ingest.model import IngestResult, ReferenceDataset
+from aumos_drift_detector.core.ingest.model import IngestResult, ReferenceDataset, ReferenceKind
 from aumos_drift_detector.core.outcomes.model import ConceptStatus, DriftPoint, OutcomeResult
 from aumos_drift_detector.core.severity import Severity
 
@@ -94,6 +94,13 @@ class DetectionPage(BaseModel):
     next_cursor: str | None
 
 
+class ReferenceWindowOut(BaseModel):
+    """The observations a rolling reference version was built from: received at or after ``start``, before ``end``."""
+
+    start: datetime
+    end: datetime
+
+
 class ReferenceOut(BaseModel):
     """Metadata of a stored reference version.
 
@@ -114,6 +121,12 @@ class ReferenceOut(BaseModel):
         default=False,
         description="Whether a row sample was kept with this version (the multivariate tests need one)",
     )
+    kind: ReferenceKind = Field(
+        default=ReferenceKind.UPLOAD,
+        description="upload: uploaded reference data; rolling: built from the monitor's own observations "
+        "received in `window` (its reference_window option, docs/references.md)",
+    )
+    window: ReferenceWindowOut | None = Field(default=None, description="For a rolling version, its window")
 
     @classmethod
     def of(cls, reference: ReferenceDataset, *, missing_values: dict[str, int] | None = None) -> ReferenceOut:
@@ -129,6 +142,10 @@ class ReferenceOut(BaseModel):
             created_at=reference.created_at,
             missing_values=missing_values,
             sampled=reference.sample is not None,
+            kind=reference.kind,
+            window=ReferenceWindowOut(start=reference.window.start, end=reference.window.end)
+            if reference.window is not None
+            else None,
         )
 
 

@@ -25,6 +25,7 @@ from aumos_drift_detector.core.monitors.config import (
 )
 from aumos_drift_detector.core.monitors.model import Monitor, MonitorStatus
 from aumos_drift_detector.core.monitors.multivariate import MultivariateConfig
+from aumos_drift_detector.core.monitors.reference_window import ReferenceWindow
 from aumos_drift_detector.core.monitors.service import MonitorChanges, MonitorDraft
 from aumos_drift_detector.core.retraining.policy import RetrainingPolicy
 from aumos_drift_detector.core.validation import Named
@@ -69,6 +70,11 @@ class MonitorCreate(StrictModel):
         default=None,
         description="Multivariate and embedding drift tests run with every check (docs/multivariate.md); null: none",
     )
+    reference_window: ReferenceWindow | None = Field(
+        default=None,
+        description="Rolling reference: a past window of the monitor's own observations, rebuilt every "
+        "refresh_seconds, instead of uploaded reference data (docs/references.md); null: uploaded reference",
+    )
 
     _unique_features = field_validator("features")(check_feature_names)
 
@@ -89,6 +95,7 @@ class MonitorCreate(StrictModel):
             retraining_policy=self.retraining_policy,
             concept=self.concept,
             multivariate=self.multivariate,
+            reference_window=self.reference_window,
         )
 
 
@@ -96,7 +103,7 @@ class MonitorUpdate(StrictModel):
     """Body of ``PATCH /monitors/{id}``: only the fields given change.
 
     ``schedule: null`` removes the schedule, ``concept: null`` the concept detector,
-    ``multivariate: null`` the multivariate tests, and
+    ``multivariate: null`` the multivariate tests, ``reference_window: null`` the rolling reference, and
     ``alert_policy: null`` / ``retraining_policy: null`` restore the default policy; other fields
     cannot be null.
     """
@@ -114,6 +121,7 @@ class MonitorUpdate(StrictModel):
     retraining_policy: RetrainingPolicy | None = None
     concept: ConceptConfig | None = None
     multivariate: MultivariateConfig | None = None
+    reference_window: ReferenceWindow | None = None
 
     _unique_features = field_validator("features")(check_feature_names)
 
@@ -137,6 +145,8 @@ class MonitorUpdate(StrictModel):
             remove_concept="concept" in given and self.concept is None,
             multivariate=self.multivariate,
             remove_multivariate="multivariate" in given and self.multivariate is None,
+            reference_window=self.reference_window,
+            remove_reference_window="reference_window" in given and self.reference_window is None,
         )
 
     def _policy(self, name: str, value: Any, default: type[Any]) -> Any:
@@ -163,6 +173,7 @@ class MonitorOut(BaseModel):
     retraining_policy: RetrainingPolicy
     concept: ConceptConfig | None
     multivariate: MultivariateConfig | None
+    reference_window: ReferenceWindow | None
     next_run_at: datetime | None
     last_run_at: datetime | None
     created_at: datetime
@@ -187,6 +198,7 @@ class MonitorOut(BaseModel):
             retraining_policy=monitor.retraining_policy,
             concept=monitor.concept,
             multivariate=monitor.multivariate,
+            reference_window=monitor.reference_window,
             next_run_at=monitor.next_run_at,
             last_run_at=monitor.last_run_at,
             created_at=monitor.created_at,

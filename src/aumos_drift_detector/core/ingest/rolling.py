@@ -1,0 +1,172 @@
+"""Rolling references: a monitor's reference profiled from a past window of its own observations.
+
+A monitor with the ``reference_window`` option has no uploaded reference; at a run, when its newest
+reference version is not a rolling one of the same window built within ``refresh_seconds``, the
+observation batches it received in ``[now - ending - last, now - ending)`` are read from the store the
+current window is read from, profiled the way an upload is (:class:`ProfileBuilder`, with the row
+sample the multivariate tests need), and stored as a new version with the window it read.
+
+Building reads the window outside any transaction; storing locks the monitor's row, as a run's
+decision does, and stores nothing if a concurrent run stored a current version meanwhile, so racing
+runs of one refresh period store one version (and each uses it).
+
+Window summaries are not stored yet: the profile is rebuilt from the raw batches, which the
+observation retention keeps (``docs/references.md``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import hashlib
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import structlog
+
+from aumos_drift_detector.core.clock import Clock
+from aumos_drift_detector.core.ingest.model import (
+    ROLLING_CONTENT_TYPE,
+    ReceivedBatch,
+    ReferenceDataset,
+    ReferenceInfo,
+    SourceWindow,
+)
+from aumos_drift_detector.core.ingest.samples import SampleCodec, reference_sample_writer
+from aumos_drift_detector.core.ingest.service import feature_specs
+from aumos_drift_detector.core.ingest.tee import BatchTee
+from aumos_drift_detector.core.ingest.upload import BatchConsumer
+from aumos_drift_detector.core.monitors.model import Monitor
+from aumos_drift_detector.core.monitors.reference_window import ReferenceWindow
+from aumos_drift_detector.core.statistical.profile_builder import ProfileBuilder
+from aumos_drift_detector.core.unit_of_work import UnitOfWorkFactory
+
+log = structlog.get_logger(__name__)
+
+#: Who a rolling version is recorded as uploaded by.
+ROLLING_BUILDER = "rolling-reference"
+
+
+@dataclass(frozen=True, slots=True)
+class RollingShortfall:
+    """Why a run has no rolling reference: too few rows in its window.
+
+    Attributes:
+        reason: The window, the rows found and the rows needed, in words.
+    """
+
+    reason: str
+
+
+def is_current(reference: ReferenceInfo | None, monitor: Monitor, now: datetime) -> bool:
+    """Whether ``reference`` serves a run of ``monitor`` at ``now`` without a rebuild.
+
+    It does if it is a rolling version of the same window as the monitor's option, of the monitor's
+    current columns, built less than ``refresh_seconds`` before ``now``.
+    """
+    option = monitor.reference_window
+    if option is None or reference is None or reference.window is None:
+        return False
+    window = reference.window
+    same_window = (window.start, window.end) == option.bounds(reference.created_at)
+    same_columns = reference.columns == _columns(monitor)
+    return same_window and same_columns and now - reference.created_at < option.refresh
+
+
+def _columns(monitor: Monitor) -> tuple[str, ...]:
+    return (*monitor.feature_names, *monitor.embedding_names)
+
+
+def _shortfall(option: ReferenceWindow, window: SourceWindow, rows: int) -> RollingShortfall:
+    return RollingShortfall(
+        f"the reference window [{window.start.isoformat()}, {window.end.isoformat()}) ({option.describe()}) "
+        f"has {rows} rows of observations; reference_window.min_rows is {option.min_rows}"
+    )
+
+
+class RollingReferences:
+    """Builds and stores the rolling reference versions of monitors.
+
+    Args:
+        uow_factory: Makes the units of work.
+        clock: The time source.
+        samples: Keeps a row sample with each version, as uploads do; none kept without it.
+    """
+
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, samples: SampleCodec | None = None) -> None:
+        self._uow_factory = uow_factory
+        self._clock = clock
+        self._samples = samples
+
+    async def refresh(self, monitor: Monitor, now: datetime) -> ReferenceDataset | RollingShortfall:
+        """The monitor's rolling reference for a run at ``now``: built and stored, or a current one stored meanwhile.
+
+        Raises:
+            ValidationError: The window's rows cannot be profiled (e.g. a feature with no usable value).
+        """
+        option = monitor.reference_window
+        if option is None:
+            msg = "the monitor has no reference_window"
+            raise ValueError(msg)
+        window = SourceWindow(*option.bounds(now))
+        columns = list(_columns(monitor))
+        async with self._uow_factory() as uow:
+            batches = await uow.observations.received_batches(
+                monitor.tenant_id, monitor.id, columns=columns, since=window.start, until=window.end
+            )
+        rows = sum(batch.table.num_rows for batch in batches)
+        if rows < option.min_rows:
+            return _shortfall(option, window, rows)
+        profile, sample = await asyncio.to_thread(self._profile, monitor, columns, batches)
+        built = ReferenceDataset(
+            id=uuid.uuid4(),
+            tenant_id=monitor.tenant_id,
+            monitor_id=monitor.id,
+            version=0,
+            rows=rows,
+            checksum=hashlib.sha256(profile).hexdigest(),
+            content_type=ROLLING_CONTENT_TYPE,
+            columns=tuple(columns),
+            profile=profile,
+            uploaded_by=ROLLING_BUILDER,
+            created_at=now,
+            sample=sample,
+            window=window,
+        )
+        return await self._store(monitor, built)
+
+    def _profile(
+        self, monitor: Monitor, columns: Sequence[str], batches: Sequence[ReceivedBatch]
+    ) -> tuple[bytes, bytes | None]:
+        """The profile and row sample of the batches (blocking)."""
+        builder = ProfileBuilder(feature_specs(monitor))
+        sampler = reference_sample_writer(self._samples, monitor)
+        consumer: BatchConsumer = builder if sampler is None else BatchTee([builder, sampler])
+        if consumer.start(columns):
+            for batch in batches:
+                consumer.add(batch.table)
+        return builder.payload(), sampler.finish() if sampler is not None else None
+
+    async def _store(self, monitor: Monitor, built: ReferenceDataset) -> ReferenceDataset:
+        """Store ``built`` as the next version unless a concurrent run stored a current one (then read that)."""
+        async with self._uow_factory() as uow:
+            await uow.monitors.lock(monitor.tenant_id, monitor.id)
+            latest = await uow.references.latest_info(monitor.tenant_id, monitor.id)
+            stored_meanwhile = latest is not None and is_current(latest, monitor, built.created_at)
+            if not stored_meanwhile:
+                reference = dataclasses.replace(built, version=(latest.version if latest else 0) + 1)
+                await uow.references.add(reference)
+                await uow.commit()
+        if latest is not None and stored_meanwhile:
+            async with self._uow_factory() as uow:  # a concurrent run of this refresh period stored it first
+                return await uow.references.get_version(monitor.tenant_id, monitor.id, latest.version)
+        log.info(
+            "rolling_reference_built",
+            monitor_id=str(monitor.id),
+            version=reference.version,
+            rows=reference.rows,
+            window_start=built.window.start.isoformat() if built.window is not None else None,
+        )
+        return reference
