@@ -89,5 +89,6 @@ async def measure(container: Container, bootstrap: str, predictions: int, per_re
     for field, items, done in (("rows", rows, stored), ("labels", labels, joined)):
         records = _batches(monitor_id, field, items, per_record)
         applying, overall = await _timed(container, bootstrap, records, done, f"{field} done")
-        phases.append(Phase(predictions / applying, predictions / overall))
+        # A service without the batch timer (an older checkout) reports no applied rate.
+        phases.append(Phase(predictions / applying if applying else float("nan"), predictions / overall))
     return phases[0], phases[1]
