@@ -110,7 +110,8 @@ class MonitorUpdate(StrictModel):
     """Body of ``PATCH /monitors/{id}``: only the fields given change.
 
     ``schedule: null`` removes the schedule, ``concept: null`` the concept detector,
-    ``multivariate: null`` the multivariate tests, ``reference_window: null`` the rolling reference, and
+    ``multivariate: null`` the multivariate tests, ``reference_window: null`` the rolling reference,
+    ``source: null`` the source, and
     ``alert_policy: null`` / ``retraining_policy: null`` restore the default policy; other fields
     cannot be null.
     """
