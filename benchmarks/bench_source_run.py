@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.bench_api import N_FEATURES, _parquet, _serve, _table, _wait_ready
+from benchmarks.bench_rolling import _timed_runs
 from tests import servers
 
 REFERENCE_ROWS = 100_000
@@ -53,16 +54,6 @@ def _monitor(client: httpx.Client, glob: str, rng: np.random.Generator) -> str:
     headers = {"Content-Type": "application/vnd.apache.parquet"}
     client.put(f"{url}/reference", content=reference, headers=headers).raise_for_status()
     return url
-
-
-def _timed_runs(client: httpx.Client, url: str, count: int) -> list[tuple[float, dict[str, object]]]:
-    found = []
-    for _ in range(count):
-        started = time.perf_counter()
-        response = client.post(f"{url}/runs")
-        response.raise_for_status()
-        found.append((time.perf_counter() - started, response.json()))
-    return found
 
 
 def run(rows: int, runs: int) -> None:
