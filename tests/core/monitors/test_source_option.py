@@ -52,6 +52,9 @@ def test_a_url_with_a_password_is_refused_without_echoing_it() -> None:
         ({**PG, "paths": ["a.parquet"]}, "source.paths"),
         ({**PG, "password_env": "not a name"}, "source.password_env"),
         ({"engine": "spark", "paths": ["a.parquet"]}, "source.engine"),
+        ({"engine": "duckdb", "paths": ["a\x00.parquet"]}, "source.paths[0]"),
+        ({**PG, "table": "sco\x00res"}, "source.table"),
+        ({**PG, "table": None, "query": "SELECT\x00 1"}, "source.query"),
     ],
 )
 def test_a_field_that_does_not_fit_the_engine_is_refused_by_name(data: dict[str, Any], field: str) -> None:

@@ -24,17 +24,19 @@ aumos_drift_detector.core.errors.ValidationError: source.url: holds a password; 
 from __future__ import annotations
 
 import re
-from typing import Literal, Protocol
+from typing import Annotated, Literal, Protocol
 
 from pydantic import Field, ValidationInfo, field_validator
 
 from aumos_drift_detector.core.summaries.source import SummarySource
-from aumos_drift_detector.core.validation import DomainModel
+from aumos_drift_detector.core.validation import DomainModel, no_control_characters
 
 SourceEngine = Literal["duckdb", "postgres"]
 _PASSWORD_IN_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/@]*:[^/@]*@")
 _ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]{0,127}$"
 _FILE_ENGINES = ("duckdb",)
+#: A one-line string: no control characters (PostgreSQL text cannot hold NUL).
+Line = Annotated[str, Field(min_length=1, pattern=r"^[^\x00-\x1f\x7f]+$")]
 
 
 def _refuse(engine: str) -> str:
@@ -45,7 +47,7 @@ class SourceOption(DomainModel):
     """Where a monitor's current data lives: files counted by DuckDB, or a PostgreSQL table or query."""
 
     engine: SourceEngine = Field(description="'duckdb': Parquet/CSV files; 'postgres': a table or query")
-    paths: list[str] | None = Field(
+    paths: list[Line] | None = Field(
         default=None,
         min_length=1,
         max_length=1000,
@@ -54,7 +56,7 @@ class SourceOption(DomainModel):
         examples=[["/data/scores/*.parquet"]],
     )
     format: Literal["parquet", "csv"] = Field(default="parquet", description="duckdb: the files' format")
-    url: str | None = Field(
+    url: Line | None = Field(
         default=None,
         max_length=2000,
         validate_default=True,
@@ -63,8 +65,8 @@ class SourceOption(DomainModel):
     password_env: str | None = Field(
         default=None, pattern=_ENV_NAME, description="postgres: environment variable holding the password"
     )
-    table: str | None = Field(default=None, min_length=1, max_length=200, description="postgres: table or view")
-    table_schema: str | None = Field(
+    table: Line | None = Field(default=None, min_length=1, max_length=200, description="postgres: table or view")
+    table_schema: Line | None = Field(
         default=None, min_length=1, max_length=200, description="postgres: the table's schema (default: search path)"
     )
     query: str | None = Field(
@@ -74,6 +76,8 @@ class SourceOption(DomainModel):
         validate_default=True,
         description="postgres: a SELECT whose rows are counted (instead of table)",
     )
+
+    _one_query = field_validator("query", mode="before")(no_control_characters)
 
     @field_validator("paths")
     @classmethod
