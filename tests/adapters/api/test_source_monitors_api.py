@@ -179,3 +179,21 @@ async def test_observations_for_a_monitor_with_a_source_are_a_409_naming_source(
     response = await client.post(url, content=rows, headers={**auth(container.settings), **CSV})
     assert response.status_code == 409, response.text
     assert response.json()["error"]["message"].startswith("source: ")
+
+
+async def test_csv_files_are_counted_and_text_in_a_numerical_column_fails_naming_it(
+    service: Service, tmp_path: Path
+) -> None:
+    rows = churn_rows(np.random.default_rng(7), 2000)
+    (tmp_path / "good.csv").write_bytes(csv_bytes(rows))
+    (tmp_path / "bad.csv").write_bytes(csv_bytes({"age": ["forty"] * 50, "plan": ["basic"] * 50}))
+    good = await _run(
+        service, await _monitor(service, {"engine": "duckdb", "paths": [str(tmp_path / "good.csv")], "format": "csv"})
+    )
+    assert (good["status"], good["is_drift"], good["summary"]["current_rows"]) == ("succeeded", False, 2000)
+    bad = await _run(
+        service, await _monitor(service, {"engine": "duckdb", "paths": [str(tmp_path / "bad.csv")], "format": "csv"})
+    )
+    assert bad["status"] == "failed"
+    assert bad["error"].startswith("source duckdb: column 'age' of the source"), bad["error"]
+    assert "is not numeric" in bad["error"]
