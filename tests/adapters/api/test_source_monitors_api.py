@@ -91,13 +91,16 @@ async def test_a_duckdb_source_over_parquet_files_is_checked_from_its_counts(
     assert "age" in report.text
 
 
-async def test_missing_files_make_a_failed_detection_naming_the_source(service: Service, tmp_path: Path) -> None:
-    glob = str(tmp_path / "nowhere" / "*.parquet")
+@pytest.mark.parametrize("name", ["nowhere/*.parquet", "broken.parquet"])
+async def test_missing_or_broken_files_make_a_failed_detection_naming_the_source(
+    service: Service, tmp_path: Path, name: str
+) -> None:
+    (tmp_path / "broken.parquet").write_bytes(b"not a Parquet file")
+    glob = str(tmp_path / name)
     monitor_id = await _monitor(service, {"engine": "duckdb", "paths": [glob]})
     detection = await _run(service, monitor_id)
     assert detection["status"] == "failed"
-    assert detection["error"].startswith("source duckdb: ")
-    assert glob in detection["error"]
+    assert detection["error"].startswith(f"source duckdb: cannot read the source ['{glob}']: "), detection["error"]
 
 
 @pytest.fixture
