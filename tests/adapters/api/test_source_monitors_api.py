@@ -85,6 +85,7 @@ async def test_a_duckdb_source_over_parquet_files_is_checked_from_its_counts(
     age = next(feature for feature in detection["features"] if feature["name"] == "age")
     assert (age["test"], age["details"]["binning"]) == ("ks", "summary")
     assert age["statistic"] <= age["details"]["statistic_upper"]
+    assert (age["distribution"]["kind"], sum(age["distribution"]["current_counts"])) == ("histogram", 4000)
     client, container = service
     report = await client.get(f"/api/v1/detections/{detection['id']}/report", headers=auth(container.settings))
     assert report.status_code == 200, report.text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 
 from aumos_drift_detector.adapters.api.context import Services
@@ -60,6 +61,22 @@ async def test_a_drifted_source_drifts_in_the_drifting_feature_from_counts_only(
     assert age.effect_size is not None
     assert 0.4 < age.effect_size < 0.8  # 6 years in a 10-year SD
     assert (detection.summary.source, detection.summary.current_rows) == ("duckdb", 5000)
+
+
+async def test_the_detection_keeps_a_picture_of_both_summaries_for_reports(container: Container) -> None:
+    rows = churn_rows(2, 5000, age_shift=6.0)
+    detection = await _run(container, FakeOpener(rows))
+    age, plan = (next(f for f in detection.features if f.name == name).distribution for name in ("age", "plan"))
+    assert age is not None
+    assert plan is not None
+    assert (age.kind, sum(age.reference_counts), sum(age.current_counts)) == ("histogram", REFERENCE_ROWS, 5000)
+    assert age.edges == sorted(age.edges)
+    assert len(age.edges) == len(age.reference_counts) + 1
+    both = np.concatenate([churn_rows(1, REFERENCE_ROWS)["age"], rows["age"]])  # the reference, and the source
+    assert (age.edges[0], age.edges[-1]) == (both.min(), both.max())
+    assert plan.kind == "categories"
+    assert sorted(plan.labels) == ["basic", "pro", "team"]
+    assert dict(zip(plan.labels, plan.current_counts, strict=True))["pro"] == int((rows["plan"] == "pro").sum())
 
 
 async def test_an_undrifted_source_does_not_drift(container: Container) -> None:

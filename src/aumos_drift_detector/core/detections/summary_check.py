@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Final
 
 from aumos_drift_detector.core.decisions.default_tests import check_specs
+from aumos_drift_detector.core.detections.summary_picture import summary_distribution
 from aumos_drift_detector.core.errors import InsufficientDataError, ValidationError
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.statistical import DEFAULT_MAX_MISSING_SHIFT, DatasetDriftResult, ReferenceProfile
 from aumos_drift_detector.core.statistical.catalogue import get_test
+from aumos_drift_detector.core.statistical.distribution import Distribution
 from aumos_drift_detector.core.statistical.drift_result import FeatureDriftResult
 from aumos_drift_detector.core.statistical.effect_size import categorical_effect_size
 from aumos_drift_detector.core.statistical.features import FeatureKind
@@ -70,9 +73,19 @@ def _effect(reference: FeatureCounts, current: FeatureCounts, bins: object) -> f
     return categorical_effect_size(reference.counts, current.counts)
 
 
+@dataclass(frozen=True, slots=True)
+class _Measured:
+    """What checking one feature from counts measured, before the dataset's correction."""
+
+    result: StatTestResult
+    effect: float
+    missing: MissingShare
+    picture: Distribution | None
+
+
 def _outcome(
     name: str, reference: WindowSummary, current: WindowSummary, requested: str, threshold: float | None, kind: str
-) -> tuple[StatTestResult, float, MissingShare]:
+) -> _Measured:
     position = reference.layout.index(name)
     bins, ref, cur = reference.layout.features[position], reference.features[position], current.features[position]
     test, chosen = _test_of(kind, requested, threshold)
@@ -86,17 +99,17 @@ def _outcome(
         current_total=cur.n_values + cur.missing,
         max_shift=DEFAULT_MAX_MISSING_SHIFT,
     )
-    return result, _effect(ref, cur, bins), share
+    return _Measured(result, _effect(ref, cur, bins), share, summary_distribution(bins, ref, cur))
 
 
 def _feature(
     name: str,
     kind: FeatureKind,
     weight: float,
-    found: tuple[StatTestResult, float, MissingShare],
+    found: _Measured,
     p_adjusted: float | None,
 ) -> FeatureDriftResult:
-    result, effect, share = found
+    result, share = found.result, found.missing
     test_drift = result.drift_detected if p_adjusted is None else p_value_drifts(p_adjusted, result.threshold)
     p_used = p_adjusted if p_adjusted is not None else result.p_value
     return FeatureDriftResult(
@@ -109,16 +122,17 @@ def _feature(
         drift_detected=bool(test_drift or share.drift_detected),
         strength=strength(result.statistic, p_used, result.threshold),
         weight=weight,
-        effect_size=effect,
+        effect_size=found.effect,
         effect_unit="reference_sd" if kind == "numerical" else "total_variation",
+        distribution=found.picture,
     )
 
 
-def _adjusted(found: Sequence[tuple[StatTestResult, float, MissingShare]], correction: Correction) -> dict[int, float]:
-    tested = [index for index, item in enumerate(found) if item[0].p_value is not None]
+def _adjusted(found: Sequence[_Measured], correction: Correction) -> dict[int, float]:
+    tested = [index for index, item in enumerate(found) if item.result.p_value is not None]
     if correction == "none" or not tested:
         return {}
-    raw = [float(found[index][0].p_value or 0.0) for index in tested]
+    raw = [float(found[index].result.p_value or 0.0) for index in tested]
     return {index: float(p) for index, p in zip(tested, adjust_p_values(raw, correction), strict=True)}
 
 
