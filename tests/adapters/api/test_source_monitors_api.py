@@ -201,3 +201,12 @@ async def test_csv_files_are_counted_and_text_in_a_numerical_column_fails_naming
     assert bad["status"] == "failed"
     assert bad["error"].startswith("source duckdb: column 'age' of the source"), bad["error"]
     assert "is not numeric" in bad["error"]
+
+
+async def test_the_openapi_document_describes_the_source_option(service: Service) -> None:
+    client, _ = service
+    schemas = (await client.get("/openapi.json")).json()["components"]["schemas"]
+    option = schemas["SourceOption"]["properties"]
+    assert option["engine"]["enum"] == ["duckdb", "postgres"]
+    assert {"paths", "format", "url", "password_env", "table", "table_schema", "query"} <= set(option)
+    assert "password" in option["password_env"]["description"]
