@@ -22,6 +22,7 @@ from aumos_drift_detector.adapters.observability.drift_state import DriftStateCo
 from aumos_drift_detector.adapters.observability.label_metrics import LabelJoinMetrics
 from aumos_drift_detector.adapters.persistence.arrow_codec import ArrowIpcTableWriter
 from aumos_drift_detector.adapters.persistence.migrator import ensure_schema
+from aumos_drift_detector.adapters.sources.opener import EngineSourceOpener
 from aumos_drift_detector.core.alerts.workflow import AlertWorkflow
 from aumos_drift_detector.core.backtest.service import BacktestService
 from aumos_drift_detector.core.clock import Clock
@@ -36,6 +37,7 @@ from aumos_drift_detector.core.labels.expiry import LabelExpiry
 from aumos_drift_detector.core.labels.service import DelayedLabels
 from aumos_drift_detector.core.monitors.calendar import Calendar
 from aumos_drift_detector.core.monitors.service import MonitorService
+from aumos_drift_detector.core.monitors.source import SourceOpener
 from aumos_drift_detector.core.observability.ports import DriftTelemetry, NoTelemetry
 from aumos_drift_detector.core.outcomes.service import ConceptMonitoring
 from aumos_drift_detector.core.scheduling.periodic import repeat
@@ -65,6 +67,7 @@ class Container:
         telemetry: Counts detections and ingested rows into the registry.
         drift_state: Reports the stored drift state at each scrape of ``/metrics``.
         stream_status: What the ingest stream consumer reports to readiness.
+        sources: Opens the sources monitors name (their ``source`` option): DuckDB and PostgreSQL.
     """
 
     settings: Settings
@@ -79,6 +82,7 @@ class Container:
     telemetry: DriftTelemetry = field(default_factory=NoTelemetry)
     drift_state: DriftStateCollector | None = None
     stream_status: StreamConsumerStatus = field(default_factory=StreamConsumerStatus)
+    sources: SourceOpener = field(default_factory=EngineSourceOpener)
     _stream_metrics: StreamMetrics | None = None
     _label_metrics: LabelJoinMetrics | None = None
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
@@ -106,7 +110,14 @@ class Container:
             datasets=DatasetService(
                 self.unit_of_work, self.clock, ArrowIpcTableWriter, telemetry=self.telemetry, samples=ArrowSampleCodec()
             ),
-            runs=RunService(self.unit_of_work, self.clock, outcome, self.calendar, samples=ArrowSampleCodec()),
+            runs=RunService(
+                self.unit_of_work,
+                self.clock,
+                outcome,
+                self.calendar,
+                samples=ArrowSampleCodec(),
+                sources=self.sources,
+            ),
             detections=DetectionQueries(self.unit_of_work),
             concept=concept,
             labels=labels,

@@ -86,7 +86,9 @@ def _problem(error: dict[str, Any], body: object = None) -> dict[str, str]:
         reason = error.get("ctx", {}).get("error", "malformed")
         where = _json_position(body, error["loc"][-1])
         return {"field": "body", "problem": f"not valid JSON ({reason} at {where})"}
-    location = [part for part in error["loc"] if part not in ("body", "query", "path", "header")]
+    location = list(error["loc"])
+    if location[:1] in (["body"], ["query"], ["path"], ["header"]):
+        location = location[1:]  # where the request carried it; a body field may itself be named "query"
     message = str(error["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if error["type"] == "string_pattern_mismatch":
         message = PATTERN_PROBLEMS.get(str(error.get("ctx", {}).get("pattern")), message)

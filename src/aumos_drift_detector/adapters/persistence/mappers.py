@@ -35,6 +35,7 @@ from aumos_drift_detector.core.monitors.config import DatasetRule, FeatureConfig
 from aumos_drift_detector.core.monitors.model import Monitor, MonitorStatus
 from aumos_drift_detector.core.monitors.multivariate import MultivariateConfig
 from aumos_drift_detector.core.monitors.reference_window import ReferenceWindow
+from aumos_drift_detector.core.monitors.source import SourceOption
 from aumos_drift_detector.core.retraining.policy import RetrainingPolicy
 from aumos_drift_detector.core.severity import Severity
 
@@ -71,6 +72,7 @@ def monitor_to_row(monitor: Monitor, row: MonitorRow | None = None) -> MonitorRo
         "concept": _document(monitor.concept),
         "multivariate": _document(monitor.multivariate),
         "reference_window": _document(monitor.reference_window),
+        "source": _document(monitor.source),
     }
     row.settings = {key: value for key, value in settings.items() if value is not None}
     row.next_run_at = monitor.next_run_at
@@ -131,6 +133,7 @@ def monitor_from_row(row: MonitorRow) -> Monitor:
         concept=_stored(row, "concept", parse_concept, concept) if concept is not None else None,
         multivariate=_option(row, "multivariate", MultivariateConfig),
         reference_window=_option(row, "reference_window", ReferenceWindow),
+        source=_option(row, "source", SourceOption),
         next_run_at=row.next_run_at,
         last_run_at=row.last_run_at,
         created_at=row.created_at,

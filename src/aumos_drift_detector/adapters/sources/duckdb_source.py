@@ -124,10 +124,8 @@ class DuckDbSource:
         try:
             statement = f"DESCRIBE SELECT * FROM {self._relation()}"  # noqa: S608 - the paths are a bound parameter
             described = connection.execute(statement, [self._paths]).fetchall()
-        except duckdb.IOException as error:
-            raise ValidationError(
-                f"cannot read the source {self._paths!r}: {error}", details={"source": self._paths}
-            ) from error
+        except duckdb.Error as error:  # missing or unreadable files, a file that is not Parquet or CSV
+            raise self._unreadable("read", error) from error
         return {str(row[0]): str(row[1]).upper().startswith(_NUMERIC_TYPES) for row in described}
 
     def count(self, layout: SummaryLayout) -> WindowSummary:
@@ -138,19 +136,29 @@ class DuckDbSource:
         """
         with self._connect() as connection:
             check_columns(layout, self._columns(connection), source=repr(self._paths))
-            if self._counting == "stream":
-                return self._stream(connection, layout)
-            selects: list[str] = ["count(*)"]
-            parameters: list[Any] = [self._paths]
-            for bins in layout.features:
-                if isinstance(bins, NumericBins):
-                    parameters.append(lowered_boundaries(bins.edges))
-                    selects.extend(numeric_aggregates(bins.name, len(parameters)))
-                else:
-                    column = quote(bins.name)
-                    selects += [f"histogram({column})", f"count(*) FILTER (WHERE {column} IS NULL)"]
-            query = f"SELECT {', '.join(selects)} FROM {self._relation()}"  # noqa: S608 - quoted identifiers only
-            row = connection.execute(query, parameters).fetchone()
+            try:
+                if self._counting == "stream":
+                    return self._stream(connection, layout)
+                return self._aggregate(connection, layout)
+            except duckdb.Error as error:  # a file that breaks off, a value that does not convert
+                raise self._unreadable("count", error) from error
+
+    def _unreadable(self, verb: str, error: duckdb.Error) -> ValidationError:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        return ValidationError(f"cannot {verb} the source {self._paths!r}: {first}", details={"source": self._paths})
+
+    def _aggregate(self, connection: duckdb.DuckDBPyConnection, layout: SummaryLayout) -> WindowSummary:
+        selects: list[str] = ["count(*)"]
+        parameters: list[Any] = [self._paths]
+        for bins in layout.features:
+            if isinstance(bins, NumericBins):
+                parameters.append(lowered_boundaries(bins.edges))
+                selects.extend(numeric_aggregates(bins.name, len(parameters)))
+            else:
+                column = quote(bins.name)
+                selects += [f"histogram({column})", f"count(*) FILTER (WHERE {column} IS NULL)"]
+        query = f"SELECT {', '.join(selects)} FROM {self._relation()}"  # noqa: S608 - quoted identifiers only
+        row = connection.execute(query, parameters).fetchone()
         if row is None:  # pragma: no cover - an aggregate always returns one row
             raise ValidationError("the counting query returned nothing")
         logger.info("source_counted", engine="duckdb", rows=int(row[0]), features=len(layout.features))

@@ -78,7 +78,7 @@ class Replay:
         # check, and need a reference row sample that a replayed profile does not carry
         # and it checks every period against the one reference it is given: a rolling reference is not
         # rebuilt per replayed check (the replay forgets rows behind the current window)
-        self._draft = dataclasses.replace(draft, multivariate=None, reference_window=None)
+        self._draft = dataclasses.replace(draft, multivariate=None, reference_window=None, source=None)
         self._table_writer = table_writer
         self._every = every
         self._calendar = calendar

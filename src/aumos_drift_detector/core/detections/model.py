@@ -131,6 +131,11 @@ class StatisticalSummary(DomainModel):
     reference_rows: int = Field(ge=0)
     current_rows: int = Field(ge=0, description="Rows in the current window")
     current_batches: int = Field(ge=0, description="Stored batches the window came from")
+    source: str | None = Field(
+        default=None,
+        description="The engine that counted the current rows where they live (the monitor's source option: "
+        "'duckdb', 'postgres'); null: the run read the monitor's stored observations",
+    )
     drift_share_threshold: float = Field(description="The dataset rule's drift share")
     correction: Annotated[MultipleTestingCorrection, ByValue]
     n_drifted: int = Field(default=0, ge=0)

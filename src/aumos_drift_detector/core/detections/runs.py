@@ -23,12 +23,14 @@ from aumos_drift_detector.core.detections.model import (
 )
 from aumos_drift_detector.core.detections.multivariate_run import multivariate_outcome
 from aumos_drift_detector.core.detections.outcome import DetectionOutcomeHandler
+from aumos_drift_detector.core.detections.source_run import check_source
 from aumos_drift_detector.core.errors import ConflictError, InsufficientDataError, ValidationError
 from aumos_drift_detector.core.ingest.model import ObservationWindow, ReferenceDataset
 from aumos_drift_detector.core.ingest.rolling import RollingReferences, RollingShortfall, is_current
 from aumos_drift_detector.core.ingest.samples import SampleCodec
 from aumos_drift_detector.core.monitors.calendar import Calendar
 from aumos_drift_detector.core.monitors.model import Monitor
+from aumos_drift_detector.core.monitors.source import SourceOpener
 from aumos_drift_detector.core.principal import Principal, Role
 from aumos_drift_detector.core.statistical import DatasetDriftResult, ReferenceProfile
 from aumos_drift_detector.core.unit_of_work import UnitOfWorkFactory
@@ -67,6 +69,8 @@ class RunService:
         calendar: Evaluates the monitor's schedule (the check rate its alert budget is spread over).
         samples: Reads the reference versions' row samples and draws the windows' for the multivariate
             tests; without it, a monitor's multivariate tests are recorded as skipped.
+        sources: Opens the source a monitor names (``source`` option), whose rows are counted where they
+            live instead of loading stored observations; without it, such runs fail.
 
     A monitor with a ``reference_window`` gets its rolling reference refreshed first, when due
     (:mod:`~aumos_drift_detector.core.ingest.rolling`).
@@ -80,12 +84,14 @@ class RunService:
         calendar: Calendar,
         *,
         samples: SampleCodec | None = None,
+        sources: SourceOpener | None = None,
     ) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
         self._outcome = outcome
         self._calendar = calendar
         self._samples = samples
+        self._sources = sources
         self._rolling = RollingReferences(uow_factory, clock, samples)
 
     async def run_now(self, principal: Principal, monitor_id: uuid.UUID) -> StatisticalDetection:
@@ -138,8 +144,8 @@ class RunService:
             return _Inputs(monitor, None, None, rolling)
         async with self._uow_factory() as uow:
             reference = rolling or await uow.references.latest(tenant_id, monitor_id)
-            if reference is None:
-                return _Inputs(monitor, None, None)
+            if reference is None or monitor.source is not None:
+                return _Inputs(monitor, reference, None)
             seconds = monitor.window.last_seconds
             window = await uow.observations.load_window(
                 tenant_id,
@@ -176,6 +182,8 @@ class RunService:
         summary = _summary(monitor, reference, window)
         if inputs.problem is not None:
             return self._detection(monitor, trigger, started, summary, *inputs.problem)
+        if monitor.source is not None and reference is not None:
+            return await self._check_source(monitor, reference, trigger, started, summary)
         if reference is None or window is None:
             return self.failed(monitor, trigger, started, "the monitor has no reference data")
         if window.rows < monitor.window.min_rows:
@@ -190,6 +198,20 @@ class RunService:
         joint = await asyncio.to_thread(multivariate_outcome, monitor, reference, window.table, self._samples)
         detection = self._detection(monitor, trigger, started, summary, DetectionStatus.SUCCEEDED, result=result)
         return dataclasses.replace(detection, multivariate=joint)
+
+    async def _check_source(
+        self,
+        monitor: Monitor,
+        reference: ReferenceDataset,
+        trigger: RunTrigger,
+        started: datetime,
+        summary: StatisticalSummary,
+    ) -> StatisticalDetection:
+        """A check of the monitor's source, counted where the data lives (:mod:`.source_run`)."""
+        found = await check_source(monitor, reference, self._sources)
+        engine = monitor.source.engine if monitor.source is not None else None
+        summary = summary.model_copy(update={"current_rows": found.rows, "source": engine})
+        return self._detection(monitor, trigger, started, summary, found.status, found.error, found.result)
 
     @staticmethod
     async def _evaluate(monitor: Monitor, reference: ReferenceDataset, window: ObservationWindow) -> DatasetDriftResult:

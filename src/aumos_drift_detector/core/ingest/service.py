@@ -97,6 +97,16 @@ def _refuse_upload_while_rolling(monitor: Monitor) -> None:
         )
 
 
+def _refuse_observations_with_source(monitor: Monitor) -> None:
+    """Refuse production rows for a monitor whose runs count its source: they would never be compared."""
+    if monitor.source is not None:
+        raise ConflictError(
+            "source: this monitor counts its current data where it lives (its source option), so it takes no "
+            'observations; remove the option (PATCH {"source": null}) to send observations instead',
+            details={"field": "source", "monitor_id": str(monitor.id)},
+        )
+
+
 class DatasetService:
     """Stores reference versions and production batches for monitors.
 
@@ -227,6 +237,7 @@ class DatasetService:
 
     async def _accepted(self, monitor: Monitor, upload: UploadedTable) -> tuple[tuple[str, ...], ScannedTable, Table]:
         """Scan a batch of production rows: its undeclared columns, what was scanned, and the declared ones to store."""
+        _refuse_observations_with_source(monitor)
         writer = self._table_writer([*monitor.feature_names, *monitor.embedding_names])
         scanned = await asyncio.to_thread(upload.scan, writer)
         if scanned.rows == 0:

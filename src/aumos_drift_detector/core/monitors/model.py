@@ -16,6 +16,7 @@ from aumos_drift_detector.core.concept.config import DetectorConfig
 from aumos_drift_detector.core.monitors.config import DatasetRule, FeatureConfig, Schedule, WindowSpec
 from aumos_drift_detector.core.monitors.multivariate import MultivariateConfig
 from aumos_drift_detector.core.monitors.reference_window import ReferenceWindow
+from aumos_drift_detector.core.monitors.source import SourceOption
 from aumos_drift_detector.core.retraining.policy import RetrainingPolicy
 
 
@@ -49,6 +50,8 @@ class Monitor:
         multivariate: Multivariate and embedding tests run with every check; ``None`` for none.
         reference_window: The rolling reference, a past window of the monitor's own observations;
             ``None`` to compare against uploaded reference data.
+        source: Where the current data lives, counted there at each run; ``None``: the monitor's
+            own observations are compared.
         next_run_at: When the scheduler runs it next.
         last_run_at: When it last ran.
         created_at: Creation time.
@@ -75,6 +78,7 @@ class Monitor:
     concept: DetectorConfig | None = None
     multivariate: MultivariateConfig | None = None
     reference_window: ReferenceWindow | None = None
+    source: SourceOption | None = None
     next_run_at: datetime | None = None
     last_run_at: datetime | None = None
     deleted_at: datetime | None = None

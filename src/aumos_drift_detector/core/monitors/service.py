@@ -26,6 +26,7 @@ from aumos_drift_detector.core.monitors.config import (
 from aumos_drift_detector.core.monitors.model import Monitor, MonitorStatus
 from aumos_drift_detector.core.monitors.multivariate import MultivariateConfig
 from aumos_drift_detector.core.monitors.reference_window import ReferenceWindow, check_retention
+from aumos_drift_detector.core.monitors.source import SourceOption
 from aumos_drift_detector.core.paging import Page
 from aumos_drift_detector.core.principal import Principal, Role
 from aumos_drift_detector.core.retraining.policy import RetrainingPolicy
@@ -54,14 +55,16 @@ class MonitorDraft:
     concept: DetectorConfig | None = None
     multivariate: MultivariateConfig | None = None
     reference_window: ReferenceWindow | None = None
+    source: SourceOption | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MonitorChanges:
     """A partial change of a monitor: each field given replaces the monitor's; ``None`` leaves it.
 
-    ``remove_schedule``, ``remove_concept``, ``remove_multivariate`` and ``remove_reference_window`` drop
-    the schedule, the concept detector, the multivariate tests and the rolling reference.
+    ``remove_schedule``, ``remove_concept``, ``remove_multivariate``, ``remove_reference_window`` and
+    ``remove_source`` drop the schedule, the concept detector, the multivariate tests, the rolling
+    reference and the source.
     """
 
     name: str | None = None
@@ -82,6 +85,8 @@ class MonitorChanges:
     remove_multivariate: bool = False
     reference_window: ReferenceWindow | None = None
     remove_reference_window: bool = False
+    source: SourceOption | None = None
+    remove_source: bool = False
 
     def given(self) -> dict[str, object]:
         """The monitor fields this change sets, by name."""
@@ -90,7 +95,7 @@ class MonitorChanges:
             for item in dataclasses.fields(self)
             if not item.name.startswith("remove_") and getattr(self, item.name) is not None
         }
-        for name in ("schedule", "concept", "multivariate", "reference_window"):
+        for name in ("schedule", "concept", "multivariate", "reference_window", "source"):
             if getattr(self, f"remove_{name}"):
                 values[name] = None
         return values
@@ -106,6 +111,19 @@ def _check_embeddings(monitor: Monitor) -> None:
                 f"{field}: column {name!r} is also a monitored feature; an embedding column holds vectors and is "
                 "tested by the multivariate tests only",
                 details={"field": field, "problem": "embedding column is also a feature"},
+            )
+
+
+def _check_source(monitor: Monitor) -> None:
+    """Refuse a source beside options that need the monitor's own observations."""
+    if monitor.source is None:
+        return
+    for name in ("reference_window", "multivariate"):
+        if getattr(monitor, name) is not None:
+            raise ValidationError(
+                f"source: a monitor with a source cannot have {name} (it needs the monitor's own observations); "
+                f"remove one of them",
+                details={"field": "source", "problem": f"source with {name}"},
             )
 
 
@@ -146,6 +164,7 @@ class MonitorService:
         except ValueError as exc:
             raise ValidationError(f"features: {exc}", details={"field": "features"}) from None
         _check_embeddings(monitor)
+        _check_source(monitor)
         if monitor.schedule is not None:
             self._calendar.check(monitor.schedule)
         live = monitor.schedule is not None and monitor.status is MonitorStatus.ACTIVE and monitor.deleted_at is None

@@ -11,7 +11,7 @@ from aumos_drift_detector.core.statistical.effect_size import EffectUnit
 from aumos_drift_detector.core.statistical.features import FeatureKind
 from aumos_drift_detector.core.statistical.missing import MissingShare
 from aumos_drift_detector.core.statistical.result import StatTestResult
-from aumos_drift_detector.core.statistical.verdict import Correction
+from aumos_drift_detector.core.statistical.verdict import Correction, weighted_share
 
 
 def _json_float(value: float | None) -> float | None:
@@ -102,6 +102,24 @@ class DatasetDriftResult:
     n_features: int
     correction: Correction
     features: list[FeatureDriftResult] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, features: list[FeatureDriftResult], correction: Correction, drift_share: float) -> DatasetDriftResult:
+        """The dataset rule over per-feature results: drift when the weighted drifted share reaches ``drift_share``.
+
+        The features are sorted in place, drifted first, then by strength, then by name.
+        """
+        features.sort(key=lambda item: (not item.drift_detected, -item.strength, item.name))
+        share_drifted = weighted_share([item.drift_detected for item in features], [item.weight for item in features])
+        return cls(
+            drift_detected=share_drifted >= drift_share,
+            share_drifted=share_drifted,
+            drift_share=drift_share,
+            n_drifted=sum(item.drift_detected for item in features),
+            n_features=len(features),
+            correction=correction,
+            features=features,
+        )
 
     def feature(self, name: str) -> FeatureDriftResult:
         """The result of the feature called ``name``.

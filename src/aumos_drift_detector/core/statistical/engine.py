@@ -54,7 +54,6 @@ from aumos_drift_detector.core.statistical.verdict import (
     check_drift_share,
     p_value_drifts,
     strength,
-    weighted_share,
 )
 
 
@@ -223,17 +222,7 @@ def _assemble(
         _feature_result(task, outcome, adjusted.get(index))
         for index, (task, outcome) in enumerate(zip(tasks, outcomes, strict=True))
     ]
-    features.sort(key=lambda item: (not item.drift_detected, -item.strength, item.name))
-    share_drifted = weighted_share([item.drift_detected for item in features], [item.weight for item in features])
-    return DatasetDriftResult(
-        drift_detected=share_drifted >= drift_share,
-        share_drifted=share_drifted,
-        drift_share=drift_share,
-        n_drifted=sum(item.drift_detected for item in features),
-        n_features=len(features),
-        correction=correction,
-        features=features,
-    )
+    return DatasetDriftResult.of(features, correction, drift_share)
 
 
 def evaluate(
