@@ -13,9 +13,11 @@ from typing import Any
 
 import numpy as np
 
+from aumos_drift_detector.core.compilation import jit_disabled
 from aumos_drift_detector.core.errors import ValidationError
 from aumos_drift_detector.core.statistical.category_counts import category_label
 from aumos_drift_detector.core.statistical.histogram import counts_by_edges
+from aumos_drift_detector.core.summaries.bin_kernel import bucket_starts, count_and_moments
 from aumos_drift_detector.core.summaries.feature_counts import CategoricalCounts, CountArray, NumericCounts
 from aumos_drift_detector.core.summaries.layout import CategoricalBins, NumericBins, SummaryLayout
 from aumos_drift_detector.core.summaries.moments import FloatArray, Moments
@@ -43,6 +45,27 @@ def sorted_counts(values: FloatArray, edges: FloatArray) -> tuple[CountArray, Mo
     return counts_by_edges(ordered[: ordered.size - missing], edges), Moments.of_sorted(ordered, missing)
 
 
+def binned_counts(values: FloatArray, edges: FloatArray) -> tuple[CountArray, Moments]:
+    """Bin counts and moments in one compiled pass over unsorted values (:mod:`.bin_kernel`).
+
+    The same counts as :func:`sorted_counts` without sorting; that sort-based form runs instead when the
+    kernels are not compiled (``AUMOS_DRIFT_NO_JIT``) or the edges are empty or not finite.
+
+    Example:
+        >>> counts, moments = binned_counts(np.array([-np.inf, 0.0, 1.0, 1.5, np.nan, 9.0]), np.array([1.0, 2.0]))
+        >>> counts.tolist(), moments.count, moments.missing, moments.maximum
+        ([2, 2, 1], 4, 1, 9.0)
+    """
+    if jit_disabled() or edges.size == 0 or not np.all(np.isfinite(edges)):
+        return sorted_counts(values, edges)
+    starts, origin, scale, by_key = bucket_starts(edges)
+    counts, stats = count_and_moments(np.ascontiguousarray(values), edges, starts, origin, scale, by_key)
+    missing, count = int(stats[0]), int(stats[1])
+    if count == 0:
+        return counts, Moments(missing=missing)
+    return counts, Moments(count, float(stats[2]), float(stats[3]), float(stats[4]), float(stats[5]), missing)
+
+
 def count_numeric(bins: NumericBins, values: Any) -> NumericCounts:
     """The counts and moments of one numeric column.
 
@@ -55,7 +78,7 @@ def count_numeric(bins: NumericBins, values: Any) -> NumericCounts:
         raise ValidationError(
             f"feature {bins.name!r} must hold numbers", details={"feature": bins.name, "error": str(error)}
         ) from error
-    counts, moments = sorted_counts(array, bins.edges)
+    counts, moments = binned_counts(array, bins.edges)
     return NumericCounts(bins.name, counts, moments)
 
 
