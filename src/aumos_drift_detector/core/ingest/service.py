@@ -18,6 +18,7 @@ from aumos_drift_detector.core.errors import ConflictError, NotFoundError, Valid
 from aumos_drift_detector.core.ingest.model import IngestResult, ReferenceDataset
 from aumos_drift_detector.core.ingest.ports import TableWriterFactory
 from aumos_drift_detector.core.ingest.samples import SampleCodec, reference_sample_writer
+from aumos_drift_detector.core.ingest.segment_profiles import SegmentProfileBuilder, segment_payload
 from aumos_drift_detector.core.ingest.table import Table
 from aumos_drift_detector.core.ingest.tee import BatchTee
 from aumos_drift_detector.core.ingest.upload import BatchConsumer, ColumnFacts, ScannedTable, UploadedTable
@@ -68,6 +69,12 @@ def check_columns(columns: Sequence[ColumnFacts], monitor: Monitor, *, what: str
                 f"{what}: column {name!r} is missing (declared as an embedding column of the multivariate tests)",
                 details={"column": name, "problem": "missing"},
             )
+    for name in monitor.segment_names:
+        if name not in found:
+            raise ValidationError(
+                f"{what}: column {name!r} is missing (declared as a segment column)",
+                details={"column": name, "problem": "missing"},
+            )
     for feature in monitor.features:
         name, kind = feature.name, feature.kind
         column = found.get(name)
@@ -84,7 +91,14 @@ def check_columns(columns: Sequence[ColumnFacts], monitor: Monitor, *, what: str
                 f"{what}: column {name!r} holds NaN in a {kind} feature; send missing categories as empty values",
                 details={"column": name},
             )
-    return tuple(sorted(set(found) - {*monitor.feature_names, *monitor.embedding_names}))
+    return tuple(sorted(set(found) - {*monitor.feature_names, *monitor.embedding_names, *monitor.segment_names}))
+
+
+def segment_builder(monitor: Monitor) -> SegmentProfileBuilder | None:
+    """The per-segment profile builder of a monitor with segments (``None`` without)."""
+    if monitor.segments is None:
+        return None
+    return SegmentProfileBuilder(monitor.segments, feature_specs(monitor))
 
 
 def _refuse_upload_while_rolling(monitor: Monitor) -> None:
@@ -148,13 +162,15 @@ class DatasetService:
         _refuse_upload_while_rolling(monitor)
         builder = ProfileBuilder(feature_specs(monitor))
         sampler = reference_sample_writer(self._samples, monitor)
-        consumer: BatchConsumer = builder if sampler is None else BatchTee([builder, sampler])
-        scanned = await asyncio.to_thread(upload.scan, consumer)
+        segmenter = segment_builder(monitor)
+        parts: list[BatchConsumer] = [consumer for consumer in (builder, sampler, segmenter) if consumer is not None]
+        scanned = await asyncio.to_thread(upload.scan, parts[0] if len(parts) == 1 else BatchTee(parts))
         if scanned.rows == 0:
             raise ValidationError("reference: the upload has no rows", details={"rows": 0})
         check_columns(scanned.columns, monitor, what="reference")
         payload = await asyncio.to_thread(builder.payload)  # hundreds of MB for a large reference
         sample = await asyncio.to_thread(sampler.finish) if sampler is not None else None
+        segments = await asyncio.to_thread(segment_payload, segmenter)
         async with self._uow_factory() as uow:
             await uow.monitors.lock(principal.tenant_id, monitor_id)
             latest = await uow.references.latest_version(principal.tenant_id, monitor_id)
@@ -171,6 +187,7 @@ class DatasetService:
                 uploaded_by=principal.subject,
                 created_at=self._clock.now(),
                 sample=sample,
+                segments=segments,
             )
             await uow.references.add(reference)
             await uow.commit()
@@ -227,7 +244,7 @@ class DatasetService:
 
     async def _accepted(self, monitor: Monitor, upload: UploadedTable) -> tuple[tuple[str, ...], ScannedTable, Table]:
         """Scan a batch of production rows: its undeclared columns, what was scanned, and the declared ones to store."""
-        writer = self._table_writer([*monitor.feature_names, *monitor.embedding_names])
+        writer = self._table_writer([*monitor.feature_names, *monitor.embedding_names, *monitor.segment_names])
         scanned = await asyncio.to_thread(upload.scan, writer)
         if scanned.rows == 0:
             raise ValidationError("observations: the batch has no rows", details={"rows": 0})

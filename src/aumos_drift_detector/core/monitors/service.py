@@ -26,6 +26,7 @@ from aumos_drift_detector.core.monitors.config import (
 from aumos_drift_detector.core.monitors.model import Monitor, MonitorStatus
 from aumos_drift_detector.core.monitors.multivariate import MultivariateConfig
 from aumos_drift_detector.core.monitors.reference_window import ReferenceWindow, check_retention
+from aumos_drift_detector.core.monitors.segments import SegmentsConfig
 from aumos_drift_detector.core.paging import Page
 from aumos_drift_detector.core.principal import Principal, Role
 from aumos_drift_detector.core.retraining.policy import RetrainingPolicy
@@ -54,14 +55,16 @@ class MonitorDraft:
     concept: DetectorConfig | None = None
     multivariate: MultivariateConfig | None = None
     reference_window: ReferenceWindow | None = None
+    segments: SegmentsConfig | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MonitorChanges:
     """A partial change of a monitor: each field given replaces the monitor's; ``None`` leaves it.
 
-    ``remove_schedule``, ``remove_concept``, ``remove_multivariate`` and ``remove_reference_window`` drop
-    the schedule, the concept detector, the multivariate tests and the rolling reference.
+    ``remove_schedule``, ``remove_concept``, ``remove_multivariate``, ``remove_reference_window`` and
+    ``remove_segments`` drop the schedule, the concept detector, the multivariate tests, the rolling
+    reference and the segments.
     """
 
     name: str | None = None
@@ -82,6 +85,8 @@ class MonitorChanges:
     remove_multivariate: bool = False
     reference_window: ReferenceWindow | None = None
     remove_reference_window: bool = False
+    segments: SegmentsConfig | None = None
+    remove_segments: bool = False
 
     def given(self) -> dict[str, object]:
         """The monitor fields this change sets, by name."""
@@ -90,7 +95,7 @@ class MonitorChanges:
             for item in dataclasses.fields(self)
             if not item.name.startswith("remove_") and getattr(self, item.name) is not None
         }
-        for name in ("schedule", "concept", "multivariate", "reference_window"):
+        for name in ("schedule", "concept", "multivariate", "reference_window", "segments"):
             if getattr(self, f"remove_{name}"):
                 values[name] = None
         return values
@@ -106,6 +111,23 @@ def _check_embeddings(monitor: Monitor) -> None:
                 f"{field}: column {name!r} is also a monitored feature; an embedding column holds vectors and is "
                 "tested by the multivariate tests only",
                 details={"field": field, "problem": "embedding column is also a feature"},
+            )
+
+
+def _check_segments(monitor: Monitor) -> None:
+    """Refuse a segment column that is also a monitored feature or an embedding column.
+
+    A segment's rows all share its value, so a feature that is also a segment column could never drift
+    within a segment; and its shift across segments is what the global verdict already tests.
+    """
+    taken = {*monitor.feature_names, *monitor.embedding_names}
+    for index, name in enumerate(monitor.segment_names):
+        if name in taken:
+            field = f"segments.by[{index}]"
+            raise ValidationError(
+                f"{field}: column {name!r} is also a monitored feature or embedding column; segment by a "
+                "categorical column that is not monitored",
+                details={"field": field, "problem": "segment column is also a feature"},
             )
 
 
@@ -146,6 +168,7 @@ class MonitorService:
         except ValueError as exc:
             raise ValidationError(f"features: {exc}", details={"field": "features"}) from None
         _check_embeddings(monitor)
+        _check_segments(monitor)
         if monitor.schedule is not None:
             self._calendar.check(monitor.schedule)
         live = monitor.schedule is not None and monitor.status is MonitorStatus.ACTIVE and monitor.deleted_at is None

@@ -26,6 +26,7 @@ from aumos_drift_detector.core.monitors.config import (
 from aumos_drift_detector.core.monitors.model import Monitor, MonitorStatus
 from aumos_drift_detector.core.monitors.multivariate import MultivariateConfig
 from aumos_drift_detector.core.monitors.reference_window import ReferenceWindow
+from aumos_drift_detector.core.monitors.segments import SegmentsConfig
 from aumos_drift_detector.core.monitors.service import MonitorChanges, MonitorDraft
 from aumos_drift_detector.core.retraining.policy import RetrainingPolicy
 from aumos_drift_detector.core.validation import Named
@@ -75,6 +76,11 @@ class MonitorCreate(StrictModel):
         description="Rolling reference: a past window of the monitor's own observations, rebuilt every "
         "refresh_seconds, instead of uploaded reference data (docs/references.md); null: uploaded reference",
     )
+    segments: SegmentsConfig | None = Field(
+        default=None,
+        description="One verdict per value of categorical columns, each against its own reference "
+        "(docs/segments.md); null: none",
+    )
 
     _unique_features = field_validator("features")(check_feature_names)
 
@@ -96,6 +102,7 @@ class MonitorCreate(StrictModel):
             concept=self.concept,
             multivariate=self.multivariate,
             reference_window=self.reference_window,
+            segments=self.segments,
         )
 
 
@@ -103,7 +110,8 @@ class MonitorUpdate(StrictModel):
     """Body of ``PATCH /monitors/{id}``: only the fields given change.
 
     ``schedule: null`` removes the schedule, ``concept: null`` the concept detector,
-    ``multivariate: null`` the multivariate tests, ``reference_window: null`` the rolling reference, and
+    ``multivariate: null`` the multivariate tests, ``reference_window: null`` the rolling reference,
+    ``segments: null`` the segments, and
     ``alert_policy: null`` / ``retraining_policy: null`` restore the default policy; other fields
     cannot be null.
     """
@@ -122,6 +130,7 @@ class MonitorUpdate(StrictModel):
     concept: ConceptConfig | None = None
     multivariate: MultivariateConfig | None = None
     reference_window: ReferenceWindow | None = None
+    segments: SegmentsConfig | None = None
 
     _unique_features = field_validator("features")(check_feature_names)
 
@@ -147,6 +156,8 @@ class MonitorUpdate(StrictModel):
             remove_multivariate="multivariate" in given and self.multivariate is None,
             reference_window=self.reference_window,
             remove_reference_window="reference_window" in given and self.reference_window is None,
+            segments=self.segments,
+            remove_segments="segments" in given and self.segments is None,
         )
 
     def _policy(self, name: str, value: Any, default: type[Any]) -> Any:
@@ -174,6 +185,7 @@ class MonitorOut(BaseModel):
     concept: ConceptConfig | None
     multivariate: MultivariateConfig | None
     reference_window: ReferenceWindow | None
+    segments: SegmentsConfig | None
     next_run_at: datetime | None
     last_run_at: datetime | None
     created_at: datetime
@@ -199,6 +211,7 @@ class MonitorOut(BaseModel):
             concept=monitor.concept,
             multivariate=monitor.multivariate,
             reference_window=monitor.reference_window,
+            segments=monitor.segments,
             next_run_at=monitor.next_run_at,
             last_run_at=monitor.last_run_at,
             created_at=monitor.created_at,
