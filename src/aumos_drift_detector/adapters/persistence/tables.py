@@ -193,13 +193,12 @@ class ReferenceSampleRow(Base):
 
 
 class ReferenceSegmentsRow(Base):
-    """A row of ``drf_reference_segments``: the per-segment profiles of one reference version (its ``id``)."""
+    """A row of ``drf_reference_segments``: the per-segment profiles of a reference version (``payload`` last)."""
 
     __tablename__ = "drf_reference_segments"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("drf_references.id", ondelete="CASCADE"), primary_key=True)
     tenant_id: Mapped[str] = mapped_column(String(64))
-    # Last: on SQLite, a large value is inserted as a zero blob and written in slices (see large_values).
     payload: Mapped[bytes] = mapped_column(LargeBinary)
 
 

@@ -40,9 +40,7 @@ def judge_detection(
     drift; it alarms when its p-value is also within the tests' share of the alert budget: the
     multivariate tests take the share of one feature of importance :data:`MULTIVARIATE_WEIGHT` in the
     split (:func:`~.sequential.share_level`), spent on the check's own p-values, Bonferroni among them.
-    The segments likewise: a drifted segment makes the check drift, and alarms when a drifted feature's
-    p-value in it is within their share (weight :data:`SEGMENTS_WEIGHT`), Bonferroni among all the
-    p-value tests of the tested segments.
+    The segments likewise (:func:`judged_segments`).
     """
     if detection.status is not DetectionStatus.SUCCEEDED:
         return dataclasses.replace(detection, severity=monitor.alert_policy.assess(detection)), state
@@ -115,7 +113,13 @@ def _split_level(monitor: Monitor, level: float | None) -> tuple[float | None, f
 
 
 def judged_segments(outcome: SegmentsOutcome | None, share: float | None) -> SegmentsOutcome | None:
-    """The segments with their alarm level (their share, Bonferroni among their p-value tests) and alarms."""
+    """The segments with their alarm level and alarms.
+
+    A drifted segment makes the check drift (:func:`judge_detection`); it alarms when a drifted
+    feature's p-value in it is within the segments' share of the budget (weight
+    :data:`SEGMENTS_WEIGHT`), split equally among all the p-value tests of the tested segments
+    (Bonferroni), so the segments together spend no more than their share.
+    """
     if outcome is None or share is None or not outcome.p_value_tests:
         return outcome
     level = share / outcome.p_value_tests

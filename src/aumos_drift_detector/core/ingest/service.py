@@ -160,17 +160,7 @@ class DatasetService:
         principal.require(Role.OPERATOR)
         monitor = await self._monitor(principal, monitor_id)
         _refuse_upload_while_rolling(monitor)
-        builder = ProfileBuilder(feature_specs(monitor))
-        sampler = reference_sample_writer(self._samples, monitor)
-        segmenter = segment_builder(monitor)
-        parts: list[BatchConsumer] = [consumer for consumer in (builder, sampler, segmenter) if consumer is not None]
-        scanned = await asyncio.to_thread(upload.scan, parts[0] if len(parts) == 1 else BatchTee(parts))
-        if scanned.rows == 0:
-            raise ValidationError("reference: the upload has no rows", details={"rows": 0})
-        check_columns(scanned.columns, monitor, what="reference")
-        payload = await asyncio.to_thread(builder.payload)  # hundreds of MB for a large reference
-        sample = await asyncio.to_thread(sampler.finish) if sampler is not None else None
-        segments = await asyncio.to_thread(segment_payload, segmenter)
+        scanned, payload, sample, segments = await self._read_reference(monitor, upload)
         async with self._uow_factory() as uow:
             await uow.monitors.lock(principal.tenant_id, monitor_id)
             latest = await uow.references.latest_version(principal.tenant_id, monitor_id)
@@ -193,6 +183,22 @@ class DatasetService:
             await uow.commit()
         log.info("reference_stored", monitor_id=str(monitor_id), version=reference.version, rows=scanned.rows)
         return reference
+
+    async def _read_reference(
+        self, monitor: Monitor, upload: UploadedTable
+    ) -> tuple[ScannedTable, bytes, bytes | None, bytes | None]:
+        """Read an upload once into its profile, its row sample and its segment profiles (those the monitor keeps)."""
+        builder = ProfileBuilder(feature_specs(monitor))
+        sampler = reference_sample_writer(self._samples, monitor)
+        segmenter = segment_builder(monitor)
+        parts: list[BatchConsumer] = [consumer for consumer in (builder, sampler, segmenter) if consumer is not None]
+        scanned = await asyncio.to_thread(upload.scan, parts[0] if len(parts) == 1 else BatchTee(parts))
+        if scanned.rows == 0:
+            raise ValidationError("reference: the upload has no rows", details={"rows": 0})
+        check_columns(scanned.columns, monitor, what="reference")
+        payload = await asyncio.to_thread(builder.payload)  # hundreds of MB for a large reference
+        sample = await asyncio.to_thread(sampler.finish) if sampler is not None else None
+        return scanned, payload, sample, await asyncio.to_thread(segment_payload, segmenter)
 
     async def current_reference(self, principal: Principal, monitor_id: uuid.UUID) -> ReferenceDataset:
         """The newest reference version (viewer)."""
