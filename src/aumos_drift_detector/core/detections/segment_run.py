@@ -28,7 +28,7 @@ from aumos_drift_detector.core.ingest.table import Table
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.statistical import ReferenceProfile
 
-#: What a user does about a reference without segment profiles.
+#: What a user does about a reference without segment profiles (a rolling one is rebuilt with them at once).
 REUPLOAD = "re-upload the reference to test segments"
 
 
@@ -36,8 +36,8 @@ def _stored(monitor: Monitor, reference: ReferenceDataset) -> SegmentProfiles | 
     """The reference version's segment profiles, or why it has none usable."""
     by = monitor.segment_names
     if reference.segments is None:
-        why = "was built before the monitor had segments" if not reference.window else "is a rolling reference"
-        return f"reference version {reference.version} has no segment profiles (it {why}); {REUPLOAD}"
+        why = "it was built before the monitor had segments"
+        return f"reference version {reference.version} has no segment profiles ({why}); {REUPLOAD}"
     stored = SegmentProfiles.from_bytes(reference.segments)
     if list(stored.by) != by:
         was, now = ", ".join(stored.by), ", ".join(by)

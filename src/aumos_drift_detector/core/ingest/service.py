@@ -20,8 +20,8 @@ from aumos_drift_detector.core.ingest.ports import TableWriterFactory
 from aumos_drift_detector.core.ingest.samples import SampleCodec, reference_sample_writer
 from aumos_drift_detector.core.ingest.segment_profiles import SegmentProfileBuilder, segment_payload
 from aumos_drift_detector.core.ingest.table import Table
-from aumos_drift_detector.core.ingest.tee import BatchTee
-from aumos_drift_detector.core.ingest.upload import BatchConsumer, ColumnFacts, ScannedTable, UploadedTable
+from aumos_drift_detector.core.ingest.tee import tee
+from aumos_drift_detector.core.ingest.upload import ColumnFacts, ScannedTable, UploadedTable
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.observability.ports import DriftTelemetry, NoTelemetry
 from aumos_drift_detector.core.principal import Principal, Role
@@ -191,8 +191,7 @@ class DatasetService:
         builder = ProfileBuilder(feature_specs(monitor))
         sampler = reference_sample_writer(self._samples, monitor)
         segmenter = segment_builder(monitor)
-        parts: list[BatchConsumer] = [consumer for consumer in (builder, sampler, segmenter) if consumer is not None]
-        scanned = await asyncio.to_thread(upload.scan, parts[0] if len(parts) == 1 else BatchTee(parts))
+        scanned = await asyncio.to_thread(upload.scan, tee(builder, sampler, segmenter))
         if scanned.rows == 0:
             raise ValidationError("reference: the upload has no rows", details={"rows": 0})
         check_columns(scanned.columns, monitor, what="reference")
