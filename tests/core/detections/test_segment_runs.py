@@ -10,9 +10,11 @@ from datetime import timedelta
 from typing import Any
 
 import numpy as np
+from scipy import stats
 
 from aumos_drift_detector.adapters.api.context import Services
 from aumos_drift_detector.core.clock import FixedClock
+from aumos_drift_detector.core.detections import segment_run
 from aumos_drift_detector.core.detections.model import StatisticalDetection
 from aumos_drift_detector.core.monitors.config import WindowSpec
 from aumos_drift_detector.core.monitors.model import Monitor
@@ -20,7 +22,7 @@ from aumos_drift_detector.core.monitors.reference_window import ReferenceWindow
 from aumos_drift_detector.core.monitors.segments import SegmentsConfig
 from aumos_drift_detector.core.monitors.service import MonitorChanges
 from aumos_drift_detector.core.validation import parse
-from tests.core.builders import T0
+from tests.core.builders import T0, make_feature
 from tests.core.inputs import ADMIN, OPERATOR, draft, upload
 
 COUNTRIES = {"DE": (200, 40.0), "FR": (1500, 70.0), "US": (1500, 10.0)}
@@ -81,3 +83,24 @@ async def test_segments_changed_after_the_upload_say_why_none_is_tested(services
     assert detection.segments.skipped == (
         "reference version 1 was segmented by country, not channel; re-upload the reference to test segments"
     )
+
+
+def test_the_p_values_of_all_segments_are_corrected_as_one_family() -> None:
+    """Benjamini-Hochberg over every segment's p-value tests, checked against scipy's implementation."""
+    rng = np.random.default_rng(9)
+    found = [
+        segment_run._Found(
+            f"country=C{index}", (500, 500), [make_feature(name, drift=False) for name in ("age", "plan")]
+        )
+        for index in range(5)
+    ]
+    raw = rng.uniform(0, 0.05, size=10).tolist()
+    for item, pair in zip(found, np.reshape(raw, (5, 2)).tolist(), strict=True):
+        item.features = [
+            feature.model_copy(update={"p_value": p}) for feature, p in zip(item.features, pair, strict=True)
+        ]
+    segment_run._corrected(found, "bh")
+    adjusted = [feature.adjusted_p_value for item in found for feature in item.features]
+    assert np.allclose(adjusted, stats.false_discovery_control(raw, method="bh"))
+    drifted = [feature.test_drift_detected for item in found for feature in item.features]
+    assert drifted == [value < 0.05 for value in stats.false_discovery_control(raw, method="bh")]

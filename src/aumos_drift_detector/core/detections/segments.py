@@ -16,6 +16,9 @@ class SegmentFeature(DomainModel):
     test: str
     statistic: float | None
     p_value: float | None = Field(description="The raw p-value of a p-value test; null for distance tests")
+    adjusted_p_value: float | None = Field(
+        default=None, description="After the monitor's correction across the p-value tests of all segments"
+    )
     threshold: float
     drift_detected: bool
     effect_size: float | None = None
