@@ -16,11 +16,13 @@ from aumos_drift_detector.adapters.api.context import Services
 from aumos_drift_detector.core.clock import FixedClock
 from aumos_drift_detector.core.detections import segment_run
 from aumos_drift_detector.core.detections.model import StatisticalDetection
+from aumos_drift_detector.core.events.model import EventType
 from aumos_drift_detector.core.monitors.config import WindowSpec
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.monitors.reference_window import ReferenceWindow
 from aumos_drift_detector.core.monitors.segments import SegmentsConfig
 from aumos_drift_detector.core.monitors.service import MonitorChanges
+from aumos_drift_detector.core.unit_of_work_in_memory import InMemoryStorage
 from aumos_drift_detector.core.validation import parse
 from tests.core.builders import T0, make_feature
 from tests.core.inputs import ADMIN, OPERATOR, draft, upload
@@ -46,7 +48,9 @@ async def _run(services: Services, monitor: Monitor) -> StatisticalDetection:
     return detection
 
 
-async def test_a_shift_of_one_segment_is_found_in_that_segment_only(services: Services) -> None:
+async def test_a_shift_of_one_segment_is_found_in_that_segment_only(
+    services: Services, storage: InMemoryStorage
+) -> None:
     monitor = await services.monitors.create(ADMIN, draft(segments=OPTION, window=WindowSpec(last_rows=None)))
     await services.datasets.replace_reference(OPERATOR, monitor.id, upload(_rows(1)))
     await services.datasets.ingest(OPERATOR, monitor.id, upload(_rows(2, de_shift=10.0)), idempotency_key=None)
@@ -56,6 +60,12 @@ async def test_a_shift_of_one_segment_is_found_in_that_segment_only(services: Se
     assert [item.segment for item in detection.segments.drifted] == ["country=DE"]
     assert detection.segments.drifted[0].drifted_features == ["age"]
     assert (detection.is_drift, detection.alarm) == (True, True)
+    (alert,) = storage.alerts.values()
+    assert alert.title.endswith("0 of 2 features drifted; segment country=DE: 1 of 2 features drifted")
+    (event,) = [event for event in storage.outbox_store.events() if event.type is EventType.DRIFT_DETECTED]
+    (published,) = event.data.segments  # type: ignore[union-attr]
+    assert (published.segment, published.drifted_features, published.alarm) == ("country=DE", ("age",), True)
+    assert await services.detections.get(OPERATOR, detection.id) == detection
 
 
 async def test_a_rolling_reference_keeps_segment_profiles_too(services: Services, clock: FixedClock) -> None:
