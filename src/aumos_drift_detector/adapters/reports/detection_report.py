@@ -196,13 +196,8 @@ def render_detection(
     features = [feature_view(item) for item in sorted(detection.features, key=_strength_order)]
     drifted = sum(item.drift_detected for item in detection.features)
     joint = [str(item.get("method")) for item in multivariate if item.get("drift_detected")]
-    context |= {
-        "facts": shown,
-        "features": features,
-        "drifted": drifted,
-        "joint": joint,
-        "segments": detection.segments,
-    }
+    context |= {"facts": shown, "features": features, "drifted": drifted, "joint": joint}
+    context["segments"] = detection.segments
     return environment().get_template("statistical_report.html.j2").render(context)
 
 

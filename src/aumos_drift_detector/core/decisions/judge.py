@@ -1,7 +1,8 @@
 """Applying a monitor's decision rules to one of its statistical detections, with the detectors' state.
 
 Used by the drift run (inside the transaction that holds the monitor's lock, so concurrent runs advance
-the detectors one after the other) and by the backtest (over a replayed history).
+the detectors one after the other) and by the backtest (over a replayed history). A monitor's segments
+take a share of the alert budget as its multivariate tests do (:func:`judged_segments`).
 """
 
 from __future__ import annotations
@@ -40,7 +41,6 @@ def judge_detection(
     drift; it alarms when its p-value is also within the tests' share of the alert budget: the
     multivariate tests take the share of one feature of importance :data:`MULTIVARIATE_WEIGHT` in the
     split (:func:`~.sequential.share_level`), spent on the check's own p-values, Bonferroni among them.
-    The segments likewise (:func:`judged_segments`).
     """
     if detection.status is not DetectionStatus.SUCCEEDED:
         return dataclasses.replace(detection, severity=monitor.alert_policy.assess(detection)), state
