@@ -81,3 +81,23 @@ def test_a_missing_segment_value_is_its_own_segment() -> None:
 def test_unreadable_stored_profiles_are_refused() -> None:
     with pytest.raises(ValidationError, match="unreadable"):
         SegmentProfiles.from_bytes(b"not segments")
+
+
+def test_two_segment_columns_make_one_segment_per_combination() -> None:
+    data = _rows(np.random.default_rng(7), {"DE": 400, "FR": 400})
+    data["channel"] = ["web" if index % 4 else "app" for index in range(len(data["age"]))]
+    builder = SegmentProfileBuilder(parse(SegmentsConfig, {"by": ["country", "channel"], "min_rows": 30}), SPECS)
+    builder.start(list(data))
+    builder.add(ColumnTable(data))
+    found = builder.finish()
+    expected = {
+        f"country={country},channel={channel}": sum(
+            1
+            for index, value in enumerate(data["country"])
+            if value == country and (("web" if index % 4 else "app") == channel)
+        )
+        for country in ("DE", "FR")
+        for channel in ("web", "app")
+    }
+    assert found.rows == expected
+    assert sorted(found.profiles) == sorted(expected)
