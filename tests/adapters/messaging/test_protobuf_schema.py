@@ -10,10 +10,11 @@ from google.protobuf import json_format
 
 from aumos_drift_detector.adapters.messaging import protobuf_schema
 from aumos_drift_detector.core.detections.model import ConceptDirection, IntervalMethod, OutcomeMean
+from aumos_drift_detector.core.detections.segments import SegmentFeature, SegmentResult, SegmentsOutcome
 from aumos_drift_detector.core.events.builders import drift_detected
 from aumos_drift_detector.core.events.model import EventType
 from tests.adapters.messaging.proto_files import PROTO_DIR, parse_proto
-from tests.core.builders import T0, make_concept_detection, make_monitor
+from tests.core.builders import T0, make_concept_detection, make_detection, make_monitor
 
 PROTO = PROTO_DIR / "events.proto"
 
@@ -78,3 +79,21 @@ def test_a_concept_drift_event_carries_its_direction_and_error_rates_in_protobuf
         0.95,
     )
     assert "low" not in concept["after"]
+
+
+def test_a_drifted_segment_is_carried_in_protobuf() -> None:
+    monitor = make_monitor()
+    feature = SegmentFeature(name="age", test="ks", statistic=0.5, p_value=1e-20, threshold=0.05, drift_detected=True)
+    segment = SegmentResult(
+        segment="country=DE", status="tested", n_reference=400, n_current=400, is_drift=True, drift_share=0.5,
+        n_drifted=1, n_features=2, alarm=True, features=[feature],
+    )  # fmt: skip
+    quiet = segment.model_copy(update={"segment": "country=FR", "is_drift": False, "alarm": False})
+    outcome = SegmentsOutcome(by=["country"], segments=[segment, quiet])
+    detection = dataclasses.replace(make_detection(monitor, T0), is_drift=True, segments=outcome)
+    event = drift_detected(uuid.uuid4(), monitor, detection)
+    decoded = protobuf_schema.decode_data(event.type, protobuf_schema.encode_data(event.type, event.payload()))
+    (published,) = decoded["segments"]
+    assert published["segment"] == "country=DE"
+    assert (published["n_drifted"], published["n_features"], published["drifted_features"]) == (1, 2, ["age"])
+    assert published["alarm"] is True

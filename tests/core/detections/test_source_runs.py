@@ -13,6 +13,7 @@ from aumos_drift_detector.core.detections.model import DetectionStatus, Statisti
 from aumos_drift_detector.core.errors import ConflictError, ValidationError
 from aumos_drift_detector.core.monitors.config import FeatureConfig
 from aumos_drift_detector.core.monitors.reference_window import ReferenceWindow
+from aumos_drift_detector.core.monitors.segments import SegmentsConfig
 from aumos_drift_detector.core.monitors.source import SourceOption
 from aumos_drift_detector.core.summaries.source import InMemorySummarySource, SummarySource
 from aumos_drift_detector.core.validation import parse
@@ -131,3 +132,9 @@ async def test_a_source_beside_a_rolling_reference_is_refused_naming_source(serv
     window = ReferenceWindow(last_seconds=86_400, ending_seconds_ago=0)
     with pytest.raises(ValidationError, match=r"^source: .*reference_window"):
         await services.monitors.create(ADMIN, draft(source=OPTION, reference_window=window))
+
+
+async def test_a_source_beside_segments_is_refused_naming_source(services: Services) -> None:
+    # Segments compare each segment's rows with its own reference profile; a source only returns counts.
+    with pytest.raises(ValidationError, match=r"^source: .*segments"):
+        await services.monitors.create(ADMIN, draft(source=OPTION, segments=SegmentsConfig(by=["region"])))

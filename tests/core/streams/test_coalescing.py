@@ -9,10 +9,13 @@ import numpy as np
 
 from aumos_drift_detector.adapters.api.context import Services
 from aumos_drift_detector.core.concept.config import parse_concept
+from aumos_drift_detector.core.monitors.segments import SegmentsConfig
 from aumos_drift_detector.core.streams.in_memory import InMemoryDeadLetterSink
 from aumos_drift_detector.core.streams.model import DeadLetterReason
 from aumos_drift_detector.core.streams.service import StreamIngest
 from aumos_drift_detector.core.unit_of_work_in_memory import InMemoryStorage
+from aumos_drift_detector.core.validation import parse
+from tests.core.inputs import ADMIN, draft
 from tests.core.streams.test_service import (
     OBSERVATIONS,
     OUTCOMES,
@@ -94,4 +97,21 @@ async def test_a_record_lacking_a_declared_column_is_refused_though_others_of_it
     result = await ingest.apply(records)
     assert [(letter.record.offset, letter.reason) for letter in sink.letters] == [(1, DeadLetterReason.REJECTED)]
     assert "'plan'" in sink.letters[0].message
+    assert (result.applied, stored_ages(storage, monitor_id)) == (2, [[30, 31]])
+
+
+async def test_a_record_lacking_a_segment_column_is_refused_though_others_of_its_batch_carry_it(
+    ingest: StreamIngest, services: Services, storage: InMemoryStorage, sink: InMemoryDeadLetterSink
+) -> None:
+    segments = parse(SegmentsConfig, {"by": ["country"]})
+    monitor_id = (await services.monitors.create(ADMIN, draft(segments=segments))).id
+
+    def record(age: int, **extra: object) -> bytes:
+        row = {"age": age, "plan": "pro", **extra}
+        return json.dumps({"tenant_id": "acme", "monitor_id": str(monitor_id), "rows": [row]}).encode()
+
+    records = on(OBSERVATIONS, [record(30, country="DE"), record(3), record(31, country="FR")])
+    result = await ingest.apply(records)
+    assert [(letter.record.offset, letter.reason) for letter in sink.letters] == [(1, DeadLetterReason.REJECTED)]
+    assert "'country' is missing (declared as a segment column)" in sink.letters[0].message
     assert (result.applied, stored_ages(storage, monitor_id)) == (2, [[30, 31]])

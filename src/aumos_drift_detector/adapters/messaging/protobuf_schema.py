@@ -60,6 +60,13 @@ MESSAGES: dict[str, list[tuple[str, int, str, str]]] = {
         ("drift_detected", 5, "bool", ""),
         ("most_moved", 6, "string", "repeated"),
     ],
+    "SegmentDrift": [
+        ("segment", 1, "string", ""),
+        ("n_drifted", 2, "int32", ""),
+        ("n_features", 3, "int32", ""),
+        ("drifted_features", 4, "string", "repeated"),
+        ("alarm", 5, "bool", ""),
+    ],
     "DriftDetected": [
         ("detection_id", 1, "string", ""),
         ("monitor_id", 2, "string", ""),
@@ -76,6 +83,7 @@ MESSAGES: dict[str, list[tuple[str, int, str, str]]] = {
         ("features", 13, "FeatureResult", "repeated"),
         ("concept", 14, "ConceptStream", ""),
         ("multivariate", 15, "MultivariateTest", "repeated"),
+        ("segments", 16, "SegmentDrift", "repeated"),
     ],
     "AlertRaised": [
         ("alert_id", 1, "string", ""),

@@ -30,11 +30,13 @@ from aumos_drift_detector.core.detections.model import (
     StatisticalSummary,
 )
 from aumos_drift_detector.core.detections.multivariate import MultivariateOutcome
+from aumos_drift_detector.core.detections.segments import SegmentsOutcome
 from aumos_drift_detector.core.errors import StorageError
 from aumos_drift_detector.core.monitors.config import DatasetRule, FeatureConfig, Schedule, WindowSpec
 from aumos_drift_detector.core.monitors.model import Monitor, MonitorStatus
 from aumos_drift_detector.core.monitors.multivariate import MultivariateConfig
 from aumos_drift_detector.core.monitors.reference_window import ReferenceWindow
+from aumos_drift_detector.core.monitors.segments import SegmentsConfig
 from aumos_drift_detector.core.monitors.source import SourceOption
 from aumos_drift_detector.core.retraining.policy import RetrainingPolicy
 from aumos_drift_detector.core.severity import Severity
@@ -73,6 +75,7 @@ def monitor_to_row(monitor: Monitor, row: MonitorRow | None = None) -> MonitorRo
         "multivariate": _document(monitor.multivariate),
         "reference_window": _document(monitor.reference_window),
         "source": _document(monitor.source),
+        "segments": _document(monitor.segments),
     }
     row.settings = {key: value for key, value in settings.items() if value is not None}
     row.next_run_at = monitor.next_run_at
@@ -134,6 +137,7 @@ def monitor_from_row(row: MonitorRow) -> Monitor:
         multivariate=_option(row, "multivariate", MultivariateConfig),
         reference_window=_option(row, "reference_window", ReferenceWindow),
         source=_option(row, "source", SourceOption),
+        segments=_option(row, "segments", SegmentsConfig),
         next_run_at=row.next_run_at,
         last_run_at=row.last_run_at,
         created_at=row.created_at,
@@ -145,6 +149,7 @@ def monitor_from_row(row: MonitorRow) -> Monitor:
 def detection_to_row(detection: DriftDetection) -> DetectionRow:
     """Build the row of a new detection."""
     multivariate: dict[str, Any] | None = None
+    segments: dict[str, Any] | None = None
     if isinstance(detection, ConceptDetection):
         features: list[Any] = []
         summary = detection.stream.model_dump(mode="json")
@@ -152,6 +157,7 @@ def detection_to_row(detection: DriftDetection) -> DetectionRow:
         features = [feature.model_dump(mode="json") for feature in detection.features]
         summary = detection.summary.model_dump(mode="json")
         multivariate = _document(detection.multivariate)
+        segments = _document(detection.segments)
     return DetectionRow(
         id=detection.id,
         tenant_id=detection.tenant_id,
@@ -168,6 +174,7 @@ def detection_to_row(detection: DriftDetection) -> DetectionRow:
         features=features,
         summary=summary,
         multivariate=multivariate,
+        segments=segments,
         error=detection.error,
         started_at=detection.started_at,
         finished_at=detection.finished_at,
@@ -200,6 +207,7 @@ def detection_from_row(row: DetectionRow) -> DriftDetection:
         features=_FEATURE_RESULTS.validate_python(row.features),
         summary=StatisticalSummary.model_validate(row.summary),
         multivariate=MultivariateOutcome.model_validate(row.multivariate) if row.multivariate is not None else None,
+        segments=SegmentsOutcome.model_validate(row.segments) if row.segments is not None else None,
     )
 
 

@@ -1,4 +1,4 @@
-"""The repository of reference versions: each a profile and a row sample, stored and read as large values.
+"""The repository of reference versions: a profile, a row sample and segment profiles, stored and read as large values.
 
 A rolling version's observation window is a row of ``drf_reference_windows`` beside it.
 """
@@ -17,7 +17,12 @@ from aumos_drift_detector.adapters.persistence.large_values import (
     read_large_value,
     stage_large_value,
 )
-from aumos_drift_detector.adapters.persistence.tables import ReferenceRow, ReferenceSampleRow, ReferenceWindowRow
+from aumos_drift_detector.adapters.persistence.tables import (
+    ReferenceRow,
+    ReferenceSampleRow,
+    ReferenceSegmentsRow,
+    ReferenceWindowRow,
+)
 from aumos_drift_detector.core.errors import NotFoundError
 from aumos_drift_detector.core.ingest.model import ReferenceDataset, ReferenceInfo, SourceWindow
 
@@ -35,6 +40,8 @@ _REFERENCE_FIELDS = (
     "created_at",
 )
 
+
+_BlobTable = type[ReferenceSampleRow] | type[ReferenceSegmentsRow]
 
 #: A reference row without its profile (read as a large value by :meth:`SqlAlchemyReferenceRepository._first`).
 _WITHOUT_PROFILE = defer(ReferenceRow.profile, raiseload=True)
@@ -56,7 +63,9 @@ class SqlAlchemyReferenceRepository:
             )
             await profile.complete(self._session)
             if reference.sample is not None:
-                await self._add_sample(reference, reference.sample)
+                await self._add_blob(reference, reference.sample, ReferenceSampleRow)
+            if reference.segments is not None:
+                await self._add_blob(reference, reference.segments, ReferenceSegmentsRow)
             if reference.window is not None:
                 await self._session.execute(
                     insert(ReferenceWindowRow).values(
@@ -67,17 +76,18 @@ class SqlAlchemyReferenceRepository:
                     )
                 )
 
-    async def _add_sample(self, reference: ReferenceDataset, payload: bytes) -> None:
-        sample = await stage_large_value(self._session, payload, ReferenceSampleRow.payload, reference.id)
+    async def _add_blob(self, reference: ReferenceDataset, payload: bytes, table: _BlobTable) -> None:
+        """Stage a large value kept beside the version in a table of its own (a row sample, segment profiles)."""
+        blob = await stage_large_value(self._session, payload, table.payload, reference.id)
         await self._session.execute(
-            insert(ReferenceSampleRow).values(id=reference.id, tenant_id=reference.tenant_id, payload=sample.value)
+            insert(table).values(id=reference.id, tenant_id=reference.tenant_id, payload=blob.value)
         )
-        await sample.complete(self._session)
+        await blob.complete(self._session)
 
-    async def _sample(self, reference_id: uuid.UUID) -> bytes | None:
-        handle = large_value_handle(self._session, ReferenceSampleRow.payload)
-        found = (await self._session.execute(select(handle).where(ReferenceSampleRow.id == reference_id))).first()
-        return None if found is None else await read_large_value(self._session, ReferenceSampleRow.payload, found[0])
+    async def _blob(self, reference_id: uuid.UUID, table: _BlobTable) -> bytes | None:
+        handle = large_value_handle(self._session, table.payload)
+        found = (await self._session.execute(select(handle).where(table.id == reference_id))).first()
+        return None if found is None else await read_large_value(self._session, table.payload, found[0])
 
     async def _window(self, reference_id: uuid.UUID) -> SourceWindow | None:
         query = select(ReferenceWindowRow.window_start, ReferenceWindowRow.window_end).where(
@@ -141,8 +151,10 @@ class SqlAlchemyReferenceRepository:
                 return None
             row, stored = found
             profile = await read_large_value(self._session, ReferenceRow.profile, stored)
-            sample = await self._sample(row.id)
+            sample = await self._blob(row.id, ReferenceSampleRow)
+            segments = await self._blob(row.id, ReferenceSegmentsRow)
             window = await self._window(row.id)
         values = {name: getattr(row, name) for name in _REFERENCE_FIELDS if name != "profile"}
         extra = {"columns": tuple(row.columns), "profile": profile, "sample": sample, "window": window}
+        extra["segments"] = segments
         return ReferenceDataset(**{**values, **extra})

@@ -107,6 +107,7 @@ class DetectionRow(Base):
     features: Mapped[list[Any]]
     summary: Mapped[dict[str, Any]]
     multivariate: Mapped[dict[str, Any] | None]
+    segments: Mapped[dict[str, Any] | None]
     error: Mapped[str | None] = mapped_column(Text)
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
@@ -188,6 +189,16 @@ class ReferenceSampleRow(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("drf_references.id", ondelete="CASCADE"), primary_key=True)
     tenant_id: Mapped[str] = mapped_column(String(64))
     # Last: on SQLite, a large value is inserted as a zero blob and written in slices (see large_values).
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ReferenceSegmentsRow(Base):
+    """A row of ``drf_reference_segments``: the per-segment profiles of a reference version (``payload`` last)."""
+
+    __tablename__ = "drf_reference_segments"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("drf_references.id", ondelete="CASCADE"), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(String(64))
     payload: Mapped[bytes] = mapped_column(LargeBinary)
 
 

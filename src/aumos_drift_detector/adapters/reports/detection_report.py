@@ -197,6 +197,7 @@ def render_detection(
     drifted = sum(item.drift_detected for item in detection.features)
     joint = [str(item.get("method")) for item in multivariate if item.get("drift_detected")]
     context |= {"facts": shown, "features": features, "drifted": drifted, "joint": joint}
+    context["segments"] = detection.segments
     return environment().get_template("statistical_report.html.j2").render(context)
 
 

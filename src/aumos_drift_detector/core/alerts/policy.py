@@ -17,7 +17,8 @@ Severity of a detection (:meth:`AlertPolicy.assess`) follows the size of the shi
   ``severity.high_effect_sd`` (0.25), ``medium`` from ``severity.medium_effect_sd`` (0.1), ``low``
   below; for a categorical one the same from 0.2, 0.1 and 0.05 of total variation; ``severity.multivariate``
   (default ``high``) when a multivariate test fired, whose p-value says nothing of the size of the
-  shift — the highest of these, then one level higher (at most ``critical``) when a drifted feature is
+  shift; for a drifted segment, the level of each drifted feature of the segment by the same bands —
+  the highest of these, then one level higher (at most ``critical``) when a drifted feature is
   marked critical.
 
 A statistical detection **breaches** when it is at least ``min_severity`` and, with the alert budget
@@ -43,6 +44,7 @@ from aumos_drift_detector.core.detections.model import (
     DriftDetection,
     FeatureResult,
 )
+from aumos_drift_detector.core.detections.segments import SegmentFeature
 from aumos_drift_detector.core.severity import Severity
 from aumos_drift_detector.core.validation import ByValue, DomainModel
 
@@ -99,8 +101,8 @@ class SeverityBands(DomainModel):
 
     _concept_level = field_validator("concept", "multivariate")(require_level)
 
-    def level(self, feature: FeatureResult) -> Severity:
-        """The severity of one drifted feature by its effect size (an unmeasured effect is critical)."""
+    def level(self, feature: FeatureResult | SegmentFeature) -> Severity:
+        """The severity of a drifted feature (of the dataset or of a segment) by its effect (unmeasured: critical)."""
         if feature.effect_size is None:
             return Severity.CRITICAL
         numerical = feature.effect_unit == "reference_sd"
@@ -207,6 +209,10 @@ class AlertPolicy(DomainModel):
         levels = [self.severity.level(feature) for feature in drifted]
         if detection.multivariate is not None and detection.multivariate.fired:
             levels.append(self.severity.multivariate)
+        segments = detection.segments.drifted if detection.segments is not None else []
+        levels += [
+            self.severity.level(item) for segment in segments for item in segment.features if item.drift_detected
+        ]
         level = max(levels, key=lambda item: item.rank, default=Severity.LOW)
         if any(feature.critical for feature in drifted):
             level = level.raised()

@@ -38,7 +38,20 @@ def alert_title(monitor: Monitor, detection: DriftDetection) -> str:
     return (
         f"Data drift on monitor '{monitor.name}' (model {monitor.model_id}): "
         f"{len(detection.drifted_features)} of {len(detection.features)} features drifted{joint}"
+        f"{segments_title(detection)}"
     )
+
+
+#: Most drifted segments an alert's title names (the detection lists them all).
+TITLE_SEGMENTS = 3
+
+
+def segments_title(detection: StatisticalDetection) -> str:
+    """The drifted segments in an alert title, e.g. ``"; segment country=DE: 3 of 5 features drifted"``."""
+    drifted = detection.segments.drifted if detection.segments is not None else []
+    named = [f"segment {item.segment}: {item.n_drifted} of {item.n_features} features drifted" for item in drifted]
+    more = f"; and {len(named) - TITLE_SEGMENTS} more segments" if len(named) > TITLE_SEGMENTS else ""
+    return "".join(f"; {text}" for text in named[:TITLE_SEGMENTS]) + more
 
 
 class AlertService:

@@ -77,8 +77,9 @@ class Replay:
         # the replay decides on the per-feature tests: the multivariate tests take a second or more per
         # check, and need a reference row sample that a replayed profile does not carry
         # and it checks every period against the one reference it is given: a rolling reference is not
-        # rebuilt per replayed check (the replay forgets rows behind the current window)
-        self._draft = dataclasses.replace(draft, multivariate=None, reference_window=None, source=None)
+        # rebuilt per replayed check (the replay forgets rows behind the current window); segments are
+        # left out too, so a replay decides on the budget the features alone take
+        self._draft = dataclasses.replace(draft, multivariate=None, reference_window=None, source=None, segments=None)
         self._table_writer = table_writer
         self._every = every
         self._calendar = calendar

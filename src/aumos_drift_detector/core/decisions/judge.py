@@ -1,7 +1,8 @@
 """Applying a monitor's decision rules to one of its statistical detections, with the detectors' state.
 
 Used by the drift run (inside the transaction that holds the monitor's lock, so concurrent runs advance
-the detectors one after the other) and by the backtest (over a replayed history).
+the detectors one after the other) and by the backtest (over a replayed history). A monitor's segments
+take a share of the alert budget as its multivariate tests do (:func:`judged_segments`).
 """
 
 from __future__ import annotations
@@ -14,11 +15,14 @@ from aumos_drift_detector.core.decisions.decide import CheckDecision, decide
 from aumos_drift_detector.core.decisions.state import DecisionState
 from aumos_drift_detector.core.detections.model import DetectionStatus, FeatureResult, StatisticalDetection
 from aumos_drift_detector.core.detections.multivariate import MultivariateOutcome
+from aumos_drift_detector.core.detections.segments import SegmentsOutcome
 from aumos_drift_detector.core.monitors.model import Monitor
 
 #: The multivariate tests' weight in the split of the alert budget: together, the share of one feature
 #: of importance 1.
 MULTIVARIATE_WEIGHT: Final[float] = 1.0
+#: The segments' weight in the split of the alert budget: together, the share of one feature of importance 1.
+SEGMENTS_WEIGHT: Final[float] = 1.0
 
 
 def judge_detection(
@@ -50,7 +54,7 @@ def judge_detection(
         budget=monitor.alert_policy.budget,
         checks_per_year=checks_per_year,
         levels=levels,
-        joint_weight=MULTIVARIATE_WEIGHT if monitor.multivariate is not None else 0.0,
+        joint_weight=_extra_weight(monitor),
     )
     decided = _decided(monitor, detection, decision, checks_per_year)
     previous = state if state is not None and not fresh else None
@@ -77,13 +81,56 @@ def _decided(
             "false_alerts_per_year": budget.false_alerts_per_year,
         }
     )
-    joint = _judged(detection.multivariate, decision.joint_level)
+    mv_level, segments_level = _split_level(monitor, decision.joint_level)
+    joint = _judged(detection.multivariate, mv_level)
     fired, alarmed = joint is not None and bool(joint.fired), joint is not None and joint.alarmed
+    segments = judged_segments(detection.segments, segments_level)
+    fired = fired or (segments is not None and bool(segments.drifted))
+    alarmed = alarmed or (segments is not None and segments.alarmed)
     decided = dataclasses.replace(
         detection, features=tuple(sorted(decision.features, key=_order)), is_drift=decision.is_drift or fired,
         drift_share=decision.drift_share, alarm=decision.alarm or alarmed, summary=summary, multivariate=joint,
+        segments=segments,
     )  # fmt: skip
     return dataclasses.replace(decided, severity=monitor.alert_policy.assess(decided))
+
+
+def _extra_weight(monitor: Monitor) -> float:
+    """The weight of the members of the budget's split besides the features: multivariate tests, segments."""
+    return (MULTIVARIATE_WEIGHT if monitor.multivariate is not None else 0.0) + (
+        SEGMENTS_WEIGHT if monitor.segments is not None else 0.0
+    )
+
+
+def _split_level(monitor: Monitor, level: float | None) -> tuple[float | None, float | None]:
+    """The extra members' share split by weight (the share is linear in the weight): multivariate, segments."""
+    total = _extra_weight(monitor)
+    if level is None or total <= 0:
+        return None, None
+    joint = level * MULTIVARIATE_WEIGHT / total if monitor.multivariate is not None else None
+    segments = level * SEGMENTS_WEIGHT / total if monitor.segments is not None else None
+    return joint, segments
+
+
+def judged_segments(outcome: SegmentsOutcome | None, share: float | None) -> SegmentsOutcome | None:
+    """The segments with their alarm level and alarms.
+
+    A drifted segment makes the check drift (:func:`judge_detection`); it alarms when a drifted
+    feature's p-value in it is within the segments' share of the budget (weight
+    :data:`SEGMENTS_WEIGHT`), split equally among all the p-value tests of the tested segments
+    (Bonferroni), so the segments together spend no more than their share.
+    """
+    if outcome is None or share is None or not outcome.p_value_tests:
+        return outcome
+    level = share / outcome.p_value_tests
+    segments = [
+        item.model_copy(update={"alarm": item.is_drift and any(
+            feature.drift_detected and feature.p_value is not None and feature.p_value <= level
+            for feature in item.features
+        )})
+        for item in outcome.segments
+    ]  # fmt: skip
+    return outcome.model_copy(update={"alarm_level": level, "segments": segments})
 
 
 def _judged(outcome: MultivariateOutcome | None, share: float | None) -> MultivariateOutcome | None:

@@ -17,6 +17,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import Field, JsonValue
 
 from aumos_drift_detector.core.detections.multivariate import MultivariateOutcome
+from aumos_drift_detector.core.detections.segments import SegmentsOutcome
 from aumos_drift_detector.core.monitors.config import MultipleTestingCorrection
 from aumos_drift_detector.core.severity import Severity
 from aumos_drift_detector.core.validation import ByValue, DomainModel
@@ -262,6 +263,7 @@ class StatisticalDetection(Detection):
         alarm: Whether a feature's sequential detector crossed its threshold, or a multivariate test fired:
             the signal that opens alerts (``is_drift`` is this check's verdict alone).
         multivariate: The monitor's multivariate tests at this run; ``None`` when it has none.
+        segments: The monitor's per-segment verdicts at this run; ``None`` when it has no segments.
     """
 
     kind: ClassVar[DetectionKind] = DetectionKind.STATISTICAL
@@ -270,6 +272,7 @@ class StatisticalDetection(Detection):
     features: tuple[FeatureResult, ...] = ()
     alarm: bool = False
     multivariate: MultivariateOutcome | None = None
+    segments: SegmentsOutcome | None = None
 
     @property
     def drifted_features(self) -> tuple[FeatureResult, ...]:

@@ -23,6 +23,7 @@ from aumos_drift_detector.core.detections.model import (
 )
 from aumos_drift_detector.core.detections.multivariate_run import multivariate_outcome
 from aumos_drift_detector.core.detections.outcome import DetectionOutcomeHandler
+from aumos_drift_detector.core.detections.segment_run import segments_outcome
 from aumos_drift_detector.core.detections.source_run import check_source
 from aumos_drift_detector.core.errors import ConflictError, InsufficientDataError, ValidationError
 from aumos_drift_detector.core.ingest.model import ObservationWindow, ReferenceDataset
@@ -150,7 +151,7 @@ class RunService:
             window = await uow.observations.load_window(
                 tenant_id,
                 monitor_id,
-                columns=[*monitor.feature_names, *monitor.embedding_names],
+                columns=[*monitor.feature_names, *monitor.embedding_names, *monitor.segment_names],
                 last_rows=monitor.window.last_rows,
                 since=started - timedelta(seconds=seconds) if seconds else None,
             )
@@ -196,8 +197,9 @@ class RunService:
         except ValidationError as exc:
             return self._detection(monitor, trigger, started, summary, DetectionStatus.FAILED, exc.message)
         joint = await asyncio.to_thread(multivariate_outcome, monitor, reference, window.table, self._samples)
+        segments = await asyncio.to_thread(segments_outcome, monitor, reference, window.table)
         detection = self._detection(monitor, trigger, started, summary, DetectionStatus.SUCCEEDED, result=result)
-        return dataclasses.replace(detection, multivariate=joint)
+        return dataclasses.replace(detection, multivariate=joint, segments=segments)
 
     async def _check_source(
         self,

@@ -14,6 +14,7 @@ from aumos_drift_detector.core.detections.model import (
     OutcomeMean,
 )
 from aumos_drift_detector.core.detections.multivariate import MultivariateOutcome
+from aumos_drift_detector.core.detections.segments import SegmentsOutcome
 from aumos_drift_detector.core.events.model import Event, EventType
 from aumos_drift_detector.core.events.payloads import (
     AlertRaisedData,
@@ -23,6 +24,7 @@ from aumos_drift_detector.core.events.payloads import (
     MultivariatePayload,
     OutcomeMeanPayload,
     RetrainingRequiredData,
+    SegmentPayload,
 )
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.retraining.model import RetrainingTrigger
@@ -55,6 +57,17 @@ def _multivariate(outcome: MultivariateOutcome | None) -> tuple[MultivariatePayl
     )  # fmt: skip
 
 
+def _segments(outcome: SegmentsOutcome | None) -> tuple[SegmentPayload, ...]:
+    drifted = outcome.drifted if outcome is not None else []
+    return tuple(
+        SegmentPayload(
+            segment=item.segment, n_drifted=item.n_drifted, n_features=item.n_features,
+            drifted_features=tuple(item.drifted_features), alarm=item.alarm,
+        )
+        for item in drifted
+    )  # fmt: skip
+
+
 def _outcome_mean(mean: OutcomeMean | None) -> OutcomeMeanPayload | None:
     """The payload of a mean outcome: the same fields (a field added to one and not the other is an error)."""
     return None if mean is None else OutcomeMeanPayload.model_validate(mean.model_dump(mode="json"))
@@ -77,12 +90,14 @@ def drift_detected(event_id: uuid.UUID, monitor: Monitor, detection: DriftDetect
     """Build the ``drift.detected`` event of a drifted detection."""
     features: tuple[FeaturePayload, ...] = ()
     joint: tuple[MultivariatePayload, ...] = ()
+    segments: tuple[SegmentPayload, ...] = ()
     concept = None
     if isinstance(detection, ConceptDetection):
         concept = _concept(detection.stream)
     else:
         features = tuple(_feature(feature) for feature in detection.features)
         joint = _multivariate(detection.multivariate)
+        segments = _segments(detection.segments)
     data = DriftDetectedData(
         detection_id=str(detection.id),
         monitor_id=str(monitor.id),
@@ -99,6 +114,7 @@ def drift_detected(event_id: uuid.UUID, monitor: Monitor, detection: DriftDetect
         features=features,
         concept=concept,
         multivariate=joint,
+        segments=segments,
     )
     return Event(
         id=event_id,

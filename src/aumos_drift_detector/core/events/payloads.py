@@ -62,6 +62,16 @@ class MultivariatePayload(DomainModel):
     )
 
 
+class SegmentPayload(DomainModel):
+    """One drifted segment inside a ``drift.detected`` event."""
+
+    segment: str = Field(description="The segment's label, e.g. country=DE")
+    n_drifted: int
+    n_features: int
+    drifted_features: Annotated[tuple[str, ...], ByValue] = ()
+    alarm: bool
+
+
 class DriftDetectedData(DomainModel):
     """Topic ``drift.detected``: a drift run found drift (statistical or concept)."""
 
@@ -80,6 +90,9 @@ class DriftDetectedData(DomainModel):
     features: Annotated[tuple[FeaturePayload, ...], ByValue] = ()
     concept: ConceptPayload | None = None
     multivariate: Annotated[tuple[MultivariatePayload, ...], ByValue] = ()
+    segments: Annotated[tuple[SegmentPayload, ...], ByValue] = Field(
+        default=(), description="The drifted segments of a monitor with segments"
+    )
 
 
 class AlertRaisedData(DomainModel):

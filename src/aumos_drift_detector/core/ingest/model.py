@@ -75,6 +75,8 @@ class ReferenceDataset:
         sample: A bounded uniform sample of the monitored and embedding columns' rows, in the sample
             codec's stored form (:mod:`.samples`); ``None`` for versions uploaded before samples were kept.
         window: For a rolling version, the window of observations it was built from; ``None`` for an upload.
+        segments: The per-segment profiles (:mod:`.segment_profiles`, stored form) of a monitor with
+            segments; ``None`` for versions built without them.
     """
 
     id: uuid.UUID
@@ -90,6 +92,7 @@ class ReferenceDataset:
     created_at: datetime
     sample: bytes | None = None
     window: SourceWindow | None = None
+    segments: bytes | None = None
 
     @property
     def info(self) -> ReferenceInfo:

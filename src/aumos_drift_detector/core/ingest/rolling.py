@@ -35,9 +35,9 @@ from aumos_drift_detector.core.ingest.model import (
     SourceWindow,
 )
 from aumos_drift_detector.core.ingest.samples import SampleCodec, reference_sample_writer
-from aumos_drift_detector.core.ingest.service import feature_specs
-from aumos_drift_detector.core.ingest.tee import BatchTee
-from aumos_drift_detector.core.ingest.upload import BatchConsumer
+from aumos_drift_detector.core.ingest.segment_profiles import segment_payload
+from aumos_drift_detector.core.ingest.service import feature_specs, segment_builder
+from aumos_drift_detector.core.ingest.tee import tee
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.monitors.reference_window import ReferenceWindow
 from aumos_drift_detector.core.statistical.profile_builder import ProfileBuilder
@@ -76,7 +76,7 @@ def is_current(reference: ReferenceInfo | None, monitor: Monitor, now: datetime)
 
 
 def _columns(monitor: Monitor) -> tuple[str, ...]:
-    return (*monitor.feature_names, *monitor.embedding_names)
+    return (*monitor.feature_names, *monitor.embedding_names, *monitor.segment_names)
 
 
 def _shortfall(option: ReferenceWindow, window: SourceWindow, rows: int) -> RollingShortfall:
@@ -119,7 +119,7 @@ class RollingReferences:
         rows = sum(batch.table.num_rows for batch in batches)
         if rows < option.min_rows:
             return _shortfall(option, window, rows)
-        profile, sample = await asyncio.to_thread(self._profile, monitor, columns, batches)
+        profile, sample, segments = await asyncio.to_thread(self._profile, monitor, columns, batches)
         built = ReferenceDataset(
             id=uuid.uuid4(),
             tenant_id=monitor.tenant_id,
@@ -134,20 +134,23 @@ class RollingReferences:
             created_at=now,
             sample=sample,
             window=window,
+            segments=segments,
         )
         return await self._store(monitor, built)
 
     def _profile(
         self, monitor: Monitor, columns: Sequence[str], batches: Sequence[ReceivedBatch]
-    ) -> tuple[bytes, bytes | None]:
-        """The profile and row sample of the batches (blocking)."""
+    ) -> tuple[bytes, bytes | None, bytes | None]:
+        """The profile, row sample and segment profiles of the batches (blocking)."""
         builder = ProfileBuilder(feature_specs(monitor))
         sampler = reference_sample_writer(self._samples, monitor)
-        consumer: BatchConsumer = builder if sampler is None else BatchTee([builder, sampler])
+        segmenter = segment_builder(monitor)
+        consumer = tee(builder, sampler, segmenter)
         if consumer.start(columns):
             for batch in batches:
                 consumer.add(batch.table)
-        return builder.payload(), sampler.finish() if sampler is not None else None
+        sample = sampler.finish() if sampler is not None else None
+        return builder.payload(), sample, segment_payload(segmenter)
 
     async def _store(self, monitor: Monitor, built: ReferenceDataset) -> ReferenceDataset:
         """Store ``built`` as the next version unless a concurrent run stored a current one (then read that)."""

@@ -18,9 +18,10 @@ from aumos_drift_detector.core.errors import ConflictError, NotFoundError, Valid
 from aumos_drift_detector.core.ingest.model import IngestResult, ReferenceDataset
 from aumos_drift_detector.core.ingest.ports import TableWriterFactory
 from aumos_drift_detector.core.ingest.samples import SampleCodec, reference_sample_writer
+from aumos_drift_detector.core.ingest.segment_profiles import SegmentProfileBuilder, segment_payload
 from aumos_drift_detector.core.ingest.table import Table
-from aumos_drift_detector.core.ingest.tee import BatchTee
-from aumos_drift_detector.core.ingest.upload import BatchConsumer, ColumnFacts, ScannedTable, UploadedTable
+from aumos_drift_detector.core.ingest.tee import tee
+from aumos_drift_detector.core.ingest.upload import ColumnFacts, ScannedTable, UploadedTable
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.observability.ports import DriftTelemetry, NoTelemetry
 from aumos_drift_detector.core.principal import Principal, Role
@@ -68,6 +69,12 @@ def check_columns(columns: Sequence[ColumnFacts], monitor: Monitor, *, what: str
                 f"{what}: column {name!r} is missing (declared as an embedding column of the multivariate tests)",
                 details={"column": name, "problem": "missing"},
             )
+    for name in monitor.segment_names:
+        if name not in found:
+            raise ValidationError(
+                f"{what}: column {name!r} is missing (declared as a segment column)",
+                details={"column": name, "problem": "missing"},
+            )
     for feature in monitor.features:
         name, kind = feature.name, feature.kind
         column = found.get(name)
@@ -84,7 +91,14 @@ def check_columns(columns: Sequence[ColumnFacts], monitor: Monitor, *, what: str
                 f"{what}: column {name!r} holds NaN in a {kind} feature; send missing categories as empty values",
                 details={"column": name},
             )
-    return tuple(sorted(set(found) - {*monitor.feature_names, *monitor.embedding_names}))
+    return tuple(sorted(set(found) - {*monitor.feature_names, *monitor.embedding_names, *monitor.segment_names}))
+
+
+def segment_builder(monitor: Monitor) -> SegmentProfileBuilder | None:
+    """The per-segment profile builder of a monitor with segments (``None`` without)."""
+    if monitor.segments is None:
+        return None
+    return SegmentProfileBuilder(monitor.segments, feature_specs(monitor))
 
 
 def _refuse_upload_while_rolling(monitor: Monitor) -> None:
@@ -156,15 +170,7 @@ class DatasetService:
         principal.require(Role.OPERATOR)
         monitor = await self._monitor(principal, monitor_id)
         _refuse_upload_while_rolling(monitor)
-        builder = ProfileBuilder(feature_specs(monitor))
-        sampler = reference_sample_writer(self._samples, monitor)
-        consumer: BatchConsumer = builder if sampler is None else BatchTee([builder, sampler])
-        scanned = await asyncio.to_thread(upload.scan, consumer)
-        if scanned.rows == 0:
-            raise ValidationError("reference: the upload has no rows", details={"rows": 0})
-        check_columns(scanned.columns, monitor, what="reference")
-        payload = await asyncio.to_thread(builder.payload)  # hundreds of MB for a large reference
-        sample = await asyncio.to_thread(sampler.finish) if sampler is not None else None
+        scanned, payload, sample, segments = await self._read_reference(monitor, upload)
         async with self._uow_factory() as uow:
             await uow.monitors.lock(principal.tenant_id, monitor_id)
             latest = await uow.references.latest_version(principal.tenant_id, monitor_id)
@@ -181,11 +187,27 @@ class DatasetService:
                 uploaded_by=principal.subject,
                 created_at=self._clock.now(),
                 sample=sample,
+                segments=segments,
             )
             await uow.references.add(reference)
             await uow.commit()
         log.info("reference_stored", monitor_id=str(monitor_id), version=reference.version, rows=scanned.rows)
         return reference
+
+    async def _read_reference(
+        self, monitor: Monitor, upload: UploadedTable
+    ) -> tuple[ScannedTable, bytes, bytes | None, bytes | None]:
+        """Read an upload once into its profile, its row sample and its segment profiles (those the monitor keeps)."""
+        builder = ProfileBuilder(feature_specs(monitor))
+        sampler = reference_sample_writer(self._samples, monitor)
+        segmenter = segment_builder(monitor)
+        scanned = await asyncio.to_thread(upload.scan, tee(builder, sampler, segmenter))
+        if scanned.rows == 0:
+            raise ValidationError("reference: the upload has no rows", details={"rows": 0})
+        check_columns(scanned.columns, monitor, what="reference")
+        payload = await asyncio.to_thread(builder.payload)  # hundreds of MB for a large reference
+        sample = await asyncio.to_thread(sampler.finish) if sampler is not None else None
+        return scanned, payload, sample, await asyncio.to_thread(segment_payload, segmenter)
 
     async def current_reference(self, principal: Principal, monitor_id: uuid.UUID) -> ReferenceDataset:
         """The newest reference version (viewer)."""
@@ -238,7 +260,7 @@ class DatasetService:
     async def _accepted(self, monitor: Monitor, upload: UploadedTable) -> tuple[tuple[str, ...], ScannedTable, Table]:
         """Scan a batch of production rows: its undeclared columns, what was scanned, and the declared ones to store."""
         _refuse_observations_with_source(monitor)
-        writer = self._table_writer([*monitor.feature_names, *monitor.embedding_names])
+        writer = self._table_writer([*monitor.feature_names, *monitor.embedding_names, *monitor.segment_names])
         scanned = await asyncio.to_thread(upload.scan, writer)
         if scanned.rows == 0:
             raise ValidationError("observations: the batch has no rows", details={"rows": 0})

@@ -28,3 +28,9 @@ class BatchTee:
         """Hand the batch to each consumer that takes it."""
         for consumer in self._taking:
             consumer.add(batch)
+
+
+def tee(*consumers: BatchConsumer | None) -> BatchConsumer:
+    """The consumers given (``None`` left out) as one: the only one itself, several through a :class:`BatchTee`."""
+    present = [consumer for consumer in consumers if consumer is not None]
+    return present[0] if len(present) == 1 else BatchTee(present)

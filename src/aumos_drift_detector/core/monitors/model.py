@@ -16,6 +16,7 @@ from aumos_drift_detector.core.concept.config import DetectorConfig
 from aumos_drift_detector.core.monitors.config import DatasetRule, FeatureConfig, Schedule, WindowSpec
 from aumos_drift_detector.core.monitors.multivariate import MultivariateConfig
 from aumos_drift_detector.core.monitors.reference_window import ReferenceWindow
+from aumos_drift_detector.core.monitors.segments import SegmentsConfig
 from aumos_drift_detector.core.monitors.source import SourceOption
 from aumos_drift_detector.core.retraining.policy import RetrainingPolicy
 
@@ -52,6 +53,7 @@ class Monitor:
             ``None`` to compare against uploaded reference data.
         source: Where the current data lives, counted there at each run; ``None``: the monitor's
             own observations are compared.
+        segments: Per-segment verdicts by the values of categorical columns; ``None`` for none.
         next_run_at: When the scheduler runs it next.
         last_run_at: When it last ran.
         created_at: Creation time.
@@ -79,6 +81,7 @@ class Monitor:
     multivariate: MultivariateConfig | None = None
     reference_window: ReferenceWindow | None = None
     source: SourceOption | None = None
+    segments: SegmentsConfig | None = None
     next_run_at: datetime | None = None
     last_run_at: datetime | None = None
     deleted_at: datetime | None = None
@@ -92,3 +95,8 @@ class Monitor:
     def embedding_names(self) -> list[str]:
         """The embedding columns of the multivariate option (none without it)."""
         return self.multivariate.embedding_names if self.multivariate is not None else []
+
+    @property
+    def segment_names(self) -> list[str]:
+        """The segment columns of the segments option (none without it)."""
+        return list(self.segments.by) if self.segments is not None else []

@@ -26,6 +26,7 @@ from aumos_drift_detector.core.monitors.config import (
 from aumos_drift_detector.core.monitors.model import Monitor, MonitorStatus
 from aumos_drift_detector.core.monitors.multivariate import MultivariateConfig
 from aumos_drift_detector.core.monitors.reference_window import ReferenceWindow, check_retention
+from aumos_drift_detector.core.monitors.segments import SegmentsConfig
 from aumos_drift_detector.core.monitors.source import SourceOption
 from aumos_drift_detector.core.paging import Page
 from aumos_drift_detector.core.principal import Principal, Role
@@ -56,6 +57,7 @@ class MonitorDraft:
     multivariate: MultivariateConfig | None = None
     reference_window: ReferenceWindow | None = None
     source: SourceOption | None = None
+    segments: SegmentsConfig | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -63,8 +65,8 @@ class MonitorChanges:
     """A partial change of a monitor: each field given replaces the monitor's; ``None`` leaves it.
 
     ``remove_schedule``, ``remove_concept``, ``remove_multivariate``, ``remove_reference_window`` and
-    ``remove_source`` drop the schedule, the concept detector, the multivariate tests, the rolling
-    reference and the source.
+    ``remove_source`` and ``remove_segments`` drop the schedule, the concept detector, the multivariate
+    tests, the rolling reference, the source and the segments.
     """
 
     name: str | None = None
@@ -87,6 +89,8 @@ class MonitorChanges:
     remove_reference_window: bool = False
     source: SourceOption | None = None
     remove_source: bool = False
+    segments: SegmentsConfig | None = None
+    remove_segments: bool = False
 
     def given(self) -> dict[str, object]:
         """The monitor fields this change sets, by name."""
@@ -95,7 +99,7 @@ class MonitorChanges:
             for item in dataclasses.fields(self)
             if not item.name.startswith("remove_") and getattr(self, item.name) is not None
         }
-        for name in ("schedule", "concept", "multivariate", "reference_window", "source"):
+        for name in ("schedule", "concept", "multivariate", "reference_window", "source", "segments"):
             if getattr(self, f"remove_{name}"):
                 values[name] = None
         return values
@@ -118,12 +122,29 @@ def _check_source(monitor: Monitor) -> None:
     """Refuse a source beside options that need the monitor's own observations."""
     if monitor.source is None:
         return
-    for name in ("reference_window", "multivariate"):
+    for name in ("reference_window", "multivariate", "segments"):
         if getattr(monitor, name) is not None:
             raise ValidationError(
                 f"source: a monitor with a source cannot have {name} (it needs the monitor's own observations); "
                 f"remove one of them",
                 details={"field": "source", "problem": f"source with {name}"},
+            )
+
+
+def _check_segments(monitor: Monitor) -> None:
+    """Refuse a segment column that is also a monitored feature or an embedding column.
+
+    A segment's rows all share its value, so a feature that is also a segment column could never drift
+    within a segment; and its shift across segments is what the global verdict already tests.
+    """
+    taken = {*monitor.feature_names, *monitor.embedding_names}
+    for index, name in enumerate(monitor.segment_names):
+        if name in taken:
+            field = f"segments.by[{index}]"
+            raise ValidationError(
+                f"{field}: column {name!r} is also a monitored feature or embedding column; segment by a "
+                "categorical column that is not monitored",
+                details={"field": field, "problem": "segment column is also a feature"},
             )
 
 
@@ -165,6 +186,7 @@ class MonitorService:
             raise ValidationError(f"features: {exc}", details={"field": "features"}) from None
         _check_embeddings(monitor)
         _check_source(monitor)
+        _check_segments(monitor)
         if monitor.schedule is not None:
             self._calendar.check(monitor.schedule)
         live = monitor.schedule is not None and monitor.status is MonitorStatus.ACTIVE and monitor.deleted_at is None

@@ -186,8 +186,9 @@ class StreamIngest:
             monitor = await uow.monitors.get(group.tenant_id, group.monitor_id)
         except NotFoundError as exc:
             return [_letter(record, DeadLetterReason.UNKNOWN_MONITOR, exc.message) for record in group.records]
-        whole = [member for member in group.members if covers(member, monitor.feature_names)]
-        alone = [member for member in group.members if not covers(member, monitor.feature_names)]
+        needed = [*monitor.feature_names, *monitor.segment_names]
+        whole = [member for member in group.members if covers(member, needed)]
+        alone = [member for member in group.members if not covers(member, needed)]
         try:
             if whole:
                 await self._stage_rows(uow, self._principal(group), monitor, group.rows(whole), tally)

@@ -21,6 +21,7 @@ from aumos_drift_detector.core.detections.model import (
     StatisticalSummary,
 )
 from aumos_drift_detector.core.detections.multivariate import MultivariateOutcome
+from aumos_drift_detector.core.detections.segments import SegmentsOutcome
 from aumos_drift_detector.core.ingest.model import IngestResult, ReferenceDataset, ReferenceKind
 from aumos_drift_detector.core.outcomes.model import ConceptStatus, DriftPoint, OutcomeResult
 from aumos_drift_detector.core.severity import Severity
@@ -49,6 +50,11 @@ class DetectionOut(BaseModel):
         default=None,
         description="Statistical detections of monitors with the multivariate option: each joint or embedding "
         "test with its p-value, threshold and attribution, or why none ran (docs/multivariate.md)",
+    )
+    segments: SegmentsOutcome | None = Field(
+        default=None,
+        description="Statistical detections of monitors with segments: one verdict per segment against its own "
+        "reference, drifted segments first, or why none was tested (docs/segments.md)",
     )
     concept: ConceptStream | None = Field(
         description="Concept detections: the detector, the stream position, the direction and the mean outcome "
@@ -82,6 +88,7 @@ class DetectionOut(BaseModel):
             features=list(statistical.features) if statistical else [],
             summary=statistical.summary if statistical else None,
             multivariate=statistical.multivariate if statistical else None,
+            segments=statistical.segments if statistical else None,
             concept=concept.stream if concept else None,
             report_url=f"/ui/detections/{detection.id}/report",
         )

@@ -26,6 +26,7 @@ from aumos_drift_detector.core.monitors.config import (
 from aumos_drift_detector.core.monitors.model import Monitor, MonitorStatus
 from aumos_drift_detector.core.monitors.multivariate import MultivariateConfig
 from aumos_drift_detector.core.monitors.reference_window import ReferenceWindow
+from aumos_drift_detector.core.monitors.segments import SegmentsConfig
 from aumos_drift_detector.core.monitors.service import MonitorChanges, MonitorDraft
 from aumos_drift_detector.core.monitors.source import SourceOption
 from aumos_drift_detector.core.retraining.policy import RetrainingPolicy
@@ -81,6 +82,11 @@ class MonitorCreate(StrictModel):
         description="Where the current data lives (Parquet/CSV files, a PostgreSQL table or query), counted "
         "there at each run instead of receiving observations (docs/summaries.md); null: received observations",
     )
+    segments: SegmentsConfig | None = Field(
+        default=None,
+        description="One verdict per value of categorical columns, each against its own reference "
+        "(docs/segments.md); null: none",
+    )
 
     _unique_features = field_validator("features")(check_feature_names)
 
@@ -103,6 +109,7 @@ class MonitorCreate(StrictModel):
             multivariate=self.multivariate,
             reference_window=self.reference_window,
             source=self.source,
+            segments=self.segments,
         )
 
 
@@ -111,7 +118,7 @@ class MonitorUpdate(StrictModel):
 
     ``schedule: null`` removes the schedule, ``concept: null`` the concept detector,
     ``multivariate: null`` the multivariate tests, ``reference_window: null`` the rolling reference,
-    ``source: null`` the source, and
+    ``source: null`` the source, ``segments: null`` the segments, and
     ``alert_policy: null`` / ``retraining_policy: null`` restore the default policy; other fields
     cannot be null.
     """
@@ -131,6 +138,7 @@ class MonitorUpdate(StrictModel):
     multivariate: MultivariateConfig | None = None
     reference_window: ReferenceWindow | None = None
     source: SourceOption | None = None
+    segments: SegmentsConfig | None = None
 
     _unique_features = field_validator("features")(check_feature_names)
 
@@ -158,6 +166,8 @@ class MonitorUpdate(StrictModel):
             remove_reference_window="reference_window" in given and self.reference_window is None,
             source=self.source,
             remove_source="source" in given and self.source is None,
+            segments=self.segments,
+            remove_segments="segments" in given and self.segments is None,
         )
 
     def _policy(self, name: str, value: Any, default: type[Any]) -> Any:
@@ -186,6 +196,7 @@ class MonitorOut(BaseModel):
     multivariate: MultivariateConfig | None
     reference_window: ReferenceWindow | None
     source: SourceOption | None
+    segments: SegmentsConfig | None
     next_run_at: datetime | None
     last_run_at: datetime | None
     created_at: datetime
@@ -212,6 +223,7 @@ class MonitorOut(BaseModel):
             multivariate=monitor.multivariate,
             reference_window=monitor.reference_window,
             source=monitor.source,
+            segments=monitor.segments,
             next_run_at=monitor.next_run_at,
             last_run_at=monitor.last_run_at,
             created_at=monitor.created_at,
