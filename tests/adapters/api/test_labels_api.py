@@ -160,3 +160,33 @@ async def test_label_bodies_are_checked_and_named(service: tuple[httpx.AsyncClie
     )
     assert "either 'values' or 'labels'" in refused.json()["error"]["message"]
     assert "concept.error" in no_join.json()["error"]["message"]
+
+
+async def test_a_prediction_score_must_be_a_number(service: tuple[httpx.AsyncClient, Container]) -> None:
+    client, container = service
+    admin = auth(container.settings)
+    body = {**MINIMAL_MONITOR, "concept": {"detector": "ADWIN", "error": "misclassification"}}
+    monitor = (await client.post("/api/v1/monitors", json=body, headers=admin)).json()["id"]
+    url = f"/api/v1/monitors/{monitor}/predictions"
+    for score in (False, "0.5"):  # lax parsing would store 0.0 and 0.5
+        bad = {"predictions": [{"inference_id": 0, "prediction": False, "score": score}]}
+        answer = await client.post(url, json=bad, headers=admin)
+        assert answer.status_code == 422, answer.text
+        assert "predictions[0].score" in answer.json()["error"]["message"]
+    good = {"predictions": [{"inference_id": 0, "prediction": False, "score": 1}]}
+    assert (await client.post(url, json=good, headers=admin)).status_code == 202
+
+
+async def test_an_inference_id_is_a_string_or_an_integer_not_a_boolean(
+    service: tuple[httpx.AsyncClient, Container],
+) -> None:
+    client, container = service
+    admin = auth(container.settings)
+    body = {**MINIMAL_MONITOR, "concept": {"detector": "ADWIN", "error": "misclassification"}}
+    monitor = (await client.post("/api/v1/monitors", json=body, headers=admin)).json()["id"]
+    predictions = {"predictions": [{"inference_id": False, "prediction": False}]}
+    labels = {"labels": [{"inference_id": True, "label": "cat"}]}
+    for path, bad in (("predictions", predictions), ("outcomes", labels)):
+        answer = await client.post(f"/api/v1/monitors/{monitor}/{path}", json=bad, headers=admin)
+        assert answer.status_code == 422, answer.text
+        assert f"{path.replace('outcomes', 'labels')}[0].inference_id" in answer.json()["error"]["message"]

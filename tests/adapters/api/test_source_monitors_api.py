@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from aumos_drift_detector.bootstrap import Container
+from aumos_drift_detector.logging import configure_logging
 from tests import servers
 from tests.api_client import MINIMAL_MONITOR, api, auth, churn_rows, csv_bytes
 from tests.conftest import DatabaseTarget
@@ -141,6 +142,7 @@ async def test_a_postgres_table_is_counted_in_the_database_with_the_password_fro
 async def test_an_unreadable_postgres_source_fails_naming_it_without_the_password(
     service: Service, lake: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    configure_logging(level="INFO")  # bound to this test's captured streams, whatever earlier tests configured
     option = {"engine": "postgres", "url": lake, "password_env": "LAKE_PG_PASSWORD", "table": "scores"}
     unset = await _run(service, await _monitor(service, option))
     assert unset["status"] == "failed"
@@ -150,7 +152,8 @@ async def test_an_unreadable_postgres_source_fails_naming_it_without_the_passwor
     assert missing["status"] == "failed"
     assert "the table 'no_such_table' does not exist" in missing["error"]
     assert SECRET not in missing["error"]
-    logged = capsys.readouterr().out
+    captured = capsys.readouterr()
+    logged = captured.out + captured.err
     assert "drift_checked" in logged
     assert SECRET not in logged
 

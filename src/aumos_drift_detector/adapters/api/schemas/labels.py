@@ -15,7 +15,8 @@ InferenceId = Annotated[str | int, Field(description="The inference id sent with
 class LabelIn(BaseModel):
     """The true label of one inference."""
 
-    model_config = ConfigDict(extra="forbid")
+    # Strict: lax parsing would turn a boolean inference id into 0 or 1.
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     inference_id: InferenceId
     label: float | bool | str = Field(
@@ -26,11 +27,12 @@ class LabelIn(BaseModel):
 class PredictionIn(BaseModel):
     """One prediction of the model, for a monitor that joins delayed labels."""
 
-    model_config = ConfigDict(extra="forbid")
+    # Strict: lax parsing would turn a boolean inference id into 0 or 1 and a boolean score into 0.0 or 1.0.
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     inference_id: InferenceId
     prediction: float | bool | str
-    score: float | None = None
+    score: float | None = Field(default=None, description="The model's score, a number")
 
 
 class PredictionsIn(BaseModel):
