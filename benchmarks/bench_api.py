@@ -13,11 +13,13 @@ Run: ``.venv/bin/python benchmarks/bench_api.py [--rows 1000000] [--quick]``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -69,6 +71,23 @@ def _serve(database_url: str, port: int) -> subprocess.Popen[bytes]:
     }
     command = [str(Path(sys.executable).parent / "aumos-drift"), "serve", "--port", str(port)]
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+@contextlib.contextmanager
+def admin_client(database_url: str, *, timeout: float = 600) -> Iterator[httpx.Client]:
+    """``aumos-drift serve`` on the database and a free port, and an HTTP client holding an admin token."""
+    port = servers.free_port()
+    base = f"http://127.0.0.1:{port}"
+    process = _serve(database_url, port)
+    try:
+        _wait_ready(base, time.monotonic() + 60)
+        command = [str(Path(sys.executable).parent / "aumos-drift"), "token", "--tenant", "bench", "--role", "admin"]
+        token = subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip()
+        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=timeout) as client:
+            yield client
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def _ingest(client: httpx.Client, url: str, batches: list[bytes], media: str, rows_per_batch: int) -> float:

@@ -12,7 +12,6 @@ Run: ``.venv/bin/python benchmarks/bench_rolling.py [--rows 1000000] [--quick]``
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -21,7 +20,7 @@ import httpx
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.bench_api import N_FEATURES, _parquet, _serve, _table, _wait_ready
+from benchmarks.bench_api import N_FEATURES, _parquet, _table, admin_client
 from tests import servers
 
 CURRENT_SECONDS = 120
@@ -62,26 +61,13 @@ def _monitor(client: httpx.Client) -> str:
 
 def run(rows: int) -> None:
     rng = np.random.default_rng(20261130)
-    port = servers.free_port()
-    base = f"http://127.0.0.1:{port}"
-    aumos = str(Path(sys.executable).parent / "aumos-drift")
-    with servers.postgres_database() as database_url:
-        process = _serve(database_url, port)
-        try:
-            _wait_ready(base, time.monotonic() + 60)
-            token = subprocess.run(
-                [aumos, "token", "--tenant", "bench", "--role", "admin"], capture_output=True, text=True, check=True
-            ).stdout.strip()
-            with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=600) as client:
-                url = _monitor(client)
-                _post(client, url, rng, rows, 0.0, "past")
-                time.sleep(CURRENT_SECONDS + 1)  # the past rows leave the current window for the reference window
-                _post(client, url, rng, rows, 0.05, "now")
-                (first, detection), *rest = _timed_runs(client, url, 3)
-                reference = client.get(f"{url}/reference").json()
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
+    with servers.postgres_database() as database_url, admin_client(database_url) as client:
+        url = _monitor(client)
+        _post(client, url, rng, rows, 0.0, "past")
+        time.sleep(CURRENT_SECONDS + 1)  # the past rows leave the current window for the reference window
+        _post(client, url, rng, rows, 0.05, "now")
+        (first, detection), *rest = _timed_runs(client, url, 3)
+        reference = client.get(f"{url}/reference").json()
     summary = detection["summary"]
     assert isinstance(summary, dict)
     print(

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,7 +23,7 @@ import numpy as np
 import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.bench_api import N_FEATURES, _parquet, _serve, _table, _wait_ready
+from benchmarks.bench_api import N_FEATURES, _parquet, _table, admin_client
 from benchmarks.bench_rolling import _timed_runs
 from tests import servers
 
@@ -59,23 +58,10 @@ def _monitor(client: httpx.Client, glob: str, rng: np.random.Generator) -> str:
 def run(rows: int, runs: int) -> None:
     rng = np.random.default_rng(20261130)
     folder = Path(tempfile.mkdtemp(prefix="bench-source-"))
-    port = servers.free_port()
-    base = f"http://127.0.0.1:{port}"
-    aumos = str(Path(sys.executable).parent / "aumos-drift")
     try:
         written = _write(folder, rng, rows)
-        with servers.postgres_database() as database_url:
-            process = _serve(database_url, port)
-            try:
-                _wait_ready(base, time.monotonic() + 60)
-                token = subprocess.run(
-                    [aumos, "token", "--tenant", "bench", "--role", "admin"], capture_output=True, text=True, check=True
-                ).stdout.strip()
-                with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=900) as client:
-                    timed = _timed_runs(client, _monitor(client, str(folder / "*.parquet"), rng), runs)
-            finally:
-                process.terminate()
-                process.wait(timeout=30)
+        with servers.postgres_database() as database_url, admin_client(database_url, timeout=900) as client:
+            timed = _timed_runs(client, _monitor(client, str(folder / "*.parquet"), rng), runs)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     _, detection = timed[-1]

@@ -19,7 +19,8 @@ import pytest
 from sqlalchemy import func, select
 
 from aumos_drift_detector.adapters.persistence.database import create_engine
-from aumos_drift_detector.adapters.persistence.tables import ReferenceRow, ReferenceWindowRow
+from aumos_drift_detector.adapters.persistence.reference_tables import ReferenceWindowRow
+from aumos_drift_detector.adapters.persistence.tables import ReferenceRow
 from aumos_drift_detector.bootstrap import Container
 from aumos_drift_detector.core.clock import FixedClock
 from tests.api_client import MINIMAL_MONITOR, api, auth, churn_rows, csv_bytes

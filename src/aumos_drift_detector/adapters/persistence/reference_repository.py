@@ -17,12 +17,12 @@ from aumos_drift_detector.adapters.persistence.large_values import (
     read_large_value,
     stage_large_value,
 )
-from aumos_drift_detector.adapters.persistence.tables import (
-    ReferenceRow,
+from aumos_drift_detector.adapters.persistence.reference_tables import (
     ReferenceSampleRow,
     ReferenceSegmentsRow,
     ReferenceWindowRow,
 )
+from aumos_drift_detector.adapters.persistence.tables import ReferenceRow
 from aumos_drift_detector.core.errors import NotFoundError
 from aumos_drift_detector.core.ingest.model import ReferenceDataset, ReferenceInfo, SourceWindow
 
