@@ -18,13 +18,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import httpx
 import numpy as np
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 
-from aumos_drift_detector.bootstrap import Container
+from tests.adapters.api.test_source_monitors_api import Service, _monitor, _parquet, _run
 from tests.api_client import MINIMAL_MONITOR, api, auth, churn_rows, csv_bytes
 from tests.conftest import DatabaseTarget
 
@@ -32,8 +29,6 @@ if TYPE_CHECKING:  # PySpark is imported by the ``spark`` fixture: the child pro
     from pyspark.sql import SparkSession
 
 pytestmark = pytest.mark.integration
-CSV = {"Content-Type": "text/csv"}
-Service = tuple[httpx.AsyncClient, Container]
 ROOT = Path(__file__).parents[3]
 
 
@@ -41,38 +36,6 @@ ROOT = Path(__file__).parents[3]
 async def service(database: DatabaseTarget, spark: SparkSession) -> AsyncIterator[Service]:
     async with api(database.url) as (client, container):
         yield client, container
-
-
-def _parquet(folder: Path, columns: dict[str, Any], parts: int = 3) -> str:
-    """The columns as ``parts`` Parquet files in ``folder``; returns their glob."""
-    folder.mkdir()
-    table = pa.table(columns)
-    step = -(-table.num_rows // parts)
-    for part in range(parts):
-        pq.write_table(table.slice(part * step, step), folder / f"part-{part}.parquet")
-    return str(folder / "*.parquet")
-
-
-async def _monitor(service: Service, source: dict[str, Any]) -> str:
-    client, container = service
-    admin = auth(container.settings)
-    created = await client.post("/api/v1/monitors", json={**MINIMAL_MONITOR, "source": source}, headers=admin)
-    assert created.status_code == 201, created.text
-    monitor_id: str = created.json()["id"]
-    stored = created.json()["source"]
-    assert (stored["engine"], stored["paths"], stored["url"]) == (source["engine"], source["paths"], None)
-    reference = csv_bytes(churn_rows(np.random.default_rng(1), 3000))
-    uploaded = await client.put(f"/api/v1/monitors/{monitor_id}/reference", content=reference, headers={**admin, **CSV})
-    assert uploaded.status_code in (200, 201), uploaded.text
-    return monitor_id
-
-
-async def _run(service: Service, monitor_id: str) -> dict[str, Any]:
-    client, container = service
-    response = await client.post(f"/api/v1/monitors/{monitor_id}/runs", headers=auth(container.settings))
-    assert response.status_code == 201, response.text
-    detection: dict[str, Any] = response.json()
-    return detection
 
 
 def _verdict(detection: dict[str, Any]) -> dict[str, Any]:

@@ -52,7 +52,8 @@ def start_session(master: str) -> tuple[SparkSession, bool]:
         logger.warning("spark_unavailable", error=str(error))
         raise ValidationError(PYSPARK_MISSING) from None
     running = SparkContext._active_spark_context is not None
-    session = SparkSession.builder.master(master).appName(APP_NAME).getOrCreate()
+    builder = SparkSession.builder.master(master).appName(APP_NAME)
+    session = builder.config("spark.ui.showConsoleProgress", "false").getOrCreate()  # no bars in the service's log
     return session, not running
 
 
