@@ -6,6 +6,7 @@ them with overrides. A bad value raises :class:`SettingsError` whose message nam
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -14,6 +15,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "AUMOS_DRIFT_"
 DEVELOPMENT_JWT_SECRET = "development-only-secret-change-me-0123456789"  # noqa: S105 - refused in production
+#: Spark masters: ``local``, ``local[N]``, ``local[*]``, ``local[N,F]``, ``spark://``, ``k8s://``, ``mesos://``,
+#: ``yarn`` (Spark Connect's ``sc://`` is not one: the counting needs Spark ML's ``Bucketizer`` on the driver).
+_SPARK_MASTER = re.compile(r"^(local(\[(\*|[1-9][0-9]*)(,[1-9][0-9]*)?\])?|(spark|k8s|mesos)://\S+|yarn)$")
 
 
 class Environment(StrEnum):
@@ -85,6 +89,7 @@ class Settings(BaseSettings):
     label_pending_seconds: float = Field(default=86_400.0, gt=0)
     prediction_expiry_seconds: float = Field(default=7 * 86_400.0, gt=0)
     label_expiry_interval_seconds: float = Field(default=60.0, gt=0)
+    spark_master: str = "local[*]"
 
     @field_validator("database_url")
     @classmethod
@@ -98,6 +103,14 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_unset(cls, value: str | None) -> str | None:
         return value.strip() or None if value is not None else None
+
+    @field_validator("spark_master")
+    @classmethod
+    def _spark_master(cls, value: str) -> str:
+        if not _SPARK_MASTER.match(value):
+            msg = "must be a Spark master: local[*], local[N], spark://host:port, k8s://https://host:port or yarn"
+            raise ValueError(msg)
+        return value
 
     @model_validator(mode="after")
     def _production_is_secure(self) -> Settings:

@@ -23,6 +23,7 @@ from aumos_drift_detector.adapters.observability.label_metrics import LabelJoinM
 from aumos_drift_detector.adapters.persistence.arrow_codec import ArrowIpcTableWriter
 from aumos_drift_detector.adapters.persistence.migrator import ensure_schema
 from aumos_drift_detector.adapters.sources.opener import EngineSourceOpener
+from aumos_drift_detector.adapters.sources.spark_session import LazySparkSession
 from aumos_drift_detector.core.alerts.workflow import AlertWorkflow
 from aumos_drift_detector.core.backtest.service import BacktestService
 from aumos_drift_detector.core.clock import Clock
@@ -67,7 +68,9 @@ class Container:
         telemetry: Counts detections and ingested rows into the registry.
         drift_state: Reports the stored drift state at each scrape of ``/metrics``.
         stream_status: What the ingest stream consumer reports to readiness.
-        sources: Opens the sources monitors name (their ``source`` option): DuckDB and PostgreSQL.
+        sources: Opens the sources monitors name (their ``source`` option): DuckDB, Spark and PostgreSQL.
+        spark: The Spark session of ``spark`` sources, started by the first such run and stopped by
+            :meth:`close` (``None``: nothing to stop).
     """
 
     settings: Settings
@@ -83,6 +86,7 @@ class Container:
     drift_state: DriftStateCollector | None = None
     stream_status: StreamConsumerStatus = field(default_factory=StreamConsumerStatus)
     sources: SourceOpener = field(default_factory=EngineSourceOpener)
+    spark: LazySparkSession | None = None
     _stream_metrics: StreamMetrics | None = None
     _label_metrics: LabelJoinMetrics | None = None
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
@@ -212,6 +216,8 @@ class Container:
             await ensure_schema(self.engine, migrate=self.settings.migrates_at_startup)
 
     async def close(self) -> None:
-        """Release the database connections."""
+        """Release the database connections and stop the Spark session, if this process started one."""
+        if self.spark is not None:
+            await asyncio.to_thread(self.spark.stop)
         if self.engine is not None:
             await self.engine.dispose()

@@ -28,6 +28,8 @@ from aumos_drift_detector.adapters.persistence.outbox_repository import SqlAlche
 from aumos_drift_detector.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from aumos_drift_detector.adapters.reports.detection_report import HtmlDetectionReport
 from aumos_drift_detector.adapters.scheduling.croniter_calendar import CroniterCalendar
+from aumos_drift_detector.adapters.sources.opener import EngineSourceOpener
+from aumos_drift_detector.adapters.sources.spark_session import LazySparkSession
 from aumos_drift_detector.bootstrap.container import Container
 from aumos_drift_detector.core.clock import Clock, SystemClock
 from aumos_drift_detector.core.events.ports import EventPublisher, OutboxStore
@@ -86,6 +88,7 @@ def bootstrap(
     stream_status = StreamConsumerStatus()
     if settings.kafka_consume_in_serve:
         checks.append(StreamConsumerCheck(stream_status))
+    spark = LazySparkSession(settings.spark_master)
     return Container(
         settings=settings,
         clock=clock,
@@ -99,6 +102,8 @@ def bootstrap(
         telemetry=PrometheusDriftTelemetry(registry),
         drift_state=drift_state,
         stream_status=stream_status,
+        sources=EngineSourceOpener(spark=spark),
+        spark=spark,
     )
 
 

@@ -210,6 +210,6 @@ async def test_the_openapi_document_describes_the_source_option(service: Service
     client, _ = service
     schemas = (await client.get("/openapi.json")).json()["components"]["schemas"]
     option = schemas["SourceOption"]["properties"]
-    assert option["engine"]["enum"] == ["duckdb", "postgres"]
+    assert option["engine"]["enum"] == ["duckdb", "postgres", "spark"]
     assert {"paths", "format", "url", "password_env", "table", "table_schema", "query"} <= set(option)
     assert "password" in option["password_env"]["description"]

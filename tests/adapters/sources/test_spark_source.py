@@ -1,33 +1,16 @@
 """Spark counts the same Parquet files to the same counts as DuckDB, on a real local session.
 
-PySpark and Java are required: a missing Spark fails these tests rather than skipping them.
+PySpark and Java are required: a missing Spark fails these tests rather than skipping them. The session
+is the run's one (``spark`` in ``tests/adapters/conftest.py``).
 """
-
-from collections.abc import Iterator
 
 import numpy as np
 import pytest
-from pyspark.sql import SparkSession
 
 from aumos_drift_detector.adapters.sources import DuckDbSource
 from aumos_drift_detector.adapters.sources.spark_source import SparkSource
 from aumos_drift_detector.core.errors import ValidationError
 from aumos_drift_detector.core.summaries import NumericBins, SummaryLayout, SummarySource
-
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[SparkSession]:
-    session = (
-        SparkSession.builder.master("local[1]")
-        .appName("aumos-drift-source-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.driver.memory", "512m")
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
 
 
 def test_spark_and_duckdb_produce_identical_counts_on_the_same_parquet_files(spark, dataset, layout):

@@ -16,15 +16,20 @@ run where the data is, and only counts reach the driver:
 
 The counts are identical to :class:`~aumos_drift_detector.adapters.sources.duckdb_source.DuckDbSource`
 on the same files (the tests check it); the float sums agree up to the order of additions.
+
+Whatever Spark raises while reading or counting (a missing path, a file that is not Parquet, a lost
+executor) becomes a :class:`ValidationError` naming the files, with the first line of Spark's message:
+a failed detection of the run, never an error of the service.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, Literal
 
 import structlog
-from pyspark.errors import AnalysisException
 from pyspark.ml.feature import Bucketizer
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F  # noqa: N812 - the conventional name
@@ -44,6 +49,28 @@ from aumos_drift_detector.core.summaries.window_summary import WindowSummary
 logger = structlog.get_logger(__name__)
 
 FileFormat = Literal["parquet", "csv"]
+_CALL_LINE = re.compile(r"^An error occurred while calling \S+\.?$")
+_JAVA_CLASS = re.compile(r"^:?\s*(?:[\w$]+\.)+[\w$]*(?:Exception|Error): ")
+_MAX_REASON = 500
+
+
+def spark_error(error: BaseException) -> bool:
+    """Whether ``error`` comes from Spark: PySpark's own errors and the JVM bridge's (py4j)."""
+    return any(kind.__module__.startswith(("pyspark.", "py4j.")) for kind in type(error).__mro__)
+
+
+def first_line(error: BaseException) -> str:
+    r"""The first line of a Spark error that says what went wrong, without the JVM's call and class prefixes.
+
+    >>> first_line(RuntimeError("An error occurred while calling o35.parquet.\n: org.apache.spark.Spark"
+    ...     "Exception: [FAILED_READ_FILE] Encountered error while reading file f.parquet.\n\tat org..."))
+    '[FAILED_READ_FILE] Encountered error while reading file f.parquet.'
+    """
+    for line in str(error).splitlines():
+        line = line.strip()
+        if line and not _CALL_LINE.match(line):
+            return _JAVA_CLASS.sub("", line)[:_MAX_REASON]
+    return type(error).__name__
 
 
 def _finite(column: Column) -> Column:
@@ -67,23 +94,35 @@ class SparkSource:
         self._paths = [paths] if isinstance(paths, str) else list(paths)
         self._format = file_format
 
-    def _frame(self) -> DataFrame:
+    @contextmanager
+    def _reading(self, verb: str) -> Iterator[None]:
         try:
+            yield
+        except Exception as error:
+            if not spark_error(error):
+                raise
+            raise ValidationError(
+                f"cannot {verb} the source {self._paths!r}: {first_line(error)}", details={"source": self._paths}
+            ) from error
+
+    def _frame(self) -> DataFrame:
+        with self._reading("read"):
             if self._format == "parquet":
                 return self._session.read.parquet(*self._paths)
             return self._session.read.csv(self._paths, header=True, inferSchema=True)
-        except AnalysisException as error:
-            raise ValidationError(
-                f"cannot read the source {self._paths!r}: {error}", details={"source": self._paths}
-            ) from error
 
     def count(self, layout: SummaryLayout) -> WindowSummary:
         """Count every row of the files into ``layout``.
 
         Raises:
-            ValidationError: Unreadable files, a missing feature column, or text where numbers belong.
+            ValidationError: Unreadable files, a missing feature column, text where numbers belong, or
+                a Spark job that failed; the message names the files.
         """
         frame = self._frame()
+        with self._reading("count"):
+            return self._count(frame, layout)
+
+    def _count(self, frame: DataFrame, layout: SummaryLayout) -> WindowSummary:
         numeric_columns = {field.name: isinstance(field.dataType, NumericType) for field in frame.schema.fields}
         check_columns(layout, numeric_columns, source=repr(self._paths))
         numeric = [bins for bins in layout.features if isinstance(bins, NumericBins)]

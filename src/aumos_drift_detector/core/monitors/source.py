@@ -6,6 +6,10 @@ only receives the counts (``docs/summaries.md``, "Monitors with a source"):
 
 * ``{"engine": "duckdb", "paths": ["/data/scores/*.parquet"], "format": "parquet"}``: Parquet or CSV
   files, a list or globs, local or object storage, counted by DuckDB in the service's process.
+* ``{"engine": "spark", "paths": ["s3a://lake/scores/*.parquet"], "format": "parquet"}``: the same
+  files counted by the service's Spark session, whose master is a service setting
+  (``AUMOS_DRIFT_SPARK_MASTER``: ``local[*]`` by default, a cluster URL in production), never a
+  monitor's field; for data that needs a cluster.
 * ``{"engine": "postgres", "url": "postgresql://reader@host:5432/lake", "password_env": "LAKE_PG_PASSWORD",
   "table": "scores"}`` (or ``"query": "SELECT ..."``): counted by the database in a read-only transaction.
 
@@ -15,6 +19,8 @@ variable of the service the password is read from at run time.
 >>> from aumos_drift_detector.core.validation import parse
 >>> parse(SourceOption, {"engine": "duckdb", "paths": ["/d/*.parquet"]}).format
 'parquet'
+>>> parse(SourceOption, {"engine": "spark", "paths": ["/d/*.csv"], "format": "csv"}).describe()
+'spark csv files /d/*.csv'
 >>> parse(SourceOption, {"engine": "postgres", "url": "postgresql://u:pw@h/db", "table": "t"}, path="source")
 Traceback (most recent call last):
 ...
@@ -31,10 +37,10 @@ from pydantic import Field, ValidationInfo, field_validator
 from aumos_drift_detector.core.summaries.source import SummarySource
 from aumos_drift_detector.core.validation import DomainModel, no_control_characters
 
-SourceEngine = Literal["duckdb", "postgres"]
+SourceEngine = Literal["duckdb", "postgres", "spark"]
 _PASSWORD_IN_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/@]*:[^/@]*@")
 _ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]{0,127}$"
-_FILE_ENGINES = ("duckdb",)
+_FILE_ENGINES = ("duckdb", "spark")
 #: A one-line string: no control characters (PostgreSQL text cannot hold NUL).
 Line = Annotated[str, Field(min_length=1, pattern=r"^[^\x00-\x1f\x7f]+$")]
 
@@ -44,18 +50,31 @@ def _refuse(engine: str) -> str:
 
 
 class SourceOption(DomainModel):
-    """Where a monitor's current data lives: files counted by DuckDB, or a PostgreSQL table or query."""
+    """Where a monitor's current data lives: files counted by DuckDB or Spark, or a PostgreSQL table or query.
 
-    engine: SourceEngine = Field(description="'duckdb': Parquet/CSV files; 'postgres': a table or query")
+    ``duckdb`` and ``spark`` take ``paths`` and ``format``; ``postgres`` takes ``url``, ``password_env``,
+    and ``table`` (with ``table_schema``) or ``query``. A field of another engine is refused by name.
+    Spark runs where the service's ``AUMOS_DRIFT_SPARK_MASTER`` points, not where a monitor says.
+    """
+
+    engine: SourceEngine = Field(
+        description="'duckdb': Parquet/CSV files counted in the service's process; 'spark': the same files "
+        "counted by the service's Spark session (its master is the AUMOS_DRIFT_SPARK_MASTER setting); "
+        "'postgres': a table or query counted by the database",
+        examples=["duckdb", "spark"],
+    )
     paths: list[Line] | None = Field(
         default=None,
         min_length=1,
         max_length=1000,
         validate_default=True,
-        description="duckdb: file paths or globs (local, s3://, https://)",
-        examples=[["/data/scores/*.parquet"]],
+        description="duckdb, spark: file paths or globs (duckdb: local, s3://, https://; spark: any file "
+        "system the Spark session reads, such as s3a://, gs://, abfss://, hdfs:// or a path every worker sees)",
+        examples=[["/data/scores/*.parquet"], ["s3a://lake/scores/2026-11-*.parquet"]],
     )
-    format: Literal["parquet", "csv"] = Field(default="parquet", description="duckdb: the files' format")
+    format: Literal["parquet", "csv"] = Field(
+        default="parquet", description="duckdb, spark: the files' format (csv: with a header row)"
+    )
     url: Line | None = Field(
         default=None,
         max_length=2000,
@@ -78,6 +97,14 @@ class SourceOption(DomainModel):
     )
 
     _one_query = field_validator("query", mode="before")(no_control_characters)
+
+    @field_validator("password_env", "table", "table_schema")
+    @classmethod
+    def _postgres_only(cls, value: str | None, info: ValidationInfo) -> str | None:
+        engine = info.data.get("engine")
+        if value is not None and engine != "postgres":
+            raise ValueError(_refuse(str(engine)))
+        return value
 
     @field_validator("paths")
     @classmethod
@@ -117,9 +144,8 @@ class SourceOption(DomainModel):
     def _table_or_query(cls, query: str | None, info: ValidationInfo) -> str | None:
         engine, table = info.data.get("engine"), info.data.get("table")
         if engine != "postgres":
-            if query is not None or table is not None or info.data.get("password_env") is not None:
-                msg = f"table, query and password_env do not apply to engine {engine!r}"
-                raise ValueError(msg)
+            if query is not None:
+                raise ValueError(_refuse(str(engine)))
             return query
         if (query is None) == (table is None):
             msg = "give exactly one of table and query"
@@ -132,7 +158,7 @@ class SourceOption(DomainModel):
             what = f"table {self.table!r}" if self.table is not None else "a query"
             return f"postgres {what} at {self.url}"
         shown = ", ".join(self.paths or [])
-        return f"duckdb {self.format} files {shown}"
+        return f"{self.engine} {self.format} files {shown}"
 
 
 class SourceOpener(Protocol):
