@@ -120,7 +120,8 @@ class RunService:
         """Check the monitor's current window against its newest reference and store the detection."""
         started = self._clock.now()
         inputs = await self._load(tenant_id, monitor_id, started)
-        if inputs.reference is None and inputs.monitor.reference_window is None and slot is None:
+        known = inputs.reference is not None or inputs.counted is not None
+        if not known and inputs.monitor.reference_window is None and slot is None:
             raise ConflictError(
                 "this monitor has no reference data: upload it with PUT /api/v1/monitors/{id}/reference first",
                 details={"monitor_id": str(monitor_id)},
