@@ -53,7 +53,8 @@ def test_the_stored_form_reads_back_equal_and_refuses_other_bins() -> None:
     for summary, with_layout in ((REFERENCE, True), (batch, False)):
         payload = encode_summary(summary, with_layout=with_layout, facts=FACTS if with_layout else None)
         found, facts = decode_summary(payload, None if with_layout else LAYOUT)
-        assert found.layout.fingerprint == LAYOUT.fingerprint and found.rows == summary.rows
+        assert found.layout.fingerprint == LAYOUT.fingerprint
+        assert found.rows == summary.rows
         assert found.flat_counts.tolist() == summary.flat_counts.tolist()
         assert [getattr(item, "moments", None) for item in found.features] == [
             getattr(item, "moments", None) for item in summary.features
@@ -82,7 +83,8 @@ async def test_summaries_of_a_window_are_its_batches_and_the_roll_ups_ending_in_
         summaries = uow.summaries
         counts = await summaries.reference("acme", monitor.id, 1)
         assert await summaries.reference("acme", monitor.id, 2) is None
-        assert counts is not None and counts.facts == FACTS
+        assert counts is not None
+        assert counts.facts == FACTS
         assert counts.summary.flat_counts.tolist() == REFERENCE.flat_counts.tolist()
         everything = await summaries.window("acme", monitor.id, REFERENCE, since=None)
         recent = await summaries.window("acme", monitor.id, REFERENCE, since=T0 - timedelta(hours=2, minutes=30))
@@ -95,7 +97,8 @@ async def test_summaries_of_a_window_are_its_batches_and_the_roll_ups_ending_in_
     assert [item.id for item in recent] == [hour.id, old.id, new.id]  # the hour ends inside the window
     assert [item.id for item in latest] == [new.id]
     assert latest[0].summary.flat_counts.tolist() == new.summary.flat_counts.tolist()
-    assert latest[0].batch_id == new.batch_id and latest[0].batches == 1
+    assert latest[0].batch_id == new.batch_id
+    assert latest[0].batches == 1
     assert counted == {new.batch_id}
     assert rolled == T0 - timedelta(hours=2)
     assert [item.id for item in hours] == [hour.id]
@@ -108,7 +111,9 @@ async def test_deleted_and_expired_summaries_are_gone_but_reference_summaries_st
     reference = _stored(monitor.id, SummaryKind.REFERENCE, T0 - timedelta(days=90), summary=REFERENCE,
                         reference_version=1, facts=FACTS)  # fmt: skip
     expired = _stored(monitor.id, SummaryKind.DAY, T0 - timedelta(days=40), summary=_batch(4))
-    kept, deleted = (_stored(monitor.id, SummaryKind.BATCH, T0 - timedelta(minutes=m), summary=_batch(m)) for m in (1, 2))
+    kept, deleted = (
+        _stored(monitor.id, SummaryKind.BATCH, T0 - timedelta(minutes=m), summary=_batch(m)) for m in (1, 2)
+    )
     async with storage.unit_of_work() as uow:
         for item in (reference, expired, kept, deleted):
             await uow.summaries.add(item)

@@ -59,7 +59,9 @@ def _expected(parts: list[dict[str, Any]], monitor: Monitor) -> dict[str, float 
     profile = ReferenceProfile.from_data(churn_rows(1, 5000), ["age", "plan"])
     layout = layout_from_profile(profile)
     rows = {name: np.concatenate([np.asarray(part[name]) for part in parts]) for name in ("age", "plan")}
-    result = evaluate_summaries(monitor, profile_facts(profile), reference_summary(profile, layout), count_columns(layout, rows))
+    result = evaluate_summaries(
+        monitor, profile_facts(profile), reference_summary(profile, layout), count_columns(layout, rows)
+    )
     return {feature.name: feature.result.p_value for feature in result.features}
 
 
@@ -86,7 +88,9 @@ async def test_a_large_window_is_the_sum_of_its_batch_summaries(
     assert (age.drift_detected, age.details["binning"]) == (True, "summary")
 
 
-async def test_small_windows_and_windows_cut_by_the_row_cap_compare_rows(summarising: Container, clock: FixedClock) -> None:
+async def test_small_windows_and_windows_cut_by_the_row_cap_compare_rows(
+    summarising: Container, clock: FixedClock
+) -> None:
     services = summarising.services()
     small = await _monitor(services)
     await _send(services, clock, small, [churn_rows(3, 500)])
@@ -108,7 +112,8 @@ async def test_segmented_monitors_compare_rows_whatever_the_window(summarising: 
     part = churn_rows(2, 1200) | {"plan_group": np.where(np.arange(1200) % 2 == 0, "a", "b")}
     await _send(services, clock, monitor, [part])
     detection = await services.runs.run_now(OPERATOR, monitor.id)
-    assert detection.summary is not None and detection.summary.stored_summaries is None
+    assert detection.summary is not None
+    assert detection.summary.stored_summaries is None
     assert detection.segments is not None
 
 

@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 
 from aumos_drift_detector.adapters.api.context import Services
+from aumos_drift_detector.adapters.persistence.arrow_codec import ArrowIpcTableWriter
 from aumos_drift_detector.bootstrap import Container
 from aumos_drift_detector.core.clock import FixedClock
-from aumos_drift_detector.adapters.persistence.arrow_codec import ArrowIpcTableWriter
 from aumos_drift_detector.core.ingest.retention import DataRetention
 from aumos_drift_detector.core.ingest.service import DatasetService
 from aumos_drift_detector.core.ingest.summary_rollup import SummaryRollup
@@ -70,7 +70,9 @@ async def test_three_days_of_batches_roll_up_into_days_and_hours_that_sum_to_eve
     rollup = SummaryRollup(container.unit_of_work, clock)
     assert await rollup.roll_up() > 0
     kinds = _kinds(storage)
-    assert kinds["day"] >= 1 and kinds["hour"] >= 24 and kinds.get("batch", 0) <= 2
+    assert kinds["day"] >= 1
+    assert kinds["hour"] >= 24
+    assert kinds.get("batch", 0) <= 2
     stored, fresh = _counted_rows(storage, sent)
     assert stored == fresh
     assert sum(item.batches for item in _window(storage)) == 90
@@ -113,7 +115,8 @@ async def test_a_batch_committed_into_a_rolled_up_hour_is_kept_and_merged_by_the
     await late.ingest(OPERATOR, monitor.id, upload(part), idempotency_key=None)
     assert _counted_rows(storage, [*sent, part])[0] == _counted_rows(storage, [*sent, part])[1]
     await rollup.roll_up()
-    assert _kinds(storage).get("batch", 0) == 0 and _kinds(storage)["hour"] == hours_before
+    assert _kinds(storage).get("batch", 0) == 0
+    assert _kinds(storage)["hour"] == hours_before
     stored, fresh = _counted_rows(storage, [*sent, part])
     assert stored == fresh
 

@@ -6,8 +6,9 @@ written exactly (JSON of Python floats round-trips; the arrays are raw float64),
 equals the one encoded, and sums of decoded summaries equal sums of the originals.
 
 Layout: ``b"AWS1"``, the header's length (uint32), the header, the arrays' length before compression
-(uint64), then the arrays compressed with zstd (int64 counts of every feature end to end, preceded, in
-a reference summary, by the float64 edges of every numeric feature).
+(uint64), then the arrays compressed with zstd: the counts of every feature end to end, in the narrowest
+unsigned type that holds them (named in the header), preceded, in a reference summary, by the float64
+edges of every numeric feature.
 """
 
 from __future__ import annotations
@@ -48,6 +49,15 @@ def _feature_header(bins: FeatureBins, counts: FeatureCounts, with_layout: bool)
     return entry
 
 
+def _count_type(counts: np.ndarray) -> str:
+    """The narrowest little-endian type holding every count (counts are never negative)."""
+    largest = int(counts.max()) if counts.size else 0
+    for width in ("<u1", "<u2", "<u4"):
+        if largest <= np.iinfo(width).max:
+            return width
+    return "<i8"
+
+
 def encode_summary(summary: WindowSummary, *, with_layout: bool = False, facts: ReferenceFacts | None = None) -> bytes:
     """The stored form of ``summary`` (with its layout and facts, for a reference summary)."""
     pairs = zip(summary.layout.features, summary.features, strict=True)
@@ -64,7 +74,9 @@ def encode_summary(summary: WindowSummary, *, with_layout: bool = False, facts: 
         parts.extend(
             bins.edges.astype("<f8").tobytes() for bins in summary.layout.features if isinstance(bins, NumericBins)
         )
-    parts.append(summary.flat_counts.astype("<i8").tobytes())
+    width = _count_type(summary.flat_counts)
+    header["counts"] = width
+    parts.append(summary.flat_counts.astype(width).tobytes())
     raw = b"".join(parts)
     text = json.dumps(header, separators=(",", ":")).encode()
     body = pa.compress(raw, codec="zstd", asbytes=True) if raw else b""
@@ -116,7 +128,7 @@ def decode_summary(payload: bytes, layout: SummaryLayout | None = None) -> tuple
         layout, offset = _layout_of(header, raw)
     if layout is None or layout.fingerprint != header["fingerprint"]:
         raise ValidationError("the stored summary was counted on other bins")
-    flat = np.frombuffer(raw, dtype="<i8", offset=offset).astype(np.int64)
+    flat = np.frombuffer(raw, dtype=header.get("counts", "<i8"), offset=offset).astype(np.int64)
     bounds = np.cumsum([0, *(bins.n_bins for bins in layout.features)])
     features = tuple(
         _counts(entry, flat[bounds[index] : bounds[index + 1]]) for index, entry in enumerate(header["features"])

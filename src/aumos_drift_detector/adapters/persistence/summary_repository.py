@@ -53,6 +53,14 @@ def _decoded_rows(
     ]
 
 
+def _in_window(since: datetime) -> Any:
+    """Batch summaries received at or after ``since``, and roll-ups ending after it."""
+    return or_(
+        and_(WindowSummaryRow.kind == SummaryKind.BATCH.value, WindowSummaryRow.period_start >= since),
+        and_(WindowSummaryRow.kind.in_(_ROLLED), WindowSummaryRow.period_end > since),
+    )
+
+
 class SqlAlchemySummaryRepository:
     """Window summaries of monitors, one row per reference version, batch, hour or day and layout."""
 
@@ -111,13 +119,26 @@ class SqlAlchemySummaryRepository:
             WindowSummaryRow.kind != SummaryKind.REFERENCE.value,
         )
         if since is not None:
-            query = query.where(
-                or_(
-                    and_(WindowSummaryRow.kind == SummaryKind.BATCH.value, WindowSummaryRow.period_start >= since),
-                    and_(WindowSummaryRow.kind.in_(_ROLLED), WindowSummaryRow.period_end > since),
-                )
-            )
+            query = query.where(_in_window(since))
         return await self._decoded(query, tenant_id, monitor_id, reference)
+
+    async def window_rows(self, tenant_id: str, monitor_id: uuid.UUID, version: int, *, since: datetime | None) -> int:
+        """Rows of the window's summaries on the version's layout (0 without a reference summary)."""
+        layout = select(WindowSummaryRow.layout).where(
+            WindowSummaryRow.tenant_id == tenant_id,
+            WindowSummaryRow.monitor_id == monitor_id,
+            WindowSummaryRow.reference_version == version,
+        )
+        query = select(func.coalesce(func.sum(WindowSummaryRow.rows), 0)).where(
+            WindowSummaryRow.tenant_id == tenant_id,
+            WindowSummaryRow.monitor_id == monitor_id,
+            WindowSummaryRow.layout == layout.scalar_subquery(),
+            WindowSummaryRow.kind != SummaryKind.REFERENCE.value,
+        )
+        if since is not None:
+            query = query.where(_in_window(since))
+        with storage_errors("count window summary rows"):
+            return int((await self._session.execute(query)).scalar_one())
 
     async def _decoded(
         self, query: Any, tenant_id: str, monitor_id: uuid.UUID, reference: WindowSummary

@@ -181,8 +181,14 @@ class RunService:
         """The window as stored summaries, when it is large enough to be read that way (:mod:`.stored_window`)."""
         async with self._uow_factory() as uow:
             info = await uow.references.latest_info(monitor.tenant_id, monitor.id)
+            if info is None:
+                return None
             rows = await uow.observations.received_rows(monitor.tenant_id, monitor.id, since=since, until=None)
-        if info is None or not reads_summaries(monitor, rows, self._summary_min_rows):
+            if rows < self._summary_min_rows:  # stored rows may have expired while their summaries are kept
+                rows = max(
+                    rows, await uow.summaries.window_rows(monitor.tenant_id, monitor.id, info.version, since=since)
+                )
+        if not reads_summaries(monitor, rows, self._summary_min_rows):
             return None
         counts = await self._stored.reference(monitor, info.version)
         return await self._stored.current(monitor, counts, since)

@@ -64,6 +64,13 @@ class InMemorySummaryRepository:
             )
         ]
 
+    async def window_rows(self, tenant_id: str, monitor_id: uuid.UUID, version: int, *, since: datetime | None) -> int:
+        """Rows of the window's summaries on the version's layout (0 without a reference summary)."""
+        counts = await self.reference(tenant_id, monitor_id, version)
+        if counts is None:
+            return 0
+        return sum(item.rows for item in await self.window(tenant_id, monitor_id, counts.summary, since=since))
+
     async def counted_batches(
         self, tenant_id: str, monitor_id: uuid.UUID, fingerprint: str, *, since: datetime | None
     ) -> set[uuid.UUID]:

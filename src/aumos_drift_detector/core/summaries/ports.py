@@ -47,6 +47,10 @@ class SummaryRepository(Protocol):
         """
         ...
 
+    async def window_rows(self, tenant_id: str, monitor_id: uuid.UUID, version: int, *, since: datetime | None) -> int:
+        """Rows counted in the summaries :meth:`window` selects, on a reference version's layout."""
+        ...
+
     async def counted_batches(
         self, tenant_id: str, monitor_id: uuid.UUID, fingerprint: str, *, since: datetime | None
     ) -> set[uuid.UUID]:
