@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=256 * 1024 * 1024, ge=1024)
     observation_retention_days: int = Field(default=30, ge=1)
     outbox_retention_days: int = Field(default=7, ge=1)
+    summary_retention_days: int = Field(default=400, ge=1)
+    summary_min_rows: int = Field(default=100_000, ge=1)
+    summary_rollup_interval_seconds: float = Field(default=300.0, gt=0)
     scheduler_enabled: bool = True
     scheduler_interval_seconds: float = Field(default=10.0, gt=0)
     outbox_relay_interval_seconds: float = Field(default=1.0, gt=0)

@@ -34,6 +34,7 @@ from aumos_drift_detector.core.events.ports import OutboxStore
 from aumos_drift_detector.core.health import HealthCheck
 from aumos_drift_detector.core.ingest.retention import DataRetention
 from aumos_drift_detector.core.ingest.service import DatasetService
+from aumos_drift_detector.core.ingest.summary_rollup import SummaryRollup
 from aumos_drift_detector.core.labels.expiry import LabelExpiry
 from aumos_drift_detector.core.labels.service import DelayedLabels
 from aumos_drift_detector.core.monitors.calendar import Calendar
@@ -121,6 +122,7 @@ class Container:
                 self.calendar,
                 samples=ArrowSampleCodec(),
                 sources=self.sources,
+                summary_min_rows=self.settings.summary_min_rows,
             ),
             detections=DetectionQueries(self.unit_of_work),
             concept=concept,
@@ -146,6 +148,7 @@ class Container:
             observation_days=self.settings.observation_retention_days,
             outbox=self.outbox,
             outbox_days=self.settings.outbox_retention_days,
+            summary_days=self.settings.summary_retention_days,
         )
 
     async def start_background(self) -> None:
@@ -159,6 +162,11 @@ class Container:
             expiry = LabelExpiry(self.unit_of_work, self.services().labels).sweep
             sweep = repeat(self._stop, self.settings.label_expiry_interval_seconds, expiry, name="label-expiry")
             self._tasks.append(asyncio.create_task(sweep, name="label-expiry"))
+            rollup = SummaryRollup(self.unit_of_work, self.clock).roll_up
+            rolling_up = repeat(
+                self._stop, self.settings.summary_rollup_interval_seconds, rollup, name="summary-rollup"
+            )
+            self._tasks.append(asyncio.create_task(rolling_up, name="summary-rollup"))
         self._tasks.append(asyncio.create_task(self.relay.run_forever(self._stop), name="outbox-relay"))
         if self.settings.kafka_consume_in_serve:
             self._tasks.append(asyncio.create_task(self.consume(self._stop), name="stream-consumer"))

@@ -15,6 +15,7 @@ from aumos_drift_detector.core.monitors.ports import MonitorRepository
 from aumos_drift_detector.core.outcomes.ports import ConceptStateRepository
 from aumos_drift_detector.core.retraining.ports import RetrainingTriggerRepository
 from aumos_drift_detector.core.streams.ports import ConsumerOffsetRepository
+from aumos_drift_detector.core.summaries.ports import SummaryRepository
 
 
 class UnitOfWork(Protocol):
@@ -35,6 +36,7 @@ class UnitOfWork(Protocol):
     decision_states: DecisionStateRepository
     consumer_offsets: ConsumerOffsetRepository
     labels: LabelRepository
+    summaries: SummaryRepository
 
     async def __aenter__(self) -> Self:
         """Begin the transaction."""

@@ -48,6 +48,9 @@ from aumos_drift_detector.core.retraining.ports import RetrainingTriggerReposito
 from aumos_drift_detector.core.staged_table import StagedTable
 from aumos_drift_detector.core.streams.in_memory import InMemoryConsumerOffsetRepository, OffsetKey
 from aumos_drift_detector.core.streams.ports import ConsumerOffsetRepository
+from aumos_drift_detector.core.summaries.in_memory import InMemorySummaryRepository
+from aumos_drift_detector.core.summaries.ports import SummaryRepository
+from aumos_drift_detector.core.summaries.stored import StoredSummary
 
 V = TypeVar("V")
 
@@ -71,6 +74,7 @@ class InMemoryStorage:
         self.predictions: dict[PredictionKey, Prediction] = {}
         self.pending_labels: dict[uuid.UUID, PendingLabel] = {}
         self.label_cursors: dict[uuid.UUID, LabelCursor] = {}
+        self.summaries: dict[uuid.UUID, StoredSummary] = {}
         self.locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self.outbox_store = InMemoryOutboxStore(self.outbox)
 
@@ -128,6 +132,7 @@ class InMemoryUnitOfWork:
         self.labels: LabelRepository = InMemoryLabelRepository(
             predictions, view(store.pending_labels), view(store.label_cursors)
         )
+        self.summaries: SummaryRepository = InMemorySummaryRepository(view(store.summaries))
         return self
 
     async def __aexit__(

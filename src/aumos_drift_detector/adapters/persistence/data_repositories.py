@@ -56,6 +56,7 @@ class SqlAlchemyObservationRepository:
         idempotency_key: str | None,
         digest: str,
         received_at: datetime,
+        batch_id: uuid.UUID | None = None,
     ) -> bool:
         """Stage a batch unless its idempotency key was already used for this monitor.
 
@@ -65,7 +66,7 @@ class SqlAlchemyObservationRepository:
         if idempotency_key is not None and await self._seen(monitor_id, idempotency_key, digest):
             return False
         with storage_errors("store observations"):
-            row_id = uuid.uuid4()
+            row_id = batch_id or uuid.uuid4()
             payload = await asyncio.to_thread(encode_table, table)
             data = await stage_large_value(self._session, payload, ObservationBatchRow.data, row_id)
             values = {
@@ -180,17 +181,43 @@ class SqlAlchemyObservationRepository:
         """The batches received in ``[since, until)``, oldest first, each decoded with ``columns``."""
         data = large_value_handle(self._session, ObservationBatchRow.data)
         query = self._received(
-            select(data, ObservationBatchRow.received_at), tenant_id, monitor_id, since, until
-        ).order_by(ObservationBatchRow.received_at, ObservationBatchRow.id)
+            select(data, ObservationBatchRow.received_at, ObservationBatchRow.id), tenant_id, monitor_id, since, until
+        )
+        return await self._decoded_batches(query, columns)
+
+    async def _decoded_batches(self, query: Any, columns: Sequence[str]) -> list[ReceivedBatch]:
+        """The batches a query of (data, received_at, id) selects, oldest first, decoded with ``columns``."""
+        query = query.order_by(ObservationBatchRow.received_at, ObservationBatchRow.id)
         found: list[ReceivedBatch] = []
         with storage_errors("load observations"):
             result = await self._session.stream(query.execution_options(yield_per=self._scan_batch))
-            async for stored, received_at in result:
+            async for stored, received_at, batch_id in result:
                 payload = await read_large_value(self._session, ObservationBatchRow.data, stored)
                 table = await asyncio.to_thread(_decoded, payload, columns)
-                found.append(ReceivedBatch(received_at, table))
+                found.append(ReceivedBatch(received_at, table, batch_id))
             await result.close()
         return found
+
+    async def received_batch_ids(
+        self, tenant_id: str, monitor_id: uuid.UUID, *, since: datetime | None, until: datetime | None
+    ) -> list[uuid.UUID]:
+        """The ids of the batches received in ``[since, until)``, oldest first (no data read)."""
+        query = self._received(select(ObservationBatchRow.id), tenant_id, monitor_id, since, until)
+        query = query.order_by(ObservationBatchRow.received_at, ObservationBatchRow.id)
+        with storage_errors("list observation batches"):
+            return list((await self._session.execute(query)).scalars())
+
+    async def batches_by_id(
+        self, tenant_id: str, monitor_id: uuid.UUID, ids: Sequence[uuid.UUID], *, columns: Sequence[str]
+    ) -> list[ReceivedBatch]:
+        """The kept batches with these ids, oldest first, decoded with ``columns``."""
+        if not ids:
+            return []
+        data = large_value_handle(self._session, ObservationBatchRow.data)
+        query = self._received(
+            select(data, ObservationBatchRow.received_at, ObservationBatchRow.id), tenant_id, monitor_id, None, None
+        ).where(ObservationBatchRow.id.in_(list(ids)))
+        return await self._decoded_batches(query, columns)
 
     async def purge_before(self, cutoff: datetime) -> int:
         """Delete batches received before ``cutoff``."""

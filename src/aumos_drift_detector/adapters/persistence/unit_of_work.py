@@ -26,6 +26,7 @@ from aumos_drift_detector.adapters.persistence.repositories import (
     SqlAlchemyDetectionRepository,
     SqlAlchemyMonitorRepository,
 )
+from aumos_drift_detector.adapters.persistence.summary_repository import SqlAlchemySummaryRepository
 from aumos_drift_detector.core.alerts.ports import AlertEventRepository, AlertRepository
 from aumos_drift_detector.core.decisions.ports import DecisionStateRepository
 from aumos_drift_detector.core.detections.ports import DetectionRepository
@@ -36,6 +37,7 @@ from aumos_drift_detector.core.monitors.ports import MonitorRepository
 from aumos_drift_detector.core.outcomes.ports import ConceptStateRepository
 from aumos_drift_detector.core.retraining.ports import RetrainingTriggerRepository
 from aumos_drift_detector.core.streams.ports import ConsumerOffsetRepository
+from aumos_drift_detector.core.summaries.ports import SummaryRepository
 
 
 class SqlAlchemyUnitOfWork:
@@ -68,6 +70,7 @@ class SqlAlchemyUnitOfWork:
         self.outbox: OutboxRepository = SqlAlchemyOutboxRepository(self._session)
         self.references: ReferenceRepository = SqlAlchemyReferenceRepository(self._session)
         self.observations: ObservationRepository = SqlAlchemyObservationRepository(self._session)
+        self.summaries: SummaryRepository = SqlAlchemySummaryRepository(self._session)
         self.concept_states: ConceptStateRepository = SqlAlchemyConceptStateRepository(self._session)
         self.decision_states: DecisionStateRepository = SqlAlchemyDecisionStateRepository(self._session)
         self.consumer_offsets: ConsumerOffsetRepository = SqlAlchemyConsumerOffsetRepository(self._session)

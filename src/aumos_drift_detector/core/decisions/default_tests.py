@@ -10,6 +10,7 @@ checked by KS (numerical), chi-squared (categorical) or the two-proportion z-tes
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
 from aumos_drift_detector.core.monitors.model import Monitor
@@ -28,12 +29,16 @@ def check_specs(monitor: Monitor, profile: ReferenceProfile) -> list[FeatureSpec
     A feature that names a test keeps it (and its threshold); one that does not gets the hypothesis test
     of its profiled kind. Each feature's weight is its importance.
     """
-    names = set(profile.names)
+    return specs_for_kinds(monitor, {item.name: item.kind for item in profile.features})
+
+
+def specs_for_kinds(monitor: Monitor, kinds: Mapping[str, FeatureKind]) -> list[FeatureSpec]:
+    """:func:`check_specs` given each reference feature's profiled kind, by name."""
     specs = []
     for feature in monitor.features:
         test = feature.test
-        if test is None and feature.name in names:
-            test = HYPOTHESIS_TESTS[profile.feature(feature.name).kind]
+        if test is None and feature.name in kinds:
+            test = HYPOTHESIS_TESTS[kinds[feature.name]]
         specs.append(
             FeatureSpec(
                 feature.name, kind=feature.kind, test=test, threshold=feature.threshold, weight=feature.importance

@@ -137,6 +137,11 @@ class StatisticalSummary(DomainModel):
         description="The engine that counted the current rows where they live (the monitor's source option: "
         "'duckdb', 'postgres'); null: the run read the monitor's stored observations",
     )
+    stored_summaries: int | None = Field(
+        default=None,
+        description="Stored window summaries the run added up instead of reading rows (large windows; "
+        "docs/summaries.md); null: it compared the rows themselves",
+    )
     drift_share_threshold: float = Field(description="The dataset rule's drift share")
     correction: Annotated[MultipleTestingCorrection, ByValue]
     n_drifted: int = Field(default=0, ge=0)

@@ -25,6 +25,14 @@ from aumos_drift_detector.core.detections.multivariate_run import multivariate_o
 from aumos_drift_detector.core.detections.outcome import DetectionOutcomeHandler
 from aumos_drift_detector.core.detections.segment_run import segments_outcome
 from aumos_drift_detector.core.detections.source_run import check_source
+from aumos_drift_detector.core.detections.stored_window import (
+    DEFAULT_SUMMARY_MIN_ROWS,
+    StoredWindows,
+    SummaryWindow,
+    check_counted,
+    counted_summary,
+    reads_summaries,
+)
 from aumos_drift_detector.core.errors import ConflictError, InsufficientDataError, ValidationError
 from aumos_drift_detector.core.ingest.model import ObservationWindow, ReferenceDataset
 from aumos_drift_detector.core.ingest.rolling import RollingReferences, RollingShortfall, is_current
@@ -58,6 +66,7 @@ class _Inputs:
     reference: ReferenceDataset | None
     window: ObservationWindow | None
     problem: tuple[DetectionStatus, str] | None = None  # why the rolling reference could not be had
+    counted: SummaryWindow | None = None  # a large window, read from stored summaries
 
 
 class RunService:
@@ -72,6 +81,8 @@ class RunService:
             tests; without it, a monitor's multivariate tests are recorded as skipped.
         sources: Opens the source a monitor names (``source`` option), whose rows are counted where they
             live instead of loading stored observations; without it, such runs fail.
+        summary_min_rows: Windows of at least this many rows are read from stored summaries
+            (:mod:`.stored_window`) instead of rows.
 
     A monitor with a ``reference_window`` gets its rolling reference refreshed first, when due
     (:mod:`~aumos_drift_detector.core.ingest.rolling`).
@@ -86,6 +97,7 @@ class RunService:
         *,
         samples: SampleCodec | None = None,
         sources: SourceOpener | None = None,
+        summary_min_rows: int = DEFAULT_SUMMARY_MIN_ROWS,
     ) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
@@ -94,6 +106,8 @@ class RunService:
         self._samples = samples
         self._sources = sources
         self._rolling = RollingReferences(uow_factory, clock, samples)
+        self._stored = StoredWindows(uow_factory)
+        self._summary_min_rows = summary_min_rows
 
     async def run_now(self, principal: Principal, monitor_id: uuid.UUID) -> StatisticalDetection:
         """Run a check on demand (operator). A monitor without reference data is a conflict."""
@@ -106,7 +120,8 @@ class RunService:
         """Check the monitor's current window against its newest reference and store the detection."""
         started = self._clock.now()
         inputs = await self._load(tenant_id, monitor_id, started)
-        if inputs.reference is None and inputs.monitor.reference_window is None and slot is None:
+        known = inputs.reference is not None or inputs.counted is not None
+        if not known and inputs.monitor.reference_window is None and slot is None:
             raise ConflictError(
                 "this monitor has no reference data: upload it with PUT /api/v1/monitors/{id}/reference first",
                 details={"monitor_id": str(monitor_id)},
@@ -143,19 +158,40 @@ class RunService:
         rolling = await self._rolling_reference(monitor, started)
         if isinstance(rolling, tuple):
             return _Inputs(monitor, None, None, rolling)
+        seconds = monitor.window.last_seconds
+        since = started - timedelta(seconds=seconds) if seconds else None
+        if rolling is None and monitor.source is None:
+            counted = await self._counted(monitor, since)
+            if counted is not None:
+                return _Inputs(monitor, None, None, counted=counted)
         async with self._uow_factory() as uow:
             reference = rolling or await uow.references.latest(tenant_id, monitor_id)
             if reference is None or monitor.source is not None:
                 return _Inputs(monitor, reference, None)
-            seconds = monitor.window.last_seconds
             window = await uow.observations.load_window(
                 tenant_id,
                 monitor_id,
                 columns=[*monitor.feature_names, *monitor.embedding_names, *monitor.segment_names],
                 last_rows=monitor.window.last_rows,
-                since=started - timedelta(seconds=seconds) if seconds else None,
+                since=since,
             )
         return _Inputs(monitor, reference, window)
+
+    async def _counted(self, monitor: Monitor, since: datetime | None) -> SummaryWindow | None:
+        """The window as stored summaries, when it is large enough to be read that way (:mod:`.stored_window`)."""
+        async with self._uow_factory() as uow:
+            info = await uow.references.latest_info(monitor.tenant_id, monitor.id)
+            if info is None:
+                return None
+            rows = await uow.observations.received_rows(monitor.tenant_id, monitor.id, since=since, until=None)
+            if rows < self._summary_min_rows:  # stored rows may have expired while their summaries are kept
+                rows = max(
+                    rows, await uow.summaries.window_rows(monitor.tenant_id, monitor.id, info.version, since=since)
+                )
+        if not reads_summaries(monitor, rows, self._summary_min_rows):
+            return None
+        counts = await self._stored.reference(monitor, info.version)
+        return await self._stored.current(monitor, counts, since)
 
     def failed(self, monitor: Monitor, trigger: RunTrigger, started: datetime, error: str) -> StatisticalDetection:
         """A failed detection of a monitor: the run could not be done, for the reason given."""
@@ -183,6 +219,8 @@ class RunService:
         summary = _summary(monitor, reference, window)
         if inputs.problem is not None:
             return self._detection(monitor, trigger, started, summary, *inputs.problem)
+        if inputs.counted is not None:
+            return await self._check_counted(monitor, inputs.counted, trigger, started)
         if monitor.source is not None and reference is not None:
             return await self._check_source(monitor, reference, trigger, started, summary)
         if reference is None or window is None:
@@ -213,6 +251,14 @@ class RunService:
         found = await check_source(monitor, reference, self._sources)
         engine = monitor.source.engine if monitor.source is not None else None
         summary = summary.model_copy(update={"current_rows": found.rows, "source": engine})
+        return self._detection(monitor, trigger, started, summary, found.status, found.error, found.result)
+
+    async def _check_counted(
+        self, monitor: Monitor, counted: SummaryWindow, trigger: RunTrigger, started: datetime
+    ) -> StatisticalDetection:
+        """A check of a large window from its stored summaries (:mod:`.stored_window`)."""
+        found = await check_counted(monitor, counted)
+        summary = counted_summary(monitor, counted)
         return self._detection(monitor, trigger, started, summary, found.status, found.error, found.result)
 
     @staticmethod

@@ -16,13 +16,14 @@ from dataclasses import dataclass
 import structlog
 
 from aumos_drift_detector.core.detections.model import DetectionStatus
-from aumos_drift_detector.core.detections.summary_check import evaluate_summaries, monitor_layout
+from aumos_drift_detector.core.detections.summary_check import evaluate_summaries, monitor_layout, profile_facts
 from aumos_drift_detector.core.errors import InsufficientDataError, ValidationError
 from aumos_drift_detector.core.ingest.model import ReferenceDataset
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.monitors.source import SourceOpener, SourceOption
 from aumos_drift_detector.core.statistical import DatasetDriftResult, ReferenceProfile
 from aumos_drift_detector.core.summaries.layout_builder import reference_summary
+from aumos_drift_detector.core.summaries.stored import ReferenceFacts
 from aumos_drift_detector.core.summaries.window_summary import WindowSummary
 
 log = structlog.get_logger(__name__)
@@ -71,11 +72,26 @@ async def check_source(monitor: Monitor, reference: ReferenceDataset, opener: So
         rows=current.rows,
         seconds=round(time.perf_counter() - started, 3),
     )
+    return await judge_counts(monitor, profile_facts(profile), reference_counts, current, where="the source")
+
+
+async def judge_counts(
+    monitor: Monitor, facts: ReferenceFacts, reference: WindowSummary, current: WindowSummary, *, where: str
+) -> SourceOutcome:
+    """Check current counts against the reference's in a worker thread; too few rows or values is an outcome.
+
+    Args:
+        monitor: The monitor checked.
+        facts: The reference's kinds and fewest usable values.
+        reference: The reference's counts.
+        current: The current rows' counts on the same bins.
+        where: What holds the current rows, for the reason of an insufficient window.
+    """
     if current.rows < monitor.window.min_rows:
-        error = f"the source has {current.rows} rows; the monitor needs at least {monitor.window.min_rows}"
+        error = f"{where} has {current.rows} rows; the monitor needs at least {monitor.window.min_rows}"
         return SourceOutcome(DetectionStatus.INSUFFICIENT_DATA, current.rows, error)
     try:
-        result = await asyncio.to_thread(evaluate_summaries, monitor, profile, reference_counts, current)
+        result = await asyncio.to_thread(evaluate_summaries, monitor, facts, reference, current)
     except InsufficientDataError as exc:
         return SourceOutcome(DetectionStatus.INSUFFICIENT_DATA, current.rows, exc.message)
     except ValidationError as exc:

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from aumos_drift_detector.core.decisions.default_tests import check_specs
+from aumos_drift_detector.core.decisions.default_tests import specs_for_kinds
 from aumos_drift_detector.core.detections.summary_picture import summary_distribution
 from aumos_drift_detector.core.errors import InsufficientDataError, ValidationError
 from aumos_drift_detector.core.monitors.model import Monitor
@@ -36,6 +36,7 @@ from aumos_drift_detector.core.summaries.comparison import SUMMARY_TESTS, compar
 from aumos_drift_detector.core.summaries.feature_counts import FeatureCounts, NumericCounts
 from aumos_drift_detector.core.summaries.layout import NumericBins, SummaryLayout
 from aumos_drift_detector.core.summaries.layout_builder import layout_from_profile
+from aumos_drift_detector.core.summaries.stored import ReferenceFacts
 from aumos_drift_detector.core.summaries.wasserstein_bound import wasserstein_from_counts
 from aumos_drift_detector.core.summaries.window_summary import WindowSummary
 
@@ -136,36 +137,45 @@ def _adjusted(found: Sequence[_Measured], correction: Correction) -> dict[int, f
     return {index: float(p) for index, p in zip(tested, adjust_p_values(raw, correction), strict=True)}
 
 
-def _check_sizes(profile: ReferenceProfile, current: WindowSummary) -> None:
-    for counts in current.features:
-        if counts.n_values < profile.min_samples:
+def _check_sizes(facts: ReferenceFacts, current: WindowSummary, names: Sequence[str]) -> None:
+    for name in names:
+        counts = current.feature(name)
+        if counts.n_values < facts.min_samples:
             raise InsufficientDataError(
-                f"feature {counts.name!r} has {counts.n_values} usable values in the source; "
-                f"at least {profile.min_samples} are needed",
+                f"feature {counts.name!r} has {counts.n_values} usable values in the current window; "
+                f"at least {facts.min_samples} are needed",
                 details={"feature": counts.name},
             )
 
 
+def profile_facts(profile: ReferenceProfile) -> ReferenceFacts:
+    """The facts of a reference profile a check from counts needs (kinds, fewest usable values)."""
+    return ReferenceFacts({item.name: item.kind for item in profile.features}, profile.min_samples)
+
+
 def evaluate_summaries(
-    monitor: Monitor, profile: ReferenceProfile, reference: WindowSummary, current: WindowSummary
+    monitor: Monitor, facts: ReferenceFacts, reference: WindowSummary, current: WindowSummary
 ) -> DatasetDriftResult:
     """Test the monitor's features from counts, under its dataset rule's correction.
 
     Args:
         monitor: The monitor (tests, thresholds, importance, dataset rule).
-        profile: The reference profile (feature kinds, the fewest usable values).
-        reference: The reference counted into the monitor's layout.
+        facts: The reference's feature kinds and fewest usable values.
+        reference: The reference counted into its layout.
         current: The current data counted into the same layout.
 
     Raises:
-        ValidationError: Summaries on different layouts.
+        ValidationError: Summaries on different layouts, or a monitored feature the reference lacks.
         InsufficientDataError: A feature with too few usable current values.
     """
     if reference.layout.fingerprint != current.layout.fingerprint:
         raise ValidationError("the reference and current summaries are counted on different bins")
-    _check_sizes(profile, current)
-    specs = check_specs(monitor, profile)
-    kinds = [profile.feature(spec.name).kind for spec in specs]
+    absent = [name for name in monitor.feature_names if name not in facts.kinds or name not in reference.layout.names]
+    if absent:
+        raise ValidationError(f"the reference has no feature {absent[0]!r}", details={"feature": absent[0]})
+    _check_sizes(facts, current, monitor.feature_names)
+    specs = specs_for_kinds(monitor, facts.kinds)
+    kinds = [facts.kinds[spec.name] for spec in specs]
     found = [
         _outcome(spec.name, reference, current, spec.test or "ks", spec.threshold, kind)
         for spec, kind in zip(specs, kinds, strict=True)

@@ -94,6 +94,7 @@ class InMemoryObservationRepository:
         idempotency_key: str | None,
         digest: str,
         received_at: datetime,
+        batch_id: uuid.UUID | None = None,
     ) -> bool:
         """Stage a batch unless its key was used; a key used for another digest is a ``ConflictError``.
 
@@ -111,7 +112,14 @@ class InMemoryObservationRepository:
                         )
                     return False
         stored = StoredBatch(
-            uuid.uuid4(), tenant_id, monitor_id, idempotency_key, digest, table.to_pydict(), table.num_rows, received_at
+            batch_id or uuid.uuid4(),
+            tenant_id,
+            monitor_id,
+            idempotency_key,
+            digest,
+            table.to_pydict(),
+            table.num_rows,
+            received_at,
         )
         self._batches.put(stored.id, stored)
         return True
@@ -176,8 +184,25 @@ class InMemoryObservationRepository:
     ) -> list[ReceivedBatch]:
         """The batches received in ``[since, until)``, oldest first, each with ``columns``."""
         return [
-            ReceivedBatch(batch.received_at, ColumnTable.concat([batch.columns], columns))
+            ReceivedBatch(batch.received_at, ColumnTable.concat([batch.columns], columns), batch.id)
             for batch in self._received(tenant_id, monitor_id, since, until)
+        ]
+
+    async def received_batch_ids(
+        self, tenant_id: str, monitor_id: uuid.UUID, *, since: datetime | None, until: datetime | None
+    ) -> list[uuid.UUID]:
+        """Ids of the batches received in ``[since, until)``, oldest first."""
+        return [batch.id for batch in self._received(tenant_id, monitor_id, since, until)]
+
+    async def batches_by_id(
+        self, tenant_id: str, monitor_id: uuid.UUID, ids: Sequence[uuid.UUID], *, columns: Sequence[str]
+    ) -> list[ReceivedBatch]:
+        """The kept batches with these ids, oldest first."""
+        wanted = set(ids)
+        return [
+            ReceivedBatch(batch.received_at, ColumnTable.concat([batch.columns], columns), batch.id)
+            for batch in self._received(tenant_id, monitor_id, None, None)
+            if batch.id in wanted
         ]
 
     async def purge_before(self, cutoff: datetime) -> int:

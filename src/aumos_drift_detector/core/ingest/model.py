@@ -131,10 +131,12 @@ class ReceivedBatch:
     Attributes:
         received_at: When the service received it.
         table: The rows.
+        batch_id: The stored batch's id, when read from storage.
     """
 
     received_at: datetime
     table: Table
+    batch_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True, slots=True)

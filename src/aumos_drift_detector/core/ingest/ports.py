@@ -63,8 +63,9 @@ class ObservationRepository(Protocol):
         idempotency_key: str | None,
         digest: str,
         received_at: datetime,
+        batch_id: uuid.UUID | None = None,
     ) -> bool:
-        """Stage a batch; return ``False`` (and stage nothing) when the key was already used for this digest.
+        """Stage a batch (under ``batch_id`` or a new id); ``False``, staging nothing, if the key was used for it.
 
         Raises:
             ConflictError: The key was used for a batch with another digest.
@@ -102,6 +103,18 @@ class ObservationRepository(Protocol):
 
         Each batch holds ``columns`` in that order; a column it was stored without is all missing.
         """
+        ...
+
+    async def received_batch_ids(
+        self, tenant_id: str, monitor_id: uuid.UUID, *, since: datetime | None, until: datetime | None
+    ) -> list[uuid.UUID]:
+        """The ids of the batches received at or after ``since`` and before ``until``, oldest first."""
+        ...
+
+    async def batches_by_id(
+        self, tenant_id: str, monitor_id: uuid.UUID, ids: Sequence[uuid.UUID], *, columns: Sequence[str]
+    ) -> list[ReceivedBatch]:
+        """The stored batches with these ids (those still kept), oldest first, each with its id and ``columns``."""
         ...
 
     async def purge_before(self, cutoff: datetime) -> int:

@@ -8,6 +8,7 @@ so a client's mistake never drops the new rows silently.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import uuid
 from collections.abc import Sequence
 
@@ -19,13 +20,14 @@ from aumos_drift_detector.core.ingest.model import IngestResult, ReferenceDatase
 from aumos_drift_detector.core.ingest.ports import TableWriterFactory
 from aumos_drift_detector.core.ingest.samples import SampleCodec, reference_sample_writer
 from aumos_drift_detector.core.ingest.segment_profiles import SegmentProfileBuilder, segment_payload
+from aumos_drift_detector.core.ingest.summary_recording import SummaryRecorder, reference_counts, stored_reference
 from aumos_drift_detector.core.ingest.table import Table
 from aumos_drift_detector.core.ingest.tee import tee
 from aumos_drift_detector.core.ingest.upload import ColumnFacts, ScannedTable, UploadedTable
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.observability.ports import DriftTelemetry, NoTelemetry
 from aumos_drift_detector.core.principal import Principal, Role
-from aumos_drift_detector.core.statistical import FeatureSpec
+from aumos_drift_detector.core.statistical import FeatureSpec, ReferenceProfile
 from aumos_drift_detector.core.statistical.profile_builder import ProfileBuilder
 from aumos_drift_detector.core.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
@@ -151,6 +153,7 @@ class DatasetService:
         self._table_writer = table_writer
         self._telemetry: DriftTelemetry = telemetry or NoTelemetry()
         self._samples = samples
+        self._summaries = SummaryRecorder()
 
     async def _monitor(self, principal: Principal, monitor_id: uuid.UUID) -> Monitor:
         async with self._uow_factory() as uow:
@@ -171,6 +174,7 @@ class DatasetService:
         monitor = await self._monitor(principal, monitor_id)
         _refuse_upload_while_rolling(monitor)
         scanned, payload, sample, segments = await self._read_reference(monitor, upload)
+        counts = await asyncio.to_thread(reference_counts, ReferenceProfile.from_bytes(payload), 0)
         async with self._uow_factory() as uow:
             await uow.monitors.lock(principal.tenant_id, monitor_id)
             latest = await uow.references.latest_version(principal.tenant_id, monitor_id)
@@ -190,6 +194,8 @@ class DatasetService:
                 segments=segments,
             )
             await uow.references.add(reference)
+            counts = dataclasses.replace(counts, version=reference.version)
+            await uow.summaries.add(stored_reference(principal.tenant_id, monitor_id, counts, reference.created_at))
             await uow.commit()
         log.info("reference_stored", monitor_id=str(monitor_id), version=reference.version, rows=scanned.rows)
         return reference
@@ -231,7 +237,7 @@ class DatasetService:
         monitor = await self._monitor(principal, monitor_id)
         ignored, scanned, table = await self._accepted(monitor, upload)
         async with self._uow_factory() as uow:
-            added = await self._add(uow, principal, monitor_id, table, upload.checksum, idempotency_key)
+            added = await self._add(uow, monitor, table, upload.checksum, idempotency_key)
             await uow.commit()
         accepted = scanned.rows if added else 0
         if accepted:
@@ -253,7 +259,7 @@ class DatasetService:
         principal.require(Role.OPERATOR)
         monitor = await uow.monitors.get(principal.tenant_id, monitor_id)
         ignored, scanned, table = await self._accepted(monitor, upload)
-        await self._add(uow, principal, monitor_id, table, upload.checksum, None)
+        await self._add(uow, monitor, table, upload.checksum, None)
         self._telemetry.rows_ingested(monitor, scanned.rows)
         return _result(upload, ignored, accepted=scanned.rows)
 
@@ -268,22 +274,22 @@ class DatasetService:
         return ignored, scanned, await asyncio.to_thread(writer.finish)
 
     async def _add(
-        self,
-        uow: UnitOfWork,
-        principal: Principal,
-        monitor_id: uuid.UUID,
-        table: Table,
-        digest: str,
-        idempotency_key: str | None,
+        self, uow: UnitOfWork, monitor: Monitor, table: Table, digest: str, idempotency_key: str | None
     ) -> bool:
-        return await uow.observations.add_batch(
-            principal.tenant_id,
-            monitor_id,
+        """Stage a batch and, when the monitor has reference counts, the batch's summary beside it."""
+        batch_id, received_at = uuid.uuid4(), self._clock.now()
+        added = await uow.observations.add_batch(
+            monitor.tenant_id,
+            monitor.id,
             table,
             idempotency_key=idempotency_key,
             digest=digest,
-            received_at=self._clock.now(),
+            received_at=received_at,
+            batch_id=batch_id,
         )
+        if added:
+            await self._summaries.record_batch(uow, monitor, batch_id, table, received_at)
+        return added
 
 
 def _result(upload: UploadedTable, ignored: tuple[str, ...], *, accepted: int) -> IngestResult:

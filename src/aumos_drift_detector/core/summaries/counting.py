@@ -15,7 +15,8 @@ import numpy as np
 
 from aumos_drift_detector.core.compilation import jit_disabled
 from aumos_drift_detector.core.errors import ValidationError
-from aumos_drift_detector.core.statistical.category_counts import category_label
+from aumos_drift_detector.core.statistical.category_counts import CategoryCounts, category_label
+from aumos_drift_detector.core.statistical.columns import as_columns
 from aumos_drift_detector.core.statistical.histogram import counts_by_edges
 from aumos_drift_detector.core.summaries.bin_kernel import bucket_starts, count_and_moments
 from aumos_drift_detector.core.summaries.feature_counts import CategoricalCounts, CountArray, NumericCounts
@@ -129,3 +130,51 @@ def count_columns(layout: SummaryLayout, columns: Mapping[str, Any]) -> WindowSu
         for bins in layout.features
     )
     return WindowSummary(layout, features, next(iter(lengths.values()), 0))
+
+
+def count_table(layout: SummaryLayout, data: Any) -> WindowSummary:
+    """Count a stored or uploaded table into a summary, reading each column once.
+
+    ``data`` is anything ``as_columns`` of the statistical library reads: a pyarrow table, a DataFrame, a
+    mapping of columns.
+
+    Categorical columns are counted by the column source's own category counting, so their labels are
+    normalised exactly as the reference profile's were.
+
+    Raises:
+        ValidationError: A layout feature the table lacks, or a numeric feature that does not hold numbers.
+
+    Example:
+        >>> layout = SummaryLayout((NumericBins("x", np.array([0.0])), CategoricalBins("c", ("a",))))
+        >>> summary = count_table(layout, {"x": [-1.0, 2.0, 3.0], "c": ["a", "b", None]})
+        >>> [item.counts.tolist() for item in summary.features], summary.rows
+        ([[1, 2], [1, 1]], 3)
+    """
+    source = as_columns(data)
+    present = set(source.names)
+    missing = [name for name in layout.names if name not in present]
+    if missing:
+        raise ValidationError(f"the batch has no column {missing[0]!r}", details={"feature": missing[0]})
+    features: list[NumericCounts | CategoricalCounts] = []
+    for bins in layout.features:
+        if isinstance(bins, NumericBins):
+            counts, moments = binned_counts(np.ascontiguousarray(source.numeric(bins.name)), bins.edges)
+            features.append(NumericCounts(bins.name, counts, moments))
+        else:
+            features.append(_categories_into(bins, source.category_counts(bins.name)))
+    return WindowSummary(layout, tuple(features), _rows(data))
+
+
+def _categories_into(bins: CategoricalBins, found: CategoryCounts) -> CategoricalCounts:
+    codes, other = bins.codes, len(bins.labels)
+    counts = np.zeros(bins.n_bins, dtype=np.int64)
+    for label, count in zip(found.labels, found.counts.tolist(), strict=True):
+        counts[codes.get(label, other)] += int(count)
+    return CategoricalCounts(bins.name, counts, int(found.n_missing))
+
+
+def _rows(data: Any) -> int:
+    rows = getattr(data, "num_rows", None)
+    if rows is not None:
+        return int(rows)
+    return len(next(iter(data.values()))) if isinstance(data, Mapping) and data else 0

@@ -42,12 +42,28 @@ def numeric_edges(reference_sorted: FloatArray, n_bins: int = DEFAULT_SUMMARY_BI
     """
     if n_bins < 1:
         raise ValidationError("n_bins must be at least 1", details={"n_bins": n_bins})
-    present = reference_sorted[~np.isnan(reference_sorted)]
+    present = _without_nan(reference_sorted)
     if present.size == 0:
         return np.zeros(0, dtype=np.float64)
-    values = distinct_values(present, n_bins)
+    values = distinct_values(present, n_bins) if _may_have_few_values(present, n_bins) else None
     edges = values if values is not None else quantile_edges(present, n_bins)
     return np.asarray(edges[np.isfinite(edges)], dtype=np.float64)
+
+
+def _without_nan(reference_sorted: FloatArray) -> FloatArray:
+    """The sorted values without their ``NaN`` (which sort last): a view, not a copy."""
+    if reference_sorted.size == 0 or not np.isnan(reference_sorted[-1]):
+        return reference_sorted
+    return reference_sorted[: int(np.searchsorted(np.isnan(reference_sorted), True))]
+
+
+def _may_have_few_values(present: FloatArray, limit: int) -> bool:
+    """False when ``limit + 1`` evenly spaced order statistics already differ (so there are more distinct values).
+
+    This spares a pass over every value of a large continuous reference.
+    """
+    probes = present[np.linspace(0, present.size - 1, min(present.size, limit + 1)).astype(np.int64)]
+    return bool(probes.size <= limit or np.any(probes[1:] == probes[:-1]))
 
 
 def top_labels(labels: tuple[str, ...], counts: np.ndarray, max_categories: int) -> tuple[str, ...]:
@@ -86,7 +102,7 @@ def layout_from_profile(
 
 def _reference_counts(item: NumericalProfile | CategoricalProfile, bins: FeatureBins) -> FeatureCounts:
     if isinstance(item, NumericalProfile) and isinstance(bins, NumericBins):
-        moments = Moments.of(np.asarray(item.sorted_values))
+        moments = Moments.of_sorted(np.asarray(item.sorted_values), 0)
         counts = counts_by_edges(item.sorted_values, bins.edges)
         return NumericCounts(item.name, counts, replace(moments, missing=item.n_missing))
     if isinstance(item, CategoricalProfile) and isinstance(bins, CategoricalBins):

@@ -1,0 +1,150 @@
+"""A run's current window read from stored summaries instead of rows.
+
+A large window costs a run what its rows cost to load and sort; its summaries cost what their counts
+cost to add up, whatever the number of rows (:mod:`~aumos_drift_detector.core.summaries.stored`). A run
+takes this path (:func:`reads_summaries`) when the window holds at least the service's
+``summary_min_rows`` rows, the monitor's row cap does not cut it (every row received in the window is
+compared, so whole batches are), and no option of the monitor needs the rows themselves (segments,
+multivariate tests, a source). Smaller windows keep the exact path on raw values.
+
+The window is the newest reference version's counts (stored at upload, or counted from its profile
+the first time a run needs them), and the batch summaries and roll-ups received in the window; batches
+without a summary on the version's bins (stored before it) are counted from their stored rows first,
+under the monitor's lock, and their summaries kept for the next run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Final
+
+from aumos_drift_detector.core.detections.model import StatisticalSummary
+from aumos_drift_detector.core.detections.source_run import SourceOutcome, judge_counts
+from aumos_drift_detector.core.ingest.summary_backfill import count_uncounted, uncounted_batches
+from aumos_drift_detector.core.ingest.summary_recording import reference_counts, stored_reference
+from aumos_drift_detector.core.monitors.model import Monitor
+from aumos_drift_detector.core.statistical import ReferenceProfile
+from aumos_drift_detector.core.summaries.stored import ReferenceCounts, StoredSummary
+from aumos_drift_detector.core.summaries.window_summary import WindowSummary, merge_all
+from aumos_drift_detector.core.unit_of_work import UnitOfWork, UnitOfWorkFactory
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryWindow:
+    """A run's window as counts.
+
+    Attributes:
+        reference: The reference version's counts and facts.
+        current: The window's rows counted on the same bins.
+        batches: Observation batches counted.
+        summaries: Stored summaries added up.
+        recounted: Batches this run counted from their stored rows (they had no summary on these bins).
+        start: The start of the oldest summary read (a roll-up is read whole), if any.
+    """
+
+    reference: ReferenceCounts
+    current: WindowSummary
+    batches: int
+    summaries: int
+    recounted: int
+    start: datetime | None
+
+
+#: Windows of at least this many rows are read from stored summaries unless the service says otherwise.
+DEFAULT_SUMMARY_MIN_ROWS: Final[int] = 100_000
+
+
+def reads_summaries(monitor: Monitor, window_rows: int, min_rows: int) -> bool:
+    """Whether a run of ``monitor`` over ``window_rows`` received rows reads stored summaries."""
+    if monitor.segments is not None or monitor.multivariate is not None or monitor.source is not None:
+        return False
+    cap = monitor.window.last_rows
+    return window_rows >= min_rows and (cap is None or window_rows <= cap)
+
+
+class StoredWindows:
+    """Reads runs' windows from stored summaries.
+
+    Args:
+        uow_factory: Makes the units of work.
+    """
+
+    def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
+        self._uow_factory = uow_factory
+
+    async def reference(self, monitor: Monitor, version: int) -> ReferenceCounts:
+        """The counts of a reference version: stored ones, or counted from its profile now and stored."""
+        async with self._uow_factory() as uow:
+            found = await uow.summaries.reference(monitor.tenant_id, monitor.id, version)
+            if found is not None:
+                return found
+            reference = await uow.references.get_version(monitor.tenant_id, monitor.id, version)
+        profile = ReferenceProfile.from_bytes(reference.profile)
+        counts = await asyncio.to_thread(reference_counts, profile, version)
+        async with self._uow_factory() as uow:
+            await uow.monitors.lock(monitor.tenant_id, monitor.id)
+            if await uow.summaries.reference(monitor.tenant_id, monitor.id, version) is None:
+                await uow.summaries.add(stored_reference(monitor.tenant_id, monitor.id, counts, reference.created_at))
+                await uow.commit()
+        return counts
+
+    async def current(self, monitor: Monitor, counts: ReferenceCounts, since: datetime | None) -> SummaryWindow:
+        """The window's rows received since ``since`` as counts on the reference's bins."""
+        async with self._uow_factory() as uow:
+            stored, missing = await self._read(uow, monitor, counts, since)
+        recounted = 0
+        if missing:
+            async with self._uow_factory() as uow:
+                await uow.monitors.lock(monitor.tenant_id, monitor.id)
+                start = await self._uncounted_since(uow, monitor, counts, since)
+                recounted = len(await count_uncounted(uow, monitor, counts, since=start, until=None))
+                stored = await uow.summaries.window(monitor.tenant_id, monitor.id, counts.summary, since=since)
+                await uow.commit()
+        current = await asyncio.to_thread(merge_all, counts.summary.layout, [item.summary for item in stored])
+        return SummaryWindow(
+            reference=counts,
+            current=current,
+            batches=sum(item.batches for item in stored),
+            summaries=len(stored),
+            recounted=recounted,
+            start=min((item.period_start for item in stored), default=None),
+        )
+
+    async def _read(
+        self, uow: UnitOfWork, monitor: Monitor, counts: ReferenceCounts, since: datetime | None
+    ) -> tuple[list[StoredSummary], list[uuid.UUID]]:
+        stored = await uow.summaries.window(monitor.tenant_id, monitor.id, counts.summary, since=since)
+        start = await self._uncounted_since(uow, monitor, counts, since)
+        return stored, await uncounted_batches(uow, monitor, counts, since=start, until=None)
+
+    @staticmethod
+    async def _uncounted_since(
+        uow: UnitOfWork, monitor: Monitor, counts: ReferenceCounts, since: datetime | None
+    ) -> datetime | None:
+        """Where batches may lack a summary: after the newest roll-up (rolled periods count every batch)."""
+        rolled = await uow.summaries.rolled_until(monitor.tenant_id, monitor.id, counts.summary.layout.fingerprint)
+        if rolled is None:
+            return since
+        return rolled if since is None else max(since, rolled)
+
+
+async def check_counted(monitor: Monitor, counted: SummaryWindow) -> SourceOutcome:
+    """The check of a window read from summaries: each feature's test from counts, then the dataset rule."""
+    reference = counted.reference
+    return await judge_counts(monitor, reference.facts, reference.summary, counted.current, where="the window")
+
+
+def counted_summary(monitor: Monitor, counted: SummaryWindow) -> StatisticalSummary:
+    """The detection's facts of a run that read ``counted``."""
+    return StatisticalSummary(
+        reference_version=counted.reference.version,
+        reference_rows=counted.reference.summary.rows,
+        current_rows=counted.current.rows,
+        current_batches=counted.batches,
+        stored_summaries=counted.summaries,
+        drift_share_threshold=monitor.dataset_rule.drift_share,
+        correction=monitor.dataset_rule.correction,
+    )

@@ -1,0 +1,55 @@
+"""Counting stored batches that have no summary on a layout yet, from their stored rows.
+
+A batch stored before its monitor's newest reference version had counts (or under an older version's
+bins) has no summary on the newest layout. A run that reads that batch's window, and the roll-up of its
+hour, count it here from its stored rows, a few batches at a time so memory stays bounded, and stage
+each summary beside the others. Callers hold the monitor's lock, so one batch is never counted twice
+(the repository also stores at most one summary of a batch on a layout).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import datetime
+from typing import Final
+
+from aumos_drift_detector.core.ingest.summary_recording import stored_batch
+from aumos_drift_detector.core.monitors.model import Monitor
+from aumos_drift_detector.core.summaries.stored import ReferenceCounts, StoredSummary
+from aumos_drift_detector.core.unit_of_work import UnitOfWork
+
+#: Stored batches decoded at a time while counting.
+CHUNK: Final[int] = 16
+
+
+async def uncounted_batches(
+    uow: UnitOfWork, monitor: Monitor, counts: ReferenceCounts, *, since: datetime | None, until: datetime | None
+) -> list[uuid.UUID]:
+    """The ids of the batches received in ``[since, until)`` without a summary on the layout of ``counts``."""
+    ids = await uow.observations.received_batch_ids(monitor.tenant_id, monitor.id, since=since, until=until)
+    if not ids:
+        return []
+    fingerprint = counts.summary.layout.fingerprint
+    counted = await uow.summaries.counted_batches(monitor.tenant_id, monitor.id, fingerprint, since=since)
+    return [batch_id for batch_id in ids if batch_id not in counted]
+
+
+async def count_uncounted(
+    uow: UnitOfWork, monitor: Monitor, counts: ReferenceCounts, *, since: datetime | None, until: datetime | None
+) -> list[StoredSummary]:
+    """Count and stage the summaries of the batches received in ``[since, until)`` that have none on the layout."""
+    missing = await uncounted_batches(uow, monitor, counts, since=since, until=until)
+    columns = list(counts.summary.layout.names)
+    staged: list[StoredSummary] = []
+    for start in range(0, len(missing), CHUNK):
+        chunk = missing[start : start + CHUNK]
+        for batch in await uow.observations.batches_by_id(monitor.tenant_id, monitor.id, chunk, columns=columns):
+            if batch.batch_id is None:
+                continue
+            stored = await asyncio.to_thread(
+                stored_batch, monitor, counts, batch.batch_id, batch.table, batch.received_at
+            )
+            await uow.summaries.add(stored)
+            staged.append(stored)
+    return staged

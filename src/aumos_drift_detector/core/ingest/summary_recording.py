@@ -1,0 +1,107 @@
+"""Counting what a monitor receives into stored summaries: the reference's at upload, each batch's on arrival.
+
+A reference version's counts fix the bins of its monitor's summaries (:mod:`~aumos_drift_detector.core.summaries`):
+:func:`reference_counts` counts the version's profile into the layout built from it, and the upload
+stores them beside the profile. Every batch of observations stored afterwards is counted into that
+layout in the same transaction as the batch (:meth:`SummaryRecorder.record_batch`), so a batch is
+counted exactly once or not at all, and runs over large windows read counts instead of rows
+(:mod:`~aumos_drift_detector.core.detections.stored_window`). A batch stored while the monitor has no
+summarised reference is not counted on arrival; a run that needs it counts it from its stored rows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections import OrderedDict
+from datetime import datetime
+from typing import Final
+
+from aumos_drift_detector.core.ingest.table import Table
+from aumos_drift_detector.core.monitors.model import Monitor
+from aumos_drift_detector.core.statistical import ReferenceProfile
+from aumos_drift_detector.core.summaries.counting import count_table
+from aumos_drift_detector.core.summaries.layout_builder import layout_from_profile, reference_summary
+from aumos_drift_detector.core.summaries.stored import ReferenceCounts, ReferenceFacts, StoredSummary, SummaryKind
+from aumos_drift_detector.core.unit_of_work import UnitOfWork
+
+#: Reference versions whose counts a recorder keeps in memory (a version's layout is read once, not per batch).
+CACHED_VERSIONS: Final[int] = 64
+
+
+def reference_counts(profile: ReferenceProfile, version: int) -> ReferenceCounts:
+    """A reference version's profile counted into the layout built from it (blocking: run it in a worker thread)."""
+    layout = layout_from_profile(profile)
+    facts = ReferenceFacts({item.name: item.kind for item in profile.features}, profile.min_samples)
+    return ReferenceCounts(version, reference_summary(profile, layout), facts)
+
+
+def stored_reference(
+    tenant_id: str, monitor_id: uuid.UUID, counts: ReferenceCounts, created_at: datetime
+) -> StoredSummary:
+    """The stored form of a reference version's counts."""
+    return StoredSummary(
+        id=uuid.uuid4(),
+        tenant_id=tenant_id,
+        monitor_id=monitor_id,
+        kind=SummaryKind.REFERENCE,
+        summary=counts.summary,
+        period_start=created_at,
+        period_end=created_at,
+        reference_version=counts.version,
+        facts=counts.facts,
+    )
+
+
+def stored_batch(
+    monitor: Monitor, counts: ReferenceCounts, batch_id: uuid.UUID, table: Table, received_at: datetime
+) -> StoredSummary:
+    """A batch counted into the layout of ``counts`` (blocking: run it in a worker thread)."""
+    return StoredSummary(
+        id=uuid.uuid4(),
+        tenant_id=monitor.tenant_id,
+        monitor_id=monitor.id,
+        kind=SummaryKind.BATCH,
+        summary=count_table(counts.summary.layout, table.select(list(counts.summary.layout.names))),
+        period_start=received_at,
+        period_end=received_at,
+        batches=1,
+        batch_id=batch_id,
+    )
+
+
+class SummaryRecorder:
+    """Counts each stored batch into its monitor's newest reference layout, in the batch's transaction."""
+
+    def __init__(self) -> None:
+        self._cache: OrderedDict[tuple[uuid.UUID, int], ReferenceCounts] = OrderedDict()
+
+    async def counts(self, uow: UnitOfWork, monitor: Monitor) -> ReferenceCounts | None:
+        """The counts of the monitor's newest reference version, if it has stored ones."""
+        version = await uow.references.latest_version(monitor.tenant_id, monitor.id)
+        if version is None:
+            return None
+        key = (monitor.id, version)
+        found = self._cache.get(key)
+        if found is None:
+            found = await uow.summaries.reference(monitor.tenant_id, monitor.id, version)
+            if found is None:
+                return None
+            self._cache[key] = found
+            while len(self._cache) > CACHED_VERSIONS:
+                self._cache.popitem(last=False)
+        self._cache.move_to_end(key)
+        return found
+
+    async def record_batch(
+        self, uow: UnitOfWork, monitor: Monitor, batch_id: uuid.UUID, table: Table, received_at: datetime
+    ) -> bool:
+        """Stage the batch's summary on the newest reference layout; ``False`` when there is none to count into."""
+        if monitor.source is not None:
+            return False
+        counts = await self.counts(uow, monitor)
+        if counts is None or not set(counts.summary.layout.names) <= set(table.column_names):
+            return False  # no reference counts yet, or features changed since the version: a run recounts
+        stored = await asyncio.to_thread(stored_batch, monitor, counts, batch_id, table, received_at)
+        await uow.summaries.add(stored)
+        return True

@@ -1,0 +1,145 @@
+"""Rolling stored batch summaries up into hours, and hours into days, so a long window reads few summaries.
+
+Once an hour is over (plus ``grace``, for batches still being committed), :class:`SummaryRollup`
+merges the batch summaries received in it on the monitor's newest reference layout into one hourly
+summary; hours that ended more than ``keep_hours`` ago are merged into days. Batches of the hour
+without a summary on the layout are counted from their stored rows first, so a roll-up holds every
+batch of its period. A batch committed into a period after its roll-up keeps its own summary until
+the next pass merges it into the period's. Each monitor is rolled up in one transaction holding the
+monitor's lock, the lock a run takes before counting batches itself, so no batch is counted twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+import structlog
+
+from aumos_drift_detector.core.clock import Clock
+from aumos_drift_detector.core.errors import NotFoundError
+from aumos_drift_detector.core.ingest.summary_backfill import count_uncounted
+from aumos_drift_detector.core.summaries.ports import SummarizedMonitor
+from aumos_drift_detector.core.summaries.stored import (
+    DAY,
+    HOUR,
+    ReferenceCounts,
+    StoredSummary,
+    SummaryKind,
+    floor_to,
+)
+from aumos_drift_detector.core.summaries.window_summary import merge_all
+from aumos_drift_detector.core.unit_of_work import UnitOfWork, UnitOfWorkFactory
+
+log = structlog.get_logger(__name__)
+
+
+def _merged(group: list[StoredSummary], kind: SummaryKind, start: datetime, length: timedelta) -> StoredSummary:
+    first = group[0]
+    return StoredSummary(
+        id=uuid.uuid4(),
+        tenant_id=first.tenant_id,
+        monitor_id=first.monitor_id,
+        kind=kind,
+        summary=merge_all(first.summary.layout, [item.summary for item in group]),
+        period_start=start,
+        period_end=start + length,
+        batches=sum(item.batches for item in group),
+    )
+
+
+async def _roll(uow: UnitOfWork, parts: list[StoredSummary], into: list[StoredSummary], length: timedelta) -> int:
+    """Merge ``parts`` with the existing periods ``into`` of the same length, period by period; stage the result."""
+    kind = SummaryKind.HOUR if length == HOUR else SummaryKind.DAY
+    groups: defaultdict[datetime, list[StoredSummary]] = defaultdict(list)
+    for item in parts:
+        groups[floor_to(item.period_start, length)].append(item)
+    existing = {item.period_start: item for item in into}
+    for start, group in sorted(groups.items()):
+        if start in existing:
+            group.append(existing[start])
+        await uow.summaries.add(_merged(group, kind, start, length))
+        await uow.summaries.delete([item.id for item in group])
+    return len(groups)
+
+
+class SummaryRollup:
+    """Rolls up the stored summaries of every monitor with reference counts.
+
+    Args:
+        uow_factory: Makes the units of work.
+        clock: The time source.
+        grace: How long after an hour ends its batches may still arrive (committed late).
+        keep_hours: Hours that ended less than this long ago stay hourly (windows of hours start on the hour).
+    """
+
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        *,
+        grace: timedelta = timedelta(minutes=10),
+        keep_hours: timedelta = timedelta(days=2),
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._clock = clock
+        self._grace = grace
+        self._keep_hours = keep_hours
+
+    async def roll_up(self) -> int:
+        """Roll up every monitor's closed periods; return how many hourly and daily summaries were written."""
+        async with self._uow_factory() as uow:
+            monitors = await uow.summaries.summarized_monitors()
+        written = 0
+        for item in monitors:
+            written += await self.roll_up_monitor(item)
+        if written:
+            log.info("summaries_rolled_up", monitors=len(monitors), periods=written)
+        return written
+
+    async def roll_up_monitor(self, item: SummarizedMonitor) -> int:
+        """Roll up one monitor's closed hours and days on its newest reference layout."""
+        now = self._clock.now()
+        hour_cutoff = floor_to(now - self._grace, HOUR)
+        day_cutoff = floor_to(now - self._keep_hours, DAY)
+        async with self._uow_factory() as uow:
+            try:
+                await uow.monitors.lock(item.tenant_id, item.monitor_id)
+                monitor = await uow.monitors.get(item.tenant_id, item.monitor_id)
+            except NotFoundError:
+                return 0  # deleted meanwhile
+            counts = await uow.summaries.reference(item.tenant_id, item.monitor_id, item.reference_version)
+            if counts is None:
+                return 0
+            fingerprint = counts.summary.layout.fingerprint
+            rolled = await uow.summaries.rolled_until(item.tenant_id, item.monitor_id, fingerprint)
+            await count_uncounted(uow, monitor, counts, since=rolled, until=hour_cutoff)
+            written = await self._hours(uow, item, counts, hour_cutoff)
+            written += await self._days(uow, item, counts, day_cutoff)
+            await uow.commit()
+        return written
+
+    @staticmethod
+    async def _hours(uow: UnitOfWork, item: SummarizedMonitor, counts: ReferenceCounts, cutoff: datetime) -> int:
+        summaries = uow.summaries
+        batches = await summaries.periods(
+            item.tenant_id, item.monitor_id, counts.summary, SummaryKind.BATCH, before=cutoff
+        )
+        if not batches:
+            return 0
+        hours = await summaries.periods(
+            item.tenant_id, item.monitor_id, counts.summary, SummaryKind.HOUR, before=cutoff
+        )
+        return await _roll(uow, batches, hours, HOUR)
+
+    @staticmethod
+    async def _days(uow: UnitOfWork, item: SummarizedMonitor, counts: ReferenceCounts, cutoff: datetime) -> int:
+        summaries = uow.summaries
+        hours = await summaries.periods(
+            item.tenant_id, item.monitor_id, counts.summary, SummaryKind.HOUR, before=cutoff
+        )
+        if not hours:
+            return 0
+        days = await summaries.periods(item.tenant_id, item.monitor_id, counts.summary, SummaryKind.DAY, before=cutoff)
+        return await _roll(uow, hours, days, DAY)
