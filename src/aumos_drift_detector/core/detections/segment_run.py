@@ -3,9 +3,10 @@
 :func:`segments_outcome` groups the window's rows by the monitor's segment columns and, for every
 segment profiled with the reference version (:mod:`~aumos_drift_detector.core.ingest.segment_profiles`),
 runs the same per-feature engine and dataset rule as the global check
-(:func:`~aumos_drift_detector.core.detections.evaluation.evaluate_check`), with the monitor's
-multiple-testing correction applied to the p-value tests of all segments together (one family, so more
-segments do not make a drifted segment at every check more likely). A segment with fewer than
+(:func:`~aumos_drift_detector.core.detections.evaluation.evaluate_check`), except that the p-value tests of
+all segments are corrected together by Holm's method (:mod:`.segment_family`): one family whose
+family-wise error is the threshold, so neither more segments nor one truly drifted segment make an
+unchanged segment named at a check more likely than that. A segment with fewer than
 ``min_rows`` current rows, or whose reference had too few, is reported as skipped with the reason;
 segments of the window the reference did not profile are counted (``unprofiled_segments``). A
 reference version built before the monitor had segments gives an outcome that says so in
@@ -22,6 +23,7 @@ from aumos_drift_detector.core.decisions.verdict import dataset_drifted, judge_f
 from aumos_drift_detector.core.detections.evaluation import evaluate_check
 from aumos_drift_detector.core.detections.model import FeatureResult
 from aumos_drift_detector.core.detections.results import feature_result
+from aumos_drift_detector.core.detections.segment_family import holm_adjusted
 from aumos_drift_detector.core.detections.segments import SegmentFeature, SegmentResult, SegmentsOutcome
 from aumos_drift_detector.core.errors import InsufficientDataError, ValidationError
 from aumos_drift_detector.core.ingest.model import ReferenceDataset
@@ -29,8 +31,8 @@ from aumos_drift_detector.core.ingest.segment_profiles import SegmentProfiles
 from aumos_drift_detector.core.ingest.segment_rows import split_by_segment
 from aumos_drift_detector.core.ingest.table import Table
 from aumos_drift_detector.core.monitors.model import Monitor
-from aumos_drift_detector.core.statistical import Correction, ReferenceProfile
-from aumos_drift_detector.core.statistical.verdict import adjust_p_values, p_value_drifts
+from aumos_drift_detector.core.statistical import ReferenceProfile
+from aumos_drift_detector.core.statistical.verdict import p_value_drifts
 
 #: What a user does about a reference without segment profiles (a rolling one is rebuilt with them at once).
 REUPLOAD = "re-upload the reference to test segments"
@@ -80,10 +82,14 @@ def _engine(
     return _Found(key, counts, [feature_result(item) for item in result.features])
 
 
-def _corrected(found: list[_Found], correction: Correction) -> None:
-    """Correct the p-value tests of all segments together, as one family (in place)."""
+def _corrected(found: list[_Found]) -> None:
+    """Correct the p-value tests of all segments together, one family under Holm's method (in place).
+
+    The dataset rule's own correction (Benjamini-Hochberg by default) stays the global check's: it
+    controls the false discovery rate, which lets one truly drifted segment make others drift.
+    """
     tests = [(item, index) for item in found for index, f in enumerate(item.features) if f.p_value is not None]
-    adjusted = adjust_p_values([item.features[index].p_value or 0.0 for item, index in tests], correction)
+    adjusted = holm_adjusted([item.features[index].p_value or 0.0 for item, index in tests])
     for (item, index), value in zip(tests, adjusted.tolist(), strict=True):
         feature = item.features[index]
         drifts = p_value_drifts(value, feature.threshold)
@@ -134,7 +140,7 @@ def segments_outcome(monitor: Monitor, reference: ReferenceDataset, window: Tabl
             continue
         results.append(_engine(monitor, key, stored.profiles[key], rows, (n_reference, n_current)))
     found = [item for item in results if isinstance(item, _Found)]
-    _corrected(found, monitor.dataset_rule.correction.engine_name)
+    _corrected(found)
     judged = [_judged(monitor, item) if isinstance(item, _Found) else item for item in results]
     judged.sort(key=lambda item: (not item.is_drift, -item.drift_share, item.segment))
     unseen = sum(len(next(iter(rows.values()))) for rows in parts.values())

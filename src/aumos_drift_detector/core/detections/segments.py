@@ -17,7 +17,7 @@ class SegmentFeature(DomainModel):
     statistic: float | None
     p_value: float | None = Field(description="The raw p-value of a p-value test; null for distance tests")
     adjusted_p_value: float | None = Field(
-        default=None, description="After the monitor's correction across the p-value tests of all segments"
+        default=None, description="After Holm's correction across the p-value tests of all segments (one family)"
     )
     threshold: float
     drift_detected: bool
