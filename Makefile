@@ -65,6 +65,7 @@ bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench_record_formats.py
 	$(BIN)/python benchmarks/bench_labels.py --analyze
 	$(BIN)/python benchmarks/bench_summaries.py
+	$(BIN)/python benchmarks/bench_summary_window.py
 	$(BIN)/python benchmarks/bench_multivariate.py
 
 # Seeded simulations of the decisions (15 to 25 minutes on 2 cores); rewrites docs/decisions.md section 5.
