@@ -135,7 +135,7 @@ class StatisticalSummary(DomainModel):
     source: str | None = Field(
         default=None,
         description="The engine that counted the current rows where they live (the monitor's source option: "
-        "'duckdb', 'postgres'); null: the run read the monitor's stored observations",
+        "'duckdb', 'spark', 'postgres'); null: the run read the monitor's stored observations or summaries",
     )
     stored_summaries: int | None = Field(
         default=None,
