@@ -48,6 +48,7 @@ from aumos_drift_detector.adapters.sources.postgres_statements import (
     categorical_statement,
     moments_statement,
     probe_statement,
+    settings_statement,
     source_relation,
 )
 from aumos_drift_detector.core.errors import ValidationError
@@ -164,6 +165,7 @@ class PostgresSource:
         categorical = [bins for bins in layout.features if isinstance(bins, CategoricalBins)]
         by_bin: list[tuple[Any, ...]] = []
         moments: tuple[Any, ...] | None = None
+        await connection.execute(settings_statement(numeric))
         if numeric:
             by_bin = [tuple(row) for row in await connection.execute(bins_statement(relation, numeric))]
             moments = tuple((await connection.execute(moments_statement(relation, numeric))).one())
