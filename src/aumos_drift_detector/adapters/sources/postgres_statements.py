@@ -131,11 +131,11 @@ def settings_statement(features: Sequence[NumericBins]) -> sa.Select[Any]:
         "spread", max(1, len(features)), type_=sa.Integer
     )
     needed = sa.bindparam("hash_bytes", keys * HASH_BYTES_PER_KEY, type_=sa.BigInteger)
-    memory = sa.func.greatest(sa.func.pg_size_bytes(sa.func.current_setting("work_mem")), needed) / 1024
+    memory = sa.func.greatest(sa.func.pg_size_bytes(sa.func.current_setting("work_mem")), needed)
     return sa.select(
         sa.func.set_config("jit", "off", True),
         sa.func.set_config("parallel_tuple_cost", sa.cast(tuple_cost, sa.Text), True),
-        sa.func.set_config("work_mem", sa.cast(memory, sa.Text) + "kB", True),
+        sa.func.set_config("work_mem", sa.cast(memory, sa.Text) + "B", True),
     )
 
 
