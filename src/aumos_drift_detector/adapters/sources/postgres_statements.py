@@ -38,6 +38,13 @@ moments scan of 1 M rows x 20 columns). The planner does not multiply its row es
 aggregate in the workers; ``parallel_tuple_cost`` is scaled by the number of numeric features to
 price those rows. ``work_mem`` is raised, never lowered, to what a hash table holding every key
 needs, so the aggregate never spills to disk.
+
+**Cost.** On a cached table of 1 M rows x 20 float8 columns with 2,000 bins each (PostgreSQL 15, one
+process, CPU seconds), the scan alone costs 0.16 s, ``width_bucket`` on every value 1.6 s, and the
+spread and count 3.8-4.7 s in all, against 5.5-6.0 s for a ``LATERAL`` unnest grouped by (feature, bin),
+8.7 s for hashed ``GROUPING SETS`` (one set per feature, never parallel) and over 9 s for a
+``LATERAL (VALUES ...)``. One ``GROUP BY`` per feature joined by ``UNION ALL`` costs about as much
+(4.3-4.9 s) but reads the table, or runs the user's query, once per feature.
 """
 
 from __future__ import annotations
