@@ -14,20 +14,25 @@
    With ``--postgres URL``, ``--postgres-rows`` seeded rows of the same column distributions are loaded
    with ``COPY`` into a table of that database (then ``VACUUM ANALYZE``), and two more lines are timed:
    PostgreSQL's own ``SELECT sum(c) ...`` of every column (the scan floor) and
-   :class:`~aumos_drift_detector.adapters.sources.PostgresSource` counting the table.
+   :class:`~aumos_drift_detector.adapters.sources.PostgresSource` counting the table. ``--postgres-only``
+   skips the Parquet and month parts, ``--repeat N`` times the PostgreSQL lines N times, and
+   ``--baseline-src DIR`` times, alternately with this checkout, the source of another checkout's ``src``
+   directory (same table, same minutes: the way to compare two versions on a shared machine).
 
 2. **Month of hours.** 720 hourly summaries of ``--columns`` numeric features on ``--bins`` bins (each
    hour 10,000 rows counted in memory, not timed), then the timed part of a run: merge the 720
    summaries and run KS (with its bound) and PSI on every feature against the reference summary.
 
 Run: ``.venv/bin/python benchmarks/bench_summaries.py [--rows 10000000] [--columns 20] [--files 20]
-[--bins 2000] [--threads 2] [--data DIR] [--keep] [--postgres postgresql://postgres@127.0.0.1:5432/test]``
+[--bins 2000] [--threads 2] [--data DIR] [--keep] [--postgres postgresql://postgres@127.0.0.1:5432/test]
+[--postgres-table bench_summaries] [--postgres-only] [--repeat 1] [--baseline-src DIR]``
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -74,8 +79,8 @@ def write_dataset(directory: Path, rows: int, columns: int, files: int) -> float
     return time.perf_counter() - started
 
 
-def load_postgres(url: str, rows: int, columns: int) -> float:
-    """Load ``rows`` seeded rows of the dataset's column distributions into :data:`POSTGRES_TABLE` with ``COPY``."""
+def load_postgres(url: str, rows: int, columns: int, table: str) -> float:
+    """Load ``rows`` seeded rows of the dataset's column distributions into ``table`` with ``COPY``."""
     import asyncio
 
     import asyncpg
@@ -84,14 +89,14 @@ def load_postgres(url: str, rows: int, columns: int) -> float:
         connection = await asyncpg.connect(url)
         try:
             names = [f"c{index}" for index in range(columns)]
-            await connection.execute(f"DROP TABLE IF EXISTS {POSTGRES_TABLE}")
-            await connection.execute(f"CREATE TABLE {POSTGRES_TABLE} ({', '.join(f'{n} float8' for n in names)})")
+            await connection.execute(f"DROP TABLE IF EXISTS {table}")
+            await connection.execute(f"CREATE TABLE {table} ({', '.join(f'{n} float8' for n in names)})")
             rng = np.random.default_rng(SEED + 1)
             for start in range(0, rows, 100_000):
                 size = min(100_000, rows - start)
                 block = np.column_stack([rng.normal(i * 0.1, 1.0 + i * 0.05, size) for i in range(columns)])
-                await connection.copy_records_to_table(POSTGRES_TABLE, records=block.tolist(), columns=names)
-            await connection.execute(f"VACUUM ANALYZE {POSTGRES_TABLE}")
+                await connection.copy_records_to_table(table, records=block.tolist(), columns=names)
+            await connection.execute(f"VACUUM ANALYZE {table}")
         finally:
             await connection.close()
 
@@ -100,7 +105,7 @@ def load_postgres(url: str, rows: int, columns: int) -> float:
     return time.perf_counter() - started
 
 
-def measure_postgres(kind: str, url: str, columns: int, bins: int) -> int:
+def measure_postgres(kind: str, url: str, columns: int, bins: int, table: str) -> int:
     """Count the PostgreSQL table with the source, or sum every column (the scan floor); returns the rows."""
     import asyncio
 
@@ -109,20 +114,20 @@ def measure_postgres(kind: str, url: str, columns: int, bins: int) -> int:
     from aumos_drift_detector.adapters.sources import PostgresSource
 
     if kind == "pg-summary":
-        return PostgresSource(url, table=POSTGRES_TABLE).count(layout_for(columns, bins)).rows
+        return PostgresSource(url, table=table).count(layout_for(columns, bins)).rows
 
     async def scan() -> int:
         connection = await asyncpg.connect(url)
         try:
             sums = ", ".join(f"sum(c{index})" for index in range(columns))
-            return int(await connection.fetchval(f"SELECT count(*), {sums} FROM {POSTGRES_TABLE}", column=0))
+            return int(await connection.fetchval(f"SELECT count(*), {sums} FROM {table}", column=0))
         finally:
             await connection.close()
 
     return asyncio.run(scan())
 
 
-def measure(kind: str, glob: str, columns: int, bins: int, threads: int) -> dict[str, float]:
+def measure(kind: str, glob: str, columns: int, bins: int, threads: int, table: str) -> dict[str, float]:
     """Run in a child process: time one query and report the process's peak RSS."""
     import duckdb
 
@@ -131,7 +136,7 @@ def measure(kind: str, glob: str, columns: int, bins: int, threads: int) -> dict
     layout = layout_for(columns, bins)
     started = time.perf_counter()
     if kind.startswith("pg-"):
-        rows = measure_postgres(kind, glob, columns, bins)
+        rows = measure_postgres(kind, glob, columns, bins, table)
     elif kind in ("stream", "sql"):
         rows = DuckDbSource(glob, threads=threads, counting=kind).count(layout).rows
     else:
@@ -147,10 +152,12 @@ def measure(kind: str, glob: str, columns: int, bins: int, threads: int) -> dict
     return {"seconds": elapsed, "rows": rows, "peak_rss_mb": peak_mb}
 
 
-def child(kind: str, glob: str, columns: int, bins: int, threads: int) -> dict[str, float]:
-    command = [sys.executable, __file__, "--child", kind, "--glob", glob, "--columns", str(columns)]
-    command += ["--bins", str(bins), "--threads", str(threads)]
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+def child(kind: str, glob: str, args: argparse.Namespace, src: str | None = None) -> dict[str, float]:
+    """Run ``measure`` in a fresh process, importing the project from ``src`` when given."""
+    command = [sys.executable, __file__, "--child", kind, "--glob", glob, "--columns", str(args.columns)]
+    command += ["--bins", str(args.bins), "--threads", str(args.threads), "--postgres-table", args.postgres_table]
+    env = {**os.environ, "PYTHONPATH": src} if src else None
+    output = subprocess.run(command, check=True, capture_output=True, text=True, env=env).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
@@ -196,11 +203,18 @@ def main() -> None:
     parser.add_argument("--with-sql", action="store_true", help="also time counting='sql' (slow at 2000 bins)")
     parser.add_argument("--postgres", default=None, help="also load and count a PostgreSQL table (a URL)")
     parser.add_argument("--postgres-rows", type=int, default=1_000_000)
+    parser.add_argument("--postgres-table", default=POSTGRES_TABLE)
+    parser.add_argument("--postgres-only", action="store_true", help="skip the Parquet and month-of-hours parts")
+    parser.add_argument("--repeat", type=int, default=1, help="time the PostgreSQL lines this many times")
+    parser.add_argument("--baseline-src", default=None, help="also time the source of this src directory")
     parser.add_argument("--child", default=None)
     parser.add_argument("--glob", default=None)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(measure(args.child, args.glob, args.columns, args.bins, args.threads)))
+        print(json.dumps(measure(args.child, args.glob, args.columns, args.bins, args.threads, args.postgres_table)))
+        return
+    if args.postgres_only:
+        postgres_part(args)
         return
     directory = args.data or Path(tempfile.mkdtemp(prefix="bench-summaries-"))
     directory.mkdir(parents=True, exist_ok=True)
@@ -217,10 +231,7 @@ def main() -> None:
         kinds.append(("sql", "summary, SQL histogram"))
     report(kinds, glob, args)
     if args.postgres:
-        seconds = load_postgres(args.postgres, args.postgres_rows, args.columns)
-        print(f"loaded {args.postgres_rows:,} x {args.columns} float8 into PostgreSQL with COPY in {seconds:.1f} s")
-        pg_kinds = [("pg-scan", "PostgreSQL scan floor: sum of every column"), ("pg-summary", "PostgreSQL summary")]
-        report(pg_kinds, args.postgres, args)
+        postgres_part(args)
     for label, (total, merge) in month_of_hours(args.columns, args.bins).items():
         print(
             f"run over {label} ({args.columns} features x {args.bins} bins, KS + PSI on every feature): "
@@ -228,14 +239,28 @@ def main() -> None:
         )
     if not args.keep and args.data is None:
         shutil.rmtree(directory)
-    if args.postgres and not args.keep:
-        drop_postgres(args.postgres)
 
 
-def report(kinds: list[tuple[str, str]], target: str, args: argparse.Namespace) -> None:
+def postgres_part(args: argparse.Namespace) -> None:
+    """Load the table, time the scan floor and the source (``--repeat`` times), drop the table unless ``--keep``."""
+    seconds = load_postgres(args.postgres, args.postgres_rows, args.columns, args.postgres_table)
+    print(f"loaded {args.postgres_rows:,} x {args.columns} float8 into PostgreSQL with COPY in {seconds:.1f} s")
+    if args.postgres_only:
+        print("| query | seconds | rows/s | values/s | peak RSS (MB) |")
+        print("|---|---|---|---|---|")
+    kinds = [("pg-scan", "PostgreSQL scan floor: sum of every column"), ("pg-summary", "PostgreSQL summary")]
+    for _ in range(args.repeat):
+        report(kinds, args.postgres, args)
+        if args.baseline_src:
+            report([("pg-summary", f"PostgreSQL summary, {args.baseline_src}")], args.postgres, args, args.baseline_src)
+    if not args.keep:
+        drop_postgres(args.postgres, args.postgres_table)
+
+
+def report(kinds: list[tuple[str, str]], target: str, args: argparse.Namespace, src: str | None = None) -> None:
     """Time each kind in a fresh process and print its table row."""
     for kind, label in kinds:
-        result = child(kind, target, args.columns, args.bins, args.threads)
+        result = child(kind, target, args, src)
         rate = result["rows"] / result["seconds"]
         print(
             f"| {label} | {result['seconds']:.2f} | {rate:,.0f} | {rate * args.columns:,.0f} | "
@@ -244,7 +269,7 @@ def report(kinds: list[tuple[str, str]], target: str, args: argparse.Namespace) 
         )
 
 
-def drop_postgres(url: str) -> None:
+def drop_postgres(url: str, table: str) -> None:
     """Drop the benchmark's table."""
     import asyncio
 
@@ -253,7 +278,7 @@ def drop_postgres(url: str) -> None:
     async def drop() -> None:
         connection = await asyncpg.connect(url)
         try:
-            await connection.execute(f"DROP TABLE IF EXISTS {POSTGRES_TABLE}")
+            await connection.execute(f"DROP TABLE IF EXISTS {table}")
         finally:
             await connection.close()
 

@@ -205,3 +205,19 @@ def test_the_statements_run_in_a_read_only_repeatable_read_transaction(postgres_
     layout = SummaryLayout((CategoricalBins("iso", ("repeatable read",)), CategoricalBins("ro", ("on",))))
     summary = PostgresSource(postgres_url, query=query).count(layout)
     assert [item.counts.tolist() for item in summary.features] == [[1, 0], [1, 0]]
+
+
+def test_features_of_every_width_keep_their_own_bins(postgres_url):
+    layout = SummaryLayout(
+        (
+            NumericBins("Grid", np.arange(-2.0, 2.05, 0.1).round(1)),
+            NumericBins("level", np.array([])),  # one bin: every value that is not missing
+            NumericBins("x", EDGES),
+            NumericBins("amount", np.array([1.5])),
+            NumericBins("again", np.array([0.0, 3.0])),
+        )
+    )
+    summary = PostgresSource(postgres_url, query="SELECT *, level AS again FROM events").count(layout)
+    columns = in_memory_columns()
+    assert_same(summary, count_columns(layout, {**columns, "again": columns["level"]}))
+    assert summary.features[1].counts.tolist() == [len(ROWS["level"])]

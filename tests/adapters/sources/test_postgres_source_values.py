@@ -8,6 +8,7 @@ import math
 import uuid
 from collections.abc import Iterator
 
+import asyncpg
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -98,3 +99,31 @@ def test_many_distinct_labels_come_back_as_the_layouts_labels_only(database_url,
     summary = PostgresSource(database_url, query=query).count(layout)
     assert [item.counts.tolist() for item in summary.features] == [[1, 1, 4998], [1, 0, 4999], [2500, 2500]]
     assert returned == [3 + 2 + 2 + 1]  # per feature the labels seen and other, then the row count
+
+
+def test_the_counting_transaction_turns_jit_off_and_raises_but_never_lowers_work_mem(database_url):
+    async def server_settings() -> tuple[str, float]:
+        connection = await asyncpg.connect(database_url)
+        try:
+            memory = await connection.fetchval("SELECT pg_size_bytes(current_setting('work_mem'))")
+            return int(memory), float(await connection.fetchval("SELECT current_setting('parallel_tuple_cost')"))
+        finally:
+            await connection.close()
+
+    server_memory, server_tuple_cost = asyncio.run(server_settings())
+    query = (
+        "SELECT current_setting('jit') AS jit, pg_size_bytes(current_setting('work_mem'))::text AS memory,"
+        " current_setting('parallel_tuple_cost') AS cost, 1.0::float8 AS x, 2.0::float8 AS y"
+    )
+    for edges in (1, 100_001):  # 4 keys of 256 B fit in the server's work_mem, 100,004 keys do not
+        layout = SummaryLayout(
+            (
+                CategoricalBins("jit", ("off",)),
+                CategoricalBins("memory", (str(max(server_memory, (edges + 3) * 256)),)),
+                CategoricalBins("cost", (f"{2 * server_tuple_cost:g}",)),
+                NumericBins("x", np.arange(float(edges))),
+                NumericBins("y", np.array([0.0])),
+            )
+        )
+        summary = PostgresSource(database_url, query=query).count(layout)
+        assert [item.counts.tolist() for item in summary.features[:3]] == [[1, 0]] * 3

@@ -1,7 +1,8 @@
 """Turning the rows of the PostgreSQL counting statements into a window summary.
 
-The bins statement returns one row per (feature position from 1, bin) with its count; the bin ``None``
-(missing values) is left out. The moments statement returns one row: the row count, then six
+The bins statement returns one row per key with its count: a feature's bins are the keys from its
+offset (:func:`~aumos_drift_detector.adapters.sources.postgres_statements.bin_offsets`) on, and the key
+``None`` (missing values) is left out. The moments statement returns one row: the row count, then six
 aggregates per numeric feature. The categorical statement returns, per grouping set, the value of each
 feature, one ``GROUPING`` flag per feature and the count (see
 :mod:`~aumos_drift_detector.adapters.sources.postgres_statements`).
@@ -9,10 +10,12 @@ feature, one ``GROUPING`` flag per feature and the count (see
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Any
 
 from aumos_drift_detector.adapters.sources.assembly import categorical_counts, moments_from, numeric_counts
+from aumos_drift_detector.adapters.sources.postgres_statements import bin_offsets
 from aumos_drift_detector.core.summaries.feature_counts import FeatureCounts
 from aumos_drift_detector.core.summaries.layout import CategoricalBins, NumericBins, SummaryLayout
 from aumos_drift_detector.core.summaries.window_summary import WindowSummary
@@ -33,10 +36,7 @@ def assemble(
     """
     numeric = [bins for bins in layout.features if isinstance(bins, NumericBins)]
     categorical = [bins for bins in layout.features if isinstance(bins, CategoricalBins)]
-    bins_of: list[dict[int, int]] = [{} for _ in numeric]
-    for feature, bucket, count in by_bin:
-        if bucket is not None:
-            bins_of[int(feature) - 1][int(bucket)] = int(count)
+    bins_of = _bins_by_feature(numeric, by_bin)
     total_rows = int(moments[0]) if moments is not None else 0
     values_of: list[list[tuple[Any, int]]] = [[] for _ in categorical]
     width = len(categorical)
@@ -54,3 +54,14 @@ def assemble(
     for index, categories in enumerate(categorical):
         counted[categories.name] = categorical_counts(categories, values_of[index])
     return WindowSummary(layout, tuple(counted[name] for name in layout.names), total_rows)
+
+
+def _bins_by_feature(numeric: Sequence[NumericBins], by_key: Sequence[Row]) -> list[dict[int, int]]:
+    """Per numeric feature, its bins' counts from the counts per key."""
+    offsets = bin_offsets(numeric)
+    bins_of: list[dict[int, int]] = [{} for _ in numeric]
+    for key, count in by_key:
+        if key is not None:
+            feature = bisect_right(offsets, int(key)) - 1
+            bins_of[feature][int(key) - offsets[feature]] = int(count)
+    return bins_of

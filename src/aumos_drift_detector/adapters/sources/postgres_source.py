@@ -4,7 +4,9 @@
 :mod:`~aumos_drift_detector.adapters.sources.postgres_statements`): one scan counts the bins of every
 numeric feature, one more their moments, one more the values of every categorical feature. Only the
 counts come back. They run in one ``REPEATABLE READ, READ ONLY`` transaction, so they see the same
-snapshot of the table, and the connection also starts with ``default_transaction_read_only``.
+snapshot of the table, and the connection also starts with ``default_transaction_read_only``. The
+transaction first sets its own planner settings (JIT off, the cost of rows leaving parallel workers,
+enough hash memory); they end with it.
 
 ``query=`` counts the rows of the user's ``SELECT`` instead, run as a subquery inside that read-only
 transaction. Read-only transactions refuse writes to tables but not every side effect a function may
@@ -48,6 +50,7 @@ from aumos_drift_detector.adapters.sources.postgres_statements import (
     categorical_statement,
     moments_statement,
     probe_statement,
+    settings_statement,
     source_relation,
 )
 from aumos_drift_detector.core.errors import ValidationError
@@ -164,6 +167,7 @@ class PostgresSource:
         categorical = [bins for bins in layout.features if isinstance(bins, CategoricalBins)]
         by_bin: list[tuple[Any, ...]] = []
         moments: tuple[Any, ...] | None = None
+        await connection.execute(settings_statement(numeric))
         if numeric:
             by_bin = [tuple(row) for row in await connection.execute(bins_statement(relation, numeric))]
             moments = tuple((await connection.execute(moments_statement(relation, numeric))).one())
