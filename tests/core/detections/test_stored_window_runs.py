@@ -18,6 +18,7 @@ from aumos_drift_detector.core.detections.model import DetectionStatus, Statisti
 from aumos_drift_detector.core.detections.summary_check import evaluate_summaries, profile_facts
 from aumos_drift_detector.core.monitors.config import WindowSpec
 from aumos_drift_detector.core.monitors.model import Monitor
+from aumos_drift_detector.core.monitors.reference_window import ReferenceWindow
 from aumos_drift_detector.core.monitors.segments import SegmentsConfig
 from aumos_drift_detector.core.statistical import ReferenceProfile
 from aumos_drift_detector.core.summaries import count_columns, layout_from_profile, reference_summary
@@ -150,3 +151,30 @@ async def test_a_new_reference_version_counts_the_window_again_on_its_own_bins(
     assert (age.statistic, age.p_value) == pytest.approx((exact.statistic, exact.pvalue), rel=1e-9)
     layouts = {item.fingerprint for item in storage.summaries.values() if item.kind is SummaryKind.BATCH}
     assert len(layouts) == 2  # the batch, counted on each version's bins
+
+
+async def test_a_rolling_reference_keeps_the_bins_of_the_version_before_it(
+    summarising: Container, clock: FixedClock, storage: InMemoryStorage
+) -> None:
+    services = summarising.services()
+    option = parse(ReferenceWindow, {"last_seconds": 86_400, "ending_seconds_ago": 3600, "refresh_seconds": 3600})
+    day = parse(WindowSpec, {"last_rows": None, "last_seconds": 3 * 3600, "min_rows": 100})
+    monitor = await services.monitors.create(ADMIN, draft(reference_window=option, window=day))
+    await _send(services, clock, monitor, [churn_rows(40, 1500)])
+    clock.advance(timedelta(hours=2))
+    await _send(services, clock, monitor, [churn_rows(41, 1200)])
+    first = await services.runs.run_now(OPERATOR, monitor.id)  # builds version 1 from rows, reads rows
+    assert first.summary is not None
+    assert (first.summary.reference_version, first.summary.stored_summaries) == (1, None)
+    second = await services.runs.run_now(OPERATOR, monitor.id)  # version 1 is current: summaries
+    assert second.summary is not None
+    assert second.summary.stored_summaries == 2  # the run counted both batches on version 1's bins
+    clock.advance(timedelta(hours=1, minutes=5))
+    await _send(services, clock, monitor, [churn_rows(42, 1100)])
+    await services.runs.run_now(OPERATOR, monitor.id)  # rebuilds the rolling version 2 from rows
+    third = await services.runs.run_now(OPERATOR, monitor.id)
+    assert third.summary is not None
+    assert (third.summary.reference_version, third.summary.stored_summaries) == (2, 2)  # the first batch left
+    fingerprints = {item.fingerprint for item in storage.summaries.values()}
+    assert len(fingerprints) == 1  # version 2 counted on version 1's bins: nothing counted twice
+    assert len([item for item in storage.summaries.values() if item.kind is SummaryKind.BATCH]) == 3

@@ -76,14 +76,22 @@ class StoredWindows:
         self._uow_factory = uow_factory
 
     async def reference(self, monitor: Monitor, version: int) -> ReferenceCounts:
-        """The counts of a reference version: stored ones, or counted from its profile now and stored."""
+        """The counts of a reference version: stored ones, or counted from its profile now and stored.
+
+        A rolling version is counted on the bins of the version before it, so the window's summaries
+        (counted on those bins) serve the new version without being counted again.
+        """
         async with self._uow_factory() as uow:
             found = await uow.summaries.reference(monitor.tenant_id, monitor.id, version)
             if found is not None:
                 return found
             reference = await uow.references.get_version(monitor.tenant_id, monitor.id, version)
+            earlier = None
+            if reference.window is not None and version > 1:
+                earlier = await uow.summaries.reference(monitor.tenant_id, monitor.id, version - 1)
         profile = ReferenceProfile.from_bytes(reference.profile)
-        counts = await asyncio.to_thread(reference_counts, profile, version)
+        bins = earlier.summary.layout if earlier is not None else None
+        counts = await asyncio.to_thread(reference_counts, profile, version, bins)
         async with self._uow_factory() as uow:
             await uow.monitors.lock(monitor.tenant_id, monitor.id)
             if await uow.summaries.reference(monitor.tenant_id, monitor.id, version) is None:

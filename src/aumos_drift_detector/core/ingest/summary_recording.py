@@ -21,6 +21,7 @@ from aumos_drift_detector.core.ingest.table import Table
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.statistical import ReferenceProfile
 from aumos_drift_detector.core.summaries.counting import count_table
+from aumos_drift_detector.core.summaries.layout import SummaryLayout
 from aumos_drift_detector.core.summaries.layout_builder import layout_from_profile, reference_summary
 from aumos_drift_detector.core.summaries.stored import ReferenceCounts, ReferenceFacts, StoredSummary, SummaryKind
 from aumos_drift_detector.core.unit_of_work import UnitOfWork
@@ -29,9 +30,14 @@ from aumos_drift_detector.core.unit_of_work import UnitOfWork
 CACHED_VERSIONS: Final[int] = 64
 
 
-def reference_counts(profile: ReferenceProfile, version: int) -> ReferenceCounts:
-    """A reference version's profile counted into the layout built from it (blocking: run it in a worker thread)."""
-    layout = layout_from_profile(profile)
+def reference_counts(profile: ReferenceProfile, version: int, bins: SummaryLayout | None = None) -> ReferenceCounts:
+    """A reference version's profile counted into ``bins``, or the layout built from it (blocking: a worker thread).
+
+    ``bins`` (an earlier version's layout) is used when it describes exactly the profile's features: the
+    summaries already counted on it then stay comparable with the new version.
+    """
+    same = bins is not None and set(bins.names) == set(profile.names)
+    layout = bins if bins is not None and same else layout_from_profile(profile)
     facts = ReferenceFacts({item.name: item.kind for item in profile.features}, profile.min_samples)
     return ReferenceCounts(version, reference_summary(profile, layout), facts)
 
