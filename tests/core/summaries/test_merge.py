@@ -13,6 +13,7 @@ from aumos_drift_detector.core.errors import ValidationError
 from aumos_drift_detector.core.summaries import (
     CategoricalBins,
     NumericBins,
+    NumericCounts,
     SummaryLayout,
     WindowSummary,
     count_columns,
@@ -106,3 +107,30 @@ def test_merge_all_of_nothing_is_empty():
     empty = merge_all(LAYOUT, [])
     assert empty.rows == 0
     assert all(int(item.counts.sum()) == 0 for item in empty.features)
+
+
+def _rows(rng: np.random.Generator, n: int) -> list[tuple[float, str | None]]:
+    labels = ["a", "b", "zz", None]
+    return [(float(rng.normal()), labels[int(rng.integers(4))]) for _ in range(n)]
+
+
+def test_a_summary_from_its_flat_counts_equals_the_one_built_feature_by_feature() -> None:
+    built = _summary(_rows(np.random.default_rng(3), 40))
+    extras = [item.moments if isinstance(item, NumericCounts) else item.missing for item in built.features]
+    rebuilt = WindowSummary.from_flat(LAYOUT, built.flat_counts.copy(), extras, built.rows)
+    _assert_equal(rebuilt, built)
+    assert not rebuilt.flat_counts.flags.writeable
+    assert all(np.shares_memory(item.counts, rebuilt.flat_counts) for item in rebuilt.features)
+
+
+def test_flat_counts_that_do_not_fit_the_layout_are_refused() -> None:
+    built = _summary(_rows(np.random.default_rng(4), 10))
+    extras = [item.moments if isinstance(item, NumericCounts) else item.missing for item in built.features]
+    with pytest.raises(ValidationError, match="must match its layout"):
+        WindowSummary.from_flat(LAYOUT, built.flat_counts[:-1].copy(), extras, built.rows)
+    with pytest.raises(ValidationError, match="counted differently"):
+        WindowSummary.from_flat(LAYOUT, built.flat_counts.copy(), extras[::-1], built.rows)
+    negative = built.flat_counts.copy()
+    negative[0] = -1
+    with pytest.raises(ValidationError, match="non-negative"):
+        WindowSummary.from_flat(LAYOUT, negative, extras, built.rows)

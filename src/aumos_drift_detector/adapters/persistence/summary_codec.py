@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from aumos_drift_detector.core.errors import ValidationError
 from aumos_drift_detector.core.statistical.features import FeatureKind
-from aumos_drift_detector.core.summaries.feature_counts import CategoricalCounts, FeatureCounts, NumericCounts
+from aumos_drift_detector.core.summaries.feature_counts import FeatureCounts, NumericCounts
 from aumos_drift_detector.core.summaries.layout import CategoricalBins, FeatureBins, NumericBins, SummaryLayout
 from aumos_drift_detector.core.summaries.moments import Moments
 from aumos_drift_detector.core.summaries.stored import ReferenceFacts
@@ -108,12 +108,12 @@ def _layout_of(header: dict[str, Any], raw: memoryview) -> tuple[SummaryLayout, 
     return SummaryLayout(tuple(features)), offset
 
 
-def _counts(entry: dict[str, Any], counts: np.ndarray) -> FeatureCounts:
+def _extra(entry: dict[str, Any]) -> Moments | int:
+    """A feature's moments (numeric) or missing count (categorical), from its header entry."""
     if entry["kind"] == "n":
         count, total, squares, minimum, maximum, missing = entry["m"]
-        moments = Moments(int(count), float(total), float(squares), float(minimum), float(maximum), int(missing))
-        return NumericCounts(entry["name"], counts, moments)
-    return CategoricalCounts(entry["name"], counts, int(entry["missing"]))
+        return Moments(int(count), float(total), float(squares), float(minimum), float(maximum), int(missing))
+    return int(entry["missing"])
 
 
 def decode_summary(payload: bytes, layout: SummaryLayout | None = None) -> tuple[WindowSummary, ReferenceFacts | None]:
@@ -129,11 +129,10 @@ def decode_summary(payload: bytes, layout: SummaryLayout | None = None) -> tuple
     if layout is None or layout.fingerprint != header["fingerprint"]:
         raise ValidationError("the stored summary was counted on other bins")
     flat = np.frombuffer(raw, dtype=header.get("counts", "<i8"), offset=offset).astype(np.int64)
-    bounds = np.cumsum([0, *(bins.n_bins for bins in layout.features)])
-    features = tuple(
-        _counts(entry, flat[bounds[index] : bounds[index + 1]]) for index, entry in enumerate(header["features"])
-    )
+    if np.any(flat < 0):
+        raise ValidationError("a stored window summary holds negative counts")
+    extras = [_extra(entry) for entry in header["features"]]
     facts = header.get("facts")
     kinds: dict[str, FeatureKind] = dict(facts["kinds"]) if facts else {}
     found = ReferenceFacts(kinds, int(facts["min_samples"])) if facts else None
-    return WindowSummary(layout, features, int(header["rows"])), found
+    return WindowSummary.from_flat(layout, flat, extras, int(header["rows"])), found

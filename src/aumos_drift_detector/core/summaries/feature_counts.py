@@ -20,12 +20,15 @@ CountArray = npt.NDArray[np.int64]
 
 
 def frozen_counts(counts: object, *, name: str) -> CountArray:
-    """A read-only int64 copy of non-negative counts.
+    """A read-only int64 copy of non-negative counts (a read-only int64 array is taken as it is, uncopied).
 
     Raises:
         ValidationError: Counts that are not a 1-D array of non-negative integers.
     """
-    array = np.array(counts, dtype=np.int64, copy=True)
+    if isinstance(counts, np.ndarray) and counts.dtype == np.int64 and not counts.flags.writeable:
+        array: CountArray = counts
+    else:
+        array = np.array(counts, dtype=np.int64, copy=True)
     if array.ndim != 1 or np.any(array < 0):
         raise ValidationError(
             f"the counts of feature {name!r} must be non-negative integers", details={"feature": name}

@@ -7,7 +7,7 @@ commutative and :func:`merge_all` of any grouping equals the summary of all the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -71,6 +71,36 @@ class WindowSummary:
                 features.append(CategoricalCounts(bins.name, zeros))
         return cls(layout, tuple(features), 0)
 
+    @classmethod
+    def from_flat(
+        cls, layout: SummaryLayout, flat: CountArray, extras: Sequence[Moments | int], rows: int
+    ) -> WindowSummary:
+        """A summary from every feature's counts end to end and each feature's moments or missing count.
+
+        ``extras`` holds, in layout order, the :class:`Moments` of a numeric feature or the missing count
+        of a categorical one. ``flat`` is frozen and used as it is: the features' counts are views of it,
+        so a decoded or merged summary is built without copying its counts.
+
+        Raises:
+            ValidationError: Counts that do not fill the layout, negative counts, or extras of the wrong kind.
+        """
+        sizes = [bins.n_bins for bins in layout.features]
+        counts = np.asarray(flat, dtype=np.int64)
+        if counts.ndim != 1 or counts.size != sum(sizes) or len(extras) != len(sizes) or rows < 0:
+            raise ValidationError(
+                "the counts of a summary must match its layout, feature by feature",
+                details={"features": list(layout.names)},
+            )
+        counts.setflags(write=False)
+        parts = np.split(counts, np.cumsum(sizes)[:-1]) if sizes else []
+        features = tuple(
+            _feature_of(bins, part, extra) for bins, part, extra in zip(layout.features, parts, extras, strict=True)
+        )
+        summary = cls.__new__(cls)
+        for name, value in (("layout", layout), ("features", features), ("rows", rows), ("flat_counts", counts)):
+            object.__setattr__(summary, name, value)
+        return summary
+
     def merge(self, other: WindowSummary) -> WindowSummary:
         """The summary of the rows of both summaries.
 
@@ -92,6 +122,14 @@ class WindowSummary:
             ValidationError: If the layout has no such feature.
         """
         return self.features[self.layout.index(name)]
+
+
+def _feature_of(bins: NumericBins | CategoricalBins, counts: CountArray, extra: Moments | int) -> FeatureCounts:
+    if isinstance(bins, NumericBins) and isinstance(extra, Moments):
+        return NumericCounts(bins.name, counts, extra)
+    if isinstance(bins, CategoricalBins) and isinstance(extra, int) and not isinstance(extra, bool):
+        return CategoricalCounts(bins.name, counts, extra)
+    raise ValidationError(f"feature {bins.name!r} is counted differently than its bins", details={"feature": bins.name})
 
 
 def _merge_feature(left: FeatureCounts, right: FeatureCounts) -> FeatureCounts:
@@ -122,14 +160,11 @@ def merge_all(layout: SummaryLayout, summaries: Iterable[WindowSummary]) -> Wind
     flat = np.zeros(items[0].flat_counts.size, dtype=np.int64)
     for item in items:
         flat += item.flat_counts
-    offsets = np.cumsum([bins.n_bins for bins in layout.features])[:-1]
-    features: list[FeatureCounts] = []
-    for position, (bins, counts) in enumerate(zip(layout.features, np.split(flat, offsets), strict=True)):
+    extras: list[Moments | int] = []
+    for position, bins in enumerate(layout.features):
         parts = [item.features[position] for item in items]
         if isinstance(bins, NumericBins):
-            moments = Moments.combine(part.moments for part in parts if isinstance(part, NumericCounts))
-            features.append(NumericCounts(bins.name, counts, moments))
+            extras.append(Moments.combine(part.moments for part in parts if isinstance(part, NumericCounts)))
         else:
-            missing = sum(part.missing for part in parts if isinstance(part, CategoricalCounts))
-            features.append(CategoricalCounts(bins.name, counts, missing))
-    return WindowSummary(layout, tuple(features), sum(item.rows for item in items))
+            extras.append(sum(part.missing for part in parts if isinstance(part, CategoricalCounts)))
+    return WindowSummary.from_flat(layout, flat, extras, sum(item.rows for item in items))
