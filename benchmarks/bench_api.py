@@ -167,7 +167,7 @@ def run(rows: int, batch_rows: int, batches: int) -> None:
                 f"run over a {detection['summary']['current_rows']:,} x {N_FEATURES} window: "
                 f"best {min(timings):.2f} s, median {sorted(timings)[1]:.2f} s "
                 f"(status {detection['status']}, drift share {detection['drift_share']:.2f}, "
-                f"stored summaries read {detection['summary']['stored_summaries']})"
+                f"stored summaries read {detection['summary'].get('stored_summaries')})"
             )
         finally:
             process.terminate()

@@ -278,17 +278,20 @@ class DatasetService:
     ) -> bool:
         """Stage a batch and, when the monitor has reference counts, the batch's summary beside it."""
         batch_id, received_at = uuid.uuid4(), self._clock.now()
-        added = await uow.observations.add_batch(
-            monitor.tenant_id,
-            monitor.id,
-            table,
-            idempotency_key=idempotency_key,
-            digest=digest,
-            received_at=received_at,
-            batch_id=batch_id,
-        )
-        if added:
-            await self._summaries.record_batch(uow, monitor, batch_id, table, received_at)
+        counting = await self._summaries.start_batch(uow, monitor, batch_id, table, received_at)
+        added = False
+        try:
+            added = await uow.observations.add_batch(
+                monitor.tenant_id,
+                monitor.id,
+                table,
+                idempotency_key=idempotency_key,
+                digest=digest,
+                received_at=received_at,
+                batch_id=batch_id,
+            )
+        finally:
+            await self._summaries.finish_batch(uow, counting, stored=added)
         return added
 
 

@@ -3,7 +3,7 @@
 A reference version's counts fix the bins of its monitor's summaries (:mod:`~aumos_drift_detector.core.summaries`):
 :func:`reference_counts` counts the version's profile into the layout built from it, and the upload
 stores them beside the profile. Every batch of observations stored afterwards is counted into that
-layout in the same transaction as the batch (:meth:`SummaryRecorder.record_batch`), so a batch is
+layout in the same transaction as the batch (:meth:`SummaryRecorder.start_batch`), so a batch is
 counted exactly once or not at all, and runs over large windows read counts instead of rows
 (:mod:`~aumos_drift_detector.core.detections.stored_window`). A batch stored while the monitor has no
 summarised reference is not counted on arrival; a run that needs it counts it from its stored rows.
@@ -99,15 +99,27 @@ class SummaryRecorder:
         self._cache.move_to_end(key)
         return found
 
-    async def record_batch(
+    async def start_batch(
         self, uow: UnitOfWork, monitor: Monitor, batch_id: uuid.UUID, table: Table, received_at: datetime
-    ) -> bool:
-        """Stage the batch's summary on the newest reference layout; ``False`` when there is none to count into."""
+    ) -> asyncio.Future[StoredSummary] | None:
+        """Start counting a batch into the newest reference layout in a worker thread; ``None``: nothing to count into.
+
+        The caller stores the batch meanwhile (the two overlap on two cores), then stages the summary
+        with :meth:`finish_batch` in the batch's transaction.
+        """
         if monitor.source is not None:
-            return False
+            return None
         counts = await self.counts(uow, monitor)
         if counts is None or not set(counts.summary.layout.names) <= set(table.column_names):
-            return False  # no reference counts yet, or features changed since the version: a run recounts
-        stored = await asyncio.to_thread(stored_batch, monitor, counts, batch_id, table, received_at)
-        await uow.summaries.add(stored)
-        return True
+            return None  # no reference counts yet, or features changed since the version: a run recounts
+        return asyncio.ensure_future(asyncio.to_thread(stored_batch, monitor, counts, batch_id, table, received_at))
+
+    @staticmethod
+    async def finish_batch(uow: UnitOfWork, counting: asyncio.Future[StoredSummary] | None, *, stored: bool) -> None:
+        """Stage the summary :meth:`start_batch` counted when its batch was stored; drop it otherwise."""
+        if counting is None:
+            return
+        if not stored:
+            counting.cancel()
+            return
+        await uow.summaries.add(await counting)
