@@ -1,7 +1,8 @@
 """Receiving an uploaded table from a request body: media type, size limit, checksum, then one parse.
 
 The body is never held in memory whole: it is streamed into a temporary file (in memory up to
-:data:`SPOOL_IN_MEMORY_BYTES`, on disk in the temporary directory beyond), checked against the size
+:data:`SPOOL_IN_MEMORY_BYTES`, beyond that an unnamed file on disk in the temporary directory, which
+the parser reads with ``pread`` straight into its buffers), checked against the size
 limit and hashed chunk by chunk (also without a ``Content-Length``). The use case then parses it
 once, in a worker thread so the event loop keeps serving, straight into what it stores
 (the upload opener the composition root hands over, core's ``UploadOpener``): the rows are read a
@@ -13,6 +14,7 @@ the files adapter.
 from __future__ import annotations
 
 import hashlib
+import io
 import tempfile
 from typing import IO, Final
 
@@ -66,6 +68,19 @@ def _format(request: Request) -> tuple[str, TableFormat]:
     return media_type, MEDIA_TYPES[media_type]
 
 
+def _on_disk(memory: io.BytesIO) -> IO[bytes]:
+    """A temporary file on disk holding what ``memory`` held (which is closed), positioned at its end."""
+    file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the caller
+    try:
+        file.write(memory.getbuffer())
+    except BaseException:
+        file.close()
+        raise
+    finally:
+        memory.close()
+    return file
+
+
 async def _spool(request: Request, limit: int, name: str) -> tuple[IO[bytes], str]:
     """Stream the body into a temporary file, refusing it as soon as it passes ``limit`` bytes.
 
@@ -81,13 +96,15 @@ async def _spool(request: Request, limit: int, name: str) -> tuple[IO[bytes], st
         raise PayloadTooLargeError(
             f"body: {declared} bytes exceed the limit of {limit} bytes", details={"limit": limit}
         )
-    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY_BYTES)  # noqa: SIM115 - closed by the caller
+    spool: IO[bytes] = io.BytesIO()
     try:
         size, digest, blank = 0, hashlib.sha256(), True
         async for chunk in request.stream():
             size += len(chunk)
             if size > limit:
                 raise PayloadTooLargeError(f"body: more than the limit of {limit} bytes", details={"limit": limit})
+            if size > SPOOL_IN_MEMORY_BYTES and isinstance(spool, io.BytesIO):
+                spool = _on_disk(spool)
             spool.write(chunk)
             digest.update(chunk)
             blank = blank and not chunk.strip()
