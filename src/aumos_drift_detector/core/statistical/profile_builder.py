@@ -3,8 +3,7 @@
 A large reference upload is read a block at a time. :class:`ProfileBuilder` keeps of each batch only
 what the profile needs: the values of a feature read as numbers (float64, 8 bytes a row) and the
 category counts of the others, so the rows themselves never have to be in memory together. When the
-last batch is in, each numerical column is sorted in place and profiled, the columns spread over a
-few threads (NumPy sorts and sums without holding the GIL); :meth:`ProfileBuilder.payload`
+last batch is in, each numerical column is sorted in place and profiled; :meth:`ProfileBuilder.payload`
 then serialises the profile while letting go of each column once it is written, so building and
 storing a profile needs about one copy of the sorted values, not two or three.
 
@@ -167,7 +166,7 @@ class ProfileBuilder:
         features: The features to profile, each a column of every batch.
         min_samples: Fewest usable (non-missing) values per feature, here and in later checks.
         n_bins: Number of bins of the binned tests.
-        max_workers: Threads sorting and profiling the columns (default: one per CPU, up to the columns).
+        max_workers: Threads sorting the numerical columns (default: one per CPU, up to the columns).
 
     Raises:
         ValidationError: No features, or ``min_samples`` or ``n_bins`` below 1.
@@ -215,17 +214,18 @@ class ProfileBuilder:
             ValidationError: A configured kind or test that does not fit its column.
         """
         columns, self._columns = self._columns, []
-        workers = self._max_workers or max(1, min(len(columns), (os.cpu_count() or 1)))
-        with ThreadPoolExecutor(max_workers=workers) as pool:  # NumPy sorts and sums without the GIL
-            return list(pool.map(self._profile, columns))
+        values = {id(column): column.take_values() for column in columns if column.numbers}
+        workers = self._max_workers or max(1, min(len(values), (os.cpu_count() or 1)))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            missing = dict(zip(values, pool.map(sort_with_missing_last, values.values()), strict=True))
+        return [self._profile(column, values.pop(id(column), None), missing.get(id(column), 0)) for column in columns]
 
     def payload(self) -> bytes:
         """The profile of the batches taken, serialised (see :mod:`.profile_format`)."""
         return dump_features(self._min_samples, self.features())
 
-    def _profile(self, column: _Column) -> FeatureProfile:
-        """One feature's profile: its values taken, sorted in place and profiled, or its category counts."""
-        if not column.numbers:
+    def _profile(self, column: _Column, values: FloatArray | None, n_missing: int) -> FeatureProfile:
+        if values is None:
             return categorical_profile(
                 column.categories_of(np.zeros(0), 0),
                 column.spec,
@@ -233,10 +233,9 @@ class ProfileBuilder:
                 is_boolean=column.is_boolean,
                 min_samples=self._min_samples,
             )
-        values = column.take_values()
         return numerical_profile(
             values,
-            sort_with_missing_last(values),
+            n_missing,
             column.spec,
             categories=column.categories_of,
             min_samples=self._min_samples,
