@@ -186,3 +186,21 @@ async def test_a_value_of_exactly_one_slice_and_an_empty_one_round_trip(storage:
         stored = await uow.references.latest("acme", monitor.id)
     assert stored is not None
     assert (stored.profile, stored.sample) == (profile, b"")
+
+
+async def test_a_compressible_large_value_is_compressed_with_lz4_on_postgresql(storage: Storage) -> None:
+    if storage.backend != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    monitor = make_monitor()
+    await _add(storage, monitor)
+    profile = b"{" + b'"name":"age",' * (SMALL_VALUE_BYTES // 10) + b"}"
+    async with storage.unit_of_work() as uow:
+        await uow.references.add(_reference(monitor.id, profile))
+        await uow.commit()
+    async with storage.unit_of_work() as uow:
+        assert isinstance(uow, SqlAlchemyUnitOfWork)
+        query = text("SELECT pg_column_compression(profile), pg_column_size(profile) FROM drf_references")
+        method, size = (await uow.session.execute(query)).one()
+        stored = await uow.references.latest("acme", monitor.id)
+    assert (method, stored is not None and stored.profile == profile) == ("lz4", True)
+    assert size < len(profile) // 10

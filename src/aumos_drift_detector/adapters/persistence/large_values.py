@@ -9,7 +9,11 @@ slices of :data:`SLICE_BYTES` into a one-column temporary table (``ON COMMIT DRO
 it with a subquery, and the temporary table is emptied once the insert ran. A temporary table is not
 written to the write-ahead log, so the value is written to it once and to the log once, where a large
 object (written with ``lo_put``, read back with ``lo_get``, then unlinked) was written to both, then
-read and written again: a 160 MB profile was stored in about half the time.
+read and written again: a 160 MB profile was stored in about half the time. The transaction also
+compresses values with lz4 where the server has it (``default_toast_compression``): PostgreSQL's
+default pglz compresses a whole value whose first kilobyte compresses, as a profile's JSON header
+does, and for arrays of float64 then finds the result too large and stores the value as it was;
+that attempt took 3.9 s of the 5 s the same 160 MB profile took to store, lz4's 0.1 s.
 
 On **SQLite** the row is inserted with ``zeroblob(n)``, which reserves the value's size without
 building it (SQLite keeps a zero blob unexpanded in the last column of a record, so migration 0008
@@ -82,7 +86,15 @@ async def _copy_slices(payload: bytes) -> AsyncIterator[bytes | memoryview]:
     yield _COPY_TRAILER
 
 
+async def _prefer_lz4(session: AsyncSession) -> None:
+    """Compress values stored in this transaction with lz4, if the server was built with it (PostgreSQL 14+)."""
+    query = text("SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
+    if await session.scalar(query):
+        await session.execute(text("SET LOCAL default_toast_compression = 'lz4'"))
+
+
 async def _postgres_copy(session: AsyncSession, payload: bytes) -> LargeValue:
+    await _prefer_lz4(session)
     await session.execute(text(f"CREATE TEMPORARY TABLE IF NOT EXISTS {_COPY_TABLE} (v bytea) ON COMMIT DROP"))
     connection = await session.connection()
     driver: Any = (await connection.get_raw_connection()).driver_connection  # the asyncpg connection
