@@ -147,3 +147,60 @@ async def test_the_newest_version_number_is_found_without_the_profiles(storage: 
     async with storage.unit_of_work() as uow:
         assert await uow.references.latest_version("acme", monitor.id) == 3
         assert await uow.references.latest_version("other", monitor.id) is None
+
+
+async def _copy_tables(storage: Storage) -> int:
+    async with storage.unit_of_work() as uow:
+        assert isinstance(uow, SqlAlchemyUnitOfWork)
+        query = text("SELECT count(*) FROM pg_class WHERE relname = 'drf_large_value'")
+        return int((await uow.session.execute(query)).scalar_one())
+
+
+async def test_several_large_values_of_one_transaction_are_each_stored_whole(storage: Storage) -> None:
+    monitor = make_monitor()
+    await _add(storage, monitor)
+    profile = os.urandom(SMALL_VALUE_BYTES + 3 * SLICE_BYTES + 7)
+    sample, segments = os.urandom(SMALL_VALUE_BYTES + 11), os.urandom(SMALL_VALUE_BYTES + SLICE_BYTES + 1)
+    reference = dataclasses.replace(_reference(monitor.id, profile), sample=sample, segments=segments)
+    async with storage.unit_of_work() as uow:
+        await uow.references.add(reference)
+        await uow.commit()
+    async with storage.unit_of_work() as uow:
+        stored = await uow.references.latest("acme", monitor.id)
+    assert stored is not None
+    assert (stored.profile, stored.sample, stored.segments) == (profile, sample, segments)
+    if storage.backend == "postgresql":  # the value went through no large object, and no copy table outlives it
+        assert await _large_objects(storage) == 0
+        assert await _copy_tables(storage) == 0
+
+
+async def test_a_value_of_exactly_one_slice_and_an_empty_one_round_trip(storage: Storage) -> None:
+    monitor = make_monitor()
+    await _add(storage, monitor)
+    profile = bytes(range(256)) * (SMALL_VALUE_BYTES // 256)  # a whole number of slices
+    reference = dataclasses.replace(_reference(monitor.id, profile), sample=b"")
+    async with storage.unit_of_work() as uow:
+        await uow.references.add(reference)
+        await uow.commit()
+    async with storage.unit_of_work() as uow:
+        stored = await uow.references.latest("acme", monitor.id)
+    assert stored is not None
+    assert (stored.profile, stored.sample) == (profile, b"")
+
+
+async def test_a_compressible_large_value_is_compressed_with_lz4_on_postgresql(storage: Storage) -> None:
+    if storage.backend != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    monitor = make_monitor()
+    await _add(storage, monitor)
+    profile = b"{" + b'"name":"age",' * (SMALL_VALUE_BYTES // 10) + b"}"
+    async with storage.unit_of_work() as uow:
+        await uow.references.add(_reference(monitor.id, profile))
+        await uow.commit()
+    async with storage.unit_of_work() as uow:
+        assert isinstance(uow, SqlAlchemyUnitOfWork)
+        query = text("SELECT pg_column_compression(profile), pg_column_size(profile) FROM drf_references")
+        method, size = (await uow.session.execute(query)).one()
+        stored = await uow.references.latest("acme", monitor.id)
+    assert (method, stored is not None and stored.profile == profile) == ("lz4", True)
+    assert size < len(profile) // 10

@@ -1,8 +1,10 @@
 """Receiving an uploaded table from a request body: media type, size limit, checksum, then one parse.
 
 The body is never held in memory whole: it is streamed into a temporary file (in memory up to
-:data:`SPOOL_IN_MEMORY_BYTES`, on disk in the temporary directory beyond), checked against the size
-limit and hashed chunk by chunk (also without a ``Content-Length``). The use case then parses it
+:data:`.body_spool.SPOOL_IN_MEMORY_BYTES`, beyond that an unnamed file on disk in the temporary directory, which
+the parser reads with ``pread`` straight into its buffers), checked against the size limit chunk by
+chunk (also without a ``Content-Length``), and written and hashed a block at a time in a worker
+thread while the next block arrives (:mod:`.body_spool`). The use case then parses it
 once, in a worker thread so the event loop keeps serving, straight into what it stores
 (the upload opener the composition root hands over, core's ``UploadOpener``): the rows are read a
 block at a time and never all held. Bad values are counted as missing (``missing_values``) or
@@ -12,18 +14,14 @@ the files adapter.
 
 from __future__ import annotations
 
-import hashlib
-import tempfile
-from typing import IO, Final
+from typing import IO
 
 from fastapi import Request
 
+from aumos_drift_detector.adapters.api.body_spool import BodySpool
 from aumos_drift_detector.adapters.api.errors import UnsupportedMediaTypeError
 from aumos_drift_detector.core.errors import PayloadTooLargeError, ValidationError
 from aumos_drift_detector.core.ingest.upload import SpooledUpload, TableFormat, UploadOpener
-
-#: Bodies up to this size are spooled in memory; larger ones go to a temporary file.
-SPOOL_IN_MEMORY_BYTES: Final[int] = 1 << 20
 
 MEDIA_TYPES: dict[str, TableFormat] = {
     "text/csv": "csv",
@@ -81,23 +79,21 @@ async def _spool(request: Request, limit: int, name: str) -> tuple[IO[bytes], st
         raise PayloadTooLargeError(
             f"body: {declared} bytes exceed the limit of {limit} bytes", details={"limit": limit}
         )
-    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY_BYTES)  # noqa: SIM115 - closed by the caller
+    spool = BodySpool()
     try:
-        size, digest, blank = 0, hashlib.sha256(), True
+        size, blank = 0, True
         async for chunk in request.stream():
             size += len(chunk)
             if size > limit:
                 raise PayloadTooLargeError(f"body: more than the limit of {limit} bytes", details={"limit": limit})
-            spool.write(chunk)
-            digest.update(chunk)
+            await spool.add(chunk)
             blank = blank and not chunk.strip()
         if blank:
             raise ValidationError(f"{name}: the body is empty", details={"field": "body"})
+        return await spool.finish()
     except BaseException:
         spool.close()
         raise
-    spool.seek(0)
-    return spool, digest.hexdigest()
 
 
 async def receive_upload(request: Request, *, limit: int, name: str, opener: UploadOpener) -> SpooledUpload:

@@ -26,7 +26,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -34,6 +33,8 @@ FloatArray = npt.NDArray[np.float64]
 def roc_auc(reference_scores: npt.ArrayLike, current_scores: npt.ArrayLike) -> float:
     """The probability that a current row scores above a reference row (ties count one half)."""
     reference, current = np.asarray(reference_scores, float), np.asarray(current_scores, float)
+    from scipy import stats  # imported by the tests that use it, not with the package
+
     ranks = stats.rankdata(np.concatenate([reference, current]))
     n_reference, n_current = len(reference), len(current)
     u_current = float(ranks[n_reference:].sum()) - n_current * (n_current + 1) / 2.0
@@ -42,6 +43,8 @@ def roc_auc(reference_scores: npt.ArrayLike, current_scores: npt.ArrayLike) -> f
 
 def auc_p_value(reference_scores: npt.ArrayLike, current_scores: npt.ArrayLike) -> float:
     """The one-sided Mann–Whitney p-value of ``AUC > 0.5`` (normal approximation, tie-corrected)."""
+    from scipy import stats
+
     result = stats.mannwhitneyu(
         np.asarray(current_scores, float), np.asarray(reference_scores, float), alternative="greater",
         method="asymptotic",

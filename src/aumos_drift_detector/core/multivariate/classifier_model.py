@@ -10,10 +10,13 @@ fit then costs far more than it gains (``threads=None`` lets the library choose)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-from sklearn.ensemble import HistGradientBoostingClassifier
+
+if TYPE_CHECKING:  # scikit-learn is imported by the tests that fit a model, not with the package
+    from sklearn.ensemble import HistGradientBoostingClassifier
 
 BoolArray = npt.NDArray[np.bool_]
 
@@ -41,6 +44,8 @@ class ClassifierSettings:
 
 def build_classifier(settings: ClassifierSettings, categorical: BoolArray, seed: int) -> HistGradientBoostingClassifier:
     """A fresh, unfitted classifier with the given settings and categorical columns."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
     return HistGradientBoostingClassifier(
         max_iter=settings.max_iter,
         learning_rate=settings.learning_rate,

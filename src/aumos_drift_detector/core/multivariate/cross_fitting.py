@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.model_selection import StratifiedKFold
 
 from aumos_drift_detector.core.multivariate.classifier_model import ClassifierSettings, build_classifier
+
+if TYPE_CHECKING:  # scikit-learn is imported by the tests that fit a model, not with the package
+    from sklearn.ensemble import HistGradientBoostingClassifier
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -56,6 +58,8 @@ def out_of_fold_scores(
     Returns:
         The out-of-fold probability of "current" per row, and the folds.
     """
+    from sklearn.model_selection import StratifiedKFold
+
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     scores = np.empty(len(labels))
     held_out: list[HeldOutFold] = []

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from sklearn.decomposition import PCA
 
 from aumos_drift_detector.core.multivariate.bounds import DEFAULT_ALPHA, DEFAULT_MAX_ROWS
 from aumos_drift_detector.core.multivariate.domain_classifier import classify_encoded
@@ -60,6 +59,8 @@ def embedding_classifier(
     ref, cur = embedding_pair(reference, current, column=column)
     sample = bounded_rows(np.vstack([ref, cur]), max_rows, np.random.default_rng(seed))
     kept = max(1, min(components, ref.shape[1], len(sample)))
+    from sklearn.decomposition import PCA  # imported by the test, not with the package
+
     pca = PCA(n_components=kept, svd_solver="randomized" if kept < ref.shape[1] else "full", random_state=seed)
     pca.fit(sample)
     names = tuple(f"{column}[pc{index}]" for index in range(1, kept + 1))

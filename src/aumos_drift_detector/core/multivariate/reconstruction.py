@@ -20,17 +20,19 @@ error falls outside it.
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
-from sklearn.decomposition import PCA
 
 from aumos_drift_detector.core.multivariate.bounds import DEFAULT_ALPHA, DEFAULT_MAX_ROWS, require_rows
 from aumos_drift_detector.core.multivariate.encoding import Columns, EncodedPair, encode_columns
 from aumos_drift_detector.core.multivariate.numeric_design import NumericDesign
 from aumos_drift_detector.core.multivariate.reservoir import bounded_rows
 from aumos_drift_detector.core.multivariate.result import MultivariateResult
+
+if TYPE_CHECKING:  # scikit-learn and SciPy are imported by the test, not with the package
+    from sklearn.decomposition import PCA
 
 FloatArray = npt.NDArray[np.float64]
 DEFAULT_VARIANCE = 0.65
@@ -68,6 +70,9 @@ def reconstruct_encoded(
     fit_rows, calibration_rows = reference[order[: len(order) // 2]], reference[order[len(order) // 2 :]]
     design = NumericDesign.fit(fit_rows, pair.categorical)
     fitted = design.transform(fit_rows)
+    from scipy import stats
+    from sklearn.decomposition import PCA
+
     pca = PCA(n_components=variance if fitted.shape[1] > 1 else None, svd_solver="full").fit(fitted)
     calibration, drifted = _errors(pca, design.transform(calibration_rows)), _errors(pca, design.transform(current))
     p_value = float(stats.ttest_ind(drifted, calibration, equal_var=False).pvalue)

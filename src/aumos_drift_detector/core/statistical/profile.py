@@ -31,29 +31,13 @@ from aumos_drift_detector.core.statistical.columns import CategoryCounts, as_col
 from aumos_drift_detector.core.statistical.feature_profile import CategoricalProfile, FeatureProfile, NumericalProfile
 from aumos_drift_detector.core.statistical.features import FeatureKind, FeatureSpec, normalise_specs
 from aumos_drift_detector.core.statistical.kernels import DEFAULT_BINS, bin_edges, resolve_test
-from aumos_drift_detector.core.statistical.samples import DEFAULT_MIN_SAMPLES, finite_span
+from aumos_drift_detector.core.statistical.samples import DEFAULT_MIN_SAMPLES
 from aumos_drift_detector.core.statistical.selection import choose_test, resolve_kind
+from aumos_drift_detector.core.statistical.sorted_summary import sorted_summary
 
 FloatArray = npt.NDArray[np.float64]
 
 __all__ = ["CategoricalProfile", "FeatureProfile", "NumericalProfile", "ReferenceProfile", "count_distinct_sorted"]
-
-
-def _summary(sorted_values: FloatArray) -> dict[str, float]:
-    finite, _ = finite_span(sorted_values)
-    if finite.size == 0:
-        return {}
-    p25, median, p75 = np.quantile(finite, [0.25, 0.5, 0.75])
-    return {
-        "mean": float(finite.mean()),
-        "std": float(finite.std(ddof=1)) if finite.size > 1 else 0.0,
-        "population_std": float(finite.std()),
-        "min": float(finite[0]),
-        "p25": float(p25),
-        "median": float(median),
-        "p75": float(p75),
-        "max": float(finite[-1]),
-    }
 
 
 def count_distinct_sorted(sorted_values: FloatArray) -> int:
@@ -187,7 +171,7 @@ def numerical_profile(
         n_neg_inf=n_neg_inf,
         n_pos_inf=n_pos_inf,
         n_distinct=n_distinct,
-        summary=_summary(sorted_values),
+        summary=sorted_summary(sorted_values),
     )
 
 
