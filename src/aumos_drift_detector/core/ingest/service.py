@@ -174,29 +174,24 @@ class DatasetService:
         monitor = await self._monitor(principal, monitor_id)
         _refuse_upload_while_rolling(monitor)
         scanned, payload, sample, segments = await self._read_reference(monitor, upload)
-        counts = await asyncio.to_thread(reference_counts, ReferenceProfile.from_bytes(payload), 0)
-        async with self._uow_factory() as uow:
-            await uow.monitors.lock(principal.tenant_id, monitor_id)
-            latest = await uow.references.latest_version(principal.tenant_id, monitor_id)
-            reference = ReferenceDataset(
-                id=uuid.uuid4(),
-                tenant_id=principal.tenant_id,
-                monitor_id=monitor_id,
-                version=(latest or 0) + 1,
-                rows=scanned.rows,
-                checksum=upload.checksum,
-                content_type=upload.content_type,
-                columns=scanned.names,
-                profile=payload,
-                uploaded_by=principal.subject,
-                created_at=self._clock.now(),
-                sample=sample,
-                segments=segments,
-            )
-            await uow.references.add(reference)
-            counts = dataclasses.replace(counts, version=reference.version)
-            await uow.summaries.add(stored_reference(principal.tenant_id, monitor_id, counts, reference.created_at))
-            await uow.commit()
+        # the reference's counts (the bins of its summaries) are computed while the profile is being stored
+        counting = asyncio.ensure_future(asyncio.to_thread(reference_counts, ReferenceProfile.from_bytes(payload), 0))
+        try:
+            async with self._uow_factory() as uow:
+                await uow.monitors.lock(principal.tenant_id, monitor_id)
+                latest = await uow.references.latest_version(principal.tenant_id, monitor_id)
+                reference = ReferenceDataset(
+                    id=uuid.uuid4(), tenant_id=principal.tenant_id, monitor_id=monitor_id, version=(latest or 0) + 1,
+                    rows=scanned.rows, checksum=upload.checksum, content_type=upload.content_type,
+                    columns=scanned.names, profile=payload, uploaded_by=principal.subject,
+                    created_at=self._clock.now(), sample=sample, segments=segments,
+                )  # fmt: skip
+                await uow.references.add(reference)
+                counts = dataclasses.replace(await counting, version=reference.version)
+                await uow.summaries.add(stored_reference(principal.tenant_id, monitor_id, counts, reference.created_at))
+                await uow.commit()
+        finally:
+            counting.cancel()  # nothing to stop when it was awaited
         log.info("reference_stored", monitor_id=str(monitor_id), version=reference.version, rows=scanned.rows)
         return reference
 
