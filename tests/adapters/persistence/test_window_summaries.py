@@ -8,12 +8,12 @@ from datetime import datetime, timedelta
 import numpy as np
 import pytest
 
-from aumos_drift_detector.adapters.persistence.summary_codec import decode_summary, encode_summary
+from aumos_drift_detector.adapters.persistence.summary_codec import SummaryAdder, decode_summary, encode_summary
 from aumos_drift_detector.core.errors import ValidationError
 from aumos_drift_detector.core.statistical import ReferenceProfile
 from aumos_drift_detector.core.summaries import count_columns, layout_from_profile, reference_summary
 from aumos_drift_detector.core.summaries.stored import ReferenceFacts, StoredSummary, SummaryKind
-from aumos_drift_detector.core.summaries.window_summary import WindowSummary
+from aumos_drift_detector.core.summaries.window_summary import WindowSummary, merge_all
 from tests.adapters.persistence.conftest import Storage
 from tests.adapters.persistence.test_repositories import T0, _add, make_monitor
 
@@ -67,6 +67,24 @@ def test_the_stored_form_reads_back_equal_and_refuses_other_bins() -> None:
         decode_summary(b"nothing")
 
 
+def test_stored_summaries_added_from_their_stored_form_equal_their_merge() -> None:
+    parts = [_batch(seed, rows) for seed, rows in ((11, 5), (12, 300), (13, 40_000))]  # one- and two-byte counts
+    adder = SummaryAdder(LAYOUT)
+    for part in parts:
+        adder.add(encode_summary(part))
+    added, merged = adder.total(), merge_all(LAYOUT, parts)
+    assert added.flat_counts.tolist() == merged.flat_counts.tolist()
+    assert added.rows == merged.rows
+    assert [getattr(item, "moments", None) for item in added.features] == [
+        getattr(item, "moments", None) for item in merged.features
+    ]
+    assert [getattr(item, "missing", None) for item in added.features] == [
+        getattr(item, "missing", None) for item in merged.features
+    ]
+    with pytest.raises(ValidationError, match="other bins"):
+        SummaryAdder(layout_from_profile(PROFILE, n_bins=100)).add(encode_summary(parts[0]))
+
+
 async def test_summaries_of_a_window_are_its_batches_and_the_roll_ups_ending_in_it(storage: Storage) -> None:
     monitor = make_monitor()
     await _add(storage, monitor)
@@ -93,6 +111,7 @@ async def test_summaries_of_a_window_are_its_batches_and_the_roll_ups_ending_in_
         rolled = await summaries.rolled_until("acme", monitor.id, LAYOUT.fingerprint)
         hours = await summaries.periods("acme", monitor.id, REFERENCE, SummaryKind.HOUR, before=T0)
         monitors = await summaries.summarized_monitors()
+        total = await summaries.window_total("acme", monitor.id, REFERENCE, since=T0 - timedelta(hours=2, minutes=30))
     assert [item.id for item in everything] == [day.id, hour.id, old.id, new.id]  # the duplicate was not stored
     assert [item.id for item in recent] == [hour.id, old.id, new.id]  # the hour ends inside the window
     assert [item.id for item in latest] == [new.id]
@@ -103,6 +122,9 @@ async def test_summaries_of_a_window_are_its_batches_and_the_roll_ups_ending_in_
     assert rolled == T0 - timedelta(hours=2)
     assert [item.id for item in hours] == [hour.id]
     assert [(item.monitor_id, item.reference_version) for item in monitors] == [(monitor.id, 1)]
+    expected = merge_all(LAYOUT, [item.summary for item in recent])
+    assert total.summary.flat_counts.tolist() == expected.flat_counts.tolist()
+    assert (total.summaries, total.batches, total.start) == (3, 2, hour.period_start)
 
 
 async def test_deleted_and_expired_summaries_are_gone_but_reference_summaries_stay(storage: Storage) -> None:

@@ -136,3 +136,52 @@ def decode_summary(payload: bytes, layout: SummaryLayout | None = None) -> tuple
     kinds: dict[str, FeatureKind] = dict(facts["kinds"]) if facts else {}
     found = ReferenceFacts(kinds, int(facts["min_samples"])) if facts else None
     return WindowSummary.from_flat(layout, flat, extras, int(header["rows"])), found
+
+
+class SummaryAdder:
+    """Adds stored window summaries on one layout straight from their stored form.
+
+    Each payload's counts are added in their stored (narrow) type to one int64 total and its moments
+    combined, so a month of summaries is added without building a summary object per payload; the
+    result equals :func:`~aumos_drift_detector.core.summaries.window_summary.merge_all` of the decoded ones.
+
+    Args:
+        layout: The layout every payload was counted on.
+    """
+
+    def __init__(self, layout: SummaryLayout) -> None:
+        self._layout = layout
+        self._total = np.zeros(sum(bins.n_bins for bins in layout.features), dtype=np.int64)
+        self._extras: list[list[Moments | int]] = [[] for _ in layout.features]
+        self._rows = 0
+
+    def add(self, payload: bytes) -> None:
+        """Add one stored summary.
+
+        Raises:
+            ValidationError: Not a stored window summary of this layout.
+        """
+        header, raw = _split(payload)
+        if header["fingerprint"] != self._layout.fingerprint or header.get("layout"):
+            raise ValidationError("the stored summary was counted on other bins")
+        counts = np.frombuffer(raw, dtype=header.get("counts", "<i8"))
+        if counts.size != self._total.size:
+            raise ValidationError("the stored summary was counted on other bins")
+        np.add(self._total, counts, out=self._total, casting="unsafe")
+        for position, entry in enumerate(header["features"]):
+            self._extras[position].append(_extra(entry))
+        self._rows += int(header["rows"])
+
+    def total(self) -> WindowSummary:
+        """The summary of every payload added (the empty summary when none was).
+
+        Raises:
+            ValidationError: Negative counts (a corrupted payload).
+        """
+        extras: list[Moments | int] = []
+        for bins, parts in zip(self._layout.features, self._extras, strict=True):
+            if isinstance(bins, NumericBins):
+                extras.append(Moments.combine(part for part in parts if isinstance(part, Moments)))
+            else:
+                extras.append(sum(part for part in parts if isinstance(part, int)))
+        return WindowSummary.from_flat(self._layout, self._total.copy(), extras, self._rows)

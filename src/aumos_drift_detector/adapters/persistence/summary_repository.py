@@ -14,10 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aumos_drift_detector.adapters.persistence.errors import storage_errors
 from aumos_drift_detector.adapters.persistence.locks import dialect_name
-from aumos_drift_detector.adapters.persistence.summary_codec import decode_summary, encode_summary
+from aumos_drift_detector.adapters.persistence.summary_codec import SummaryAdder, decode_summary, encode_summary
 from aumos_drift_detector.adapters.persistence.summary_tables import WindowSummaryRow
 from aumos_drift_detector.core.summaries.ports import SummarizedMonitor
-from aumos_drift_detector.core.summaries.stored import ReferenceCounts, StoredSummary, SummaryKind
+from aumos_drift_detector.core.summaries.stored import ReferenceCounts, StoredSummary, SummaryKind, WindowTotal
 from aumos_drift_detector.core.summaries.window_summary import WindowSummary
 
 _ROLLED = (SummaryKind.HOUR.value, SummaryKind.DAY.value)
@@ -58,6 +58,19 @@ def _in_window(since: datetime) -> Any:
     return or_(
         and_(WindowSummaryRow.kind == SummaryKind.BATCH.value, WindowSummaryRow.period_start >= since),
         and_(WindowSummaryRow.kind.in_(_ROLLED), WindowSummaryRow.period_end > since),
+    )
+
+
+def _added(rows: Sequence[Any], reference: WindowSummary) -> WindowTotal:
+    """The sum of selected (batches, period_start, payload) rows (blocking)."""
+    adder = SummaryAdder(reference.layout)
+    for row in rows:
+        adder.add(row.payload)
+    return WindowTotal(
+        summary=adder.total(),
+        summaries=len(rows),
+        batches=sum(row.batches for row in rows),
+        start=min((row.period_start for row in rows), default=None),
     )
 
 
@@ -121,6 +134,20 @@ class SqlAlchemySummaryRepository:
         if since is not None:
             query = query.where(_in_window(since))
         return await self._decoded(query, tenant_id, monitor_id, reference)
+
+    async def window_total(
+        self, tenant_id: str, monitor_id: uuid.UUID, reference: WindowSummary, *, since: datetime | None
+    ) -> WindowTotal:
+        """The window's summaries added up from their stored form, without decoding each into a summary."""
+        query = select(WindowSummaryRow.batches, WindowSummaryRow.period_start, WindowSummaryRow.payload).where(
+            self._of(tenant_id, monitor_id, reference.layout.fingerprint),
+            WindowSummaryRow.kind != SummaryKind.REFERENCE.value,
+        )
+        if since is not None:
+            query = query.where(_in_window(since))
+        with storage_errors("load window summaries"):
+            rows = (await self._session.execute(query)).all()
+        return await asyncio.to_thread(_added, rows, reference)
 
     async def window_rows(self, tenant_id: str, monitor_id: uuid.UUID, version: int, *, since: datetime | None) -> int:
         """Rows of the window's summaries on the version's layout (0 without a reference summary)."""

@@ -16,7 +16,6 @@ under the monitor's lock, and their summaries kept for the next run.
 from __future__ import annotations
 
 import asyncio
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
@@ -27,8 +26,8 @@ from aumos_drift_detector.core.ingest.summary_backfill import count_uncounted, u
 from aumos_drift_detector.core.ingest.summary_recording import reference_counts, stored_reference
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.statistical import ReferenceProfile
-from aumos_drift_detector.core.summaries.stored import ReferenceCounts, StoredSummary
-from aumos_drift_detector.core.summaries.window_summary import WindowSummary, merge_all
+from aumos_drift_detector.core.summaries.stored import ReferenceCounts
+from aumos_drift_detector.core.summaries.window_summary import WindowSummary
 from aumos_drift_detector.core.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 
@@ -102,31 +101,26 @@ class StoredWindows:
     async def current(self, monitor: Monitor, counts: ReferenceCounts, since: datetime | None) -> SummaryWindow:
         """The window's rows received since ``since`` as counts on the reference's bins."""
         async with self._uow_factory() as uow:
-            stored, missing = await self._read(uow, monitor, counts, since)
+            start = await self._uncounted_since(uow, monitor, counts, since)
+            missing = await uncounted_batches(uow, monitor, counts, since=start, until=None)
+            if not missing:
+                total = await uow.summaries.window_total(monitor.tenant_id, monitor.id, counts.summary, since=since)
         recounted = 0
         if missing:
             async with self._uow_factory() as uow:
                 await uow.monitors.lock(monitor.tenant_id, monitor.id)
                 start = await self._uncounted_since(uow, monitor, counts, since)
                 recounted = len(await count_uncounted(uow, monitor, counts, since=start, until=None))
-                stored = await uow.summaries.window(monitor.tenant_id, monitor.id, counts.summary, since=since)
+                total = await uow.summaries.window_total(monitor.tenant_id, monitor.id, counts.summary, since=since)
                 await uow.commit()
-        current = await asyncio.to_thread(merge_all, counts.summary.layout, [item.summary for item in stored])
         return SummaryWindow(
             reference=counts,
-            current=current,
-            batches=sum(item.batches for item in stored),
-            summaries=len(stored),
+            current=total.summary,
+            batches=total.batches,
+            summaries=total.summaries,
             recounted=recounted,
-            start=min((item.period_start for item in stored), default=None),
+            start=total.start,
         )
-
-    async def _read(
-        self, uow: UnitOfWork, monitor: Monitor, counts: ReferenceCounts, since: datetime | None
-    ) -> tuple[list[StoredSummary], list[uuid.UUID]]:
-        stored = await uow.summaries.window(monitor.tenant_id, monitor.id, counts.summary, since=since)
-        start = await self._uncounted_since(uow, monitor, counts, since)
-        return stored, await uncounted_batches(uow, monitor, counts, since=start, until=None)
 
     @staticmethod
     async def _uncounted_since(

@@ -8,8 +8,8 @@ from datetime import datetime
 
 from aumos_drift_detector.core.staged_table import StagedTable
 from aumos_drift_detector.core.summaries.ports import SummarizedMonitor
-from aumos_drift_detector.core.summaries.stored import ReferenceCounts, StoredSummary, SummaryKind
-from aumos_drift_detector.core.summaries.window_summary import WindowSummary
+from aumos_drift_detector.core.summaries.stored import ReferenceCounts, StoredSummary, SummaryKind, WindowTotal
+from aumos_drift_detector.core.summaries.window_summary import WindowSummary, merge_all
 
 _ROLLED = (SummaryKind.HOUR, SummaryKind.DAY)
 
@@ -63,6 +63,18 @@ class InMemorySummaryRepository:
                 or (item.kind in _ROLLED and item.period_end > since)
             )
         ]
+
+    async def window_total(
+        self, tenant_id: str, monitor_id: uuid.UUID, reference: WindowSummary, *, since: datetime | None
+    ) -> WindowTotal:
+        """The window's summaries added up."""
+        found = await self.window(tenant_id, monitor_id, reference, since=since)
+        return WindowTotal(
+            summary=merge_all(reference.layout, [item.summary for item in found]),
+            summaries=len(found),
+            batches=sum(item.batches for item in found),
+            start=min((item.period_start for item in found), default=None),
+        )
 
     async def window_rows(self, tenant_id: str, monitor_id: uuid.UUID, version: int, *, since: datetime | None) -> int:
         """Rows of the window's summaries on the version's layout (0 without a reference summary)."""

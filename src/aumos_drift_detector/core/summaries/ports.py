@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from aumos_drift_detector.core.summaries.stored import ReferenceCounts, StoredSummary, SummaryKind
+from aumos_drift_detector.core.summaries.stored import ReferenceCounts, StoredSummary, SummaryKind, WindowTotal
 from aumos_drift_detector.core.summaries.window_summary import WindowSummary
 
 
@@ -45,6 +45,12 @@ class SummaryRepository(Protocol):
 
         Batch summaries received at or after ``since`` and roll-ups ending after it, oldest first.
         """
+        ...
+
+    async def window_total(
+        self, tenant_id: str, monitor_id: uuid.UUID, reference: WindowSummary, *, since: datetime | None
+    ) -> WindowTotal:
+        """The summaries :meth:`window` selects, added up."""
         ...
 
     async def window_rows(self, tenant_id: str, monitor_id: uuid.UUID, version: int, *, since: datetime | None) -> int:

@@ -108,6 +108,23 @@ class StoredSummary:
         return self.summary.rows
 
 
+@dataclass(frozen=True, slots=True)
+class WindowTotal:
+    """The sum of a window's stored summaries.
+
+    Attributes:
+        summary: Their counts added up, on the reference's layout.
+        summaries: How many were added.
+        batches: Observation batches they count.
+        start: The start of the oldest one's period (a roll-up is read whole), if any.
+    """
+
+    summary: WindowSummary
+    summaries: int
+    batches: int
+    start: datetime | None
+
+
 def floor_to(moment: datetime, period: timedelta) -> datetime:
     """The start of the ``period`` (an hour or a day, in UTC) holding ``moment``.
 
