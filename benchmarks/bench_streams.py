@@ -2,6 +2,7 @@
 
 Starts a fresh ``tansu`` broker and a fresh PostgreSQL database (``AUMOS_DRIFT_TEST_POSTGRES_URL``, default the
 local server's ``test`` database) with three ADWIN monitors of the churn example (columns ``age`` and ``plan``),
+each with a 5,000-row reference so every batch is also counted into its bins (``--without-reference``: not),
 then, in one run:
 
 1. **Backlog.** Produces ``--records`` observation records and as many outcome records (``--rows`` rows or
@@ -53,6 +54,7 @@ from tests.adapters.messaging.streams import (
     produce,
     stream_settings,
 )
+from tests.core.inputs import ADMIN, churn_rows, upload
 
 from aumos_drift_detector.bootstrap import Container
 from aumos_drift_detector.logging import configure_logging
@@ -167,6 +169,14 @@ def _rest(database_url: str, monitor_id: str, args: argparse.Namespace) -> None:
     )
 
 
+async def _references(container: Container, monitors: list[str]) -> None:
+    """Give each monitor a reference (5,000 rows of the churn example), as production monitors have."""
+    services = container.services()
+    for seed, monitor_id in enumerate(monitors):
+        rows = churn_rows(seed, 5000)
+        await services.datasets.replace_reference(ADMIN, uuid.UUID(monitor_id), upload(rows))
+
+
 async def _measure(database_url: str, args: argparse.Namespace) -> None:
     broker = servers.start_tansu()
     try:
@@ -177,6 +187,8 @@ async def _measure(database_url: str, args: argparse.Namespace) -> None:
         container = container_of(environment)
         await container.prepare_schema()
         monitors = [str(monitor_id) for monitor_id in await concept_monitors(container, 3)]
+        if not args.without_reference:  # each batch is then also counted into the reference's bins
+            await _references(container, monitors)
         rng = np.random.default_rng(1)
         observations = _records(monitors, args.records, args.rows, rng, kind=OBSERVATIONS)
         backlog = _interleaved(observations, _records(monitors, args.records, args.rows, rng, kind=OUTCOMES))
@@ -208,6 +220,9 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=500, help="most records per consumer batch (the service default)")
     parser.add_argument(
         "--batch-bytes", type=int, default=16 * 1024 * 1024, help="most value bytes per transaction (the default)"
+    )
+    parser.add_argument(
+        "--without-reference", action="store_true", help="monitors without a reference: batches are not counted"
     )
     parser.add_argument("--wait", type=float, default=0.25, help="longest wait for a consumer batch, seconds")
     parser.add_argument("--rate", type=float, default=200_000, help="paced observation rows per second")
