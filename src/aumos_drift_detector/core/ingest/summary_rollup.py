@@ -115,31 +115,19 @@ class SummaryRollup:
             fingerprint = counts.summary.layout.fingerprint
             rolled = await uow.summaries.rolled_until(item.tenant_id, item.monitor_id, fingerprint)
             await count_uncounted(uow, monitor, counts, since=rolled, until=hour_cutoff)
-            written = await self._hours(uow, item, counts, hour_cutoff)
-            written += await self._days(uow, item, counts, day_cutoff)
+            written = await self._roll_into(uow, item, counts, hour_cutoff, SummaryKind.HOUR)
+            written += await self._roll_into(uow, item, counts, day_cutoff, SummaryKind.DAY)
             await uow.commit()
         return written
 
     @staticmethod
-    async def _hours(uow: UnitOfWork, item: SummarizedMonitor, counts: ReferenceCounts, cutoff: datetime) -> int:
-        summaries = uow.summaries
-        batches = await summaries.periods(
-            item.tenant_id, item.monitor_id, counts.summary, SummaryKind.BATCH, before=cutoff
-        )
-        if not batches:
+    async def _roll_into(
+        uow: UnitOfWork, item: SummarizedMonitor, counts: ReferenceCounts, cutoff: datetime, into: SummaryKind
+    ) -> int:
+        """Merge the finer summaries of periods starting before ``cutoff`` into ``into`` (hours or days)."""
+        finer = SummaryKind.BATCH if into is SummaryKind.HOUR else SummaryKind.HOUR
+        found = await uow.summaries.periods(item.tenant_id, item.monitor_id, counts.summary, finer, before=cutoff)
+        if not found:
             return 0
-        hours = await summaries.periods(
-            item.tenant_id, item.monitor_id, counts.summary, SummaryKind.HOUR, before=cutoff
-        )
-        return await _roll(uow, batches, hours, HOUR)
-
-    @staticmethod
-    async def _days(uow: UnitOfWork, item: SummarizedMonitor, counts: ReferenceCounts, cutoff: datetime) -> int:
-        summaries = uow.summaries
-        hours = await summaries.periods(
-            item.tenant_id, item.monitor_id, counts.summary, SummaryKind.HOUR, before=cutoff
-        )
-        if not hours:
-            return 0
-        days = await summaries.periods(item.tenant_id, item.monitor_id, counts.summary, SummaryKind.DAY, before=cutoff)
-        return await _roll(uow, hours, days, DAY)
+        existing = await uow.summaries.periods(item.tenant_id, item.monitor_id, counts.summary, into, before=cutoff)
+        return await _roll(uow, found, existing, HOUR if into is SummaryKind.HOUR else DAY)
