@@ -31,7 +31,6 @@ from aumos_drift_detector.core.detections.stored_window import (
     SummaryWindow,
     check_counted,
     counted_summary,
-    reads_summaries,
 )
 from aumos_drift_detector.core.errors import ConflictError, InsufficientDataError, ValidationError
 from aumos_drift_detector.core.ingest.model import ObservationWindow, ReferenceDataset
@@ -106,8 +105,7 @@ class RunService:
         self._samples = samples
         self._sources = sources
         self._rolling = RollingReferences(uow_factory, clock, samples)
-        self._stored = StoredWindows(uow_factory)
-        self._summary_min_rows = summary_min_rows
+        self._stored = StoredWindows(uow_factory, min_rows=summary_min_rows)
 
     async def run_now(self, principal: Principal, monitor_id: uuid.UUID) -> StatisticalDetection:
         """Run a check on demand (operator). A monitor without reference data is a conflict."""
@@ -161,7 +159,7 @@ class RunService:
         seconds = monitor.window.last_seconds
         since = started - timedelta(seconds=seconds) if seconds else None
         if rolling is None and monitor.source is None:
-            counted = await self._counted(monitor, since)
+            counted = await self._stored.window(monitor, since)
             if counted is not None:
                 return _Inputs(monitor, None, None, counted=counted)
         async with self._uow_factory() as uow:
@@ -176,22 +174,6 @@ class RunService:
                 since=since,
             )
         return _Inputs(monitor, reference, window)
-
-    async def _counted(self, monitor: Monitor, since: datetime | None) -> SummaryWindow | None:
-        """The window as stored summaries, when it is large enough to be read that way (:mod:`.stored_window`)."""
-        async with self._uow_factory() as uow:
-            info = await uow.references.latest_info(monitor.tenant_id, monitor.id)
-            if info is None:
-                return None
-            rows = await uow.observations.received_rows(monitor.tenant_id, monitor.id, since=since, until=None)
-            if rows < self._summary_min_rows:  # stored rows may have expired while their summaries are kept
-                rows = max(
-                    rows, await uow.summaries.window_rows(monitor.tenant_id, monitor.id, info.version, since=since)
-                )
-        if not reads_summaries(monitor, rows, self._summary_min_rows):
-            return None
-        counts = await self._stored.reference(monitor, info.version)
-        return await self._stored.current(monitor, counts, since)
 
     def failed(self, monitor: Monitor, trigger: RunTrigger, started: datetime, error: str) -> StatisticalDetection:
         """A failed detection of a monitor: the run could not be done, for the reason given."""

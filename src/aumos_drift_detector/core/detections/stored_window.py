@@ -69,10 +69,31 @@ class StoredWindows:
 
     Args:
         uow_factory: Makes the units of work.
+        min_rows: Windows of at least this many rows are read from summaries.
     """
 
-    def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
+    def __init__(self, uow_factory: UnitOfWorkFactory, *, min_rows: int = DEFAULT_SUMMARY_MIN_ROWS) -> None:
         self._uow_factory = uow_factory
+        self._min_rows = min_rows
+
+    async def window(self, monitor: Monitor, since: datetime | None) -> SummaryWindow | None:
+        """The window as stored summaries when it is read that way (:func:`reads_summaries`), else ``None``.
+
+        Its rows are those stored, or, when fewer (stored rows may have expired while their summaries are
+        kept), those the summaries count.
+        """
+        async with self._uow_factory() as uow:
+            info = await uow.references.latest_info(monitor.tenant_id, monitor.id)
+            if info is None:
+                return None
+            rows = await uow.observations.received_rows(monitor.tenant_id, monitor.id, since=since, until=None)
+            if rows < self._min_rows:
+                counted = await uow.summaries.window_rows(monitor.tenant_id, monitor.id, info.version, since=since)
+                rows = max(rows, counted)
+        if not reads_summaries(monitor, rows, self._min_rows):
+            return None
+        counts = await self.reference(monitor, info.version)
+        return await self.current(monitor, counts, since)
 
     async def reference(self, monitor: Monitor, version: int) -> ReferenceCounts:
         """The counts of a reference version: stored ones, or counted from its profile now and stored.
