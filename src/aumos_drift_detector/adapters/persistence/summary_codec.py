@@ -14,6 +14,7 @@ edges of every numeric feature.
 from __future__ import annotations
 
 import json
+import math
 import struct
 from typing import Any, Final
 
@@ -152,7 +153,11 @@ class SummaryAdder:
     def __init__(self, layout: SummaryLayout) -> None:
         self._layout = layout
         self._total = np.zeros(sum(bins.n_bins for bins in layout.features), dtype=np.int64)
-        self._extras: list[list[Moments | int]] = [[] for _ in layout.features]
+        # per feature: [count, total, total_squares, minimum, maximum, missing] or [missing], folded left to
+        # right from Moments.combine's start, so the floats equal merging the decoded summaries
+        self._sums: list[list[float | int]] = [
+            [0, 0, 0, math.inf, -math.inf, 0] if isinstance(bins, NumericBins) else [0] for bins in layout.features
+        ]
         self._rows = 0
 
     def add(self, payload: bytes) -> None:
@@ -168,8 +173,17 @@ class SummaryAdder:
         if counts.size != self._total.size:
             raise ValidationError("the stored summary was counted on other bins")
         np.add(self._total, counts, out=self._total, casting="unsafe")
-        for position, entry in enumerate(header["features"]):
-            self._extras[position].append(_extra(entry))
+        for sums, entry in zip(self._sums, header["features"], strict=True):
+            if len(sums) == 1:
+                sums[0] += int(entry["missing"])
+                continue
+            count, total, squares, minimum, maximum, missing = entry["m"]
+            sums[0] += int(count)
+            sums[1] += float(total)
+            sums[2] += float(squares)
+            sums[3] = min(sums[3], float(minimum))
+            sums[4] = max(sums[4], float(maximum))
+            sums[5] += int(missing)
         self._rows += int(header["rows"])
 
     def total(self) -> WindowSummary:
@@ -179,9 +193,10 @@ class SummaryAdder:
             ValidationError: Negative counts (a corrupted payload).
         """
         extras: list[Moments | int] = []
-        for bins, parts in zip(self._layout.features, self._extras, strict=True):
-            if isinstance(bins, NumericBins):
-                extras.append(Moments.combine(part for part in parts if isinstance(part, Moments)))
+        for sums in self._sums:
+            if len(sums) == 1:
+                extras.append(int(sums[0]))
             else:
-                extras.append(sum(part for part in parts if isinstance(part, int)))
+                count, total, squares, minimum, maximum, missing = sums
+                extras.append(Moments(int(count), total, squares, minimum, maximum, int(missing)))
         return WindowSummary.from_flat(self._layout, self._total.copy(), extras, self._rows)
