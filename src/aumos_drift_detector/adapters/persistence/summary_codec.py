@@ -90,8 +90,8 @@ def _split(payload: bytes) -> tuple[dict[str, Any], memoryview]:
     (length,) = _LENGTH.unpack_from(payload, 4)
     header = json.loads(payload[8 : 8 + length])
     (raw_length,) = _RAW.unpack_from(payload, 8 + length)
-    body = payload[8 + length + _RAW.size :]
-    raw = pa.decompress(body, decompressed_size=raw_length, codec="zstd", asbytes=True) if raw_length else b""
+    body = memoryview(payload)[8 + length + _RAW.size :]  # not copied
+    raw = pa.decompress(body, decompressed_size=raw_length, codec="zstd") if raw_length else b""
     return header, memoryview(raw)
 
 
