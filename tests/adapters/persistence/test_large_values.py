@@ -188,9 +188,8 @@ async def test_a_value_of_exactly_one_slice_and_an_empty_one_round_trip(storage:
     assert (stored.profile, stored.sample) == (profile, b"")
 
 
+@pytest.mark.parametrize("storage_url", ["postgresql"], indirect=True)  # a PostgreSQL setting: no other backend
 async def test_a_compressible_large_value_is_compressed_with_lz4_on_postgresql(storage: Storage) -> None:
-    if storage.backend != "postgresql":
-        pytest.skip("a PostgreSQL setting")
     monitor = make_monitor()
     await _add(storage, monitor)
     profile = b"{" + b'"name":"age",' * (SMALL_VALUE_BYTES // 10) + b"}"
