@@ -178,3 +178,20 @@ async def test_a_rolling_reference_keeps_the_bins_of_the_version_before_it(
     fingerprints = {item.fingerprint for item in storage.summaries.values()}
     assert len(fingerprints) == 1  # version 2 counted on version 1's bins: nothing counted twice
     assert len([item for item in storage.summaries.values() if item.kind is SummaryKind.BATCH]) == 3
+
+
+async def test_labels_the_reference_never_had_are_shown_as_other_labels(
+    summarising: Container, clock: FixedClock
+) -> None:
+    services = summarising.services()
+    monitor = await _monitor(services)
+    part = churn_rows(50, 1200) | {"plan": np.array(["enterprise"] * 300 + ["basic"] * 900, dtype=object)}
+    await _send(services, clock, monitor, [part])
+    detection = await services.runs.run_now(OPERATOR, monitor.id)
+    plan = next(feature for feature in detection.features if feature.name == "plan")
+    assert plan.distribution is not None
+    shown = dict(zip(plan.distribution.labels, plan.distribution.current_counts, strict=True))
+    before = dict(zip(plan.distribution.labels, plan.distribution.reference_counts, strict=True))
+    assert (shown["(other labels)"], before["(other labels)"]) == (300, 0)
+    assert "__other__" not in shown
+    assert plan.drift_detected

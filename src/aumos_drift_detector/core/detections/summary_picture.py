@@ -6,10 +6,12 @@ reference share (:func:`~aumos_drift_detector.core.summaries.coarsening.group_st
 the smallest and largest finite values of both samples (from the moments). Unlike the raw path's
 equal-width picture, the bars are narrow where the reference is dense; the chart draws densities, so
 the areas read the same. A categorical feature shows its kept labels, and the layout's
-:data:`~aumos_drift_detector.core.summaries.layout.OTHER` bucket when it counted anything.
+:data:`~aumos_drift_detector.core.summaries.layout.OTHER` bucket, named :data:`OTHER_SHOWN`, when it counted anything.
 """
 
 from __future__ import annotations
+
+from typing import Final
 
 import numpy as np
 
@@ -20,7 +22,10 @@ from aumos_drift_detector.core.statistical.distribution import (
 )
 from aumos_drift_detector.core.summaries.coarsening import group_starts
 from aumos_drift_detector.core.summaries.feature_counts import FeatureCounts, NumericCounts
-from aumos_drift_detector.core.summaries.layout import OTHER, CategoricalBins, FeatureBins, NumericBins
+from aumos_drift_detector.core.summaries.layout import CategoricalBins, FeatureBins, NumericBins
+
+#: How the picture names the layout's ``other`` bucket: every label outside the reference's kept labels.
+OTHER_SHOWN: Final[str] = "(other labels)"
 
 
 def _histogram(bins: NumericBins, reference: NumericCounts, current: NumericCounts) -> Distribution | None:
@@ -57,6 +62,6 @@ def summary_distribution(bins: FeatureBins, reference: FeatureCounts, current: F
         return _histogram(bins, reference, current)
     if isinstance(bins, CategoricalBins):
         kept = len(bins.labels) + (1 if reference.counts[-1] or current.counts[-1] else 0)  # OTHER when counted
-        labels = [*bins.labels, OTHER][:kept]
+        labels = [*bins.labels, OTHER_SHOWN][:kept]
         return categorical_distribution(labels, reference.counts[:kept], current.counts[:kept])
     return None
