@@ -131,3 +131,17 @@ async def test_retention_purges_summaries_whose_period_ended_before_it(
     retention = DataRetention(container.unit_of_work, clock, observation_days=30, summary_days=2)
     assert await retention.purge() == 3
     assert _kinds(storage) == {"reference": 1}
+
+
+async def test_an_hour_of_more_batches_than_a_chunk_rolls_up_into_one_summary(
+    container: Container, clock: FixedClock, storage: InMemoryStorage
+) -> None:
+    services = container.services()
+    monitor = await _monitor(services)
+    sent = await _send_every(services, clock, monitor, timedelta(seconds=20), 150, seed=700)  # CHUNK is 64
+    clock.advance(timedelta(hours=2))
+    assert await SummaryRollup(container.unit_of_work, clock).roll_up() == 1
+    (hour,) = _window(storage)
+    assert (hour.kind, hour.batches) == (SummaryKind.HOUR, 150)
+    stored, fresh = _counted_rows(storage, sent)
+    assert stored == fresh

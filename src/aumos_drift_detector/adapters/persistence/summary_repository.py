@@ -168,9 +168,9 @@ class SqlAlchemySummaryRepository:
             return int((await self._session.execute(query)).scalar_one())
 
     async def _decoded(
-        self, query: Any, tenant_id: str, monitor_id: uuid.UUID, reference: WindowSummary
+        self, query: Any, tenant_id: str, monitor_id: uuid.UUID, reference: WindowSummary, *, limit: int | None = None
     ) -> list[StoredSummary]:
-        query = query.order_by(WindowSummaryRow.period_start, WindowSummaryRow.id)
+        query = query.order_by(WindowSummaryRow.period_start, WindowSummaryRow.id).limit(limit)
         with storage_errors("load window summaries"):
             rows = (await self._session.execute(query)).all()
         return await asyncio.to_thread(_decoded_rows, rows, tenant_id, monitor_id, reference)
@@ -204,14 +204,18 @@ class SqlAlchemySummaryRepository:
         kind: SummaryKind,
         *,
         before: datetime,
+        since: datetime | None = None,
+        limit: int | None = None,
     ) -> list[StoredSummary]:
-        """Summaries of one kind on the layout whose period starts before ``before``."""
+        """Summaries of one kind on the layout starting in ``[since, before)`` (the oldest ``limit``)."""
         query = select(*_COLUMNS).where(
             self._of(tenant_id, monitor_id, reference.layout.fingerprint),
             WindowSummaryRow.kind == kind.value,
             WindowSummaryRow.period_start < before,
         )
-        return await self._decoded(query, tenant_id, monitor_id, reference)
+        if since is not None:
+            query = query.where(WindowSummaryRow.period_start >= since)
+        return await self._decoded(query, tenant_id, monitor_id, reference, limit=limit)
 
     async def delete(self, ids: Sequence[uuid.UUID]) -> None:
         """Stage the deletion of these summaries."""

@@ -131,7 +131,7 @@ class StoredWindows:
             async with self._uow_factory() as uow:
                 await uow.monitors.lock(monitor.tenant_id, monitor.id)
                 start = await self._uncounted_since(uow, monitor, counts, since)
-                recounted = len(await count_uncounted(uow, monitor, counts, since=start, until=None))
+                recounted = await count_uncounted(uow, monitor, counts, since=start, until=None)
                 total = await uow.summaries.window_total(monitor.tenant_id, monitor.id, counts.summary, since=since)
                 await uow.commit()
         return SummaryWindow(

@@ -16,7 +16,7 @@ from typing import Final
 
 from aumos_drift_detector.core.ingest.summary_recording import stored_batch
 from aumos_drift_detector.core.monitors.model import Monitor
-from aumos_drift_detector.core.summaries.stored import ReferenceCounts, StoredSummary
+from aumos_drift_detector.core.summaries.stored import ReferenceCounts
 from aumos_drift_detector.core.unit_of_work import UnitOfWork
 
 #: Stored batches decoded at a time while counting.
@@ -37,11 +37,15 @@ async def uncounted_batches(
 
 async def count_uncounted(
     uow: UnitOfWork, monitor: Monitor, counts: ReferenceCounts, *, since: datetime | None, until: datetime | None
-) -> list[StoredSummary]:
-    """Count and stage the summaries of the batches received in ``[since, until)`` that have none on the layout."""
+) -> int:
+    """Count and stage the summaries of the batches received in ``[since, until)`` that have none on the layout.
+
+    Returns:
+        How many batches were counted (their summaries are staged, not kept in memory).
+    """
     missing = await uncounted_batches(uow, monitor, counts, since=since, until=until)
     columns = list(counts.summary.layout.names)
-    staged: list[StoredSummary] = []
+    counted = 0
     for start in range(0, len(missing), CHUNK):
         chunk = missing[start : start + CHUNK]
         for batch in await uow.observations.batches_by_id(monitor.tenant_id, monitor.id, chunk, columns=columns):
@@ -51,5 +55,5 @@ async def count_uncounted(
                 stored_batch, monitor, counts, batch.batch_id, batch.table, batch.received_at
             )
             await uow.summaries.add(stored)
-            staged.append(stored)
-    return staged
+            counted += 1
+    return counted

@@ -14,6 +14,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from datetime import datetime, timedelta
+from typing import Final
 
 import structlog
 
@@ -33,6 +34,9 @@ from aumos_drift_detector.core.summaries.window_summary import merge_all
 from aumos_drift_detector.core.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)
+
+#: Finer summaries read and merged at a time (a decoded summary of 20 features x 2,000 bins is 320 KB).
+CHUNK: Final[int] = 64
 
 
 def _merged(group: list[StoredSummary], kind: SummaryKind, start: datetime, length: timedelta) -> StoredSummary:
@@ -124,10 +128,21 @@ class SummaryRollup:
     async def _roll_into(
         uow: UnitOfWork, item: SummarizedMonitor, counts: ReferenceCounts, cutoff: datetime, into: SummaryKind
     ) -> int:
-        """Merge the finer summaries of periods starting before ``cutoff`` into ``into`` (hours or days)."""
+        """Merge the finer summaries of periods starting before ``cutoff`` into ``into`` (hours or days).
+
+        The finer summaries are read :data:`CHUNK` at a time, oldest first, each chunk merged into its
+        periods' summaries, so memory stays bounded after a long pause (an hour of one-second batches).
+        """
         finer = SummaryKind.BATCH if into is SummaryKind.HOUR else SummaryKind.HOUR
-        found = await uow.summaries.periods(item.tenant_id, item.monitor_id, counts.summary, finer, before=cutoff)
-        if not found:
-            return 0
-        existing = await uow.summaries.periods(item.tenant_id, item.monitor_id, counts.summary, into, before=cutoff)
-        return await _roll(uow, found, existing, HOUR if into is SummaryKind.HOUR else DAY)
+        length = HOUR if into is SummaryKind.HOUR else DAY
+        summaries, written = uow.summaries, set()
+        while found := await summaries.periods(
+            item.tenant_id, item.monitor_id, counts.summary, finer, before=cutoff, limit=CHUNK
+        ):
+            touched = {floor_to(part.period_start, length) for part in found}
+            existing = await summaries.periods(
+                item.tenant_id, item.monitor_id, counts.summary, into, since=min(touched), before=max(touched) + length
+            )
+            await _roll(uow, found, [row for row in existing if row.period_start in touched], length)
+            written |= touched
+        return len(written)

@@ -108,13 +108,16 @@ class InMemorySummaryRepository:
         kind: SummaryKind,
         *,
         before: datetime,
+        since: datetime | None = None,
+        limit: int | None = None,
     ) -> list[StoredSummary]:
-        """Summaries of one kind on the layout starting before ``before``."""
-        return [
+        """Summaries of one kind on the layout starting in ``[since, before)`` (the oldest ``limit`` when given)."""
+        found = [
             item
             for item in self._of(tenant_id, monitor_id, reference.layout.fingerprint)
-            if item.kind is kind and item.period_start < before
+            if item.kind is kind and item.period_start < before and (since is None or item.period_start >= since)
         ]
+        return found if limit is None else found[:limit]
 
     async def delete(self, ids: Sequence[uuid.UUID]) -> None:
         """Stage the deletion of these summaries."""

@@ -75,8 +75,13 @@ class SummaryRepository(Protocol):
         kind: SummaryKind,
         *,
         before: datetime,
+        since: datetime | None = None,
+        limit: int | None = None,
     ) -> list[StoredSummary]:
-        """The summaries of one kind on ``reference``'s layout whose period starts before ``before``, oldest first."""
+        """The summaries of one kind on ``reference``'s layout whose period starts before ``before``, oldest first.
+
+        Only those starting at or after ``since``, and at most ``limit`` of them (the oldest), when given.
+        """
         ...
 
     async def delete(self, ids: Sequence[uuid.UUID]) -> None:
