@@ -62,7 +62,7 @@ def _in_window(since: datetime) -> Any:
 
 
 def _added(rows: Sequence[Any], reference: WindowSummary) -> WindowTotal:
-    """The sum of selected (batches, period_start, payload) rows (blocking)."""
+    """The sum of selected (batches, payload) rows (blocking)."""
     adder = SummaryAdder(reference.layout)
     for row in rows:
         adder.add(row.payload)
@@ -70,7 +70,6 @@ def _added(rows: Sequence[Any], reference: WindowSummary) -> WindowTotal:
         summary=adder.total(),
         summaries=len(rows),
         batches=sum(row.batches for row in rows),
-        start=min((row.period_start for row in rows), default=None),
     )
 
 
@@ -139,7 +138,7 @@ class SqlAlchemySummaryRepository:
         self, tenant_id: str, monitor_id: uuid.UUID, reference: WindowSummary, *, since: datetime | None
     ) -> WindowTotal:
         """The window's summaries added up from their stored form, without decoding each into a summary."""
-        query = select(WindowSummaryRow.batches, WindowSummaryRow.period_start, WindowSummaryRow.payload).where(
+        query = select(WindowSummaryRow.batches, WindowSummaryRow.payload).where(
             self._of(tenant_id, monitor_id, reference.layout.fingerprint),
             WindowSummaryRow.kind != SummaryKind.REFERENCE.value,
         )

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
+import structlog
+
 from aumos_drift_detector.core.detections.model import StatisticalSummary
 from aumos_drift_detector.core.detections.source_run import SourceOutcome, judge_counts
 from aumos_drift_detector.core.ingest.summary_backfill import count_uncounted, uncounted_batches
@@ -29,6 +31,8 @@ from aumos_drift_detector.core.statistical import ReferenceProfile
 from aumos_drift_detector.core.summaries.stored import ReferenceCounts
 from aumos_drift_detector.core.summaries.window_summary import WindowSummary
 from aumos_drift_detector.core.unit_of_work import UnitOfWork, UnitOfWorkFactory
+
+log = structlog.get_logger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,16 +44,12 @@ class SummaryWindow:
         current: The window's rows counted on the same bins.
         batches: Observation batches counted.
         summaries: Stored summaries added up.
-        recounted: Batches this run counted from their stored rows (they had no summary on these bins).
-        start: The start of the oldest summary read (a roll-up is read whole), if any.
     """
 
     reference: ReferenceCounts
     current: WindowSummary
     batches: int
     summaries: int
-    recounted: int
-    start: datetime | None
 
 
 #: Windows of at least this many rows are read from stored summaries unless the service says otherwise.
@@ -126,7 +126,6 @@ class StoredWindows:
             missing = await uncounted_batches(uow, monitor, counts, since=start, until=None)
             if not missing:
                 total = await uow.summaries.window_total(monitor.tenant_id, monitor.id, counts.summary, since=since)
-        recounted = 0
         if missing:
             async with self._uow_factory() as uow:
                 await uow.monitors.lock(monitor.tenant_id, monitor.id)
@@ -134,14 +133,8 @@ class StoredWindows:
                 recounted = await count_uncounted(uow, monitor, counts, since=start, until=None)
                 total = await uow.summaries.window_total(monitor.tenant_id, monitor.id, counts.summary, since=since)
                 await uow.commit()
-        return SummaryWindow(
-            reference=counts,
-            current=total.summary,
-            batches=total.batches,
-            summaries=total.summaries,
-            recounted=recounted,
-            start=total.start,
-        )
+            log.info("batches_counted_for_run", monitor_id=str(monitor.id), batches=recounted)
+        return SummaryWindow(counts, total.summary, total.batches, total.summaries)
 
     @staticmethod
     async def _uncounted_since(

@@ -107,8 +107,6 @@ class SummaryRecorder:
         The caller stores the batch meanwhile (the two overlap on two cores), then stages the summary
         with :meth:`finish_batch` in the batch's transaction.
         """
-        if monitor.source is not None:
-            return None
         counts = await self.counts(uow, monitor)
         if counts is None or not set(counts.summary.layout.names) <= set(table.column_names):
             return None  # no reference counts yet, or features changed since the version: a run recounts

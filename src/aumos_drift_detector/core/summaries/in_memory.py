@@ -73,7 +73,6 @@ class InMemorySummaryRepository:
             summary=merge_all(reference.layout, [item.summary for item in found]),
             summaries=len(found),
             batches=sum(item.batches for item in found),
-            start=min((item.period_start for item in found), default=None),
         )
 
     async def window_rows(self, tenant_id: str, monitor_id: uuid.UUID, version: int, *, since: datetime | None) -> int:

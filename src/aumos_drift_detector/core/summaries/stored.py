@@ -116,13 +116,11 @@ class WindowTotal:
         summary: Their counts added up, on the reference's layout.
         summaries: How many were added.
         batches: Observation batches they count.
-        start: The start of the oldest one's period (a roll-up is read whole), if any.
     """
 
     summary: WindowSummary
     summaries: int
     batches: int
-    start: datetime | None
 
 
 def floor_to(moment: datetime, period: timedelta) -> datetime:
