@@ -83,6 +83,7 @@ class Settings(BaseSettings):
     outbox_retention_days: int = Field(default=7, ge=1)
     summary_retention_days: int = Field(default=400, ge=1)
     summary_min_rows: int = Field(default=100_000, ge=1)
+    reference_exact_rows: int = Field(default=200_000, ge=0)
     summary_rollup_interval_seconds: float = Field(default=300.0, gt=0)
     scheduler_enabled: bool = True
     scheduler_interval_seconds: float = Field(default=10.0, gt=0)

@@ -113,7 +113,12 @@ class Container:
                 observation_retention=timedelta(days=self.settings.observation_retention_days),
             ),
             datasets=DatasetService(
-                self.unit_of_work, self.clock, ArrowIpcTableWriter, telemetry=self.telemetry, samples=ArrowSampleCodec()
+                self.unit_of_work,
+                self.clock,
+                ArrowIpcTableWriter,
+                telemetry=self.telemetry,
+                samples=ArrowSampleCodec(),
+                exact_rows=self.settings.reference_exact_rows,
             ),
             runs=RunService(
                 self.unit_of_work,
@@ -123,6 +128,7 @@ class Container:
                 samples=ArrowSampleCodec(),
                 sources=self.sources,
                 summary_min_rows=self.settings.summary_min_rows,
+                reference_exact_rows=self.settings.reference_exact_rows,
             ),
             detections=DetectionQueries(self.unit_of_work),
             concept=concept,

@@ -37,10 +37,13 @@ from aumos_drift_detector.core.errors import ValidationError
 from aumos_drift_detector.core.ingest.model import ReferenceDataset, Upload
 from aumos_drift_detector.core.ingest.ports import TableWriterFactory
 from aumos_drift_detector.core.ingest.service import DatasetService
+from aumos_drift_detector.core.ingest.summary_recording import stored_reference
 from aumos_drift_detector.core.monitors.calendar import Calendar
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.monitors.service import MonitorDraft, MonitorService
 from aumos_drift_detector.core.principal import Principal, Role
+from aumos_drift_detector.core.statistical import ReferenceProfile
+from aumos_drift_detector.core.summaries.stored import ReferenceCounts
 from aumos_drift_detector.core.unit_of_work_in_memory import InMemoryStorage
 
 log = structlog.get_logger(__name__)
@@ -87,12 +90,15 @@ class Replay:
         self._progress_every = progress_every
         self.storage = InMemoryStorage()
 
-    async def run(self, reference: Upload | ReferenceDataset, periods: Sequence[Period]) -> BacktestReport:
+    async def run(
+        self, reference: Upload | ReferenceDataset, periods: Sequence[Period], *, counts: ReferenceCounts | None = None
+    ) -> BacktestReport:
         """Replay the periods against the reference and report what the service decided.
 
         Args:
             reference: Reference rows to upload, or a reference profile the service already stored.
             periods: The periods, oldest first, each with the rows received in it.
+            counts: The stored counts of ``reference`` (a counted reference is checked from them).
 
         Raises:
             ValidationError: No periods, or rows the service refuses (a missing feature column...).
@@ -103,7 +109,7 @@ class Replay:
         uow = self.storage.unit_of_work
         monitor = await MonitorService(uow, clock, self._calendar).create(self._principal, self._draft)
         datasets = DatasetService(uow, clock, self._table_writer)
-        await self._store_reference(datasets, monitor, reference)
+        await self._store_reference(datasets, monitor, reference, counts)
         runs = RunService(uow, clock, DetectionOutcomeHandler(clock), self._calendar)
         for index, period in enumerate(periods, start=1):
             await self._ingest(datasets, clock, monitor, period)
@@ -116,14 +122,22 @@ class Replay:
         return read_report(self.storage, monitor, periods, every=format_period(self._every), checks_per_year=rate)
 
     async def _store_reference(
-        self, datasets: DatasetService, monitor: Monitor, reference: Upload | ReferenceDataset
+        self,
+        datasets: DatasetService,
+        monitor: Monitor,
+        reference: Upload | ReferenceDataset,
+        counts: ReferenceCounts | None,
     ) -> None:
         if isinstance(reference, Upload):
             await datasets.replace_reference(self._principal, monitor.id, reference)
             return
         stored = dataclasses.replace(reference, id=uuid.uuid4(), tenant_id=monitor.tenant_id, monitor_id=monitor.id)
+        # a counted reference is checked from its counts; an exact one's are left out, so no batch is counted
+        kept = counts if counts is not None and ReferenceProfile.from_bytes(reference.profile).counted else None
         async with self.storage.unit_of_work() as uow:
             await uow.references.add(stored)
+            if kept is not None:
+                await uow.summaries.add(stored_reference(monitor.tenant_id, monitor.id, kept, stored.created_at))
             await uow.commit()
 
     async def _ingest(self, datasets: DatasetService, clock: FixedClock, monitor: Monitor, period: Period) -> None:

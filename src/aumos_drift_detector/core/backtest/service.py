@@ -30,6 +30,7 @@ from aumos_drift_detector.core.monitors.calendar import Calendar
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.monitors.service import MonitorDraft
 from aumos_drift_detector.core.principal import Principal, Role
+from aumos_drift_detector.core.summaries.stored import ReferenceCounts
 from aumos_drift_detector.core.unit_of_work import UnitOfWorkFactory
 
 #: Most periods one backtest replays.
@@ -122,7 +123,7 @@ class BacktestService:
         principal.require(Role.VIEWER)
         if request.since is not None and request.until is not None and request.until <= request.since:
             raise ValidationError("until: must be later than since", details={"field": "until"})
-        monitor, reference, batches = await self._history(principal.tenant_id, monitor_id, request)
+        monitor, reference, counts, batches = await self._history(principal.tenant_id, monitor_id, request)
         periods = _periods(batches, request, max_periods=self._max_periods)
         replay = Replay(
             draft_of(monitor),
@@ -131,17 +132,18 @@ class BacktestService:
             table_writer=self._table_writer,
             tenant_id=monitor.tenant_id,
         )
-        return await replay.run(reference, periods)
+        return await replay.run(reference, periods, counts=counts)
 
     async def _history(
         self, tenant_id: str, monitor_id: uuid.UUID, request: BacktestRequest
-    ) -> tuple[Monitor, ReferenceDataset, list[ReceivedBatch]]:
+    ) -> tuple[Monitor, ReferenceDataset, ReferenceCounts | None, list[ReceivedBatch]]:
         since, until = request.since, request.until
         async with self._uow_factory() as uow:
             monitor = await uow.monitors.get(tenant_id, monitor_id)
             reference = await uow.references.latest(tenant_id, monitor_id)
             if reference is None:
                 raise _no_reference(monitor)
+            counts = await uow.summaries.reference(tenant_id, monitor_id, reference.version)
             rows = await uow.observations.received_rows(tenant_id, monitor_id, since=since, until=until)
             if rows > self._max_rows:
                 raise ValidationError(
@@ -153,7 +155,7 @@ class BacktestService:
             batches = await uow.observations.received_batches(
                 tenant_id, monitor_id, columns=columns, since=since, until=until
             )
-        return monitor, reference, batches
+        return monitor, reference, counts, batches
 
 
 def _no_reference(monitor: Monitor) -> ConflictError:

@@ -14,6 +14,7 @@ import structlog
 from aumos_drift_detector.core.clock import Clock
 from aumos_drift_detector.core.decisions.judge import judge_detection
 from aumos_drift_detector.core.decisions.rate import checks_per_year
+from aumos_drift_detector.core.detections.counted_reference import check_rows
 from aumos_drift_detector.core.detections.evaluation import evaluate_check, statistical_detection
 from aumos_drift_detector.core.detections.model import (
     DetectionStatus,
@@ -34,6 +35,7 @@ from aumos_drift_detector.core.detections.stored_window import (
 )
 from aumos_drift_detector.core.errors import ConflictError, InsufficientDataError, ValidationError
 from aumos_drift_detector.core.ingest.model import ObservationWindow, ReferenceDataset
+from aumos_drift_detector.core.ingest.reference_profiling import DEFAULT_EXACT_ROWS
 from aumos_drift_detector.core.ingest.rolling import RollingReferences, RollingShortfall, is_current
 from aumos_drift_detector.core.ingest.samples import SampleCodec
 from aumos_drift_detector.core.monitors.calendar import Calendar
@@ -82,6 +84,8 @@ class RunService:
             live instead of loading stored observations; without it, such runs fail.
         summary_min_rows: Windows of at least this many rows are read from stored summaries
             (:mod:`.stored_window`) instead of rows.
+        reference_exact_rows: Rolling reference versions of more rows keep counts instead of values
+            (:mod:`~aumos_drift_detector.core.ingest.reference_profiling`).
 
     A monitor with a ``reference_window`` gets its rolling reference refreshed first, when due
     (:mod:`~aumos_drift_detector.core.ingest.rolling`).
@@ -97,6 +101,7 @@ class RunService:
         samples: SampleCodec | None = None,
         sources: SourceOpener | None = None,
         summary_min_rows: int = DEFAULT_SUMMARY_MIN_ROWS,
+        reference_exact_rows: int | None = DEFAULT_EXACT_ROWS,
     ) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
@@ -104,7 +109,7 @@ class RunService:
         self._calendar = calendar
         self._samples = samples
         self._sources = sources
-        self._rolling = RollingReferences(uow_factory, clock, samples)
+        self._rolling = RollingReferences(uow_factory, clock, samples, exact_rows=reference_exact_rows)
         self._stored = StoredWindows(uow_factory, min_rows=summary_min_rows)
 
     async def run_now(self, principal: Principal, monitor_id: uuid.UUID) -> StatisticalDetection:
@@ -230,7 +235,9 @@ class RunService:
         summary: StatisticalSummary,
     ) -> StatisticalDetection:
         """A check of the monitor's source, counted where the data lives (:mod:`.source_run`)."""
-        found = await check_source(monitor, reference, self._sources)
+        counted = ReferenceProfile.from_bytes(reference.profile).counted
+        counts = await self._stored.reference(monitor, reference.version) if counted else None
+        found = await check_source(monitor, reference, self._sources, counts)
         engine = monitor.source.engine if monitor.source is not None else None
         summary = summary.model_copy(update={"current_rows": found.rows, "source": engine})
         return self._detection(monitor, trigger, started, summary, found.status, found.error, found.result)
@@ -243,10 +250,15 @@ class RunService:
         summary = counted_summary(monitor, counted)
         return self._detection(monitor, trigger, started, summary, found.status, found.error, found.result)
 
-    @staticmethod
-    async def _evaluate(monitor: Monitor, reference: ReferenceDataset, window: ObservationWindow) -> DatasetDriftResult:
+    async def _evaluate(
+        self, monitor: Monitor, reference: ReferenceDataset, window: ObservationWindow
+    ) -> DatasetDriftResult:
+        """The features' check of the window's rows: exact, or from counts against a counted reference."""
         profile = ReferenceProfile.from_bytes(reference.profile)
         table = window.table.select(monitor.feature_names) if monitor.embedding_names else window.table
+        if profile.counted:
+            counts = await self._stored.reference(monitor, reference.version)
+            return await asyncio.to_thread(check_rows, monitor, counts, table)
         return await asyncio.to_thread(evaluate_check, monitor, profile, table)
 
     async def store(

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import structlog
 
+from aumos_drift_detector.core.detections.counted_reference import monitor_counts
 from aumos_drift_detector.core.detections.model import DetectionStatus
 from aumos_drift_detector.core.detections.summary_check import evaluate_summaries, monitor_layout, profile_facts
 from aumos_drift_detector.core.errors import InsufficientDataError, ValidationError
@@ -23,7 +24,7 @@ from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.monitors.source import SourceOpener, SourceOption
 from aumos_drift_detector.core.statistical import DatasetDriftResult, ReferenceProfile
 from aumos_drift_detector.core.summaries.layout_builder import reference_summary
-from aumos_drift_detector.core.summaries.stored import ReferenceFacts
+from aumos_drift_detector.core.summaries.stored import ReferenceCounts, ReferenceFacts
 from aumos_drift_detector.core.summaries.window_summary import WindowSummary
 
 log = structlog.get_logger(__name__)
@@ -47,22 +48,35 @@ class SourceOutcome:
 
 
 def _count(
-    opener: SourceOpener, option: SourceOption, monitor: Monitor, profile: ReferenceProfile
+    opener: SourceOpener,
+    option: SourceOption,
+    monitor: Monitor,
+    profile: ReferenceProfile,
+    stored: WindowSummary | None,
 ) -> tuple[WindowSummary, WindowSummary]:
+    if stored is not None:  # a counted reference: its stored counts fix the bins
+        return stored, opener.open(option).count(stored.layout)
     layout = monitor_layout(monitor, profile)
     current = opener.open(option).count(layout)
     return reference_summary(profile, layout), current
 
 
-async def check_source(monitor: Monitor, reference: ReferenceDataset, opener: SourceOpener | None) -> SourceOutcome:
-    """Count the monitor's source into the reference's bins and check its features from the counts."""
+async def check_source(
+    monitor: Monitor, reference: ReferenceDataset, opener: SourceOpener | None, counts: ReferenceCounts | None = None
+) -> SourceOutcome:
+    """Count the monitor's source into the reference's bins and check its features from the counts.
+
+    ``counts`` are the stored counts of a counted reference (:mod:`.counted_reference`); an exact
+    reference is counted from its profile.
+    """
     option = monitor.source
     if option is None or opener is None:
         return SourceOutcome(DetectionStatus.FAILED, error="this service cannot read monitor sources")
     started = time.perf_counter()
     try:
         profile = ReferenceProfile.from_bytes(reference.profile)
-        reference_counts, current = await asyncio.to_thread(_count, opener, option, monitor, profile)
+        stored = monitor_counts(monitor, counts) if counts is not None else None
+        reference_counts, current = await asyncio.to_thread(_count, opener, option, monitor, profile, stored)
     except ValidationError as exc:
         return SourceOutcome(DetectionStatus.FAILED, error=f"source {option.engine}: {exc.message}")
     log.info(

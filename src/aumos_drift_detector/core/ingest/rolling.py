@@ -10,8 +10,10 @@ Building reads the window outside any transaction; storing locks the monitor's r
 decision does, and stores nothing if a concurrent run stored a current version meanwhile, so racing
 runs of one refresh period store one version (and each uses it).
 
-Window summaries are not stored yet: the profile is rebuilt from the raw batches, which the
-observation retention keeps (``docs/references.md``).
+The profile is built from the raw batches, which the observation retention keeps
+(``docs/references.md``). A window of more rows than the service keeps values of
+(:mod:`.reference_profiling`) gives a counted version, counted on the bins of the version before it
+when they describe the same features, so the summaries already stored on them stay comparable.
 """
 
 from __future__ import annotations
@@ -34,14 +36,17 @@ from aumos_drift_detector.core.ingest.model import (
     ReferenceInfo,
     SourceWindow,
 )
+from aumos_drift_detector.core.ingest.reference_profiling import DEFAULT_EXACT_ROWS, BuiltReference, build_reference
 from aumos_drift_detector.core.ingest.samples import SampleCodec, reference_sample_writer
 from aumos_drift_detector.core.ingest.segment_profiles import segment_payload
 from aumos_drift_detector.core.ingest.service import feature_specs, segment_builder
+from aumos_drift_detector.core.ingest.summary_recording import stored_reference
 from aumos_drift_detector.core.ingest.tee import tee
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.monitors.reference_window import ReferenceWindow
 from aumos_drift_detector.core.statistical.profile_builder import ProfileBuilder
-from aumos_drift_detector.core.unit_of_work import UnitOfWorkFactory
+from aumos_drift_detector.core.summaries.layout import SummaryLayout
+from aumos_drift_detector.core.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)
 
@@ -93,12 +98,21 @@ class RollingReferences:
         uow_factory: Makes the units of work.
         clock: The time source.
         samples: Keeps a row sample with each version, as uploads do; none kept without it.
+        exact_rows: Versions of more rows keep counts instead of values; ``None``: values always.
     """
 
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, samples: SampleCodec | None = None) -> None:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        clock: Clock,
+        samples: SampleCodec | None = None,
+        *,
+        exact_rows: int | None = DEFAULT_EXACT_ROWS,
+    ) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
         self._samples = samples
+        self._exact_rows = exact_rows
 
     async def refresh(self, monitor: Monitor, now: datetime) -> ReferenceDataset | RollingShortfall:
         """The monitor's rolling reference for a run at ``now``: built and stored, or a current one stored meanwhile.
@@ -116,10 +130,12 @@ class RollingReferences:
             batches = await uow.observations.received_batches(
                 monitor.tenant_id, monitor.id, columns=columns, since=window.start, until=window.end
             )
+            bins = await self._earlier_bins(uow, monitor)
         rows = sum(batch.table.num_rows for batch in batches)
         if rows < option.min_rows:
             return _shortfall(option, window, rows)
-        profile, sample, segments = await asyncio.to_thread(self._profile, monitor, columns, batches)
+        made, sample, segments = await asyncio.to_thread(self._profile, monitor, columns, batches, rows, bins)
+        profile = made.payload
         built = ReferenceDataset(
             id=uuid.uuid4(),
             tenant_id=monitor.tenant_id,
@@ -136,11 +152,25 @@ class RollingReferences:
             window=window,
             segments=segments,
         )
-        return await self._store(monitor, built)
+        return await self._store(monitor, built, made)
+
+    @staticmethod
+    async def _earlier_bins(uow: UnitOfWork, monitor: Monitor) -> SummaryLayout | None:
+        """The layout of the newest version's stored counts, if any: a counted new version reuses it."""
+        latest = await uow.references.latest_version(monitor.tenant_id, monitor.id)
+        if latest is None:
+            return None
+        counts = await uow.summaries.reference(monitor.tenant_id, monitor.id, latest)
+        return None if counts is None else counts.summary.layout
 
     def _profile(
-        self, monitor: Monitor, columns: Sequence[str], batches: Sequence[ReceivedBatch]
-    ) -> tuple[bytes, bytes | None, bytes | None]:
+        self,
+        monitor: Monitor,
+        columns: Sequence[str],
+        batches: Sequence[ReceivedBatch],
+        rows: int,
+        bins: SummaryLayout | None,
+    ) -> tuple[BuiltReference, bytes | None, bytes | None]:
         """The profile, row sample and segment profiles of the batches (blocking)."""
         builder = ProfileBuilder(feature_specs(monitor))
         sampler = reference_sample_writer(self._samples, monitor)
@@ -150,9 +180,9 @@ class RollingReferences:
             for batch in batches:
                 consumer.add(batch.table)
         sample = sampler.finish() if sampler is not None else None
-        return builder.payload(), sample, segment_payload(segmenter)
+        return build_reference(builder, rows, self._exact_rows, bins), sample, segment_payload(segmenter)
 
-    async def _store(self, monitor: Monitor, built: ReferenceDataset) -> ReferenceDataset:
+    async def _store(self, monitor: Monitor, built: ReferenceDataset, made: BuiltReference) -> ReferenceDataset:
         """Store ``built`` as the next version unless a concurrent run stored a current one (then read that)."""
         async with self._uow_factory() as uow:
             await uow.monitors.lock(monitor.tenant_id, monitor.id)
@@ -161,6 +191,9 @@ class RollingReferences:
             if not stored_meanwhile:
                 reference = dataclasses.replace(built, version=(latest.version if latest else 0) + 1)
                 await uow.references.add(reference)
+                counts = made.numbered(reference.version)
+                if counts is not None:
+                    await uow.summaries.add(stored_reference(monitor.tenant_id, monitor.id, counts, built.created_at))
                 await uow.commit()
         if latest is not None and stored_meanwhile:
             async with self._uow_factory() as uow:  # a concurrent run of this refresh period stored it first

@@ -18,6 +18,7 @@ from aumos_drift_detector.core.clock import Clock
 from aumos_drift_detector.core.errors import ConflictError, NotFoundError, ValidationError
 from aumos_drift_detector.core.ingest.model import IngestResult, ReferenceDataset
 from aumos_drift_detector.core.ingest.ports import TableWriterFactory
+from aumos_drift_detector.core.ingest.reference_profiling import DEFAULT_EXACT_ROWS, BuiltReference, build_reference
 from aumos_drift_detector.core.ingest.samples import SampleCodec, reference_sample_writer
 from aumos_drift_detector.core.ingest.segment_profiles import SegmentProfileBuilder, segment_payload
 from aumos_drift_detector.core.ingest.summary_recording import SummaryRecorder, reference_counts, stored_reference
@@ -29,6 +30,7 @@ from aumos_drift_detector.core.observability.ports import DriftTelemetry, NoTele
 from aumos_drift_detector.core.principal import Principal, Role
 from aumos_drift_detector.core.statistical import FeatureSpec, ReferenceProfile
 from aumos_drift_detector.core.statistical.profile_builder import ProfileBuilder
+from aumos_drift_detector.core.summaries.stored import ReferenceCounts
 from aumos_drift_detector.core.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)
@@ -137,6 +139,8 @@ class DatasetService:
         telemetry: Told about the rows each batch adds (metrics); nobody by default.
         samples: Keeps a row sample with each reference version, for the multivariate tests; none
             kept without it.
+        exact_rows: References of more rows keep counts on reference-quantile bins instead of their
+            values (:mod:`.reference_profiling`); ``None``: every reference keeps its values.
     """
 
     def __init__(
@@ -147,8 +151,10 @@ class DatasetService:
         *,
         telemetry: DriftTelemetry | None = None,
         samples: SampleCodec | None = None,
+        exact_rows: int | None = DEFAULT_EXACT_ROWS,
     ) -> None:
         self._uow_factory = uow_factory
+        self._exact_rows = exact_rows
         self._clock = clock
         self._table_writer = table_writer
         self._telemetry: DriftTelemetry = telemetry or NoTelemetry()
@@ -173,9 +179,14 @@ class DatasetService:
         principal.require(Role.OPERATOR)
         monitor = await self._monitor(principal, monitor_id)
         _refuse_upload_while_rolling(monitor)
-        scanned, payload, sample, segments = await self._read_reference(monitor, upload)
-        # the reference's counts (the bins of its summaries) are computed while the profile is being stored
-        counting = asyncio.ensure_future(asyncio.to_thread(reference_counts, ReferenceProfile.from_bytes(payload), 0))
+        scanned, built, sample, segments = await self._read_reference(monitor, upload)
+        payload = built.payload
+        # an exact reference's counts (the bins of its summaries) are computed while its profile is stored
+        counting = asyncio.ensure_future(
+            asyncio.to_thread(reference_counts, ReferenceProfile.from_bytes(payload), 0)
+            if built.counts is None
+            else _done(built.counts)
+        )
         try:
             async with self._uow_factory() as uow:
                 await uow.monitors.lock(principal.tenant_id, monitor_id)
@@ -192,12 +203,18 @@ class DatasetService:
                 await uow.commit()
         finally:
             counting.cancel()  # nothing to stop when it was awaited
-        log.info("reference_stored", monitor_id=str(monitor_id), version=reference.version, rows=scanned.rows)
+        log.info(
+            "reference_stored",
+            monitor_id=str(monitor_id),
+            version=reference.version,
+            rows=scanned.rows,
+            kept="counts" if built.counts is not None else "values",
+        )
         return reference
 
     async def _read_reference(
         self, monitor: Monitor, upload: UploadedTable
-    ) -> tuple[ScannedTable, bytes, bytes | None, bytes | None]:
+    ) -> tuple[ScannedTable, BuiltReference, bytes | None, bytes | None]:
         """Read an upload once into its profile, its row sample and its segment profiles (those the monitor keeps)."""
         builder = ProfileBuilder(feature_specs(monitor))
         sampler = reference_sample_writer(self._samples, monitor)
@@ -206,9 +223,9 @@ class DatasetService:
         if scanned.rows == 0:
             raise ValidationError("reference: the upload has no rows", details={"rows": 0})
         check_columns(scanned.columns, monitor, what="reference")
-        payload = await asyncio.to_thread(builder.payload)  # hundreds of MB for a large reference
+        built = await asyncio.to_thread(build_reference, builder, scanned.rows, self._exact_rows)
         sample = await asyncio.to_thread(sampler.finish) if sampler is not None else None
-        return scanned, payload, sample, await asyncio.to_thread(segment_payload, segmenter)
+        return scanned, built, sample, await asyncio.to_thread(segment_payload, segmenter)
 
     async def current_reference(self, principal: Principal, monitor_id: uuid.UUID) -> ReferenceDataset:
         """The newest reference version (viewer)."""
@@ -288,6 +305,10 @@ class DatasetService:
         finally:
             await self._summaries.finish_batch(uow, counting, stored=added)
         return added
+
+
+async def _done(counts: ReferenceCounts) -> ReferenceCounts:
+    return counts
 
 
 def _result(upload: UploadedTable, ignored: tuple[str, ...], *, accepted: int) -> IngestResult:

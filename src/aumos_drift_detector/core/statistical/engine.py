@@ -91,6 +91,11 @@ def _plan(profile: ReferenceProfile, features: Iterable[FeatureSpec | str] | Non
             )
         if spec.name not in present:
             raise ValidationError(f"current data has no column {spec.name!r}", details={"column": spec.name})
+        if isinstance(reference, NumericalProfile) and reference.counted:
+            raise ValidationError(
+                f"feature {spec.name!r}: the reference kept counts, not values; check it from counts",
+                details={"feature": spec.name},
+            )
         test = resolve_test(spec.test or reference.test, kind=reference.kind, feature=spec.name)
         threshold = spec.threshold if spec.threshold is not None else (
             reference.threshold if spec.test in (None, reference.test) else test.default_threshold

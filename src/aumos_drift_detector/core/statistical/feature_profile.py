@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -36,6 +36,8 @@ class NumericalProfile:
         n_distinct: Distinct non-missing values.
         summary: ``mean``, ``std``, ``min``, ``p25``, ``median``, ``p75``, ``max`` of the finite values,
             and ``population_std`` (``ddof=0``), the scale of Wasserstein and energy distance.
+        counted: Whether the values were let go once counted (a large reference keeps its counts on
+            reference-quantile bins instead, stored with its summaries); ``sorted_values`` is then empty.
     """
 
     name: str
@@ -51,6 +53,7 @@ class NumericalProfile:
     n_pos_inf: int
     n_distinct: int
     summary: dict[str, float] = field(default_factory=dict)
+    counted: bool = False
 
     @property
     def kind(self) -> FeatureKind:
@@ -60,7 +63,13 @@ class NumericalProfile:
     @property
     def n_values(self) -> int:
         """Non-missing reference values."""
-        return int(self.sorted_values.size)
+        return self.n_total - self.n_missing if self.counted else int(self.sorted_values.size)
+
+    def without_values(self) -> NumericalProfile:
+        """This profile with its values let go (:attr:`counted`): what is stored of a large reference."""
+        empty = np.zeros(0, dtype=np.float64)
+        empty.setflags(write=False)
+        return replace(self, sorted_values=empty, counted=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -227,6 +227,16 @@ class ReferenceProfile:
         return cls(tuple(builder.features()), min_samples)
 
     @property
+    def counted(self) -> bool:
+        """Whether a numerical feature let its values go once counted (the check then runs on counts)."""
+        return any(isinstance(item, NumericalProfile) and item.counted for item in self.features)
+
+    def without_values(self) -> ReferenceProfile:
+        """This profile with every numerical feature's values let go: the stored form of a large reference."""
+        kept = tuple(item.without_values() if isinstance(item, NumericalProfile) else item for item in self.features)
+        return ReferenceProfile(kept, self.min_samples)
+
+    @property
     def names(self) -> tuple[str, ...]:
         """Feature names in configuration order."""
         return tuple(item.name for item in self.features)

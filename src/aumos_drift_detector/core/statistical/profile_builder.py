@@ -35,6 +35,7 @@ from aumos_drift_detector.core.statistical.feature_profile import FeatureProfile
 from aumos_drift_detector.core.statistical.features import FeatureSpec
 from aumos_drift_detector.core.statistical.kernels import DEFAULT_BINS
 from aumos_drift_detector.core.statistical.profile import (
+    ReferenceProfile,
     categorical_profile,
     check_settings,
     numerical_profile,
@@ -223,6 +224,10 @@ class ProfileBuilder:
     def payload(self) -> bytes:
         """The profile of the batches taken, serialised (see :mod:`.profile_format`)."""
         return dump_features(self._min_samples, self.features())
+
+    def profile(self) -> ReferenceProfile:
+        """The profile of the batches taken, in memory (it holds every sorted value until let go)."""
+        return ReferenceProfile(tuple(self.features()), self._min_samples)
 
     def _profile(self, column: _Column, values: FloatArray | None, n_missing: int) -> FeatureProfile:
         if values is None:

@@ -12,8 +12,9 @@ Layout (all integers little-endian)::
 
 The header holds ``min_samples`` and one object per feature with its ``name``, ``kind``, ``test``,
 ``threshold``, ``weight``, ``n_total`` and ``n_missing``; numerical features add ``n_neg_inf``,
-``n_pos_inf``, ``n_distinct``, ``bins``, ``summary`` and the array descriptors ``sorted_values`` and
-``edges``; categorical and binary features add ``labels`` (strings) and the descriptor ``counts``.
+``n_pos_inf``, ``n_distinct``, ``bins``, ``summary``, the array descriptors ``sorted_values`` and
+``edges``, and ``counted: true`` when the values were let go (``sorted_values`` then holds none);
+categorical and binary features add ``labels`` (strings) and the descriptor ``counts``.
 An array descriptor is ``{"dtype": "<f8" | "<i8", "offset": o, "count": n}`` with ``o`` relative
 to ``D``. Nothing is pickled: reading parses JSON and maps the arrays with ``numpy.frombuffer``
 (no copy; the arrays are read-only).
@@ -90,6 +91,8 @@ def _feature_header(item: FeatureProfile, data: _DataSection) -> dict[str, Any]:
             edges=data.add(item.edges, "<f8"),
             bins=item.bins,
         )
+        if item.counted:
+            header["counted"] = True
     else:
         header.update(labels=list(item.labels), counts=data.add(item.counts, "<i8"))
     return header
@@ -146,6 +149,7 @@ def _feature(payload: bytes, start: int, header: dict[str, Any]) -> FeatureProfi
             n_neg_inf=int(header["n_neg_inf"]), n_pos_inf=int(header["n_pos_inf"]),
             n_distinct=int(header["n_distinct"]),
             summary={str(key): float(value) for key, value in header["summary"].items()},
+            counted=bool(header.get("counted", False)),
         )  # fmt: skip
     labels = tuple(str(label) for label in header["labels"])
     counts = _array(payload, start, header["counts"], name).astype(np.int64, copy=False)

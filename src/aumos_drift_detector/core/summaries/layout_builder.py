@@ -91,6 +91,7 @@ def layout_from_profile(
     Returns:
         The layout.
     """
+    _refuse_counted(profile)
     features: list[FeatureBins] = []
     for item in profile.features:
         if isinstance(item, NumericalProfile):
@@ -98,6 +99,15 @@ def layout_from_profile(
         else:
             features.append(CategoricalBins(item.name, top_labels(item.labels, item.counts, max_categories)))
     return SummaryLayout(tuple(features))
+
+
+def _refuse_counted(profile: ReferenceProfile) -> None:
+    """A profile that let its values go has its counts stored already; its bins cannot be fixed again."""
+    if profile.counted:
+        raise ValidationError(
+            "the reference kept counts on its bins instead of values; its stored counts are the only ones",
+            details={"problem": "counted_reference"},
+        )
 
 
 def _reference_counts(item: NumericalProfile | CategoricalProfile, bins: FeatureBins) -> FeatureCounts:
@@ -122,6 +132,7 @@ def reference_summary(profile: ReferenceProfile, layout: SummaryLayout) -> Windo
     Raises:
         ValidationError: A layout that does not describe this profile's features.
     """
+    _refuse_counted(profile)
     features = tuple(_reference_counts(profile.feature(bins.name), bins) for bins in layout.features)
     rows = max((item.n_total for item in profile.features), default=0)
     return WindowSummary(layout, features, rows)

@@ -123,6 +123,16 @@ class WindowSummary:
         """
         return self.features[self.layout.index(name)]
 
+    def select(self, names: Sequence[str]) -> WindowSummary:
+        """The counts of ``names`` only, in that order, on the layout of their bins alone.
+
+        Raises:
+            ValidationError: If the layout has no such feature.
+        """
+        indexes = [self.layout.index(name) for name in names]
+        layout = SummaryLayout(tuple(self.layout.features[index] for index in indexes))
+        return WindowSummary(layout, tuple(self.features[index] for index in indexes), self.rows)
+
 
 def _feature_of(bins: NumericBins | CategoricalBins, counts: CountArray, extra: Moments | int) -> FeatureCounts:
     if isinstance(bins, NumericBins) and isinstance(extra, Moments):
