@@ -100,3 +100,57 @@ async def test_a_large_window_is_read_from_summaries_rolled_up_and_recounted_for
     again = await _run(client, admin, url)
     assert (again["summary"]["reference_version"], again["summary"]["current_rows"]) == (2, 1800)
     assert await _kinds(container) == {"reference": 2, "hour": 1, "batch": 3}  # recounted on version 2's bins
+
+
+async def _segments(container: Container) -> dict[tuple[str, str], int]:
+    engine = create_engine(container.settings.database_url)
+    try:
+        async with engine.connect() as connection:
+            columns = (WindowSummaryRow.segment, WindowSummaryRow.kind)
+            query = select(*columns, func.count()).where(WindowSummaryRow.segment != "").group_by(*columns)
+            return {(segment, kind): int(count) for segment, kind, count in (await connection.execute(query)).all()}
+    finally:
+        await engine.dispose()
+
+
+async def test_a_segmented_monitor_checks_each_segment_from_its_own_summaries(service: Service) -> None:
+    client, container, clock = service
+    admin = auth(container.settings)
+    body = {
+        **MINIMAL_MONITOR,
+        "window": {"last_rows": None, "last_seconds": 86_400, "min_rows": 100},
+        "segments": {"by": ["region"], "min_rows": 30},
+    }
+    created = await client.post("/api/v1/monitors", json=body, headers=admin)
+    assert created.status_code == 201, created.text
+    url = f"/api/v1/monitors/{created.json()['id']}"
+    reference = churn_rows(np.random.default_rng(1), 3000) | {"region": ["north", "south"] * 1500}
+    await _send(client, admin, url, reference, "reference")
+    part = churn_rows(np.random.default_rng(3), 1200) | {"region": ["north", "south"] * 600}
+    part["age"] = np.where(np.asarray(part["region"]) == "south", part["age"] + 5.0, part["age"])
+    await _send(client, admin, url, part, "observations")
+    assert await _segments(container) == {
+        ("region=north", "reference"): 1, ("region=south", "reference"): 1,
+        ("region=north", "batch"): 1, ("region=south", "batch"): 1,
+    }  # fmt: skip
+    detection = await _run(client, admin, url)
+    assert (detection["summary"]["stored_summaries"], detection["summary"]["current_rows"]) == (1, 1200)
+    segments = {item["segment"]: item for item in detection["segments"]["segments"]}
+    assert [key for key, item in segments.items() if item["is_drift"]] == ["region=south"]
+    south = next(item for item in segments["region=south"]["features"] if item["name"] == "age")
+    in_south = np.asarray(reference["region"]) == "south"
+    exact = ks_2samp(np.asarray(reference["age"])[in_south], part["age"][np.asarray(part["region"]) == "south"])
+    assert (south["statistic"], south["p_value"]) == pytest.approx((exact.statistic, exact.pvalue), rel=1e-9)
+
+    clock.set(START + timedelta(hours=2))
+    await SummaryRollup(container.unit_of_work, clock).roll_up()
+    assert await _segments(container) == {
+        ("region=north", "reference"): 1, ("region=south", "reference"): 1,
+        ("region=north", "hour"): 1, ("region=south", "hour"): 1,
+    }  # fmt: skip
+    rolled = await _run(client, admin, url)
+    south_again = next(
+        item for segment in rolled["segments"]["segments"] if segment["segment"] == "region=south"
+        for item in segment["features"] if item["name"] == "age"
+    )  # fmt: skip
+    assert south_again["p_value"] == south["p_value"]

@@ -14,7 +14,7 @@ import numpy as np
 
 from aumos_drift_detector.adapters.api.context import Services
 from aumos_drift_detector.core.clock import FixedClock
-from aumos_drift_detector.core.detections import segment_run
+from aumos_drift_detector.core.detections import segment_judging
 from aumos_drift_detector.core.detections.model import StatisticalDetection
 from aumos_drift_detector.core.events.model import EventType
 from aumos_drift_detector.core.monitors.config import WindowSpec
@@ -111,7 +111,7 @@ def test_the_p_values_of_all_segments_are_corrected_as_one_family() -> None:
     """Holm over every segment's p-value tests: its rejections are those of the closed Bonferroni tests."""
     rng = np.random.default_rng(9)
     found = [
-        segment_run._Found(
+        segment_judging._Found(
             f"country=C{index}", (500, 500), [make_feature(name, drift=False) for name in ("age", "plan")]
         )
         for index in range(5)
@@ -121,7 +121,7 @@ def test_the_p_values_of_all_segments_are_corrected_as_one_family() -> None:
         item.features = [
             feature.model_copy(update={"p_value": p}) for feature, p in zip(item.features, pair, strict=True)
         ]
-    segment_run._corrected(found)
+    segment_judging._corrected(found)
     drifted = [feature.test_drift_detected for item in found for feature in item.features]
     expected = _closed_holm(raw, 0.05)
     assert drifted == expected

@@ -19,7 +19,6 @@ from aumos_drift_detector.core.detections.summary_check import evaluate_summarie
 from aumos_drift_detector.core.monitors.config import WindowSpec
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.monitors.reference_window import ReferenceWindow
-from aumos_drift_detector.core.monitors.segments import SegmentsConfig
 from aumos_drift_detector.core.statistical import ReferenceProfile
 from aumos_drift_detector.core.summaries import count_columns, layout_from_profile, reference_summary
 from aumos_drift_detector.core.summaries.stored import SummaryKind
@@ -102,20 +101,6 @@ async def test_small_windows_and_windows_cut_by_the_row_cap_compare_rows(
         assert detection.summary is not None
         assert (detection.summary.stored_summaries, detection.summary.current_rows) == (None, rows)
         assert all(feature.details.get("binning") != "summary" for feature in detection.features)
-
-
-async def test_segmented_monitors_compare_rows_whatever_the_window(summarising: Container, clock: FixedClock) -> None:
-    services = summarising.services()
-    segments = SegmentsConfig(by=["plan_group"], min_rows=30)
-    monitor = await services.monitors.create(ADMIN, draft(window=HOUR_WINDOW, segments=segments))
-    rows = churn_rows(1, 5000) | {"plan_group": np.where(np.arange(5000) % 2 == 0, "a", "b")}
-    await services.datasets.replace_reference(ADMIN, monitor.id, upload(rows))
-    part = churn_rows(2, 1200) | {"plan_group": np.where(np.arange(1200) % 2 == 0, "a", "b")}
-    await _send(services, clock, monitor, [part])
-    detection = await services.runs.run_now(OPERATOR, monitor.id)
-    assert detection.summary is not None
-    assert detection.summary.stored_summaries is None
-    assert detection.segments is not None
 
 
 async def test_batches_stored_before_the_reference_are_counted_once_by_the_run_that_needs_them(

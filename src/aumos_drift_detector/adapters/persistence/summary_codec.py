@@ -26,7 +26,7 @@ from aumos_drift_detector.core.statistical.features import FeatureKind
 from aumos_drift_detector.core.summaries.feature_counts import FeatureCounts, NumericCounts
 from aumos_drift_detector.core.summaries.layout import CategoricalBins, FeatureBins, NumericBins, SummaryLayout
 from aumos_drift_detector.core.summaries.moments import Moments
-from aumos_drift_detector.core.summaries.stored import ReferenceFacts
+from aumos_drift_detector.core.summaries.stored import ReferenceFacts, SegmentFacts
 from aumos_drift_detector.core.summaries.window_summary import WindowSummary
 
 MAGIC: Final[bytes] = b"AWS1"
@@ -69,9 +69,14 @@ def encode_summary(summary: WindowSummary, *, with_layout: bool = False, facts: 
     }
     if facts is not None:
         header["facts"] = {"kinds": dict(facts.kinds), "min_samples": facts.min_samples}
+        if facts.segments is not None:
+            found = facts.segments
+            header["facts"]["segments"] = {"by": found.by, "rows": dict(found.rows), "skipped": dict(found.skipped)}
     parts: list[bytes] = []
     if with_layout:
         header["layout"] = True
+        if summary.layout.segment:
+            header["segment"] = summary.layout.segment
         parts.extend(
             bins.edges.astype("<f8").tobytes() for bins in summary.layout.features if isinstance(bins, NumericBins)
         )
@@ -106,7 +111,14 @@ def _layout_of(header: dict[str, Any], raw: memoryview) -> tuple[SummaryLayout, 
             offset += size * 8
         else:
             features.append(CategoricalBins(entry["name"], tuple(entry["labels"])))
-    return SummaryLayout(tuple(features)), offset
+    return SummaryLayout(tuple(features), str(header.get("segment", ""))), offset
+
+
+def _segment_facts(found: dict[str, Any] | None) -> SegmentFacts | None:
+    if found is None:
+        return None
+    rows = {str(key): int(value) for key, value in found["rows"].items()}
+    return SegmentFacts(tuple(found["by"]), rows, {str(key): str(value) for key, value in found["skipped"].items()})
 
 
 def _extra(entry: dict[str, Any]) -> Moments | int:
@@ -135,7 +147,7 @@ def decode_summary(payload: bytes, layout: SummaryLayout | None = None) -> tuple
     extras = [_extra(entry) for entry in header["features"]]
     facts = header.get("facts")
     kinds: dict[str, FeatureKind] = dict(facts["kinds"]) if facts else {}
-    found = ReferenceFacts(kinds, int(facts["min_samples"])) if facts else None
+    found = ReferenceFacts(kinds, int(facts["min_samples"]), _segment_facts(facts.get("segments"))) if facts else None
     return WindowSummary.from_flat(layout, flat, extras, int(header["rows"])), found
 
 

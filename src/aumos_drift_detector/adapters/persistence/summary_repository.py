@@ -97,6 +97,7 @@ class SqlAlchemySummaryRepository:
             monitor_id=stored.monitor_id,
             kind=stored.kind.value,
             layout=stored.fingerprint,
+            segment=stored.segment,
             batch_id=stored.batch_id,
             reference_version=stored.reference_version,
             period_start=stored.period_start,
@@ -110,17 +111,36 @@ class SqlAlchemySummaryRepository:
 
     async def reference(self, tenant_id: str, monitor_id: uuid.UUID, version: int) -> ReferenceCounts | None:
         """The counts and facts of a reference version, if stored."""
-        query = select(WindowSummaryRow.payload).where(
-            WindowSummaryRow.tenant_id == tenant_id,
-            WindowSummaryRow.monitor_id == monitor_id,
-            WindowSummaryRow.reference_version == version,
+        found = await self._references(tenant_id, monitor_id, version, WindowSummaryRow.segment == "")
+        return found.get("")
+
+    async def segment_references(
+        self, tenant_id: str, monitor_id: uuid.UUID, version: int
+    ) -> dict[str, ReferenceCounts]:
+        """The counts and facts of each segment of a reference version, by segment label."""
+        return await self._references(tenant_id, monitor_id, version, WindowSummaryRow.segment != "")
+
+    async def _references(
+        self, tenant_id: str, monitor_id: uuid.UUID, version: int, which: Any
+    ) -> dict[str, ReferenceCounts]:
+        query = (
+            select(WindowSummaryRow.segment, WindowSummaryRow.payload)
+            .where(
+                WindowSummaryRow.tenant_id == tenant_id,
+                WindowSummaryRow.monitor_id == monitor_id,
+                WindowSummaryRow.reference_version == version,
+                which,
+            )
+            .order_by(WindowSummaryRow.segment)
         )
         with storage_errors("load reference summary"):
-            payload = (await self._session.execute(query)).scalar_one_or_none()
-        if payload is None:
-            return None
-        summary, facts = await asyncio.to_thread(decode_summary, payload)
-        return None if facts is None else ReferenceCounts(version, summary, facts)
+            rows = (await self._session.execute(query)).all()
+        decoded = await asyncio.to_thread(lambda: [(segment, decode_summary(payload)) for segment, payload in rows])
+        return {
+            segment: ReferenceCounts(version, summary, facts)
+            for segment, (summary, facts) in decoded
+            if facts is not None
+        }
 
     async def window(
         self, tenant_id: str, monitor_id: uuid.UUID, reference: WindowSummary, *, since: datetime | None
@@ -154,6 +174,7 @@ class SqlAlchemySummaryRepository:
             WindowSummaryRow.tenant_id == tenant_id,
             WindowSummaryRow.monitor_id == monitor_id,
             WindowSummaryRow.reference_version == version,
+            WindowSummaryRow.segment == "",
         )
         query = select(func.coalesce(func.sum(WindowSummaryRow.rows), 0)).where(
             WindowSummaryRow.tenant_id == tenant_id,
@@ -229,7 +250,7 @@ class SqlAlchemySummaryRepository:
             select(
                 WindowSummaryRow.tenant_id, WindowSummaryRow.monitor_id, func.max(WindowSummaryRow.reference_version)
             )
-            .where(WindowSummaryRow.kind == SummaryKind.REFERENCE.value)
+            .where(WindowSummaryRow.kind == SummaryKind.REFERENCE.value, WindowSummaryRow.segment == "")
             .group_by(WindowSummaryRow.tenant_id, WindowSummaryRow.monitor_id)
             .order_by(WindowSummaryRow.tenant_id, WindowSummaryRow.monitor_id)
         )

@@ -48,3 +48,14 @@ def check_rows(monitor: Monitor, counts: ReferenceCounts, table: Any) -> Dataset
     reference = monitor_counts(monitor, counts)
     current = count_table(reference.layout, table)
     return evaluate_summaries(monitor, counts.facts, reference, current)
+
+
+def check_counts(monitor: Monitor, counts: ReferenceCounts, current: WindowSummary) -> DatasetDriftResult:
+    """Test the monitor's features of window counts on the reference's bins (blocking).
+
+    Raises:
+        ValidationError: A feature missing from the reference, or counts on other bins.
+        InsufficientDataError: A feature with too few usable values.
+    """
+    reference = monitor_counts(monitor, counts)
+    return evaluate_summaries(monitor, counts.facts, reference, current.select(monitor.feature_names))

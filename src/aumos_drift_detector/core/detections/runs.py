@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -12,8 +11,6 @@ from datetime import datetime, timedelta
 import structlog
 
 from aumos_drift_detector.core.clock import Clock
-from aumos_drift_detector.core.decisions.judge import judge_detection
-from aumos_drift_detector.core.decisions.rate import checks_per_year
 from aumos_drift_detector.core.detections.counted_reference import check_rows
 from aumos_drift_detector.core.detections.evaluation import evaluate_check, statistical_detection
 from aumos_drift_detector.core.detections.model import (
@@ -24,6 +21,8 @@ from aumos_drift_detector.core.detections.model import (
 )
 from aumos_drift_detector.core.detections.multivariate_run import multivariate_outcome
 from aumos_drift_detector.core.detections.outcome import DetectionOutcomeHandler
+from aumos_drift_detector.core.detections.recording import ScheduledSlot, record_detection
+from aumos_drift_detector.core.detections.segment_counts_run import segments_from_counts
 from aumos_drift_detector.core.detections.segment_run import segments_outcome
 from aumos_drift_detector.core.detections.source_run import check_source
 from aumos_drift_detector.core.detections.stored_window import (
@@ -43,22 +42,10 @@ from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.monitors.source import SourceOpener
 from aumos_drift_detector.core.principal import Principal, Role
 from aumos_drift_detector.core.statistical import DatasetDriftResult, ReferenceProfile
+from aumos_drift_detector.core.summaries.stored import ReferenceCounts
 from aumos_drift_detector.core.unit_of_work import UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class ScheduledSlot:
-    """The scheduler's lease on a due run, released in the run's own transaction.
-
-    Attributes:
-        owner: The scheduler instance holding the lease.
-        next_run_at: The next due time to record.
-    """
-
-    owner: str
-    next_run_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,9 +209,17 @@ class RunService:
         except ValidationError as exc:
             return self._detection(monitor, trigger, started, summary, DetectionStatus.FAILED, exc.message)
         joint = await asyncio.to_thread(multivariate_outcome, monitor, reference, window.table, self._samples)
-        segments = await asyncio.to_thread(segments_outcome, monitor, reference, window.table)
+        counts = await self._segment_counts(monitor, reference.version)
+        segments = await asyncio.to_thread(segments_outcome, monitor, reference, window.table, counts)
         detection = self._detection(monitor, trigger, started, summary, DetectionStatus.SUCCEEDED, result=result)
         return dataclasses.replace(detection, multivariate=joint, segments=segments)
+
+    async def _segment_counts(self, monitor: Monitor, version: int) -> dict[str, ReferenceCounts]:
+        """The stored counts of a reference version's segments (none for a monitor without segments)."""
+        if monitor.segments is None:
+            return {}
+        async with self._uow_factory() as uow:
+            return await uow.summaries.segment_references(monitor.tenant_id, monitor.id, version)
 
     async def _check_source(
         self,
@@ -248,7 +243,11 @@ class RunService:
         """A check of a large window from its stored summaries (:mod:`.stored_window`)."""
         found = await check_counted(monitor, counted)
         summary = counted_summary(monitor, counted)
-        return self._detection(monitor, trigger, started, summary, found.status, found.error, found.result)
+        detection = self._detection(monitor, trigger, started, summary, found.status, found.error, found.result)
+        if counted.segments is None or found.result is None:
+            return detection
+        segments = await asyncio.to_thread(segments_from_counts, monitor, counted.segments)
+        return dataclasses.replace(detection, segments=segments)
 
     async def _evaluate(
         self, monitor: Monitor, reference: ReferenceDataset, window: ObservationWindow
@@ -272,35 +271,9 @@ class RunService:
         Returns:
             The detection as decided and stored.
         """
-        async with self._uow_factory() as uow:
-            await uow.monitors.lock(monitor.tenant_id, monitor.id)
-            state = await uow.decision_states.get(monitor.tenant_id, monitor.id)
-            rate = checks_per_year(self._calendar, monitor.schedule, detection.started_at)
-            detection, state = judge_detection(monitor, detection, state, checks_per_year=rate, now=self._clock.now())
-            if state is not None:
-                await uow.decision_states.save(state)
-            await uow.detections.add(detection)
-            await self._outcome.handle(uow, monitor, detection)
-            if slot is not None:
-                await uow.monitors.finish_scheduled_run(
-                    monitor.id, owner=slot.owner, next_run_at=slot.next_run_at, last_run_at=detection.started_at
-                )
-            else:
-                await uow.monitors.record_run(monitor.tenant_id, monitor.id, last_run_at=detection.started_at)
-            await uow.commit()
-        log.log(
-            logging.WARNING if detection.status is DetectionStatus.FAILED else logging.INFO,
-            "drift_checked",
-            monitor_id=str(monitor.id),
-            detection_id=str(detection.id),
-            status=detection.status.value,
-            is_drift=detection.is_drift,
-            drift_share=round(detection.drift_share, 4),
-            severity=detection.severity.value,
-            alarm=detection.alarm,
-            error=detection.error,
+        return await record_detection(
+            self._uow_factory, self._clock, self._calendar, self._outcome, monitor, detection, slot
         )
-        return detection
 
 
 def _summary(

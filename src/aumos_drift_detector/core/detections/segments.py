@@ -56,8 +56,11 @@ class SegmentsOutcome(DomainModel):
 
     by: list[str] = Field(description="The segment columns")
     segments: list[SegmentResult] = Field(default_factory=list, description="Drifted segments first")
-    unprofiled_segments: int = Field(
-        default=0, ge=0, description="Segments of the current window without a reference profile (not tested)"
+    unprofiled_segments: int | None = Field(
+        default=0,
+        ge=0,
+        description="Segments of the current window without a reference profile (not tested); null when the window "
+        "was read from stored summaries, which count those segments' rows together, not their labels",
     )
     unprofiled_rows: int = Field(default=0, ge=0, description="Their current rows")
     skipped: str | None = Field(default=None, description="Why no segment was tested; null when they were")

@@ -4,8 +4,10 @@ A large window costs a run what its rows cost to load and sort; its summaries co
 cost to add up, whatever the number of rows (:mod:`~aumos_drift_detector.core.summaries.stored`). A run
 takes this path (:func:`reads_summaries`) when the window holds at least the service's
 ``summary_min_rows`` rows, the monitor's row cap does not cut it (every row received in the window is
-compared, so whole batches are), and no option of the monitor needs the rows themselves (segments,
-multivariate tests, a source). Smaller windows keep the exact path on raw values.
+compared, so whole batches are), and no option of the monitor needs the rows themselves (multivariate
+tests, a source). Smaller windows keep the exact path on raw values. A monitor with segments reads
+each segment's summaries too (:mod:`.segment_counts_run`) when the version's segments were counted and
+the segments' summaries add up to the window's rows; otherwise the run reads the rows.
 
 The window is the newest reference version's counts (stored at upload, or counted from its profile
 the first time a run needs them), and the batch summaries and roll-ups received in the window; batches
@@ -16,6 +18,7 @@ under the monitor's lock, and their summaries kept for the next run.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
@@ -23,7 +26,9 @@ from typing import Final
 import structlog
 
 from aumos_drift_detector.core.detections.model import StatisticalSummary
+from aumos_drift_detector.core.detections.segment_counts_run import SegmentWindows
 from aumos_drift_detector.core.detections.source_run import SourceOutcome, judge_counts
+from aumos_drift_detector.core.ingest.segment_summaries import OTHER_SEGMENTS
 from aumos_drift_detector.core.ingest.summary_backfill import count_uncounted, uncounted_batches
 from aumos_drift_detector.core.ingest.summary_recording import reference_counts, stored_reference
 from aumos_drift_detector.core.monitors.model import Monitor
@@ -44,12 +49,14 @@ class SummaryWindow:
         current: The window's rows counted on the same bins.
         batches: Observation batches counted.
         summaries: Stored summaries added up.
+        segments: The window's segments as counts, for a monitor with segments.
     """
 
     reference: ReferenceCounts
     current: WindowSummary
     batches: int
     summaries: int
+    segments: SegmentWindows | None = None
 
 
 #: Windows of at least this many rows are read from stored summaries unless the service says otherwise.
@@ -58,7 +65,7 @@ DEFAULT_SUMMARY_MIN_ROWS: Final[int] = 100_000
 
 def reads_summaries(monitor: Monitor, window_rows: int, min_rows: int) -> bool:
     """Whether a run of ``monitor`` over ``window_rows`` received rows reads stored summaries."""
-    if monitor.segments is not None or monitor.multivariate is not None or monitor.source is not None:
+    if monitor.multivariate is not None or monitor.source is not None:
         return False
     cap = monitor.window.last_rows
     return window_rows >= min_rows and (cap is None or window_rows <= cap)
@@ -93,7 +100,33 @@ class StoredWindows:
         if not reads_summaries(monitor, rows, self._min_rows):
             return None
         counts = await self.reference(monitor, info.version)
-        return await self.current(monitor, counts, since)
+        window = await self.current(monitor, counts, since)
+        if monitor.segments is None:
+            return window
+        segments = await self._segments(monitor, counts, since)
+        if segments is None or segments.rows != window.current.rows:
+            log.info("segments_read_from_rows", monitor_id=str(monitor.id), version=counts.version)
+            return None  # segments not counted with this version, or batches counted before the monitor had them
+        return dataclasses.replace(window, segments=segments)
+
+    async def _segments(
+        self, monitor: Monitor, counts: ReferenceCounts, since: datetime | None
+    ) -> SegmentWindows | None:
+        """The window's segments from their summaries, if the version's segments were counted by the same columns."""
+        facts = counts.facts.segments
+        if facts is None or list(facts.by) != monitor.segment_names:
+            return None
+        tenant = monitor.tenant_id
+        async with self._uow_factory() as uow:
+            summaries = uow.summaries
+            references = await summaries.segment_references(tenant, monitor.id, counts.version)
+            current = {
+                key: (await summaries.window_total(tenant, monitor.id, item.summary, since=since)).summary
+                for key, item in references.items()
+            }
+            other = counts.summary.for_segment(OTHER_SEGMENTS)
+            rest = await summaries.window_total(tenant, monitor.id, other, since=since)
+        return SegmentWindows(facts, references, current, rest.summary.rows)
 
     async def reference(self, monitor: Monitor, version: int) -> ReferenceCounts:
         """The counts of a reference version: stored ones, or counted from its profile now and stored.

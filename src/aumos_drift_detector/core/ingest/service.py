@@ -8,23 +8,27 @@ so a client's mistake never drops the new rows silently.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import uuid
-from collections.abc import Sequence
 
 import structlog
 
 from aumos_drift_detector.core.clock import Clock
 from aumos_drift_detector.core.errors import ConflictError, NotFoundError, ValidationError
+from aumos_drift_detector.core.ingest.column_checks import check_columns
 from aumos_drift_detector.core.ingest.model import IngestResult, ReferenceDataset
 from aumos_drift_detector.core.ingest.ports import TableWriterFactory
 from aumos_drift_detector.core.ingest.reference_profiling import DEFAULT_EXACT_ROWS, BuiltReference, build_reference
 from aumos_drift_detector.core.ingest.samples import SampleCodec, reference_sample_writer
 from aumos_drift_detector.core.ingest.segment_profiles import SegmentProfileBuilder, segment_payload
-from aumos_drift_detector.core.ingest.summary_recording import SummaryRecorder, reference_counts, stored_reference
+from aumos_drift_detector.core.ingest.segment_summaries import count_segments
+from aumos_drift_detector.core.ingest.summary_recording import (
+    SummaryRecorder,
+    reference_counts,
+    store_reference_counts,
+)
 from aumos_drift_detector.core.ingest.table import Table
 from aumos_drift_detector.core.ingest.tee import tee
-from aumos_drift_detector.core.ingest.upload import ColumnFacts, ScannedTable, UploadedTable
+from aumos_drift_detector.core.ingest.upload import ScannedTable, UploadedTable
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.observability.ports import DriftTelemetry, NoTelemetry
 from aumos_drift_detector.core.principal import Principal, Role
@@ -44,58 +48,6 @@ def feature_specs(monitor: Monitor) -> list[FeatureSpec]:
         )
         for feature in monitor.features
     ]
-
-
-def _not_numeric(what: str, column: ColumnFacts) -> ValidationError:
-    if column.first_text is None:
-        return ValidationError(
-            f"{what}: column {column.name!r} must be numeric for a numerical feature", details={"column": column.name}
-        )
-    row, value = column.first_text
-    return ValidationError(
-        f"{what}: column {column.name!r}, row {row}: {value!r} is not a number in a numerical "
-        "numerical; send a number, or an empty cell or null for a missing value",
-        details={"column": column.name, "row": row, "value": value, "problem": "not_a_number"},
-    )
-
-
-def check_columns(columns: Sequence[ColumnFacts], monitor: Monitor, *, what: str) -> tuple[str, ...]:
-    """Check every declared feature is present with a usable type; return the undeclared columns.
-
-    Raises:
-        ValidationError: A declared feature or embedding column is missing, a numerical one is not
-            numeric, or a categorical one holds NaN.
-    """
-    found = {column.name: column for column in columns}
-    for name in monitor.embedding_names:
-        if name not in found:
-            raise ValidationError(
-                f"{what}: column {name!r} is missing (declared as an embedding column of the multivariate tests)",
-                details={"column": name, "problem": "missing"},
-            )
-    for name in monitor.segment_names:
-        if name not in found:
-            raise ValidationError(
-                f"{what}: column {name!r} is missing (declared as a segment column)",
-                details={"column": name, "problem": "missing"},
-            )
-    for feature in monitor.features:
-        name, kind = feature.name, feature.kind
-        column = found.get(name)
-        if column is None:
-            raise ValidationError(
-                f"{what}: column {name!r} is missing (declared as a {kind} feature)",
-                details={"column": name, "problem": "missing"},
-            )
-        if kind == "numerical" and not column.numeric:
-            raise _not_numeric(what, column)
-        if kind in ("categorical", "binary") and column.numeric and not column.boolean and column.missing:
-            # read as numbers, a missing value is NaN
-            raise ValidationError(
-                f"{what}: column {name!r} holds NaN in a {kind} feature; send missing categories as empty values",
-                details={"column": name},
-            )
-    return tuple(sorted(set(found) - {*monitor.feature_names, *monitor.embedding_names, *monitor.segment_names}))
 
 
 def segment_builder(monitor: Monitor) -> SegmentProfileBuilder | None:
@@ -187,6 +139,10 @@ class DatasetService:
             if built.counts is None
             else _done(built.counts)
         )
+        by_segment = None
+        if built.counts is not None:  # a counted reference's segments keep counts instead of values too
+            by_segment = await asyncio.to_thread(count_segments, segments, built.counts, strip=True)
+            segments = by_segment[0]
         try:
             async with self._uow_factory() as uow:
                 await uow.monitors.lock(principal.tenant_id, monitor_id)
@@ -198,8 +154,10 @@ class DatasetService:
                     created_at=self._clock.now(), sample=sample, segments=segments,
                 )  # fmt: skip
                 await uow.references.add(reference)
-                counts = dataclasses.replace(await counting, version=reference.version)
-                await uow.summaries.add(stored_reference(principal.tenant_id, monitor_id, counts, reference.created_at))
+                counts = await counting
+                if by_segment is None:
+                    by_segment = await asyncio.to_thread(count_segments, segments, counts, strip=False)
+                await store_reference_counts(uow, reference, counts, by_segment[1], by_segment[2])
                 await uow.commit()
         finally:
             counting.cancel()  # nothing to stop when it was awaited

@@ -14,7 +14,7 @@ import uuid
 from datetime import datetime
 from typing import Final
 
-from aumos_drift_detector.core.ingest.summary_recording import stored_batch
+from aumos_drift_detector.core.ingest.summary_recording import batch_summaries, counted_segments
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.summaries.stored import ReferenceCounts
 from aumos_drift_detector.core.unit_of_work import UnitOfWork
@@ -44,16 +44,20 @@ async def count_uncounted(
         How many batches were counted (their summaries are staged, not kept in memory).
     """
     missing = await uncounted_batches(uow, monitor, counts, since=since, until=until)
-    columns = list(counts.summary.layout.names)
+    if not missing:
+        return 0
+    segments = await counted_segments(uow, monitor, counts.version)
+    columns = [*counts.summary.layout.names, *(monitor.segment_names if segments else ())]
     counted = 0
     for start in range(0, len(missing), CHUNK):
         chunk = missing[start : start + CHUNK]
         for batch in await uow.observations.batches_by_id(monitor.tenant_id, monitor.id, chunk, columns=columns):
             if batch.batch_id is None:
                 continue
-            stored = await asyncio.to_thread(
-                stored_batch, monitor, counts, batch.batch_id, batch.table, batch.received_at
+            found = await asyncio.to_thread(
+                batch_summaries, monitor, counts, segments, batch.batch_id, batch.table, batch.received_at
             )
-            await uow.summaries.add(stored)
+            for stored in found:
+                await uow.summaries.add(stored)
             counted += 1
     return counted

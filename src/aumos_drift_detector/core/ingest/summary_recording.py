@@ -12,18 +12,28 @@ summarised reference is not counted on arrival; a run that needs it counts it fr
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import uuid
 from collections import OrderedDict
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Final
 
+from aumos_drift_detector.core.ingest.model import ReferenceDataset
+from aumos_drift_detector.core.ingest.segment_summaries import segment_counts
 from aumos_drift_detector.core.ingest.table import Table
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.statistical import ReferenceProfile
 from aumos_drift_detector.core.summaries.counting import count_table
 from aumos_drift_detector.core.summaries.layout import SummaryLayout
 from aumos_drift_detector.core.summaries.layout_builder import layout_from_profile, reference_summary
-from aumos_drift_detector.core.summaries.stored import ReferenceCounts, ReferenceFacts, StoredSummary, SummaryKind
+from aumos_drift_detector.core.summaries.stored import (
+    ReferenceCounts,
+    ReferenceFacts,
+    SegmentFacts,
+    StoredSummary,
+    SummaryKind,
+)
 from aumos_drift_detector.core.unit_of_work import UnitOfWork
 
 #: Reference versions whose counts a recorder keeps in memory (a version's layout is read once, not per batch).
@@ -59,40 +69,67 @@ def stored_reference(
     )
 
 
+async def store_reference_counts(
+    uow: UnitOfWork,
+    reference: ReferenceDataset,
+    counts: ReferenceCounts,
+    segments: Sequence[ReferenceCounts] = (),
+    segment_facts: SegmentFacts | None = None,
+) -> None:
+    """Stage the counts of a reference version being stored, and those of its segments, as that version's."""
+    facts = dataclasses.replace(counts.facts, segments=segment_facts)
+    whole = dataclasses.replace(counts, version=reference.version, facts=facts)
+    for item in (whole, *(dataclasses.replace(part, version=reference.version) for part in segments)):
+        await uow.summaries.add(stored_reference(reference.tenant_id, reference.monitor_id, item, reference.created_at))
+
+
 def stored_batch(
     monitor: Monitor, counts: ReferenceCounts, batch_id: uuid.UUID, table: Table, received_at: datetime
 ) -> StoredSummary:
     """A batch counted into the layout of ``counts`` (blocking: run it in a worker thread)."""
-    return StoredSummary(
-        id=uuid.uuid4(),
-        tenant_id=monitor.tenant_id,
-        monitor_id=monitor.id,
-        kind=SummaryKind.BATCH,
-        summary=count_table(counts.summary.layout, table.select(list(counts.summary.layout.names))),
-        period_start=received_at,
-        period_end=received_at,
-        batches=1,
-        batch_id=batch_id,
-    )
+    summary = count_table(counts.summary.layout, table.select(list(counts.summary.layout.names)))
+    return StoredSummary.of_batch(monitor.tenant_id, monitor.id, summary, batch_id, received_at)
+
+
+def batch_summaries(
+    monitor: Monitor,
+    counts: ReferenceCounts,
+    segments: Sequence[str],
+    batch_id: uuid.UUID,
+    table: Table,
+    received_at: datetime,
+) -> list[StoredSummary]:
+    """A batch counted into the layout of ``counts``, and each segment's rows of it (blocking)."""
+    whole = stored_batch(monitor, counts, batch_id, table, received_at)
+    parts = segment_counts(monitor, counts.summary.layout, segments, table)
+    return [whole, *(StoredSummary.of_batch(monitor.tenant_id, monitor.id, p, batch_id, received_at) for p in parts)]
+
+
+async def counted_segments(uow: UnitOfWork, monitor: Monitor, version: int) -> tuple[str, ...]:
+    """The segments of a reference version with stored counts (none for a monitor without segments)."""
+    if monitor.segments is None:
+        return ()
+    return tuple(await uow.summaries.segment_references(monitor.tenant_id, monitor.id, version))
 
 
 class SummaryRecorder:
     """Counts each stored batch into its monitor's newest reference layout, in the batch's transaction."""
 
     def __init__(self) -> None:
-        self._cache: OrderedDict[tuple[uuid.UUID, int], ReferenceCounts] = OrderedDict()
+        self._cache: OrderedDict[tuple[uuid.UUID, int], tuple[ReferenceCounts, tuple[str, ...]]] = OrderedDict()
 
-    async def counts(self, uow: UnitOfWork, monitor: Monitor) -> ReferenceCounts | None:
-        """The counts of the monitor's newest reference version, if it has stored ones."""
+    async def counts(self, uow: UnitOfWork, monitor: Monitor) -> tuple[ReferenceCounts, tuple[str, ...]] | None:
+        """The counts of the monitor's newest reference version and its counted segments, if it has stored ones."""
         version = await uow.references.latest_version(monitor.tenant_id, monitor.id)
         if version is None:
             return None
         key = (monitor.id, version)
         found = self._cache.get(key)
-        if found is None:
-            found = await uow.summaries.reference(monitor.tenant_id, monitor.id, version)
-            if found is None:
+        if found is None or (monitor.segments is not None and not found[1]):
+            counts = await uow.summaries.reference(monitor.tenant_id, monitor.id, version)
+            if counts is None:
                 return None
+            found = (counts, await counted_segments(uow, monitor, version))
             self._cache[key] = found
             while len(self._cache) > CACHED_VERSIONS:
                 self._cache.popitem(last=False)
@@ -101,23 +138,29 @@ class SummaryRecorder:
 
     async def start_batch(
         self, uow: UnitOfWork, monitor: Monitor, batch_id: uuid.UUID, table: Table, received_at: datetime
-    ) -> asyncio.Future[StoredSummary] | None:
+    ) -> asyncio.Future[list[StoredSummary]] | None:
         """Start counting a batch into the newest reference layout in a worker thread; ``None``: nothing to count into.
 
-        The caller stores the batch meanwhile (the two overlap on two cores), then stages the summary
+        The caller stores the batch meanwhile (the two overlap on two cores), then stages the summaries
         with :meth:`finish_batch` in the batch's transaction.
         """
-        counts = await self.counts(uow, monitor)
-        if counts is None or not set(counts.summary.layout.names) <= set(table.column_names):
+        found = await self.counts(uow, monitor)
+        if found is None or not set(found[0].summary.layout.names) <= set(table.column_names):
             return None  # no reference counts yet, or features changed since the version: a run recounts
-        return asyncio.ensure_future(asyncio.to_thread(stored_batch, monitor, counts, batch_id, table, received_at))
+        counts, segments = found
+        return asyncio.ensure_future(
+            asyncio.to_thread(batch_summaries, monitor, counts, segments, batch_id, table, received_at)
+        )
 
     @staticmethod
-    async def finish_batch(uow: UnitOfWork, counting: asyncio.Future[StoredSummary] | None, *, stored: bool) -> None:
-        """Stage the summary :meth:`start_batch` counted when its batch was stored; drop it otherwise."""
+    async def finish_batch(
+        uow: UnitOfWork, counting: asyncio.Future[list[StoredSummary]] | None, *, stored: bool
+    ) -> None:
+        """Stage the summaries :meth:`start_batch` counted when its batch was stored; drop them otherwise."""
         if counting is None:
             return
         if not stored:
             counting.cancel()
             return
-        await uow.summaries.add(await counting)
+        for item in await counting:
+            await uow.summaries.add(item)

@@ -20,7 +20,10 @@ import structlog
 
 from aumos_drift_detector.core.clock import Clock
 from aumos_drift_detector.core.errors import NotFoundError
+from aumos_drift_detector.core.ingest.segment_summaries import OTHER_SEGMENTS
 from aumos_drift_detector.core.ingest.summary_backfill import count_uncounted
+from aumos_drift_detector.core.ingest.summary_recording import counted_segments
+from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.summaries.ports import SummarizedMonitor
 from aumos_drift_detector.core.summaries.stored import (
     DAY,
@@ -30,7 +33,7 @@ from aumos_drift_detector.core.summaries.stored import (
     SummaryKind,
     floor_to,
 )
-from aumos_drift_detector.core.summaries.window_summary import merge_all
+from aumos_drift_detector.core.summaries.window_summary import WindowSummary, merge_all
 from aumos_drift_detector.core.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)
@@ -66,6 +69,13 @@ async def _roll(uow: UnitOfWork, parts: list[StoredSummary], into: list[StoredSu
         await uow.summaries.add(_merged(group, kind, start, length))
         await uow.summaries.delete([item.id for item in group])
     return len(groups)
+
+
+async def _layouts(uow: UnitOfWork, monitor: Monitor, counts: ReferenceCounts) -> list[WindowSummary]:
+    """The layouts rolled up for a reference version: the monitor's own, then each counted segment's."""
+    segments = await counted_segments(uow, monitor, counts.version)
+    keys = [*segments, OTHER_SEGMENTS] if segments else []
+    return [counts.summary, *(counts.summary.for_segment(key) for key in keys)]
 
 
 class SummaryRollup:
@@ -119,14 +129,16 @@ class SummaryRollup:
             fingerprint = counts.summary.layout.fingerprint
             rolled = await uow.summaries.rolled_until(item.tenant_id, item.monitor_id, fingerprint)
             await count_uncounted(uow, monitor, counts, since=rolled, until=hour_cutoff)
-            written = await self._roll_into(uow, item, counts, hour_cutoff, SummaryKind.HOUR)
-            written += await self._roll_into(uow, item, counts, day_cutoff, SummaryKind.DAY)
+            written = 0
+            for layout in await _layouts(uow, monitor, counts):
+                written += await self._roll_into(uow, item, layout, hour_cutoff, SummaryKind.HOUR)
+                written += await self._roll_into(uow, item, layout, day_cutoff, SummaryKind.DAY)
             await uow.commit()
         return written
 
     @staticmethod
     async def _roll_into(
-        uow: UnitOfWork, item: SummarizedMonitor, counts: ReferenceCounts, cutoff: datetime, into: SummaryKind
+        uow: UnitOfWork, item: SummarizedMonitor, layout: WindowSummary, cutoff: datetime, into: SummaryKind
     ) -> int:
         """Merge the finer summaries of periods starting before ``cutoff`` into ``into`` (hours or days).
 
@@ -137,11 +149,11 @@ class SummaryRollup:
         length = HOUR if into is SummaryKind.HOUR else DAY
         summaries, written = uow.summaries, set()
         while found := await summaries.periods(
-            item.tenant_id, item.monitor_id, counts.summary, finer, before=cutoff, limit=CHUNK
+            item.tenant_id, item.monitor_id, layout, finer, before=cutoff, limit=CHUNK
         ):
             touched = {floor_to(part.period_start, length) for part in found}
             existing = await summaries.periods(
-                item.tenant_id, item.monitor_id, counts.summary, into, since=min(touched), before=max(touched) + length
+                item.tenant_id, item.monitor_id, layout, into, since=min(touched), before=max(touched) + length
             )
             await _roll(uow, found, [row for row in existing if row.period_start in touched], length)
             written |= touched

@@ -22,7 +22,8 @@ import structlog
 
 from aumos_drift_detector.core.clock import Clock
 from aumos_drift_detector.core.detections.model import RunTrigger
-from aumos_drift_detector.core.detections.runs import RunService, ScheduledSlot
+from aumos_drift_detector.core.detections.recording import ScheduledSlot
+from aumos_drift_detector.core.detections.runs import RunService
 from aumos_drift_detector.core.monitors.calendar import Calendar
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.monitors.ports import DueRun

@@ -44,10 +44,21 @@ class InMemorySummaryRepository:
 
     async def reference(self, tenant_id: str, monitor_id: uuid.UUID, version: int) -> ReferenceCounts | None:
         """The counts and facts of a reference version, if stored."""
-        for item in self._of(tenant_id, monitor_id):
-            if item.kind is SummaryKind.REFERENCE and item.reference_version == version and item.facts is not None:
-                return ReferenceCounts(version, item.summary, item.facts)
-        return None
+        return (await self._references(tenant_id, monitor_id, version)).get("")
+
+    async def segment_references(
+        self, tenant_id: str, monitor_id: uuid.UUID, version: int
+    ) -> dict[str, ReferenceCounts]:
+        """The counts and facts of each segment of a reference version, by segment label."""
+        found = await self._references(tenant_id, monitor_id, version)
+        return {segment: counts for segment, counts in sorted(found.items()) if segment}
+
+    async def _references(self, tenant_id: str, monitor_id: uuid.UUID, version: int) -> dict[str, ReferenceCounts]:
+        return {
+            item.segment: ReferenceCounts(version, item.summary, item.facts)
+            for item in self._of(tenant_id, monitor_id)
+            if item.kind is SummaryKind.REFERENCE and item.reference_version == version and item.facts is not None
+        }
 
     async def window(
         self, tenant_id: str, monitor_id: uuid.UUID, reference: WindowSummary, *, since: datetime | None
@@ -127,7 +138,7 @@ class InMemorySummaryRepository:
         """Monitors with a reference summary, with their newest summarised version."""
         newest: dict[tuple[str, uuid.UUID], int] = {}
         for item in self._summaries.values():
-            if item.kind is SummaryKind.REFERENCE and item.reference_version is not None:
+            if item.kind is SummaryKind.REFERENCE and item.reference_version is not None and not item.segment:
                 key = (item.tenant_id, item.monitor_id)
                 newest[key] = max(newest.get(key, 0), item.reference_version)
         return [SummarizedMonitor(tenant, monitor, version) for (tenant, monitor), version in sorted(newest.items())]

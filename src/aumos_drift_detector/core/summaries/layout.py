@@ -103,10 +103,14 @@ class SummaryLayout:
 
     Attributes:
         features: One :data:`FeatureBins` per feature, names distinct.
+        segment: The segment whose rows are counted on these bins (``""``: every row of the monitor).
+            Segments share the monitor's bins; their summaries differ by fingerprint, so no window of
+            one segment ever adds up another's.
         fingerprint: Hex digest of the whole layout (computed).
     """
 
     features: tuple[FeatureBins, ...]
+    segment: str = ""
     fingerprint: str = field(init=False, default="")
 
     def __post_init__(self) -> None:
@@ -120,7 +124,13 @@ class SummaryLayout:
                 digest.update(b"n" + item.edges.tobytes())
             else:
                 digest.update(b"c" + "\x00".join(item.labels).encode() + b"\x01")
+        if self.segment:
+            digest.update(b"s" + self.segment.encode())
         object.__setattr__(self, "fingerprint", digest.hexdigest())
+
+    def for_segment(self, segment: str) -> SummaryLayout:
+        """The same bins for the rows of ``segment`` (``""``: every row)."""
+        return SummaryLayout(self.features, segment)
 
     @property
     def names(self) -> tuple[str, ...]:

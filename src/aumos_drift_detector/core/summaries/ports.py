@@ -38,6 +38,12 @@ class SummaryRepository(Protocol):
         """The counts of a reference version (they carry the version's layout) and its facts, if stored."""
         ...
 
+    async def segment_references(
+        self, tenant_id: str, monitor_id: uuid.UUID, version: int
+    ) -> dict[str, ReferenceCounts]:
+        """The counts of each segment of a reference version on its segment's layout, by segment label."""
+        ...
+
     async def window(
         self, tenant_id: str, monitor_id: uuid.UUID, reference: WindowSummary, *, since: datetime | None
     ) -> list[StoredSummary]:
@@ -89,7 +95,7 @@ class SummaryRepository(Protocol):
         ...
 
     async def summarized_monitors(self) -> list[SummarizedMonitor]:
-        """Every monitor with a reference summary, with its newest summarised version."""
+        """Every monitor with a (monitor-wide) reference summary, with its newest summarised version."""
         ...
 
     async def purge_before(self, cutoff: datetime) -> int:

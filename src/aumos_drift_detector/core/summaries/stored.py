@@ -31,16 +31,33 @@ DAY: Final[timedelta] = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
+class SegmentFacts:
+    """What a check of segments from counts needs of a reference version's segments besides their counts.
+
+    Attributes:
+        by: The segment columns.
+        rows: Reference rows of each segment kept (profiled or skipped).
+        skipped: Segment label -> why it has no profile (and no counts).
+    """
+
+    by: tuple[str, ...]
+    rows: Mapping[str, int]
+    skipped: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
 class ReferenceFacts:
     """What a check from counts needs of a reference version besides its counts.
 
     Attributes:
         kinds: Each feature's profiled kind (``numerical``, ``categorical`` or ``binary``), by name.
         min_samples: Fewest usable values a check accepts per feature.
+        segments: Its segments, when it was profiled per segment and they were counted.
     """
 
     kinds: Mapping[str, FeatureKind]
     min_samples: int
+    segments: SegmentFacts | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +118,21 @@ class StoredSummary:
     def fingerprint(self) -> str:
         """The fingerprint of the layout counted into."""
         return self.summary.layout.fingerprint
+
+    @classmethod
+    def of_batch(
+        cls, tenant_id: str, monitor_id: uuid.UUID, summary: WindowSummary, batch_id: uuid.UUID, received_at: datetime
+    ) -> StoredSummary:
+        """The summary of one batch of a monitor (or of a segment's rows of it), received at ``received_at``."""
+        return cls(
+            id=uuid.uuid4(), tenant_id=tenant_id, monitor_id=monitor_id, kind=SummaryKind.BATCH, summary=summary,
+            period_start=received_at, period_end=received_at, batches=1, batch_id=batch_id,
+        )  # fmt: skip
+
+    @property
+    def segment(self) -> str:
+        """The segment whose rows it counts (``""``: every row of the monitor)."""
+        return self.summary.layout.segment
 
     @property
     def rows(self) -> int:
