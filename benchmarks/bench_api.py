@@ -62,24 +62,27 @@ def _wait_ready(base: str, deadline: float) -> None:
     raise SystemExit("the service did not become ready")
 
 
-def _serve(database_url: str, port: int) -> subprocess.Popen[bytes]:
+def _serve(database_url: str, port: int, extra_env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "AUMOS_DRIFT_DATABASE_URL": database_url,
         "AUMOS_DRIFT_LOG_LEVEL": "WARNING",
         "AUMOS_DRIFT_SCHEDULER_ENABLED": "false",
         "AUMOS_DRIFT_MAX_UPLOAD_BYTES": str(1 << 30),
+        **(extra_env or {}),
     }
     command = [str(Path(sys.executable).parent / "aumos-drift"), "serve", "--port", str(port)]
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 @contextlib.contextmanager
-def admin_client(database_url: str, *, timeout: float = 600) -> Iterator[httpx.Client]:
+def admin_client(
+    database_url: str, *, timeout: float = 600, extra_env: dict[str, str] | None = None
+) -> Iterator[httpx.Client]:
     """``aumos-drift serve`` on the database and a free port, and an HTTP client holding an admin token."""
     port = servers.free_port()
     base = f"http://127.0.0.1:{port}"
-    process = _serve(database_url, port)
+    process = _serve(database_url, port, extra_env)
     try:
         _wait_ready(base, time.monotonic() + 60)
         command = [str(Path(sys.executable).parent / "aumos-drift"), "token", "--tenant", "bench", "--role", "admin"]
