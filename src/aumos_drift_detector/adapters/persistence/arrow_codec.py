@@ -44,6 +44,10 @@ class EncodedTable:
         """The named columns, decoded."""
         return decode_table(self.payload).select(list(columns))
 
+    def take(self, indices: Any) -> pa.Table:
+        """The rows at ``indices``, decoded."""
+        return decode_table(self.payload).take(indices)
+
     def to_pydict(self) -> dict[str, list[Any]]:
         """The columns as lists of Python values, decoded."""
         columns: dict[str, list[Any]] = decode_table(self.payload).to_pydict()

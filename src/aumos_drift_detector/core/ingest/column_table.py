@@ -73,6 +73,11 @@ class ColumnTable(Mapping[str, npt.NDArray[Any]]):
         """A table of the named columns only."""
         return ColumnTable({name: self._columns[name] for name in columns})
 
+    def take(self, indices: Any) -> ColumnTable:
+        """The rows at ``indices`` (a 1-D integer array), in that order."""
+        positions = [int(index) for index in indices]
+        return ColumnTable({name: [values[index] for index in positions] for name, values in self._columns.items()})
+
     def slice_last(self, rows: int) -> ColumnTable:
         """The last ``rows`` rows."""
         return ColumnTable({name: values[-rows:] if rows else [] for name, values in self._columns.items()})

@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from aumos_drift_detector.core.ingest.column_table import ColumnTable
+from aumos_drift_detector.core.ingest.table import Table
 from aumos_drift_detector.core.monitors.segments import segment_key
 
 Columns = dict[str, npt.NDArray[Any]]
@@ -47,6 +48,26 @@ def split_by_segment(data: Mapping[str, Sequence[Any]], by: Sequence[str], names
         taken = np.asarray(indices, dtype=np.intp)
         parts[key] = {name: table[name][taken] for name in names}
     return parts
+
+
+def segment_indices(table: Table, by: Sequence[str]) -> dict[str, npt.NDArray[np.intp]]:
+    """The positions of each segment's rows in ``table``, ascending.
+
+    Only the segment columns are read as Python values, and each distinct combination of them is spelled
+    as a label once (as :func:`row_keys` spells it); a column the table lacks counts as missing.
+    """
+    rows = table.num_rows
+    present = [name for name in by if name in table.column_names]
+    data = table.select(present).to_pydict() if present else {}
+    columns = [data[name] if name in data else [None] * rows for name in by]
+    found: dict[tuple[Any, ...], int] = {}
+    codes = np.fromiter((found.setdefault(values, len(found)) for values in zip(*columns, strict=True)), np.intp, rows)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(found) + 1))
+    groups: dict[str, list[npt.NDArray[np.intp]]] = {}
+    for code, values in enumerate(found):
+        groups.setdefault(segment_key(values, list(by)), []).append(order[bounds[code] : bounds[code + 1]])
+    return {key: parts[0] if len(parts) == 1 else np.sort(np.concatenate(parts)) for key, parts in groups.items()}
 
 
 def concat_columns(parts: Sequence[Columns], names: Sequence[str]) -> Columns:

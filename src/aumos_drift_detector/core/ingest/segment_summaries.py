@@ -15,8 +15,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
+import numpy as np
+
 from aumos_drift_detector.core.ingest.segment_profiles import SegmentProfiles
-from aumos_drift_detector.core.ingest.segment_rows import Columns, concat_columns, split_by_segment
+from aumos_drift_detector.core.ingest.segment_rows import segment_indices
 from aumos_drift_detector.core.ingest.table import Table
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.statistical import ReferenceProfile
@@ -73,10 +75,9 @@ def segment_counts(
     """
     if not segments or monitor.segments is None:
         return []
-    by, names = monitor.segment_names, list(layout.names)
-    parts = split_by_segment(table.select([*names, *by]).to_pydict(), by, names)
-    others: list[Columns] = [part for key, part in parts.items() if key not in set(segments)]
-    chosen = [(key, parts[key]) for key in segments if key in parts]
-    if others:
-        chosen.append((OTHER_SEGMENTS, concat_columns(others, names)))
-    return [count_table(layout.for_segment(key), part) for key, part in chosen]
+    groups = segment_indices(table, monitor.segment_names)
+    chosen = [(key, groups.pop(key)) for key in segments if key in groups]
+    if groups:
+        chosen.append((OTHER_SEGMENTS, np.sort(np.concatenate(list(groups.values())))))
+    columns = table.select(list(layout.names))
+    return [count_table(layout.for_segment(key), columns.take(rows)) for key, rows in chosen]

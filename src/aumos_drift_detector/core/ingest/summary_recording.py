@@ -100,6 +100,8 @@ def batch_summaries(
     received_at: datetime,
 ) -> list[StoredSummary]:
     """A batch counted into the layout of ``counts``, and each segment's rows of it (blocking)."""
+    if segments:  # read the stored form once for both
+        table = table.select([*counts.summary.layout.names, *monitor.segment_names])
     whole = stored_batch(monitor, counts, batch_id, table, received_at)
     parts = segment_counts(monitor, counts.summary.layout, segments, table)
     return [whole, *(StoredSummary.of_batch(monitor.tenant_id, monitor.id, p, batch_id, received_at) for p in parts)]

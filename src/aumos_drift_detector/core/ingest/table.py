@@ -28,6 +28,10 @@ class Table(Protocol):
         """A table of the named columns only, in that order."""
         ...
 
+    def take(self, indices: Any) -> Table:
+        """A table of the rows at ``indices`` (a 1-D integer array), in that order."""
+        ...
+
     def to_pydict(self) -> dict[str, list[Any]]:
         """The columns as lists of Python values (``None`` for a missing value)."""
         ...
