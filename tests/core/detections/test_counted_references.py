@@ -22,6 +22,7 @@ from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.monitors.reference_window import ReferenceWindow
 from aumos_drift_detector.core.monitors.segments import SegmentsConfig
 from aumos_drift_detector.core.statistical import ReferenceProfile, evaluate
+from aumos_drift_detector.core.statistical.profile_format import profile_is_counted
 from aumos_drift_detector.core.summaries import layout_from_profile
 from aumos_drift_detector.core.summaries.stored import SummaryKind
 from aumos_drift_detector.core.unit_of_work_in_memory import InMemoryStorage
@@ -175,6 +176,8 @@ def test_the_engine_and_the_layout_refuse_a_profile_without_values() -> None:
     profile = ReferenceProfile.from_data(churn_rows(1, 2000), ["age", "plan"]).without_values()
     restored = ReferenceProfile.from_bytes(profile.to_bytes())
     assert restored.counted
+    assert profile_is_counted(profile.to_bytes())
+    assert not profile_is_counted(ReferenceProfile.from_data(churn_rows(1, 50), ["age", "plan"]).to_bytes())
     assert restored.feature("age").n_values == 2000
     with pytest.raises(ValidationError, match="kept counts"):
         evaluate(restored, churn_rows(2, 500))

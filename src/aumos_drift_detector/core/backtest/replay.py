@@ -42,7 +42,7 @@ from aumos_drift_detector.core.monitors.calendar import Calendar
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.monitors.service import MonitorDraft, MonitorService
 from aumos_drift_detector.core.principal import Principal, Role
-from aumos_drift_detector.core.statistical import ReferenceProfile
+from aumos_drift_detector.core.statistical.profile_format import profile_is_counted
 from aumos_drift_detector.core.summaries.stored import ReferenceCounts
 from aumos_drift_detector.core.unit_of_work_in_memory import InMemoryStorage
 
@@ -133,7 +133,7 @@ class Replay:
             return
         stored = dataclasses.replace(reference, id=uuid.uuid4(), tenant_id=monitor.tenant_id, monitor_id=monitor.id)
         # a counted reference is checked from its counts; an exact one's are left out, so no batch is counted
-        kept = counts if counts is not None and ReferenceProfile.from_bytes(reference.profile).counted else None
+        kept = counts if counts is not None and profile_is_counted(reference.profile) else None
         async with self.storage.unit_of_work() as uow:
             await uow.references.add(stored)
             if kept is not None:

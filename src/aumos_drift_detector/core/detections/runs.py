@@ -42,6 +42,7 @@ from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.monitors.source import SourceOpener
 from aumos_drift_detector.core.principal import Principal, Role
 from aumos_drift_detector.core.statistical import DatasetDriftResult, ReferenceProfile
+from aumos_drift_detector.core.statistical.profile_format import profile_is_counted
 from aumos_drift_detector.core.summaries.stored import ReferenceCounts
 from aumos_drift_detector.core.unit_of_work import UnitOfWorkFactory
 
@@ -230,7 +231,7 @@ class RunService:
         summary: StatisticalSummary,
     ) -> StatisticalDetection:
         """A check of the monitor's source, counted where the data lives (:mod:`.source_run`)."""
-        counted = ReferenceProfile.from_bytes(reference.profile).counted
+        counted = profile_is_counted(reference.profile)
         counts = await self._stored.reference(monitor, reference.version) if counted else None
         found = await check_source(monitor, reference, self._sources, counts)
         engine = monitor.source.engine if monitor.source is not None else None

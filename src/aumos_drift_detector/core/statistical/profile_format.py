@@ -190,3 +190,17 @@ def load_profile(payload: bytes) -> ReferenceProfile:
     except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ValidationError(f"malformed reference profile header: {exc}", details={}) from exc
     return ReferenceProfile(features, min_samples)
+
+
+def profile_is_counted(payload: bytes) -> bool:
+    """Whether a serialised profile let its numerical values go (read from its header alone, no array copied).
+
+    Raises:
+        ValidationError: Bad magic, unsupported version or a malformed header.
+    """
+    header_length, _ = _read_prefix(payload)
+    try:
+        header = json.loads(bytes(payload[_PREFIX.size : _PREFIX.size + header_length]).decode("utf-8"))
+        return any(bool(item.get("counted", False)) for item in header["features"])
+    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+        raise ValidationError(f"malformed reference profile header: {exc}", details={}) from exc

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 
@@ -25,6 +25,7 @@ from aumos_drift_detector.core.detections.segments import SegmentsOutcome
 from aumos_drift_detector.core.ingest.model import IngestResult, ReferenceDataset, ReferenceKind
 from aumos_drift_detector.core.outcomes.model import ConceptStatus, DriftPoint, OutcomeResult
 from aumos_drift_detector.core.severity import Severity
+from aumos_drift_detector.core.statistical.profile_format import profile_is_counted
 
 
 class DetectionOut(BaseModel):
@@ -134,6 +135,12 @@ class ReferenceOut(BaseModel):
         "received in `window` (its reference_window option, docs/references.md)",
     )
     window: ReferenceWindowOut | None = Field(default=None, description="For a rolling version, its window")
+    kept: Literal["values", "counts"] = Field(
+        default="values",
+        description="What the version keeps of its numerical features: every value (checks of small windows run the "
+        "exact tests), or, for a version of more rows than AUMOS_DRIFT_REFERENCE_EXACT_ROWS, counts on "
+        "reference-quantile bins (every check runs from counts; docs/references.md)",
+    )
 
     @classmethod
     def of(cls, reference: ReferenceDataset, *, missing_values: dict[str, int] | None = None) -> ReferenceOut:
@@ -153,6 +160,7 @@ class ReferenceOut(BaseModel):
             window=ReferenceWindowOut(start=reference.window.start, end=reference.window.end)
             if reference.window is not None
             else None,
+            kept="counts" if profile_is_counted(reference.profile) else "values",
         )
 
 
