@@ -1,19 +1,26 @@
-"""Rolling references: a monitor's reference profiled from a past window of its own observations.
+"""Rolling references: a monitor's reference built from a past window of its own observations.
 
 A monitor with the ``reference_window`` option has no uploaded reference; at a run, when its newest
-reference version is not a rolling one of the same window built within ``refresh_seconds``, the
-observation batches it received in ``[now - ending - last, now - ending)`` are read from the store the
-current window is read from, profiled the way an upload is (:class:`ProfileBuilder`, with the row
-sample the multivariate tests need), and stored as a new version with the window it read.
+reference version is not a rolling one of the same window built within ``refresh_seconds``, a new
+version of the observations it received in ``[now - ending - last, now - ending)`` is built and stored
+with the window it covers, in one of two ways:
 
-Building reads the window outside any transaction; storing locks the monitor's row, as a run's
+* **from stored summaries** (:mod:`.rolling_summaries`), when the window holds more rows than the
+  service keeps values of (``exact_rows``), the newest version has stored counts on the monitor's
+  features, and the monitor needs no rows (no segments, no multivariate tests): the window's batch,
+  hour and day summaries on that version's bins are added up into a counted version (no raw row read,
+  so none needs to be kept); whole periods only, so it may cover up to a day less at each edge;
+* **from the raw batches** otherwise, read from the store the current window is read from and profiled
+  the way an upload is (:class:`ProfileBuilder`, with the row sample the multivariate tests need); a
+  window of more than ``exact_rows`` rows gives a counted version (:mod:`.reference_profiling`),
+  counted on the bins of the version before it when they describe the same features.
+
+Either way the bins stay those of the first counted version until the features change or a reference
+is uploaded, so the summaries already stored on them stay comparable.
+
+Building reads the window outside the storing transaction; storing locks the monitor's row, as a run's
 decision does, and stores nothing if a concurrent run stored a current version meanwhile, so racing
 runs of one refresh period store one version (and each uses it).
-
-The profile is built from the raw batches, which the observation retention keeps
-(``docs/references.md``). A window of more rows than the service keeps values of
-(:mod:`.reference_profiling`) gives a counted version, counted on the bins of the version before it
-when they describe the same features, so the summaries already stored on them stay comparable.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ from aumos_drift_detector.core.ingest.model import (
     SourceWindow,
 )
 from aumos_drift_detector.core.ingest.reference_profiling import DEFAULT_EXACT_ROWS, BuiltReference, build_reference
+from aumos_drift_detector.core.ingest.rolling_summaries import read_summed
 from aumos_drift_detector.core.ingest.samples import SampleCodec, reference_sample_writer
 from aumos_drift_detector.core.ingest.segment_profiles import segment_payload
 from aumos_drift_detector.core.ingest.service import feature_specs, segment_builder
@@ -84,6 +92,35 @@ def _columns(monitor: Monitor) -> tuple[str, ...]:
     return (*monitor.feature_names, *monitor.embedding_names, *monitor.segment_names)
 
 
+def _dataset(
+    monitor: Monitor,
+    profile: bytes,
+    rows: int,
+    now: datetime,
+    window: SourceWindow,
+    *,
+    sample: bytes | None = None,
+    segments: bytes | None = None,
+) -> ReferenceDataset:
+    """A rolling version of ``rows`` rows with its stored profile, numbered when stored."""
+    return ReferenceDataset(
+        id=uuid.uuid4(),
+        tenant_id=monitor.tenant_id,
+        monitor_id=monitor.id,
+        version=0,
+        rows=rows,
+        checksum=hashlib.sha256(profile).hexdigest(),
+        content_type=ROLLING_CONTENT_TYPE,
+        columns=_columns(monitor),
+        profile=profile,
+        uploaded_by=ROLLING_BUILDER,
+        created_at=now,
+        sample=sample,
+        window=window,
+        segments=segments,
+    )
+
+
 def _shortfall(option: ReferenceWindow, window: SourceWindow, rows: int) -> RollingShortfall:
     return RollingShortfall(
         f"the reference window [{window.start.isoformat()}, {window.end.isoformat()}) ({option.describe()}) "
@@ -118,6 +155,7 @@ class RollingReferences:
         """The monitor's rolling reference for a run at ``now``: built and stored, or a current one stored meanwhile.
 
         Raises:
+            InsufficientDataError: A feature with too few usable values in the window.
             ValidationError: The window's rows cannot be profiled (e.g. a feature with no usable value).
         """
         option = monitor.reference_window
@@ -125,6 +163,9 @@ class RollingReferences:
             msg = "the monitor has no reference_window"
             raise ValueError(msg)
         window = SourceWindow(*option.bounds(now))
+        summed = await self._from_summaries(monitor, option, window, now)
+        if summed is not None:
+            return summed
         columns = list(_columns(monitor))
         async with self._uow_factory() as uow:
             batches = await uow.observations.received_batches(
@@ -135,24 +176,32 @@ class RollingReferences:
         if rows < option.min_rows:
             return _shortfall(option, window, rows)
         made, sample, segments = await asyncio.to_thread(self._profile, monitor, columns, batches, rows, bins)
-        profile = made.payload
-        built = ReferenceDataset(
-            id=uuid.uuid4(),
-            tenant_id=monitor.tenant_id,
-            monitor_id=monitor.id,
-            version=0,
-            rows=rows,
-            checksum=hashlib.sha256(profile).hexdigest(),
-            content_type=ROLLING_CONTENT_TYPE,
-            columns=tuple(columns),
-            profile=profile,
-            uploaded_by=ROLLING_BUILDER,
-            created_at=now,
-            sample=sample,
-            window=window,
-            segments=segments,
-        )
-        return await self._store(monitor, built, made)
+        built = _dataset(monitor, made.payload, rows, now, window, sample=sample, segments=segments)
+        return await self._store(monitor, built, made, source="rows")
+
+    async def _from_summaries(
+        self, monitor: Monitor, option: ReferenceWindow, window: SourceWindow, now: datetime
+    ) -> ReferenceDataset | RollingShortfall | None:
+        """The version added up from the window's stored summaries (:mod:`.rolling_summaries`); ``None``: from rows.
+
+        Summaries serve a window of more than ``exact_rows`` rows (received, or counted by its summaries
+        when raw rows have expired) when the newest version has counts on the monitor's features and
+        the monitor needs no rows (segments, multivariate tests). A window whose summaries, cut to whole
+        periods, fall short of ``min_rows`` while its rows do not is built from its rows.
+        """
+        if self._exact_rows is None:
+            return None
+        found = await read_summed(self._uow_factory, monitor, window)
+        if found is None:
+            return None
+        rows, summed = found.received_rows, found.summed.rows
+        if max(rows, summed) <= self._exact_rows or summed < option.min_rows <= rows:
+            return None
+        if summed < option.min_rows:
+            return _shortfall(option, window, max(rows, summed))
+        made = await asyncio.to_thread(found.built)
+        built = _dataset(monitor, made.payload, summed, now, window)
+        return await self._store(monitor, built, made, source="summaries", **found.covered())
 
     @staticmethod
     async def _earlier_bins(uow: UnitOfWork, monitor: Monitor) -> SummaryLayout | None:
@@ -182,8 +231,13 @@ class RollingReferences:
         sample = sampler.finish() if sampler is not None else None
         return build_reference(builder, rows, self._exact_rows, bins), sample, segment_payload(segmenter)
 
-    async def _store(self, monitor: Monitor, built: ReferenceDataset, made: BuiltReference) -> ReferenceDataset:
-        """Store ``built`` as the next version unless a concurrent run stored a current one (then read that)."""
+    async def _store(
+        self, monitor: Monitor, built: ReferenceDataset, made: BuiltReference, **logged: object
+    ) -> ReferenceDataset:
+        """Store ``built`` as the next version unless a concurrent run stored a current one (then read that).
+
+        ``logged`` goes into the log line of a stored version (what it was built from and covers).
+        """
         async with self._uow_factory() as uow:
             await uow.monitors.lock(monitor.tenant_id, monitor.id)
             latest = await uow.references.latest_info(monitor.tenant_id, monitor.id)
@@ -204,5 +258,6 @@ class RollingReferences:
             version=reference.version,
             rows=reference.rows,
             window_start=built.window.start.isoformat() if built.window is not None else None,
+            **logged,
         )
         return reference
