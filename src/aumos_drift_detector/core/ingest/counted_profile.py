@@ -58,9 +58,16 @@ def estimated_quantiles(counts: CountArray, lows: FloatArray, highs: FloatArray,
 def split_infinities(counts: NumericCounts, edges: FloatArray) -> tuple[int, int]:
     """How many ``-inf`` and ``+inf`` the counts hold (they are in the outer bins, outside the moments).
 
-    The split is exact when an outer bin can hold no finite value (the smallest finite value at or above
-    the first edge, or the largest below the last); otherwise the first bin's share is counted as ``-inf``
-    up to what it holds beyond finite values, the rest as ``+inf``.
+    Their total is exact (values counted in bins less the finite ones). The split is exact when an outer
+    bin can hold no finite value (the smallest finite value at or above the first edge, or the largest
+    below the last); when both outer bins also hold finite values the counts cannot tell, and the first
+    bin's share beyond one finite value is counted as ``-inf``, the rest as ``+inf``.
+
+    Example:
+        >>> from aumos_drift_detector.core.summaries.counting import count_numeric
+        >>> bins = NumericBins("x", np.array([0.0, 1.0]))
+        >>> split_infinities(count_numeric(bins, np.array([-np.inf, 0.5, 0.7, 5.0, np.inf])), bins.edges)
+        (1, 1)
     """
     moments = counts.moments
     infinite = counts.n_values - moments.count
