@@ -42,7 +42,9 @@ def test_a_continuous_feature_keeps_exact_moments_and_quartiles_within_a_bin() -
     assert x.summary["std"] == pytest.approx(finite.std(ddof=1), rel=1e-12)
     assert x.summary["population_std"] == pytest.approx(finite.std(), rel=1e-12)
     assert (x.summary["min"], x.summary["max"]) == (finite.min(), finite.max())
-    edges = layout.features[0].edges
+    bins = layout.features[0]
+    assert isinstance(bins, NumericBins)
+    edges = bins.edges
     widest = float(np.max(np.diff(edges[(edges > -2) & (edges < 2)])))  # the quartiles lie well inside (-2, 2)
     for key, quantile in (("p25", 0.25), ("median", 0.5), ("p75", 0.75)):
         assert abs(x.summary[key] - np.quantile(finite, quantile)) <= widest
