@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any, Final
 
 import pytest
 
@@ -13,6 +14,9 @@ from aumos_drift_detector.core.clock import FixedClock
 from aumos_drift_detector.core.unit_of_work_in_memory import InMemoryStorage
 from aumos_drift_detector.settings import load_settings
 from tests.core.builders import T0
+
+#: References of more rows than this keep counts instead of values in the ``counting`` service.
+COUNTING_EXACT_ROWS: Final[int] = 1000
 
 
 @pytest.fixture
@@ -27,15 +31,27 @@ def storage() -> InMemoryStorage:
     return InMemoryStorage()
 
 
-@pytest.fixture
-async def container(clock: FixedClock, storage: InMemoryStorage) -> AsyncIterator[Container]:
-    """The service as production wires it, with the database replaced by ``storage``."""
-    settings = load_settings(kafka_bootstrap_servers=None, scheduler_enabled=False)
+async def _service(clock: FixedClock, storage: InMemoryStorage, **overrides: Any) -> AsyncIterator[Container]:
+    settings = load_settings(kafka_bootstrap_servers=None, scheduler_enabled=False, **overrides)
     built = bootstrap(settings, clock=clock, publisher=InMemoryEventPublisher(), storage=storage)
     try:
         yield built
     finally:
         await built.close()
+
+
+@pytest.fixture
+async def container(clock: FixedClock, storage: InMemoryStorage) -> AsyncIterator[Container]:
+    """The service as production wires it, with the database replaced by ``storage``."""
+    async for built in _service(clock, storage):
+        yield built
+
+
+@pytest.fixture
+async def counting(clock: FixedClock, storage: InMemoryStorage) -> AsyncIterator[Container]:
+    """The service keeping the values of references of at most ``COUNTING_EXACT_ROWS`` rows (larger ones: counts)."""
+    async for built in _service(clock, storage, reference_exact_rows=COUNTING_EXACT_ROWS):
+        yield built
 
 
 @pytest.fixture

@@ -7,11 +7,9 @@ Ages have fewer distinct values than the bins, so KS from counts equals scipy's 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-import httpx
 import numpy as np
 import pytest
 from scipy.stats import ks_2samp
@@ -20,21 +18,11 @@ from sqlalchemy import func, select
 from aumos_drift_detector.adapters.persistence.database import create_engine
 from aumos_drift_detector.adapters.persistence.tables import ReferenceRow
 from aumos_drift_detector.bootstrap import Container
-from aumos_drift_detector.core.clock import FixedClock
-from tests.api_client import MINIMAL_MONITOR, api, auth, churn_rows, csv_bytes
-from tests.conftest import DatabaseTarget
+from tests.adapters.api.conftest import CountingService
+from tests.api_client import MINIMAL_MONITOR, auth, churn_rows, csv_bytes
 
 pytestmark = pytest.mark.integration
 CSV = {"Content-Type": "text/csv"}
-START = datetime(2026, 11, 2, 9, 5, tzinfo=UTC)
-Service = tuple[httpx.AsyncClient, Container, FixedClock]
-
-
-@pytest.fixture
-async def service(database: DatabaseTarget) -> AsyncIterator[Service]:
-    clock = FixedClock(START)
-    async with api(database.url, clock=clock, reference_exact_rows=1000) as (client, container):
-        yield client, container, clock
 
 
 async def _profile_sizes(container: Container) -> list[int]:
@@ -47,8 +35,10 @@ async def _profile_sizes(container: Container) -> list[int]:
         await engine.dispose()
 
 
-async def test_a_large_reference_keeps_counts_and_checks_a_small_window_from_them(service: Service) -> None:
-    client, container, clock = service
+async def test_a_large_reference_keeps_counts_and_checks_a_small_window_from_them(
+    counting_service: CountingService,
+) -> None:
+    client, container, clock = counting_service
     admin = auth(container.settings)
     body = {**MINIMAL_MONITOR, "window": {"last_rows": None, "last_seconds": 86_400, "min_rows": 100}}
     created = await client.post("/api/v1/monitors", json=body, headers=admin)

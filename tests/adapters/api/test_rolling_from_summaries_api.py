@@ -8,36 +8,24 @@ checked against counting every row sent in the window, and a run against one giv
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-import httpx
 import numpy as np
 import pytest
 from scipy.stats import ks_2samp
 
-from aumos_drift_detector.bootstrap import Container
-from aumos_drift_detector.core.clock import FixedClock
 from aumos_drift_detector.core.ingest.summary_rollup import SummaryRollup
 from aumos_drift_detector.core.summaries import count_columns
-from tests.api_client import MINIMAL_MONITOR, api, auth, csv_bytes
-from tests.conftest import DatabaseTarget
+from tests.adapters.api.conftest import COUNTING_START as START
+from tests.adapters.api.conftest import CountingService as Service
+from tests.api_client import MINIMAL_MONITOR, auth, csv_bytes
 from tests.core.ingest.test_rolling_from_summaries import assert_counts_every_row, rows
 
 pytestmark = pytest.mark.integration
 CSV = {"Content-Type": "text/csv"}
-START = datetime(2026, 11, 2, 9, tzinfo=UTC)
 HOUR = timedelta(hours=1)
 OPTION = {"last_seconds": 3 * 86_400, "ending_seconds_ago": 3600, "refresh_seconds": 3600, "min_rows": 100}
-Service = tuple[httpx.AsyncClient, Container, FixedClock]
-
-
-@pytest.fixture
-async def service(database: DatabaseTarget) -> AsyncIterator[Service]:
-    clock = FixedClock(START)
-    async with api(database.url, clock=clock, reference_exact_rows=1000) as (client, container):
-        yield client, container, clock
 
 
 class Monitor:
@@ -84,14 +72,14 @@ class Monitor:
         assert reference["rows"] == counts.summary.rows
 
 
-async def test_large_rolling_versions_are_added_up_from_summaries_over_http(service: Service) -> None:
-    client, container, clock = service
+async def test_large_rolling_versions_are_added_up_from_summaries_over_http(counting_service: Service) -> None:
+    client, container, clock = counting_service
     body = {**MINIMAL_MONITOR, "window": {"last_rows": None, "last_seconds": 3600, "min_rows": 10}}
     created = await client.post(
         "/api/v1/monitors", json={**body, "reference_window": OPTION}, headers=auth(container.settings)
     )
     assert created.status_code == 201, created.text
-    monitor = Monitor(service, created.json()["id"])
+    monitor = Monitor(counting_service, created.json()["id"])
     await monitor.post(rows(1, 1200))
     clock.advance(2 * HOUR)
     assert (await monitor.run())["summary"]["reference_version"] == 1  # profiled from its rows

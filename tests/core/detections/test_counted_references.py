@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -11,8 +10,7 @@ import pytest
 from scipy.stats import ks_2samp
 
 from aumos_drift_detector.adapters.api.context import Services
-from aumos_drift_detector.adapters.messaging.in_memory_publisher import InMemoryEventPublisher
-from aumos_drift_detector.bootstrap import Container, bootstrap
+from aumos_drift_detector.bootstrap import Container
 from aumos_drift_detector.core.backtest.service import BacktestRequest
 from aumos_drift_detector.core.clock import FixedClock
 from aumos_drift_detector.core.detections.model import DetectionStatus, StatisticalDetection
@@ -27,23 +25,12 @@ from aumos_drift_detector.core.summaries import layout_from_profile
 from aumos_drift_detector.core.summaries.stored import SummaryKind
 from aumos_drift_detector.core.unit_of_work_in_memory import InMemoryStorage
 from aumos_drift_detector.core.validation import parse
-from aumos_drift_detector.settings import load_settings
+from tests.core.conftest import COUNTING_EXACT_ROWS
 from tests.core.inputs import ADMIN, OPERATOR, VIEWER, churn_rows, draft, upload
 
-EXACT_ROWS = 1000
+EXACT_ROWS = COUNTING_EXACT_ROWS
 HOUR_WINDOW = parse(WindowSpec, {"last_rows": None, "last_seconds": 3600, "min_rows": 100})
 SCORE = [FeatureConfig(name="score", kind="numerical")]
-
-
-@pytest.fixture
-async def counting(clock: FixedClock, storage: InMemoryStorage) -> AsyncIterator[Container]:
-    """The service keeping the values of references of at most ``EXACT_ROWS`` rows."""
-    settings = load_settings(kafka_bootstrap_servers=None, scheduler_enabled=False, reference_exact_rows=EXACT_ROWS)
-    built = bootstrap(settings, clock=clock, publisher=InMemoryEventPublisher(), storage=storage)
-    try:
-        yield built
-    finally:
-        await built.close()
 
 
 async def _send(services: Services, clock: FixedClock, monitor: Monitor, parts: list[dict[str, Any]]) -> None:

@@ -8,7 +8,6 @@ every row of the window afresh.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,8 +18,7 @@ import structlog
 from scipy.stats import ks_2samp
 
 from aumos_drift_detector.adapters.api.context import Services
-from aumos_drift_detector.adapters.messaging.in_memory_publisher import InMemoryEventPublisher
-from aumos_drift_detector.bootstrap import Container, bootstrap
+from aumos_drift_detector.bootstrap import Container
 from aumos_drift_detector.core.clock import FixedClock
 from aumos_drift_detector.core.detections.model import DetectionStatus, StatisticalDetection
 from aumos_drift_detector.core.ingest import rolling_summaries
@@ -37,25 +35,14 @@ from aumos_drift_detector.core.summaries.stored import DAY, HOUR, ReferenceCount
 from aumos_drift_detector.core.summaries.window_summary import WindowSummary
 from aumos_drift_detector.core.unit_of_work_in_memory import InMemoryStorage
 from aumos_drift_detector.core.validation import parse
-from aumos_drift_detector.settings import load_settings
+from tests.core.conftest import COUNTING_EXACT_ROWS
 from tests.core.inputs import ADMIN, OPERATOR, draft, upload
 
-EXACT_ROWS = 1000
+EXACT_ROWS = COUNTING_EXACT_ROWS
 #: The reference window: the 3 days ending an hour before each run, rebuilt hourly.
 OPTION = {"last_seconds": 3 * 86_400, "ending_seconds_ago": 3600, "refresh_seconds": 3600, "min_rows": 100}
 CURRENT = parse(WindowSpec, {"last_rows": None, "last_seconds": 3600, "min_rows": 10})
 MIDNIGHT = datetime.fromisoformat("2026-11-03T00:00:00+00:00")
-
-
-@pytest.fixture
-async def counting(clock: FixedClock, storage: InMemoryStorage) -> AsyncIterator[Container]:
-    """The service keeping the values of references of at most ``EXACT_ROWS`` rows."""
-    settings = load_settings(kafka_bootstrap_servers=None, scheduler_enabled=False, reference_exact_rows=EXACT_ROWS)
-    built = bootstrap(settings, clock=clock, publisher=InMemoryEventPublisher(), storage=storage)
-    try:
-        yield built
-    finally:
-        await built.close()
 
 
 def rows(seed: int, n: int, *, low: int = 18) -> dict[str, Any]:
@@ -100,12 +87,14 @@ class History:
 
 
 async def _history(counting: Container, clock: FixedClock, **fields: Any) -> History:
-    """A rolling monitor whose first version is profiled from 1,200 rows received at ``T0``."""
+    """A rolling monitor whose first version is built (by a run) from 1,200 rows received two hours before."""
     option = parse(ReferenceWindow, OPTION)
     extra = fields.pop("first_extra", {})
     monitor = await counting.services().monitors.create(ADMIN, draft(reference_window=option, window=CURRENT, **fields))
     history = History(counting.services(), clock, monitor)
     await history.send(rows(1, 1200) | extra)
+    clock.advance(2 * HOUR)
+    await history.run()
     return history
 
 
@@ -152,9 +141,7 @@ async def test_later_versions_add_up_batch_and_hour_summaries_to_the_counts_of_e
     counting: Container, clock: FixedClock, storage: InMemoryStorage
 ) -> None:
     history = await _history(counting, clock)
-    clock.advance(2 * HOUR)
-    await history.run()  # version 1, profiled from the rows: 1,200 rows, counted on its own bins
-    first = _versions(storage)[0]
+    first = _versions(storage)[0]  # profiled from the rows: 1,200 rows, counted on its own bins
     assert ReferenceProfile.from_bytes(first.profile).counted
     assert first.sample is not None
     await history.send_every(timedelta(minutes=25), 12, seed=10)  # 5 hours of batches, counted on arrival
@@ -181,8 +168,6 @@ async def test_a_window_of_days_and_hours_counts_every_row_even_once_its_raw_row
     counting: Container, clock: FixedClock, storage: InMemoryStorage
 ) -> None:
     history = await _history(counting, clock)
-    clock.advance(2 * HOUR)
-    await history.run()
     await history.send_every(timedelta(minutes=50), 70, seed=100)  # until 4 Nov 20:30
     clock.set(MIDNIGHT + 2 * DAY + HOUR)  # the window is [1 Nov 00:00, 4 Nov 00:00): whole days
     await SummaryRollup(counting.unit_of_work, clock).roll_up()
@@ -203,8 +188,6 @@ async def test_a_day_and_an_hour_that_straddle_the_window_edges_are_left_out_and
     counting: Container, clock: FixedClock, storage: InMemoryStorage
 ) -> None:
     history = await _history(counting, clock)
-    clock.advance(2 * HOUR)
-    await history.run()
     await history.send_every(timedelta(minutes=50), 90, seed=100)  # until 5 Nov 13:10
     clock.set(MIDNIGHT + 2 * DAY + 14 * HOUR + timedelta(minutes=15))
     await SummaryRollup(counting.unit_of_work, clock).roll_up()
@@ -231,8 +214,6 @@ async def test_a_segmented_monitor_and_a_small_window_are_still_profiled_from_ro
 ) -> None:
     segments = SegmentsConfig(by=["group"], min_rows=30)
     split = await _history(counting, clock, segments=segments, first_extra={"group": np.array(["a", "b"] * 600)})
-    clock.advance(2 * HOUR)
-    await split.run()
     for index in range(4):
         await split.send(rows(50 + index, 400) | {"group": np.array(["a", "b"] * 200)})
         clock.advance(timedelta(minutes=30))
@@ -240,8 +221,6 @@ async def test_a_segmented_monitor_and_a_small_window_are_still_profiled_from_ro
     segmented = [item for item in _versions(storage) if item.monitor_id == split.monitor.id][-1]
     assert (segmented.version, segmented.segments is not None) == (2, True)
     small = await _history(counting, clock)
-    clock.advance(2 * HOUR)
-    await small.run()
     clock.advance(3 * DAY)  # the first 1,200 rows leave the window
     await small.send(rows(60, 400))
     clock.advance(2 * HOUR)
@@ -259,8 +238,6 @@ async def test_a_run_against_a_version_from_summaries_gives_the_exact_ks_of_the_
     counting: Container, clock: FixedClock, storage: InMemoryStorage
 ) -> None:
     history = await _history(counting, clock)
-    clock.advance(2 * HOUR)
-    await history.run()
     await history.send_every(timedelta(minutes=25), 12, seed=10)
     clock.advance(30 * timedelta(minutes=1))
     await history.send(rows(99, 300, low=30))  # older customers: drift
@@ -306,8 +283,6 @@ async def test_summaries_are_read_a_chunk_at_a_time_even_when_more_than_a_chunk_
 ) -> None:
     monkeypatch.setattr(rolling_summaries, "CHUNK", 3)
     history = await _history(counting, clock)
-    clock.advance(2 * HOUR)
-    await history.run()
     for seed in range(5):  # five batches received at one instant
         await history.send(rows(200 + seed, 90))
     await history.send_every(timedelta(minutes=7), 4, seed=300)
