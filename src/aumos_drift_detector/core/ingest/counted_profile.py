@@ -101,7 +101,7 @@ def moments_summary(counts: NumericCounts, edges: FloatArray) -> dict[str, float
     if moments.count == 0:
         return {}
     finite, lows, highs = _finite_bins(counts, edges)
-    if int(finite.sum()) == 0:  # pragma: no cover - finite values are in some bin
+    if int(finite.sum()) == 0:  # pragma: no cover - a guessed split of infinities left no finite value
         finite, lows, highs = np.array([moments.count]), np.array([moments.minimum]), np.array([moments.maximum])
     p25, median, p75 = estimated_quantiles(finite, lows, highs, _QUARTILES)
     n = moments.count
@@ -120,8 +120,10 @@ def moments_summary(counts: NumericCounts, edges: FloatArray) -> dict[str, float
 
 def _test_edges(counts: NumericCounts, edges: FloatArray, n_bins: int, n_distinct: int) -> FloatArray:
     """The binned tests' quantile edges, estimated from the bins (empty when they bin by value)."""
-    finite, lows, highs = _finite_bins(counts, edges)
     if n_distinct <= n_bins or counts.moments.count == 0:
+        return np.zeros(0, dtype=np.float64)
+    finite, lows, highs = _finite_bins(counts, edges)
+    if int(finite.sum()) == 0:  # pragma: no cover - a guessed split of infinities left no finite value
         return np.zeros(0, dtype=np.float64)
     return np.unique(estimated_quantiles(finite, lows, highs, np.arange(1, n_bins) / n_bins))
 
