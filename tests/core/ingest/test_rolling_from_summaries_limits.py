@@ -1,4 +1,4 @@
-"""Where a rolling version is not added up from summaries, or cannot be: racing runs, short periods, short windows."""
+"""Where a rolling version is not added up from summaries, or cannot be: races, short periods and windows, labels."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ from aumos_drift_detector.bootstrap import Container
 from aumos_drift_detector.core.clock import FixedClock
 from aumos_drift_detector.core.detections.model import DetectionStatus
 from aumos_drift_detector.core.ingest.summary_rollup import SummaryRollup
+from aumos_drift_detector.core.monitors.config import FeatureConfig
+from aumos_drift_detector.core.statistical import ReferenceProfile
+from aumos_drift_detector.core.statistical.feature_profile import CategoricalProfile
 from aumos_drift_detector.core.summaries import count_columns
 from aumos_drift_detector.core.summaries.stored import DAY, HOUR, SummaryKind
 from aumos_drift_detector.core.unit_of_work_in_memory import InMemoryStorage
@@ -93,3 +96,26 @@ async def test_a_feature_without_usable_values_in_the_summed_window_is_insuffici
     assert detection.status is DetectionStatus.INSUFFICIENT_DATA
     assert (detection.error or "").startswith("reference window: feature 'age' has 0 usable reference values")
     assert len(_versions(storage)) == 1
+
+
+async def test_a_monitor_of_labels_only_is_profiled_from_rows_once_its_window_holds_labels_outside_the_bins(
+    counting: Container, clock: FixedClock, storage: InMemoryStorage
+) -> None:
+    history = await _history(counting, clock, features=[FeatureConfig(name="plan", kind="categorical")])
+    await history.send_every(timedelta(minutes=20), 4, seed=10, n=300)
+    clock.advance(2 * HOUR)
+    await history.run()
+    summed = _versions(storage)[-1]
+    assert (summed.version, summed.sample) == (2, None)  # the labels of the bins only: added up
+    plan = ReferenceProfile.from_bytes(summed.profile).feature("plan")
+    assert isinstance(plan, CategoricalProfile)
+    assert (plan.labels, plan.n_total) == (("basic", "pro", "team"), 1200 + 4 * 300)
+    await history.send({"plan": np.array(["enterprise"] * 600)})
+    clock.advance(2 * HOUR)
+    await history.run()
+    latest = _versions(storage)[-1]
+    assert latest.version == 3
+    assert latest.sample is not None  # profiled from the rows, so the check sees the new label by its name
+    plan = ReferenceProfile.from_bytes(latest.profile).feature("plan")
+    assert isinstance(plan, CategoricalProfile)
+    assert plan.labels == ("basic", "enterprise", "pro", "team")

@@ -29,6 +29,7 @@ from aumos_drift_detector.core.ingest.summary_backfill import count_uncounted
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.statistical import ReferenceProfile
 from aumos_drift_detector.core.statistical.feature_profile import NumericalProfile
+from aumos_drift_detector.core.summaries.feature_counts import CategoricalCounts
 from aumos_drift_detector.core.summaries.layout import NumericBins
 from aumos_drift_detector.core.summaries.stored import ReferenceCounts, StoredSummary, SummaryKind
 from aumos_drift_detector.core.summaries.window_summary import WindowSummary, merge_all
@@ -150,7 +151,10 @@ class SummedRead:
 
 
 async def read_summed(uow_factory: UnitOfWorkFactory, monitor: Monitor, window: SourceWindow) -> SummedRead | None:
-    """The window's summaries added up (:func:`sum_window`, committed), or ``None`` if no version may be built so."""
+    """The window's summaries added up (:func:`sum_window`, committed), or ``None`` if no version may be built so.
+
+    ``None`` when :func:`summed_source` finds none, or when the sum would lose labels a check reads.
+    """
     async with uow_factory() as uow:
         source = await summed_source(uow, monitor)
         if source is None:
@@ -159,7 +163,19 @@ async def read_summed(uow_factory: UnitOfWorkFactory, monitor: Monitor, window: 
     async with uow_factory() as uow:
         summed = await sum_window(uow, monitor, source.counts, window)
         await uow.commit()
-    return SummedRead(source, summed, rows)
+    return None if _labels_lost(source, summed.summary) else SummedRead(source, summed, rows)
+
+
+def _labels_lost(source: SummedSource, summary: WindowSummary) -> bool:
+    """Whether the sum would lose labels a check reads: labels outside the bins, and no numerical feature.
+
+    A version with a numerical feature is checked on its counts, where labels outside the bins are one
+    bucket on both sides. One without is checked on its profile's labels against the current rows' own
+    labels, so a bucket of other labels in its profile would not match them: it is profiled from rows.
+    """
+    if any(isinstance(item, NumericalProfile) for item in source.profile.features):
+        return False
+    return any(isinstance(item, CategoricalCounts) and item.counts[-1] > 0 for item in summary.features)
 
 
 async def sum_window(uow: UnitOfWork, monitor: Monitor, counts: ReferenceCounts, window: SourceWindow) -> SummedWindow:
