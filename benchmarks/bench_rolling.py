@@ -4,7 +4,10 @@ Starts ``aumos-drift serve`` on a fresh PostgreSQL database, creates a monitor w
 10 minutes ending 2 minutes before each run and whose current window is the last 2 minutes, posts
 ``--rows`` x 20 rows (Parquet batches), waits until they have left the current window, posts as many
 shifted rows, then times ``POST /runs`` over real HTTP: the first run reads the reference window from
-the stored batches, profiles and samples it and stores the version; the next ones reuse it.
+the stored batches, profiles and samples it and stores the version; the next ones reuse it. Then the
+window is made a minute longer (over the same batches), and the run that rebuilds the version adds up
+the window's stored summaries instead of reading its rows (the first such rebuild also counts the batches
+stored before version 1 existed; a second one only adds summaries).
 
 Run: ``.venv/bin/python benchmarks/bench_rolling.py [--rows 1000000] [--quick]`` (it waits about two minutes).
 """
@@ -68,13 +71,27 @@ def run(rows: int) -> None:
         _post(client, url, rng, rows, 0.05, "now")
         (first, detection), *rest = _timed_runs(client, url, 3)
         reference = client.get(f"{url}/reference").json()
+        # a longer window over the same batches: the next run rebuilds, adding up the window's summaries
+        # (the first rebuild also counts the batches stored before version 1; the second only adds)
+        rebuilt = []
+        for extra in (60, 120):
+            longer = {**OPTION, "last_seconds": OPTION["last_seconds"] + extra}
+            client.patch(url, json={"reference_window": longer}).raise_for_status()
+            rebuilt += [seconds for seconds, _ in _timed_runs(client, url, 1)]
+        again = client.get(f"{url}/reference").json()
     summary = detection["summary"]
     assert isinstance(summary, dict)
     print(
-        f"run building a rolling reference of {reference['rows']:,} x {N_FEATURES} (kind {reference['kind']}, "
-        f"version {reference['version']}) against {summary['current_rows']:,} current rows: {first:.2f} s"
+        f"run building a rolling reference of {reference['rows']:,} x {N_FEATURES} from its rows (kind "
+        f"{reference['kind']}, version {reference['version']}, kept {reference['kept']}) against "
+        f"{summary['current_rows']:,} current rows: {first:.2f} s"
     )
     print(f"runs reusing it: {', '.join(f'{seconds:.2f} s' for seconds, _ in rest)}")
+    print(
+        f"runs rebuilding it from the window's stored summaries (to version {again['version']}, {again['rows']:,} "
+        f"rows, kept {again['kept']}): {rebuilt[0]:.2f} s counting the batches stored before version 1 on its "
+        f"bins, then {rebuilt[1]:.2f} s"
+    )
 
 
 def main() -> None:

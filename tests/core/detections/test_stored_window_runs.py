@@ -148,12 +148,13 @@ async def test_a_rolling_reference_keeps_the_bins_of_the_version_before_it(
     await _send(services, clock, monitor, [churn_rows(40, 1500)])
     clock.advance(timedelta(hours=2))
     await _send(services, clock, monitor, [churn_rows(41, 1200)])
-    first = await services.runs.run_now(OPERATOR, monitor.id)  # builds version 1 from rows, reads rows
+    first = await services.runs.run_now(OPERATOR, monitor.id)  # builds version 1 from rows, then sums the window
     assert first.summary is not None
-    assert (first.summary.reference_version, first.summary.stored_summaries) == (1, None)
-    second = await services.runs.run_now(OPERATOR, monitor.id)  # version 1 is current: summaries
+    assert (first.summary.reference_version, first.summary.stored_summaries) == (1, 2)  # both counted on its bins
+    second = await services.runs.run_now(OPERATOR, monitor.id)  # version 1 is current: the same summaries
     assert second.summary is not None
-    assert second.summary.stored_summaries == 2  # the run counted both batches on version 1's bins
+    assert second.summary.stored_summaries == 2
+    assert [f.p_value for f in second.features] == [f.p_value for f in first.features]
     clock.advance(timedelta(hours=1, minutes=5))
     await _send(services, clock, monitor, [churn_rows(42, 1100)])
     await services.runs.run_now(OPERATOR, monitor.id)  # rebuilds the rolling version 2 from rows

@@ -151,7 +151,7 @@ class RunService:
             return _Inputs(monitor, None, None, rolling)
         seconds = monitor.window.last_seconds
         since = started - timedelta(seconds=seconds) if seconds else None
-        if rolling is None and monitor.source is None:
+        if monitor.source is None:  # a rolling version just built is the newest: its window may be summed too
             counted = await self._stored.window(monitor, since)
             if counted is not None:
                 return _Inputs(monitor, None, None, counted=counted)
