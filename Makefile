@@ -59,6 +59,7 @@ bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench_concept.py
 	$(BIN)/python benchmarks/bench_api.py
 	$(BIN)/python benchmarks/bench_reference_upload.py
+	$(BIN)/python benchmarks/bench_segment_summaries.py
 	$(BIN)/python benchmarks/bench_rolling.py
 	$(BIN)/python benchmarks/bench_upload_memory.py
 	$(BIN)/python benchmarks/bench_large_value_read.py
