@@ -21,6 +21,7 @@ from aumos_drift_detector.core.ingest.summary_rollup import SummaryRollup
 from aumos_drift_detector.core.monitors.config import WindowSpec
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.monitors.segments import SegmentsConfig
+from aumos_drift_detector.core.monitors.service import MonitorChanges
 from aumos_drift_detector.core.statistical import ReferenceProfile
 from aumos_drift_detector.core.summaries.stored import SummaryKind
 from aumos_drift_detector.core.unit_of_work_in_memory import InMemoryStorage
@@ -198,3 +199,27 @@ async def test_a_counted_reference_keeps_counts_for_its_segments_too(
     assert ReferenceProfile.from_bytes(stored.profile).counted
     assert OTHER_SEGMENTS not in {item.segment for item in detection.segments.segments}  # type: ignore[union-attr]
     await built.close()
+
+
+async def test_a_version_counting_another_set_of_segments_does_not_add_up_the_earlier_set_s_summaries(
+    summarising: Container, clock: FixedClock
+) -> None:
+    services = summarising.services()
+    reference = _rows(16, 5000, ["a", "a", "a", "b"])  # b is the smaller segment
+    one = SegmentsConfig(by=["region"], min_rows=30, max_segments=1)
+    monitor = await services.monitors.create(ADMIN, draft(window=DAY_WINDOW, segments=one))
+    await services.datasets.replace_reference(ADMIN, monitor.id, upload(reference))
+    parts = [_rows(17, 1200, ["a", "b"], shift_in="b")]
+    await _send(services, clock, monitor, parts)  # counted for {a}: b's rows among the other segments
+    both = SegmentsConfig(by=["region"], min_rows=30, max_segments=2)
+    await services.monitors.update(ADMIN, monitor.id, MonitorChanges(segments=both))
+    await services.datasets.replace_reference(ADMIN, monitor.id, upload(reference))  # the same bins, {a, b} counted
+    detection = await services.runs.run_now(OPERATOR, monitor.id)
+    assert detection.summary is not None
+    assert detection.summary.stored_summaries is None  # nothing counted for {a, b} yet: the rows are read
+    b = _segment(detection, "region=b")
+    assert (b.n_current, b.is_drift) == (600, True)
+    await _send(services, clock, monitor, [_rows(18, 1200, ["a", "b"], shift_in="b")])
+    later = await services.runs.run_now(OPERATOR, monitor.id)
+    assert later.summary is not None
+    assert later.summary.stored_summaries is None  # the first batch still has no summaries for {a, b}

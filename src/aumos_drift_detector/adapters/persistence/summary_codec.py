@@ -76,7 +76,7 @@ def encode_summary(summary: WindowSummary, *, with_layout: bool = False, facts: 
     if with_layout:
         header["layout"] = True
         if summary.layout.segment:
-            header["segment"] = summary.layout.segment
+            header["segment"], header["family"] = summary.layout.segment, summary.layout.family
         parts.extend(
             bins.edges.astype("<f8").tobytes() for bins in summary.layout.features if isinstance(bins, NumericBins)
         )
@@ -111,7 +111,7 @@ def _layout_of(header: dict[str, Any], raw: memoryview) -> tuple[SummaryLayout, 
             offset += size * 8
         else:
             features.append(CategoricalBins(entry["name"], tuple(entry["labels"])))
-    return SummaryLayout(tuple(features), str(header.get("segment", ""))), offset
+    return SummaryLayout(tuple(features), str(header.get("segment", "")), str(header.get("family", ""))), offset
 
 
 def _segment_facts(found: dict[str, Any] | None) -> SegmentFacts | None:

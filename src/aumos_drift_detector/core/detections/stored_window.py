@@ -28,7 +28,7 @@ import structlog
 from aumos_drift_detector.core.detections.model import StatisticalSummary
 from aumos_drift_detector.core.detections.segment_counts_run import SegmentWindows
 from aumos_drift_detector.core.detections.source_run import SourceOutcome, judge_counts
-from aumos_drift_detector.core.ingest.segment_summaries import OTHER_SEGMENTS
+from aumos_drift_detector.core.ingest.segment_summaries import OTHER_SEGMENTS, segment_family
 from aumos_drift_detector.core.ingest.summary_backfill import count_uncounted, uncounted_batches
 from aumos_drift_detector.core.ingest.summary_recording import reference_counts, stored_reference
 from aumos_drift_detector.core.monitors.model import Monitor
@@ -124,7 +124,7 @@ class StoredWindows:
                 key: (await summaries.window_total(tenant, monitor.id, item.summary, since=since)).summary
                 for key, item in references.items()
             }
-            other = counts.summary.for_segment(OTHER_SEGMENTS)
+            other = counts.summary.for_segment(OTHER_SEGMENTS, segment_family(references))
             rest = await summaries.window_total(tenant, monitor.id, other, since=since)
         return SegmentWindows(facts, references, current, rest.summary.rows)
 

@@ -12,7 +12,8 @@ and retention treat them like the monitor's own, one segment at a time.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Iterable, Sequence
 from typing import Final
 
 import numpy as np
@@ -30,6 +31,22 @@ from aumos_drift_detector.core.summaries.window_summary import WindowSummary
 
 #: The label the rows of unprofiled segments are counted under (every segment key holds an ``=``).
 OTHER_SEGMENTS: Final[str] = "(other segments)"
+
+
+def segment_family(segments: Iterable[str]) -> str:
+    """The name of a set of counted segments: part of each of their layouts' fingerprints.
+
+    A version counting another set of segments (a new segment profiled, another skipped) counts every
+    segment's rows afresh instead of adding up summaries in which some of its rows sit under
+    :data:`OTHER_SEGMENTS`.
+    """
+    return hashlib.sha256("\x00".join(sorted(segments)).encode()).hexdigest()[:16]
+
+
+def segment_layouts(layout: SummaryLayout, segments: Sequence[str]) -> dict[str, SummaryLayout]:
+    """The layout of each of ``segments`` and of the other segments' rows, for a version counting ``segments``."""
+    family = segment_family(segments)
+    return {key: layout.for_segment(key, family) for key in [*segments, OTHER_SEGMENTS]}
 
 
 def count_segments(
@@ -50,9 +67,10 @@ def count_segments(
     stored = SegmentProfiles.from_bytes(payload)
     found: list[ReferenceCounts] = []
     kept: dict[str, bytes] = {}
+    family = segment_family(stored.profiles)
     for key, profile_bytes in stored.profiles.items():
         profile = ReferenceProfile.from_bytes(profile_bytes)
-        summary = reference_summary(profile, counts.summary.layout).for_segment(key)
+        summary = reference_summary(profile, counts.summary.layout).for_segment(key, family)
         kinds = {item.name: item.kind for item in profile.features}
         found.append(ReferenceCounts(counts.version, summary, ReferenceFacts(kinds, profile.min_samples)))
         kept[key] = profile.without_values().to_bytes() if strip else profile_bytes
@@ -79,5 +97,5 @@ def segment_counts(
     chosen = [(key, groups.pop(key)) for key in segments if key in groups]
     if groups:
         chosen.append((OTHER_SEGMENTS, np.sort(np.concatenate(list(groups.values())))))
-    columns = table.select(list(layout.names))
-    return [count_table(layout.for_segment(key), columns.take(rows)) for key, rows in chosen]
+    columns, layouts = table.select(list(layout.names)), segment_layouts(layout, segments)
+    return [count_table(layouts[key], columns.take(rows)) for key, rows in chosen]

@@ -20,7 +20,7 @@ import structlog
 
 from aumos_drift_detector.core.clock import Clock
 from aumos_drift_detector.core.errors import NotFoundError
-from aumos_drift_detector.core.ingest.segment_summaries import OTHER_SEGMENTS
+from aumos_drift_detector.core.ingest.segment_summaries import segment_layouts
 from aumos_drift_detector.core.ingest.summary_backfill import count_uncounted
 from aumos_drift_detector.core.ingest.summary_recording import counted_segments
 from aumos_drift_detector.core.monitors.model import Monitor
@@ -74,8 +74,8 @@ async def _roll(uow: UnitOfWork, parts: list[StoredSummary], into: list[StoredSu
 async def _layouts(uow: UnitOfWork, monitor: Monitor, counts: ReferenceCounts) -> list[WindowSummary]:
     """The layouts rolled up for a reference version: the monitor's own, then each counted segment's."""
     segments = await counted_segments(uow, monitor, counts.version)
-    keys = [*segments, OTHER_SEGMENTS] if segments else []
-    return [counts.summary, *(counts.summary.for_segment(key) for key in keys)]
+    layouts = segment_layouts(counts.summary.layout, segments).values() if segments else ()
+    return [counts.summary, *(WindowSummary.empty(layout) for layout in layouts)]
 
 
 class SummaryRollup:

@@ -106,11 +106,14 @@ class SummaryLayout:
         segment: The segment whose rows are counted on these bins (``""``: every row of the monitor).
             Segments share the monitor's bins; their summaries differ by fingerprint, so no window of
             one segment ever adds up another's.
+        family: Names the set of segments counted beside this one (``""`` for the monitor's own), so a
+            version that counts other segments never adds up summaries counted for another set.
         fingerprint: Hex digest of the whole layout (computed).
     """
 
     features: tuple[FeatureBins, ...]
     segment: str = ""
+    family: str = ""
     fingerprint: str = field(init=False, default="")
 
     def __post_init__(self) -> None:
@@ -125,12 +128,12 @@ class SummaryLayout:
             else:
                 digest.update(b"c" + "\x00".join(item.labels).encode() + b"\x01")
         if self.segment:
-            digest.update(b"s" + self.segment.encode())
+            digest.update(b"s" + self.segment.encode() + b"\x00f" + self.family.encode())
         object.__setattr__(self, "fingerprint", digest.hexdigest())
 
-    def for_segment(self, segment: str) -> SummaryLayout:
-        """The same bins for the rows of ``segment`` (``""``: every row)."""
-        return SummaryLayout(self.features, segment)
+    def for_segment(self, segment: str, family: str = "") -> SummaryLayout:
+        """The same bins for the rows of ``segment`` (``""``: every row) of the segment set ``family``."""
+        return SummaryLayout(self.features, segment, family if segment else "")
 
     @property
     def names(self) -> tuple[str, ...]:

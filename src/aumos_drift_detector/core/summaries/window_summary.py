@@ -123,9 +123,9 @@ class WindowSummary:
         """
         return self.features[self.layout.index(name)]
 
-    def for_segment(self, segment: str) -> WindowSummary:
-        """The same counts as the rows of ``segment`` (on :meth:`SummaryLayout.for_segment`)."""
-        return WindowSummary(self.layout.for_segment(segment), self.features, self.rows)
+    def for_segment(self, segment: str, family: str = "") -> WindowSummary:
+        """The same counts as the rows of ``segment`` of the segment set ``family`` (see ``SummaryLayout``)."""
+        return WindowSummary(self.layout.for_segment(segment, family), self.features, self.rows)
 
     def select(self, names: Sequence[str]) -> WindowSummary:
         """The counts of ``names`` only, in that order, on the layout of their bins alone.
@@ -134,7 +134,9 @@ class WindowSummary:
             ValidationError: If the layout has no such feature.
         """
         indexes = [self.layout.index(name) for name in names]
-        layout = SummaryLayout(tuple(self.layout.features[index] for index in indexes), self.layout.segment)
+        layout = SummaryLayout(
+            tuple(self.layout.features[index] for index in indexes), self.layout.segment, self.layout.family
+        )
         return WindowSummary(layout, tuple(self.features[index] for index in indexes), self.rows)
 
 
