@@ -20,6 +20,7 @@ from aumos_drift_detector.core.ingest.segment_summaries import OTHER_SEGMENTS
 from aumos_drift_detector.core.ingest.summary_rollup import SummaryRollup
 from aumos_drift_detector.core.monitors.config import WindowSpec
 from aumos_drift_detector.core.monitors.model import Monitor
+from aumos_drift_detector.core.monitors.reference_window import ReferenceWindow
 from aumos_drift_detector.core.monitors.segments import SegmentsConfig
 from aumos_drift_detector.core.monitors.service import MonitorChanges
 from aumos_drift_detector.core.statistical import ReferenceProfile
@@ -223,3 +224,25 @@ async def test_a_version_counting_another_set_of_segments_does_not_add_up_the_ea
     later = await services.runs.run_now(OPERATOR, monitor.id)
     assert later.summary is not None
     assert later.summary.stored_summaries is None  # the first batch still has no summaries for {a, b}
+
+
+async def test_a_rolling_version_counts_its_segments_so_large_windows_read_their_summaries(
+    summarising: Container, clock: FixedClock, storage: InMemoryStorage
+) -> None:
+    services = summarising.services()
+    option = parse(ReferenceWindow, {"last_seconds": 86_400, "ending_seconds_ago": 3600, "refresh_seconds": 3600})
+    window = parse(WindowSpec, {"last_rows": None, "last_seconds": 3600, "min_rows": 100})
+    monitor = await services.monitors.create(ADMIN, draft(reference_window=option, window=window, segments=SEGMENTS))
+    past = _rows(20, 3000, ["a", "b"])
+    await _send(services, clock, monitor, [past])
+    clock.advance(timedelta(hours=2))
+    now = [_rows(21, 800, ["a", "b"], shift_in="a"), _rows(22, 800, ["a", "b"], shift_in="a")]
+    await _send(services, clock, monitor, now)
+    detection = await services.runs.run_now(OPERATOR, monitor.id)  # builds version 1 from rows, then sums
+    assert detection.summary is not None
+    assert (detection.summary.reference_version, detection.summary.stored_summaries) == (1, 2)
+    references = sorted(item.segment for item in storage.summaries.values() if item.kind is SummaryKind.REFERENCE)
+    assert references == ["", "region=a", "region=b"]
+    assert {item.segment for item in detection.segments.segments if item.is_drift} == {"region=a"}  # type: ignore[union-attr]
+    for region in ("a", "b"):
+        assert _age(_segment(detection, f"region={region}")) == pytest.approx(_exact_age(past, now, region), rel=1e-9)

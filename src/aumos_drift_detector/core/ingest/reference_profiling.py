@@ -14,10 +14,12 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Final
 
+from aumos_drift_detector.core.ingest.segment_summaries import count_segments
 from aumos_drift_detector.core.ingest.summary_recording import reference_counts
+from aumos_drift_detector.core.statistical import ReferenceProfile
 from aumos_drift_detector.core.statistical.profile_builder import ProfileBuilder
 from aumos_drift_detector.core.summaries.layout import SummaryLayout
-from aumos_drift_detector.core.summaries.stored import ReferenceCounts
+from aumos_drift_detector.core.summaries.stored import ReferenceCounts, SegmentFacts
 
 #: References of more rows than this keep counts instead of values unless the service says otherwise.
 DEFAULT_EXACT_ROWS: Final[int] = 200_000
@@ -62,3 +64,37 @@ def build_reference(
     profile = builder.profile()
     counts = reference_counts(profile, 0, bins)
     return BuiltReference(profile.without_values().to_bytes(), counts)
+
+
+@dataclass(frozen=True, slots=True)
+class CountedSegments:
+    """A version's segments counted on its bins, with the version's own counts they were counted beside.
+
+    Attributes:
+        payload: The segment profiles to store (without values when the version kept counts).
+        counts: The version's own counts (taken from its profile when it kept values).
+        segments: Each profiled segment's counts.
+        facts: The segments' rows and reasons to skip.
+    """
+
+    payload: bytes
+    counts: ReferenceCounts
+    segments: tuple[ReferenceCounts, ...]
+    facts: SegmentFacts
+
+
+def count_version_segments(
+    built: BuiltReference, segments: bytes | None, bins: SummaryLayout | None = None
+) -> CountedSegments | None:
+    """Count a version's segment profiles on its bins (blocking), ``None`` without segments.
+
+    A version that kept values is counted from its profile first (on ``bins`` when they describe its
+    features), as a run would count it; one that kept counts lets its segments' values go too.
+    """
+    if segments is None:
+        return None
+    own = built.counts or reference_counts(ReferenceProfile.from_bytes(built.payload), 0, bins)
+    payload, found, facts = count_segments(segments, own, strip=built.counts is not None)
+    if payload is None or facts is None:
+        return None
+    return CountedSegments(payload, own, tuple(found), facts)

@@ -43,12 +43,18 @@ from aumos_drift_detector.core.ingest.model import (
     ReferenceInfo,
     SourceWindow,
 )
-from aumos_drift_detector.core.ingest.reference_profiling import DEFAULT_EXACT_ROWS, BuiltReference, build_reference
+from aumos_drift_detector.core.ingest.reference_profiling import (
+    DEFAULT_EXACT_ROWS,
+    BuiltReference,
+    CountedSegments,
+    build_reference,
+    count_version_segments,
+)
 from aumos_drift_detector.core.ingest.rolling_summaries import read_summed
 from aumos_drift_detector.core.ingest.samples import SampleCodec, reference_sample_writer
 from aumos_drift_detector.core.ingest.segment_profiles import segment_payload
 from aumos_drift_detector.core.ingest.service import feature_specs, segment_builder
-from aumos_drift_detector.core.ingest.summary_recording import stored_reference
+from aumos_drift_detector.core.ingest.summary_recording import store_reference_counts, stored_reference
 from aumos_drift_detector.core.ingest.tee import tee
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.monitors.reference_window import ReferenceWindow
@@ -176,8 +182,10 @@ class RollingReferences:
         if rows < option.min_rows:
             return _shortfall(option, window, rows)
         made, sample, segments = await asyncio.to_thread(self._profile, monitor, columns, batches, rows, bins)
-        built = _dataset(monitor, made.payload, rows, now, window, sample=sample, segments=segments)
-        return await self._store(monitor, built, made, source="rows")
+        counted = await asyncio.to_thread(count_version_segments, made, segments, bins)
+        payload = counted.payload if counted is not None else segments
+        built = _dataset(monitor, made.payload, rows, now, window, sample=sample, segments=payload)
+        return await self._store(monitor, built, made, counted, source="rows")
 
     async def _from_summaries(
         self, monitor: Monitor, option: ReferenceWindow, window: SourceWindow, now: datetime
@@ -201,7 +209,7 @@ class RollingReferences:
             return _shortfall(option, window, max(rows, summed))
         made = await asyncio.to_thread(found.built)
         built = _dataset(monitor, made.payload, summed, now, window)
-        return await self._store(monitor, built, made, source="summaries", **found.covered())
+        return await self._store(monitor, built, made, None, source="summaries", **found.covered())
 
     @staticmethod
     async def _earlier_bins(uow: UnitOfWork, monitor: Monitor) -> SummaryLayout | None:
@@ -232,11 +240,18 @@ class RollingReferences:
         return build_reference(builder, rows, self._exact_rows, bins), sample, segment_payload(segmenter)
 
     async def _store(
-        self, monitor: Monitor, built: ReferenceDataset, made: BuiltReference, **logged: object
+        self,
+        monitor: Monitor,
+        built: ReferenceDataset,
+        made: BuiltReference,
+        counted: CountedSegments | None,
+        **logged: object,
     ) -> ReferenceDataset:
         """Store ``built`` as the next version unless a concurrent run stored a current one (then read that).
 
-        ``logged`` goes into the log line of a stored version (what it was built from and covers).
+        Its counts are stored with it when known: a counted version's, or those of a version whose
+        segments were counted (``counted``). ``logged`` goes into the log line of a stored version (what it
+        was built from and covers).
         """
         async with self._uow_factory() as uow:
             await uow.monitors.lock(monitor.tenant_id, monitor.id)
@@ -246,7 +261,9 @@ class RollingReferences:
                 reference = dataclasses.replace(built, version=(latest.version if latest else 0) + 1)
                 await uow.references.add(reference)
                 counts = made.numbered(reference.version)
-                if counts is not None:
+                if counted is not None:
+                    await store_reference_counts(uow, reference, counted.counts, counted.segments, counted.facts)
+                elif counts is not None:
                     await uow.summaries.add(stored_reference(monitor.tenant_id, monitor.id, counts, built.created_at))
                 await uow.commit()
         if latest is not None and stored_meanwhile:
