@@ -26,6 +26,7 @@ from aumos_drift_detector.core.summaries.stored import SummaryKind
 from aumos_drift_detector.core.unit_of_work_in_memory import InMemoryStorage
 from aumos_drift_detector.core.validation import parse
 from tests.core.conftest import COUNTING_EXACT_ROWS
+from tests.core.detections.test_source_runs import OPTION, FakeOpener
 from tests.core.inputs import ADMIN, OPERATOR, VIEWER, churn_rows, draft, upload
 
 EXACT_ROWS = COUNTING_EXACT_ROWS
@@ -170,3 +171,23 @@ def test_the_engine_and_the_layout_refuse_a_profile_without_values() -> None:
         evaluate(restored, churn_rows(2, 500))
     with pytest.raises(ValidationError, match="kept counts"):
         layout_from_profile(restored)
+
+
+async def test_a_source_is_counted_on_a_counted_reference_s_bins_with_the_exact_reference_s_verdict(
+    counting: Container, container: Container
+) -> None:
+    current = churn_rows(2, 5000, age_shift=1.0)
+    found = []
+    for service in (counting, container):  # the reference kept as counts, then as values
+        service.sources = FakeOpener(current)
+        services = service.services()
+        monitor = await services.monitors.create(ADMIN, draft(source=OPTION))
+        stored = await services.datasets.replace_reference(ADMIN, monitor.id, upload(churn_rows(1, 5000)))
+        found.append((profile_is_counted(stored.profile), await services.runs.run_now(OPERATOR, monitor.id)))
+    (counted, from_counts), (exact, from_values) = found
+    assert (counted, exact) == (True, False)
+    assert from_counts.status is DetectionStatus.SUCCEEDED
+    assert from_counts.summary is not None
+    assert from_counts.summary.source == "duckdb"
+    mine = [(f.name, f.test, f.statistic, f.p_value, f.drift_detected) for f in from_counts.features]
+    assert mine == [(f.name, f.test, f.statistic, f.p_value, f.drift_detected) for f in from_values.features]
