@@ -67,6 +67,7 @@ bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench_record_formats.py
 	$(BIN)/python benchmarks/bench_labels.py --analyze
 	$(BIN)/python benchmarks/bench_summaries.py
+	$(BIN)/python benchmarks/bench_pushdown_vs_memory.py
 	$(BIN)/python benchmarks/bench_summary_window.py
 	$(BIN)/python benchmarks/bench_multivariate.py
 
