@@ -33,7 +33,7 @@ from aumos_drift_detector.core.ingest.summary_backfill import count_uncounted, u
 from aumos_drift_detector.core.ingest.summary_recording import reference_counts, stored_reference
 from aumos_drift_detector.core.monitors.model import Monitor
 from aumos_drift_detector.core.statistical import ReferenceProfile
-from aumos_drift_detector.core.summaries.stored import ReferenceCounts
+from aumos_drift_detector.core.summaries.stored import ReferenceCounts, SegmentFacts
 from aumos_drift_detector.core.summaries.window_summary import WindowSummary
 from aumos_drift_detector.core.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
@@ -100,22 +100,22 @@ class StoredWindows:
         if not reads_summaries(monitor, rows, self._min_rows):
             return None
         counts = await self.reference(monitor, info.version)
+        facts = counts.facts.segments
+        if monitor.segments is not None and (facts is None or list(facts.by) != monitor.segment_names):
+            return None  # the version's segments were not counted by these columns: the rows are read
         window = await self.current(monitor, counts, since)
-        if monitor.segments is None:
+        if facts is None or monitor.segments is None:
             return window
-        segments = await self._segments(monitor, counts, since)
-        if segments is None or segments.rows != window.current.rows:
+        segments = await self._segments(monitor, counts, facts, since)
+        if segments.rows != window.current.rows:
             log.info("segments_read_from_rows", monitor_id=str(monitor.id), version=counts.version)
-            return None  # segments not counted with this version, or batches counted before the monitor had them
+            return None  # batches counted before this version's set of segments
         return dataclasses.replace(window, segments=segments)
 
     async def _segments(
-        self, monitor: Monitor, counts: ReferenceCounts, since: datetime | None
-    ) -> SegmentWindows | None:
-        """The window's segments from their summaries, if the version's segments were counted by the same columns."""
-        facts = counts.facts.segments
-        if facts is None or list(facts.by) != monitor.segment_names:
-            return None
+        self, monitor: Monitor, counts: ReferenceCounts, facts: SegmentFacts, since: datetime | None
+    ) -> SegmentWindows:
+        """The window's segments from their summaries (the version's segments were counted, by ``facts``)."""
         tenant = monitor.tenant_id
         async with self._uow_factory() as uow:
             summaries = uow.summaries

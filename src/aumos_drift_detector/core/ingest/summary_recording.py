@@ -118,16 +118,16 @@ class SummaryRecorder:
     """Counts each stored batch into its monitor's newest reference layout, in the batch's transaction."""
 
     def __init__(self) -> None:
-        self._cache: OrderedDict[tuple[uuid.UUID, int], tuple[ReferenceCounts, tuple[str, ...]]] = OrderedDict()
+        self._cache: OrderedDict[tuple[uuid.UUID, int, bool], tuple[ReferenceCounts, tuple[str, ...]]] = OrderedDict()
 
     async def counts(self, uow: UnitOfWork, monitor: Monitor) -> tuple[ReferenceCounts, tuple[str, ...]] | None:
         """The counts of the monitor's newest reference version and its counted segments, if it has stored ones."""
         version = await uow.references.latest_version(monitor.tenant_id, monitor.id)
         if version is None:
             return None
-        key = (monitor.id, version)
+        key = (monitor.id, version, monitor.segments is not None)  # a version's counts never change once stored
         found = self._cache.get(key)
-        if found is None or (monitor.segments is not None and not found[1]):
+        if found is None:
             counts = await uow.summaries.reference(monitor.tenant_id, monitor.id, version)
             if counts is None:
                 return None
